@@ -1,0 +1,2 @@
+"""presslens."""
+__version__ = "0.1.0"

@@ -1,0 +1,178 @@
+"""Text handling shared by every stage: decoding, normalisation, sentences, words.
+
+Everything here is offline: sentences come from NLTK's Punkt with an
+abbreviation list of our own (Punkt's trained data is never downloaded), and
+decoding falls back from UTF-8 to charset-normalizer's guess.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+from .errors import CorpusError
+
+#: Abbreviations that end with a period but do not end a sentence (lower case, no final period).
+ABBREVIATIONS: frozenset[str] = frozenset(
+    """
+    mr mrs ms dr prof sr jr st mt ft
+    gen lt col maj capt cpt sgt cpl pvt adm cmdr brig gov sen rep pres amb
+    rev fr hon messrs
+    u.s u.n u.k u.a.e e.u u.s.a d.c n.y l.a
+    e.g i.e etc vs cf al approx dept govt est
+    inc co corp ltd llc bros
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    no nos vol pp fig ed eds
+    a.m p.m c
+    """.split()
+) | frozenset("abcdefghijklmnopqrstuvwxyz")  # initials: "George W. Bush"
+
+_CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'"})
+_WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text after decoding and normalisation, with how it was decoded."""
+
+    text: str
+    encoding: str
+    had_bom: bool
+    had_crlf: bool
+
+
+def decode_bytes(data: bytes, *, name: str = "<bytes>") -> Decoded:
+    """Decode a document's bytes to normalised text, recording the encoding.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such; anything
+    else is handed to charset-normalizer (cp1252 and latin-1 pages are common).
+    The text is then normalised: line endings to ``\\n``, Unicode NFC.
+
+    Raises:
+        CorpusError: empty, binary or undecodable input, naming ``name``.
+
+    >>> decode_bytes("Tehran’s\\r\\n".encode("cp1252"), name="x.txt").encoding
+    'cp1252'
+    """
+    if not data.strip():
+        raise CorpusError(f"{name}: empty file ({len(data)} bytes, no text)")
+    had_bom = False
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding, had_bom, payload = "utf-8", True, data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding, had_bom, payload = "utf-16", True, data
+    else:
+        encoding, payload = "utf-8", data
+    if encoding == "utf-8" and b"\x00" in payload:
+        raise CorpusError(f"{name}: binary file (contains NUL bytes and no UTF-16 byte-order mark)")
+    try:
+        text = payload.decode(encoding)
+    except UnicodeDecodeError:
+        text, encoding = _guess_decode(payload, name=name)
+    if encoding == "utf-16":
+        text = text.lstrip("\ufeff")
+    had_crlf = "\r" in text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    _reject_binary_looking(text, name=name)
+    return Decoded(text=text, encoding=encoding, had_bom=had_bom, had_crlf=had_crlf)
+
+
+def _guess_decode(payload: bytes, *, name: str) -> tuple[str, str]:
+    """Western pages first (cp1252, or latin-1 when no byte is in 0x80-0x9F), then charset-normalizer."""
+    try:
+        western = payload.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None:
+        letters = [ch for ch in western if ch.isalpha()]
+        if letters and sum(ch.isascii() for ch in letters) >= 0.9 * len(letters):
+            has_c1 = any(0x80 <= byte <= 0x9F for byte in payload)
+            return western, "cp1252" if has_c1 else "latin-1"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(payload).best()
+    if best is None:
+        raise CorpusError(f"{name}: not UTF-8 and no text encoding fits (binary or corrupt file)")
+    encoding = best.encoding.replace("_", "-")
+    return str(best), encoding
+
+
+def _reject_binary_looking(text: str, *, name: str) -> None:
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t")
+    if "\x00" in text or controls > max(3, len(text) // 100):
+        raise CorpusError(
+            f"{name}: binary file ({controls} control characters in {len(text)} decoded characters)"
+        )
+
+
+@lru_cache(maxsize=1)
+def sentence_splitter() -> PunktSentenceTokenizer:
+    """Punkt, untrained, with our abbreviations (no NLTK data needed)."""
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text``; ``text[start:end]`` is the sentence.
+
+    Paragraphs (separated by blank lines) never share a sentence unless the first
+    ends mid-sentence (a lower-case letter or a comma), as when a page broke a
+    sentence over two lines. Curly quotes are straightened for Punkt only, so
+    offsets stay those of the original text.
+
+    >>> t = "He was Maj. Gen. Qassem Soleimani. He came to Baghdad."
+    >>> [t[a:b] for a, b in sentence_spans(t)]
+    ['He was Maj. Gen. Qassem Soleimani.', 'He came to Baghdad.']
+    """
+    plain = text.translate(_CURLY)
+    spans: list[tuple[int, int]] = []
+    for start, end in _sentence_blocks(plain):
+        block = plain[start:end]
+        for a, b in sentence_splitter().span_tokenize(block):
+            spans.append((start + a, start + b))
+    return spans
+
+
+_PARA_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
+_MID_SENTENCE_END = re.compile(r"[a-z,]\s*$")
+
+
+def _sentence_blocks(text: str) -> list[tuple[int, int]]:
+    blocks: list[list[int]] = []
+    pos = 0
+    for match in [*_PARA_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        if text[pos:end].strip():
+            if blocks and _MID_SENTENCE_END.search(text[blocks[-1][0] : blocks[-1][1]]):
+                blocks[-1][1] = end
+            else:
+                blocks.append([pos, end])
+        if match:
+            pos = match.end()
+    return [(a, b) for a, b in blocks]
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (letters and digits, with inner apostrophes and hyphens).
+
+    >>> words("Tehran’s al-Abadi, 4,500 troops")
+    ['Tehran’s', 'al-Abadi', '4', '500', 'troops']
+    """
+    return _WORD_RE.findall(text)
+
+
+def count_words(text: str) -> int:
+    """Number of word tokens, as :func:`words` counts them."""
+    return sum(1 for _ in _WORD_RE.finditer(text))
+
+
+def fold(text: str) -> str:
+    """A comparison key: NFKC, curly quotes straightened, case folded, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text).translate(_CURLY).casefold()
+    return " ".join(text.split())
