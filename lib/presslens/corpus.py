@@ -257,10 +257,13 @@ class _TextExtractor(HTMLParser):
         self.skip = 0
         self.title: list[str] = []
         self.in_title = False
+        self.has_h1 = False
 
     def handle_starttag(self, tag, attrs):
         if tag == "title":
             self.in_title = True
+        if tag == "h1":
+            self.has_h1 = True
         if tag in _SKIP_TAGS:
             self.skip += 1
         if tag in _BLOCK_TAGS:
@@ -284,7 +287,8 @@ class _TextExtractor(HTMLParser):
 def html_to_text(markup: str) -> str:
     """The visible text of an HTML page, one block element per paragraph.
 
-    Scripts, styles and the ``<head>`` are dropped; entities are decoded.
+    Scripts, styles and the ``<head>`` are dropped; entities are decoded. The
+    ``<title>`` becomes the first line only when the page has no ``<h1>``.
 
     >>> html_to_text("<p>Hello <b>world</b></p><script>x()</script><p>Bye</p>")
     'Hello world\\n\\nBye'
@@ -296,6 +300,6 @@ def html_to_text(markup: str) -> str:
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
     out = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     title = " ".join("".join(parser.title).split())
-    if title and not out.startswith(title):
+    if title and not parser.has_h1 and not out.startswith(title):
         out = f"{title}\n\n{out}"
     return out

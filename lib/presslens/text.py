@@ -22,7 +22,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
     mr mrs ms dr prof sr jr st mt ft
     gen lt col maj capt cpt sgt cpl pvt adm cmdr brig gov sen rep pres amb
     rev fr hon messrs
-    u.s u.n u.k u.a.e e.u u.s.a d.c n.y l.a
+    u.s u.n u.k u.a.e e.u u.s.a
     e.g i.e etc vs cf al approx dept govt est
     inc co corp ltd llc bros
     jan feb mar apr jun jul aug sep sept oct nov dec
@@ -90,7 +90,7 @@ def _guess_decode(payload: bytes, *, name: str) -> tuple[str, str]:
         western = None
     if western is not None:
         letters = [ch for ch in western if ch.isalpha()]
-        if letters and sum(ch.isascii() for ch in letters) >= 0.9 * len(letters):
+        if letters and sum(ch.isascii() for ch in letters) >= 0.7 * len(letters):
             has_c1 = any(0x80 <= byte <= 0x9F for byte in payload)
             return western, "cp1252" if has_c1 else "latin-1"
     from charset_normalizer import from_bytes

@@ -1,0 +1,101 @@
+"""presslens.text: decoding, normalisation and sentences, on seed sentences."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from presslens.errors import CorpusError
+from presslens.tables import sentences_table
+from presslens.text import count_words, decode_bytes, sentence_spans, words
+
+SEED_SENTENCES = [
+    # (text, expected sentences): abbreviations from the seeds must not end a sentence
+    (
+        "The visitor was there to restore order, but his presence highlighted the protesters’ biggest grievance: "
+        "He was Maj. Gen. Qassem Soleimani, head of Iran’s powerful Quds Force. It was not the first time.",
+        2,
+    ),
+    ("He said he had come with a message from his boss in Baghdad, Lt. Gen. Hatem al-Maksusi, then commander. He left.", 2),
+    ("Nearly 4,500 U.S. troops were killed, hundreds of thousands of Iraqis died. The U.S. Army published it.", 2),
+    ("President George W. Bush had declared Iran to be part of an axis of evil. Iran moved fast.", 2),
+    ("Trying to change U.S. foreign policy looks to be near impossible due to the power in Washington D.C. Ask him.", 2),
+    ("“Yes, we have a lot of information from Iraq,” he said. “There is a wide gap.”", 2),
+]
+
+
+@pytest.mark.parametrize("text, n", SEED_SENTENCES)
+def test_abbreviations_do_not_split_sentences(text, n):
+    spans = sentence_spans(text)
+    assert len(spans) == n, [text[a:b] for a, b in spans]
+
+
+def test_sentence_offsets_slice_the_exact_text_everywhere(corpus):
+    table = sentences_table(corpus)
+    bodies = {d.doc_id: d.body for d in corpus}
+    comments = {(d.doc_id, c.comment_id): c.text for d in corpus for c in d.comments}
+    assert len(table) > 400
+    for row in table.itertuples():
+        source = bodies[row.doc_id] if row.part == "body" else comments[(row.doc_id, row.comment_id)]
+        assert source[row.start : row.end] == row.text
+
+
+def test_a_sentence_broken_over_two_lines_is_one_sentence(corpus):
+    body = corpus["003_2637237e9277fabb"].body
+    spans = sentence_spans(body)
+    joined = [body[a:b] for a, b in spans if "they did not calculate that the" in body[a:b]]
+    assert len(joined) == 1 and "the fall of the Sunni Baathist regime" in joined[0]
+
+
+def test_paragraphs_never_share_a_sentence_otherwise(corpus):
+    body = corpus["000_f852db828fd11835"].body
+    for a, b in sentence_spans(body):
+        assert "\n\n" not in body[a:b]
+
+
+def test_maj_gen_soleimani_stays_in_one_sentence(corpus):
+    body = corpus["001_9e368b0eaaa11057"].body
+    sentences = [body[a:b] for a, b in sentence_spans(body)]
+    hits = [s for s in sentences if "Qassem Soleimani" in s]
+    assert hits and hits[0].startswith("The visitor was there to restore order") and "Maj. Gen. Qassem Soleimani" in hits[0]
+
+
+@pytest.mark.parametrize(
+    "data, encoding, expected",
+    [
+        ("Tehran’s “special relationship”\r\n".encode("cp1252"), "cp1252", "Tehran’s “special relationship”\n"),
+        ("Café in Baghdad, naïve façade\n".encode("latin-1"), "latin-1", "Café in Baghdad, naïve façade\n"),
+        ("\ufeffIran’s grip\r\non Iraq".encode("utf-8"), "utf-8", "Iran’s grip\non Iraq"),
+        ("Iran’s grip\r\non Iraq\rand more".encode("utf-16"), "utf-16", "Iran’s grip\non Iraq\nand more"),
+        ("Soleimani".encode("utf-8"), "utf-8", "Soleimani"),
+    ],
+)
+def test_decoding_records_the_encoding(data, encoding, expected):
+    decoded = decode_bytes(data, name="x.txt")
+    assert decoded.encoding == encoding
+    assert decoded.text == expected
+
+
+def test_text_is_nfc():
+    decomposed = "Cafe\u0301 Abu\u0308"
+    assert decode_bytes(decomposed.encode("utf-8"), name="x.txt").text == unicodedata.normalize("NFC", decomposed)
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "empty file"),
+        (b" \n\t\n", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
+        (bytes(range(0, 32)) * 20 + b"text", "binary file"),
+    ],
+)
+def test_bad_bytes_raise_a_clear_error(data, reason):
+    with pytest.raises(CorpusError, match=rf"^bad\.txt: {reason}"):
+        decode_bytes(data, name="bad.txt")
+
+
+def test_words():
+    assert words("Tehran’s al-Abadi met U.S. officials") == ["Tehran’s", "al-Abadi", "met", "U", "S", "officials"]
+    assert count_words("Eight thousand one hundred and seventy five") == 7
