@@ -1,0 +1,106 @@
+"""Chart builders. Each returns a ``plotly.graph_objects.Figure`` with a title, axis labels and a source note; the notebook decides where it goes.
+
+Text from documents reaches charts only as data (hover text, labels), which
+plotly renders as text, never as HTML; titles built here escape it anyway.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .corpus import Corpus
+
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+PART_COLOURS = {"body": "#1f77b4", "comments": "#ff7f0e", "title, captions and other kept parts": "#2ca02c", "boilerplate": "#7f7f7f"}
+
+
+def _safe(text: object) -> str:
+    """Plotly titles and annotations accept a little HTML; document text must not bring its own."""
+    return html.escape(str(text), quote=False)
+
+
+def add_source(fig: go.Figure, source: str) -> go.Figure:
+    """Put a "Source: ..." note under the plot, as analysts expect on every chart."""
+    fig.add_annotation(
+        text=f"Source: {_safe(source)}",
+        xref="paper", yref="paper", x=0, y=-0.22, xanchor="left", yanchor="top",
+        showarrow=False, font={"size": 11, "color": "#555"},
+    )
+    fig.update_layout(margin={"b": 110})
+    return fig
+
+
+def words_per_part_chart(frame: pd.DataFrame, *, source: str) -> go.Figure:
+    """Stacked horizontal bars: words of body, comments, kept parts and removed boilerplate per document.
+
+    Args:
+        frame: :func:`presslens.tables.words_per_part` output.
+        source: the note under the chart (corpus and date).
+    """
+    fig = go.Figure()
+    order = list(dict.fromkeys(frame["label"]))
+    for part, colour in PART_COLOURS.items():
+        sub = frame[frame["part"] == part].set_index("label").reindex(order)
+        fig.add_bar(
+            y=order, x=sub["words"].fillna(0), name=part, orientation="h", marker_color=colour,
+            hovertemplate="%{y}<br>" + _safe(part) + ": %{x:,} words<extra></extra>",
+        )
+    fig.update_layout(
+        barmode="stack", title="Words per document and part", xaxis_title="words", yaxis_title="document",
+        yaxis={"autorange": "reversed"}, legend_title="part", height=150 + 45 * len(order),
+    )
+    return add_source(fig, source)
+
+
+def comments_per_document_chart(documents: pd.DataFrame, *, source: str) -> go.Figure:
+    """Bars of comments found per document, with the count the page itself declares when it gives one."""
+    fig = go.Figure()
+    fig.add_bar(
+        x=documents["label"], y=documents["n_comments"], name="comments parsed", marker_color=PALETTE[1],
+        hovertemplate="%{x}<br>%{y} comments parsed<extra></extra>",
+    )
+    declared = documents.dropna(subset=["declared_comments"])
+    if len(declared):
+        fig.add_scatter(
+            x=declared["label"], y=declared["declared_comments"].astype(int), mode="markers", name="count the page declares",
+            marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3, "color": "#000"}},
+            hovertemplate="%{x}<br>the page says %{y} comments<extra></extra>",
+        )
+    fig.update_layout(title="Comments and forum replies per document", xaxis_title="document", yaxis_title="comments", height=420)
+    return add_source(fig, source)
+
+
+def timeline_chart(corpus: Corpus, *, source: str) -> go.Figure:
+    """Publication dates (where known) and comment times on one time axis, one row per document.
+
+    Documents without a known date appear in the legend note, not on the axis:
+    an unknown date is never drawn as a guessed one.
+    """
+    fig = go.Figure()
+    labels = [d.label for d in corpus]
+    published = [(d.label, d.meta("published")) for d in corpus if d.meta("published").value]
+    if published:
+        fig.add_scatter(
+            x=[pd.Timestamp(v.value) for _, v in published], y=[label for label, _ in published], mode="markers",
+            name="published", marker={"symbol": "diamond", "size": 14, "color": PALETTE[0]},
+            customdata=[[v.basis, v.evidence] for _, v in published],
+            hovertemplate="%{y}<br>published %{x|%Y-%m-%d} (%{customdata[0]})<br>%{customdata[1]}<extra></extra>",
+        )
+    rows = [(d.label, c) for d in corpus for c in d.comments if c.posted]
+    if rows:
+        fig.add_scatter(
+            x=[pd.Timestamp(c.posted) for _, c in rows], y=[label for label, _ in rows], mode="markers",
+            name="comment posted", marker={"symbol": "circle", "size": 9, "color": PALETTE[1], "opacity": 0.7},
+            customdata=[[c.comment_id, c.author, c.depth] for _, c in rows],
+            hovertemplate="%{y}<br>%{customdata[0]} by %{customdata[1]} (depth %{customdata[2]})<br>%{x|%Y-%m-%d %H:%M}<extra></extra>",
+        )
+    undated = [d.label for d in corpus if not d.meta("published").value and not d.comments]
+    note = f" · no date known for: {', '.join(undated)}" if undated else ""
+    fig.update_layout(
+        title="When documents were published and commented on", xaxis_title="date (page time, no time zone given)",
+        yaxis_title="document", yaxis={"categoryorder": "array", "categoryarray": labels[::-1]}, height=200 + 45 * len(labels),
+    )
+    return add_source(fig, source + note)
