@@ -45,4 +45,4 @@ bench: $(STAMP) ## run the benchmarks (not part of the tests) into $(OUT)/bench
 	$(BIN)/python -m benchmarks --out $(OUT)/bench
 
 clean: ## remove outputs/ (keeps .venv)
-	rm -rf $(OUT)/data $(OUT)/reports $(OUT)/notebooks $(OUT)/run.json $(OUT)/logs
+	rm -rf $(OUT)/data $(OUT)/reports $(OUT)/notebooks $(OUT)/run.json $(OUT)/run.log $(OUT)/logs $(OUT)/failed-runs

@@ -59,17 +59,20 @@ def comments_per_document_chart(documents: pd.DataFrame, *, source: str) -> go.F
     """Bars of comments found per document, with the count the page itself declares when it gives one."""
     fig = go.Figure()
     fig.add_bar(
-        x=documents["label"], y=documents["n_comments"], name="comments parsed", marker_color=PALETTE[1],
-        hovertemplate="%{x}<br>%{y} comments parsed<extra></extra>",
+        y=documents["label"], x=documents["n_comments"], name="comments parsed", marker_color=PALETTE[1], orientation="h",
+        hovertemplate="%{y}<br>%{x} comments parsed<extra></extra>",
     )
     declared = documents.dropna(subset=["declared_comments"])
     if len(declared):
         fig.add_scatter(
-            x=declared["label"], y=declared["declared_comments"].astype(int), mode="markers", name="count the page declares",
-            marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3, "color": "#000"}},
-            hovertemplate="%{x}<br>the page says %{y} comments<extra></extra>",
+            y=declared["label"], x=declared["declared_comments"].astype(int), mode="markers", name="count the page declares",
+            marker={"symbol": "line-ns-open", "size": 26, "color": "#000", "line": {"width": 3, "color": "#000"}},
+            hovertemplate="%{y}<br>the page says %{x} comments<extra></extra>",
         )
-    fig.update_layout(title="Comments and forum replies per document", xaxis_title="document", yaxis_title="comments", height=420)
+    fig.update_layout(
+        title="Comments and forum replies per document", xaxis_title="comments", yaxis_title="document",
+        yaxis={"autorange": "reversed"}, height=150 + 45 * len(documents),
+    )
     return add_source(fig, source)
 
 

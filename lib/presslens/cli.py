@@ -1,0 +1,174 @@
+"""The ``presslens`` command: ``run`` the report suite, ``refresh-notebooks`` in place.
+
+Exit codes: 0 done; 1 a notebook failed or the run stopped on an error;
+2 the command was refused before anything started (bad parameter, notebook,
+folder); 3 another run holds the output folder's lock; 130 Ctrl-C; 143 SIGTERM.
+Errors the library raises on purpose print as one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from . import __version__
+from .errors import ParameterError, PresslensError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (separate so ``--help`` output can be tested and documented)."""
+    parser = argparse.ArgumentParser(
+        prog="presslens",
+        description="Compare how outlets told one story: run the notebook suite into HTML reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"presslens {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="build the data and run every notebook into OUT (data, reports, index, run.json)",
+        description="Build the data tables, run the notebooks with papermill and publish HTML reports. "
+        "The previous outputs are replaced only when the run completes.",
+    )
+    run.add_argument("--corpus", metavar="DIR", help="corpus folder (default: the project's seeds/)")
+    run.add_argument("--out", metavar="DIR", help="output folder (default: the project's outputs/)")
+    _add_notebooks_option(run)
+    run.add_argument("-p", "--param", dest="params", action="append", default=[], metavar="NAME=VALUE",
+                     help="set a notebook parameter (repeatable); values read like YAML scalars, "
+                     "strings stay strings")
+    run.add_argument("-f", "--params-file", metavar="FILE",
+                     help="YAML file of parameters; a bare name like 'weekly' means notebooks/params/weekly.yaml")
+    run.add_argument("--with-code", action="store_true", help="keep code cells in the HTML reports")
+    _add_progress_option(run)
+    run.add_argument("--strict", action="store_true", help="any rejected input file stops the run")
+    run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                     help="wait this long for another run on the same OUT to finish (default: 0)")
+    run.add_argument("--log", metavar="FILE", help="log file (default: OUT/logs/run.log)")
+    run.set_defaults(handler=_cmd_run)
+
+    refresh = sub.add_parser(
+        "refresh-notebooks",
+        help="re-execute notebooks/NN_*.ipynb in place with their default parameters",
+        description="Re-execute the notebooks in place so their stored outputs match the seeds run "
+        "(what nbval compares). A notebook that fails is left unchanged.",
+    )
+    _add_notebooks_option(refresh)
+    _add_progress_option(refresh)
+    refresh.set_defaults(handler=_cmd_refresh)
+    return parser
+
+
+def _add_notebooks_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--notebooks", nargs="+", default=[], metavar="NB",
+                        help="only these notebooks: number (01), name (01_source_comparison) or file name; "
+                        "comma-separated or repeated")
+
+
+def _add_progress_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-progress", action="store_true", help="print nothing unless something fails (cron)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``presslens`` console script; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ParameterError as exc:
+        return _fail(exc, EXIT_USAGE)
+    except PresslensError as exc:
+        from .report import LockBusyError
+
+        return _fail(exc, EXIT_LOCKED if isinstance(exc, LockBusyError) else EXIT_FAILED)
+    except KeyboardInterrupt as exc:
+        _quiet_asyncio()
+        return _fail(exc, EXIT_INTERRUPTED, message="interrupted")
+    except BaseException as exc:
+        from .report import RunTerminated
+
+        if isinstance(exc, RunTerminated):
+            _quiet_asyncio()
+            return _fail(exc, EXIT_TERMINATED)
+        raise
+
+
+def _quiet_asyncio() -> None:
+    """An interrupted kernel client leaves a task asyncio would report at exit; the one line says enough."""
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+
+
+def _fail(exc: BaseException, code: int, *, message: str | None = None) -> int:
+    """One line on stderr (plus where the partial run was kept, when there is one)."""
+    text = message or str(exc) or type(exc).__name__
+    notes = [n for n in getattr(exc, "__notes__", []) if n]
+    print(f"presslens: error: {'; '.join([text, *notes])}", file=sys.stderr)
+    return code
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from . import report
+
+    plan = report.plan_run(
+        corpus_dir=args.corpus, out_dir=args.out, selection=args.notebooks, param_texts=args.params,
+        params_file=args.params_file, with_code=args.with_code, strict=args.strict, wait=args.wait,
+        log_file=args.log,
+    )
+    printer = None if args.no_progress else ProgressPrinter(sys.stderr)
+    result = report.run_suite(plan, progress=printer)
+    failed = [r for r in result.notebooks if r.status != "ok"]
+    if failed:
+        names = ", ".join(r.name for r in failed)
+        print(f"presslens: {len(failed)} of {len(result.notebooks)} notebooks failed: {names} "
+              f"(see {plan.out / 'reports' / 'index.html'})", file=sys.stderr)
+        return EXIT_FAILED
+    if printer:
+        print(f"presslens: reports in {plan.out / 'reports' / 'index.html'}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_refresh(args: argparse.Namespace) -> int:
+    from . import report
+
+    printer = None if args.no_progress else ProgressPrinter(sys.stderr)
+    results = report.refresh_notebooks(selection=args.notebooks, progress=printer)
+    failed = [r for r in results if r.status != "ok"]
+    for r in failed:
+        print(f"presslens: {r.name} failed and was left unchanged: {r.error}", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+class ProgressPrinter:
+    """Progress lines with elapsed time on stderr; a terminal sees each notebook start."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+
+    def __call__(self, event) -> None:  # noqa: ANN001 - report.Progress, imported lazily
+        line = self._format(event)
+        if line is None:
+            return
+        text, end = line
+        print(text, end=end, file=self.stream, flush=True)
+
+    def _format(self, e) -> tuple[str, str] | None:  # noqa: ANN001
+        if e.stage == "build":
+            if e.status == "start":
+                return f"presslens: building data from {e.detail} ...", "\n"
+            return f"presslens: data built in {e.seconds:.1f} s ({e.detail or 'no counts'})", "\n"
+        if e.stage == "notebook":
+            prefix = f"[{e.index}/{e.total}] {e.name}"
+            if e.status == "start":
+                return (f"{prefix} ... ", "") if self.tty else None
+            verdict = f"ok ({e.seconds:.1f} s)" if e.status == "ok" else f"FAILED ({e.seconds:.1f} s): {e.detail}"
+            return (verdict if self.tty else f"{prefix} {verdict}"), "\n"
+        return None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,614 @@
+"""The report pipeline: `presslens run`, HTML export, index, run.json, refresh-notebooks.
+
+Runs small notebooks written here into a temporary project (``PRESSLENS_ROOT``)
+with a fake ``presslens.pipeline`` (so these tests do not depend on the corpus
+code); real papermill kernels execute them. The browser checks live in
+``test_browser.py``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from presslens import __version__, cli, report
+from presslens.htmlexport import (
+    PLOTLY_MIME,
+    ReportHeader,
+    count_plotly_outputs,
+    export_html,
+    plotly_div,
+    script_json,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Tests that start Jupyter kernels (a few seconds each); `make test-fast` skips them.
+SLOW = pytest.mark.slow
+HOSTILE = "</script><script>window.__pwned = 1</script><!-- x"
+#: Any <script src> or <link href> (or CSS @import) that would reach the network.
+NETWORK_REF = re.compile(
+    r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//|@import\s+url\(\s*["']?https?:""",
+    re.IGNORECASE,
+)
+
+
+# --------------------------------------------------------------------------- project fixtures
+
+
+def _notebook(path: Path, parameters: str, *cells: str, markdown: str = "") -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell(parameters)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell(markdown or f"# {path.stem}"), params]
+    nb.cells += [nbformat.v4.new_code_cell(source) for source in cells]
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny presslens project: two seed files and three notebooks."""
+    root = tmp_path_factory.mktemp("project")
+    (root / "pyproject.toml").write_text("[project]\nname = 'fake'\n")
+    seeds = root / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("First story.\n")
+    (seeds / "b.txt").write_text("Second story.\n")
+    nbdir = root / "notebooks"
+    (nbdir / "params").mkdir(parents=True)
+    (nbdir / "params" / "weekly.yaml").write_text("top_n: 7\ntitle: Weekly\n")
+    _notebook(
+        nbdir / "01_chart.ipynb",
+        'corpus_dir = ""  # corpus folder; empty means seeds/\n'
+        'title = "Counts"  # chart title\n'
+        "top_n = 3  # bars to show\n"
+        "ratio = 0.5  # a float\n"
+        "show_table = True  # a bool\n"
+        'outlets = ["a", "b"]  # a list',
+        "import pandas as pd\nimport plotly.graph_objects as go\nimport plotly.io as pio\n"
+        'pio.renderers.default = "plotly_mimetype"\n'
+        "from pathlib import Path\n"
+        "files = sorted(p.name for p in Path(corpus_dir).iterdir())\n"
+        'df = pd.DataFrame({"file": files, "n": range(len(files))})\ndf',
+        'go.Figure(go.Bar(x=df["file"], y=df["n"]), layout={"title": title}).show()',
+        f'go.Figure(go.Scatter(x=[1, 2], y=[2, 1], text=[{HOSTILE!r}, "ok"]), layout={{"title": {HOSTILE!r}}}).show()',
+    )
+    _notebook(
+        nbdir / "02_table.ipynb",
+        'corpus_dir = ""  # corpus folder\ntop_n = 5  # rows\nfail = False  # raise on purpose',
+        'if fail:\n    raise RuntimeError("failing on purpose <b>")\nprint("rows", top_n)',
+    )
+    _notebook(nbdir / "03_summary.ipynb", 'corpus_dir = ""  # corpus folder', 'print("summary")')
+    return root
+
+
+class FakePipeline:
+    """Stands in for ``presslens.pipeline``: records calls, can raise what a test asks for."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Path, Path, bool]] = []
+        self.raise_: BaseException | None = None
+        self.module = types.ModuleType("presslens.pipeline")
+        self.module.build = self.build
+
+    def build(self, corpus_dir: Path, data_dir: Path, *, strict: bool = False):
+        self.calls.append((Path(corpus_dir), Path(data_dir), strict))
+        (Path(data_dir) / "documents.csv").write_text("doc_id\na\nb\n")
+        if self.raise_ is not None:
+            raise self.raise_
+        files = sorted(Path(corpus_dir).iterdir())
+        inputs = [
+            {"file": f.name, "sha256": hashlib.sha256(f.read_bytes()).hexdigest(), "bytes": f.stat().st_size,
+             "encoding": "utf-8", "status": "accepted"}
+            for f in files
+        ] + [{"file": "evil<script>.bin", "sha256": "0" * 64, "bytes": 4, "encoding": None, "status": "rejected"}]
+        return types.SimpleNamespace(
+            inputs=inputs,
+            rejected=[{"file": "evil<script>.bin", "reason": "binary file </td><script>alert(1)</script>"}],
+            counts={"documents": len(files), "comments": 0, "sentences": 2},
+        )
+
+
+@pytest.fixture
+def fake(project: Path, monkeypatch: pytest.MonkeyPatch) -> FakePipeline:
+    monkeypatch.setenv("PRESSLENS_ROOT", str(project))
+    pipeline = FakePipeline()
+    monkeypatch.setitem(sys.modules, "presslens.pipeline", pipeline.module)
+    return pipeline
+
+
+@pytest.fixture(scope="module")
+def completed(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One full run of the three notebooks, shared by the read-only checks below."""
+    out = tmp_path_factory.mktemp("completed") / "out"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PRESSLENS_ROOT", str(project))
+        mp.setitem(sys.modules, "presslens.pipeline", FakePipeline().module)
+        code = cli.main(["run", "--out", str(out), "--no-progress", "-p", "top_n=4"])
+    assert code == 0, (out / "run.log").read_text() if (out / "run.log").exists() else "no run.log"
+    return out
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with its hash: 'byte-identical' made checkable."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _published(out: Path) -> dict[str, str]:
+    tree = _tree(out)
+    return {k: v for k, v in tree.items() if k.split("/")[0] in report.PUBLISHED}
+
+
+def _copy_run(completed: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    shutil.copytree(completed, out)
+    return out
+
+
+# --------------------------------------------------------------------------- HTML export
+
+
+def _figure_notebook(*titles: str) -> nbformat.NotebookNode:
+    """An executed-looking notebook with one plotly output per title and a DataFrame."""
+    nb = nbformat.v4.new_notebook()
+    cells = [nbformat.v4.new_markdown_cell("# Figures")]
+    table = nbformat.v4.new_code_cell("df", execution_count=1)
+    table.outputs = [nbformat.v4.new_output(
+        "execute_result", execution_count=1,
+        data={"text/plain": "   a\n0  1", "text/html": "<table class='dataframe'><tr><td>1</td></tr></table>"},
+    )]
+    cells.append(table)
+    for n, title in enumerate(titles, start=2):
+        fig = go.Figure(go.Bar(x=["x", "y"], y=[1, 2], hovertext=[title, "b"]), layout={"title": title})
+        cell = nbformat.v4.new_code_cell("fig.show()", execution_count=n)
+        cell.outputs = [nbformat.v4.new_output("display_data", data={PLOTLY_MIME: json.loads(pio.to_json(fig))})]
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def _header(**changes) -> ReportHeader:
+    values = dict(title="01_x", corpus="seeds", parameters={"top_n": 3}, commit="abc1234",
+                  started="2024-05-01T10:00:00Z", status="ok")
+    values.update(changes)
+    return ReportHeader(**values)
+
+
+def test_export_embeds_plotly_once_with_one_div_per_figure():
+    html = export_html(_figure_notebook("one", "two"), header=_header())
+    assert html.count("* plotly.js v") == 1
+    assert html.count('class="presslens-plotly"') == 2
+    assert 'id="plotly-2-0"' in html and 'id="plotly-3-0"' in html
+    assert html.count("Plotly.newPlot(") == 2
+    assert '"responsive":true' in html and '"displaylogo":false' in html
+
+
+def test_export_without_figures_has_no_plotly_bundle():
+    nb = _figure_notebook()
+    html = export_html(nb, header=_header())
+    assert "plotly.js v" not in html and "Plotly.newPlot" not in html
+
+
+def test_export_makes_no_network_reference():
+    html = export_html(_figure_notebook("t"), header=_header())
+    assert not NETWORK_REF.search(html), NETWORK_REF.search(html).group(0)
+    assert "<script src" not in html.lower()
+    for loader in ("require.min.js", "MathJax.js", "mermaid.esm", "cdnjs.cloudflare.com", "jupyter-widgets"):
+        assert loader.lower() not in html.lower(), loader
+
+
+def test_figure_text_cannot_close_the_script():
+    html = export_html(_figure_notebook(HOSTILE), header=_header())
+    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, flags=re.DOTALL)
+    newplot = [s for s in scripts if "Plotly.newPlot" in s]
+    assert len(newplot) == 1, "the hostile title split the figure's script"
+    assert HOSTILE not in html
+    assert "<\\/script><script>window.__pwned" in newplot[0]
+    assert "<!--" not in newplot[0]
+    data = json.loads(newplot[0].split(", ", 1)[1].rsplit(");", 1)[0])
+    assert data["layout"]["title"]["text"] == HOSTILE  # the reader still sees the exact text
+
+
+def test_script_json_escapes_script_breakers():
+    text = script_json({"a": "</SCRIPT></script><!--\u2028"})
+    assert "</" not in text and "<!--" not in text and "\u2028" not in text
+    assert json.loads(text) == {"a": "</SCRIPT></script><!--\u2028"}
+
+
+def test_plotly_div_is_deterministic_and_keeps_figure_config():
+    figure = {"data": [{"type": "bar", "y": [1]}], "layout": {}, "config": {"scrollZoom": True}}
+    assert plotly_div(figure, div_id="plotly-1-0") == plotly_div(figure, div_id="plotly-1-0")
+    assert '"scrollZoom":true' in plotly_div(figure, div_id="plotly-1-0")
+
+
+def test_header_is_escaped_and_shows_status():
+    header = _header(title="t<i>", corpus="<b>corpus</b>", parameters={"q": "</script>"},
+                     commit="<c>", status="failed", error="ValueError: <bad>")
+    html = export_html(_figure_notebook(), header=header)
+    block = html[html.index('<header class="presslens-header'):html.index("</header>")]
+    assert "presslens-failed" in block
+    for raw in ("<i>", "<b>", "</script>", "<c>", "<bad>"):
+        assert raw not in block
+    assert "&lt;b&gt;corpus&lt;/b&gt;" in block and "ValueError: &lt;bad&gt;" in block
+
+
+def test_repeat_exports_differ_only_in_run_time():
+    nb = _figure_notebook("a", "b")
+    first = export_html(nb, header=_header(started="2024-05-01T10:00:00Z"))
+    second = export_html(nb, header=_header(started="2031-12-31T23:59:59Z"))
+    assert first != second
+    assert first.replace("2024-05-01T10:00:00Z", "T") == second.replace("2031-12-31T23:59:59Z", "T")
+
+
+def test_code_hidden_by_default_shown_with_code():
+    nb = _figure_notebook("t")
+    hidden = export_html(nb, header=_header())
+    shown = export_html(nb, header=_header(), with_code=True)
+    for marker in ('class="jp-CodeMirrorEditor', 'class="jp-InputPrompt', '<span class="n">show</span>'):
+        assert marker not in hidden, marker
+        assert marker in shown, marker
+
+
+# --------------------------------------------------------------------------- a complete run
+
+
+@SLOW
+def test_run_publishes_reports_index_data_and_manifest(completed: Path):
+    assert sorted(p.name for p in (completed / "reports").iterdir()) == [
+        "01_chart.html", "02_table.html", "03_summary.html", "index.html"]
+    assert (completed / "data" / "documents.csv").exists()
+    assert sorted(p.name for p in (completed / "notebooks").iterdir()) == [
+        "01_chart.ipynb", "02_table.ipynb", "03_summary.ipynb"]
+    assert not list(completed.glob(".run-*")) and not list(completed.glob(".old-*"))
+    assert not (completed / "failed-runs").exists()
+    assert (completed / "logs" / "run.log").read_text().count("run started") == 1
+    assert "run finished" in (completed / "run.log").read_text()
+
+
+@SLOW
+def test_run_report_renders_notebook_outputs_offline(completed: Path):
+    html = (completed / "reports" / "01_chart.html").read_text()
+    executed = nbformat.read(completed / "notebooks" / "01_chart.ipynb", as_version=4)
+    assert count_plotly_outputs(executed) == 2
+    assert html.count("* plotly.js v") == 1
+    assert html.count('class="presslens-plotly"') == 2
+    assert "a.txt" in html and "b.txt" in html  # the DataFrame, computed from the corpus
+    assert HOSTILE not in html
+    assert not NETWORK_REF.search(html)
+    assert "<script src" not in html.lower()
+    assert ">seeds<" in html  # corpus shown relative to the project, not as an absolute path
+    assert "top_n = 4" in html
+
+
+@SLOW
+def test_run_json_records_the_run(completed: Path, project: Path):
+    manifest = json.loads((completed / "run.json").read_text())
+    assert manifest["status"] == "ok"
+    assert manifest["corpus"] == str((project / "seeds").resolve())
+    assert manifest["parameters"] == {"top_n": 4}
+    assert [n["name"] for n in manifest["notebooks"]] == ["01_chart", "02_table", "03_summary"]
+    first = manifest["notebooks"][0]
+    assert set(first) == {"name", "status", "seconds", "report", "notebook", "error"}
+    assert first["report"] == "reports/01_chart.html" and first["notebook"] == "notebooks/01_chart.ipynb"
+    assert [i["file"] for i in manifest["inputs"]] == ["a.txt", "b.txt", "evil<script>.bin"]
+    assert len(manifest["inputs"][0]["sha256"]) == 64
+    assert manifest["rejected"][0]["file"] == "evil<script>.bin"
+    assert manifest["counts"] == {"comments": 0, "documents": 2, "sentences": 2}
+    for package in ("python", "pandas", "plotly", "papermill", "nbconvert", "nltk", "vaderSentiment"):
+        assert package in manifest["versions"]
+    assert manifest["git_commit"] == "not a git checkout"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", manifest["started"])
+    text = (completed / "run.json").read_text()
+    assert text == json.dumps(manifest, indent=2, sort_keys=True) + "\n"  # sorted keys
+
+
+@SLOW
+def test_params_reach_only_notebooks_that_declare_them(completed: Path):
+    executed = {
+        name: nbformat.read(completed / "notebooks" / f"{name}.ipynb", as_version=4).metadata.papermill.parameters
+        for name in ("01_chart", "02_table", "03_summary")
+    }
+    assert executed["01_chart"]["top_n"] == 4 and executed["02_table"]["top_n"] == 4
+    assert "top_n" not in executed["03_summary"]
+    assert all(Path(p["corpus_dir"]).is_absolute() for p in executed.values())
+
+
+@SLOW
+def test_index_lists_reports_inputs_and_is_self_contained(completed: Path):
+    html = (completed / "reports" / "index.html").read_text()
+    for name in ("01_chart", "02_table", "03_summary"):
+        assert f'href="{name}.html"' in html
+    assert "evil&lt;script&gt;.bin" in html and "<script" not in html.lower()
+    assert "&lt;/td&gt;&lt;script&gt;" in html  # the rejection reason, escaped
+    assert hashlib.sha256(b"First story.\n").hexdigest() in html
+    assert "top_n" in html and "documents" in html
+    assert f"presslens {__version__}" in html
+    hrefs = re.findall(r'(?:href|src)="([^"]*)"', html)
+    assert hrefs and all(not re.match(r"^[a-z]+:|^/", h) for h in hrefs), hrefs
+    assert "<link" not in html.lower() and "@import" not in html
+
+
+# --------------------------------------------------------------------------- failures
+
+
+@SLOW
+def test_failing_notebook_is_reported_and_the_others_still_run(fake: FakePipeline, tmp_path: Path, capsys):
+    out = tmp_path / "out"
+    code = cli.main(["run", "--out", str(out), "--notebooks", "02", "03", "-p", "fail=true"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "02_table" in err and "failed" in err.lower()
+    manifest = json.loads((out / "run.json").read_text())
+    status = {n["name"]: n for n in manifest["notebooks"]}
+    assert status["02_table"]["status"] == "failed"
+    assert "RuntimeError: failing on purpose <b>" in status["02_table"]["error"]
+    assert status["03_summary"]["status"] == "ok"
+    assert manifest["status"] == "failed"
+    failed_html = (out / "reports" / "02_table.html").read_text()
+    assert "presslens-failed" in failed_html and "failing on purpose" in failed_html
+    assert "Traceback" in failed_html or "RuntimeError" in failed_html
+    assert (out / "reports" / "03_summary.html").exists()
+    index = (out / "reports" / "index.html").read_text()
+    row = index[index.index('href="02_table.html"'):].split("</tr>")[0]
+    assert ">failed<" in row and 'href="../notebooks/02_table.ipynb"' in row
+    assert (out / "notebooks" / "02_table.ipynb").exists()
+
+
+@SLOW
+def test_interrupted_build_keeps_previous_outputs(fake: FakePipeline, completed: Path, tmp_path: Path, capsys):
+    out = _copy_run(completed, tmp_path)
+    before = _published(out)
+    fake.raise_ = KeyboardInterrupt()
+    assert cli.main(["run", "--out", str(out), "--no-progress"]) == 130
+    assert _published(out) == before
+    kept = list((out / "failed-runs").iterdir())
+    assert len(kept) == 1 and (kept[0] / "data" / "documents.csv").exists()
+    assert "run aborted" in (kept[0] / "run.log").read_text()
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("presslens: error: interrupted") and "failed-runs" in err and len(err.splitlines()) == 1
+    _assert_lock_free(out)
+
+
+@SLOW
+def test_interrupt_between_notebooks_keeps_previous_outputs(
+    fake: FakePipeline, completed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    out = _copy_run(completed, tmp_path)
+    before = _published(out)
+    real = report.execute_notebook
+
+    def execute_then_interrupt(source, target, **kwargs):
+        if source.stem == "03_summary":
+            raise KeyboardInterrupt
+        return real(source, target, **kwargs)
+
+    monkeypatch.setattr(report, "execute_notebook", execute_then_interrupt)
+    assert cli.main(["run", "--out", str(out), "--no-progress", "--notebooks", "02,03"]) == 130
+    assert _published(out) == before
+    (kept,) = (out / "failed-runs").iterdir()
+    assert (kept / "notebooks" / "02_table.ipynb").exists() and (kept / "reports" / "02_table.html").exists()
+    assert not list(out.glob(".run-*"))
+    _assert_lock_free(out)
+
+
+@SLOW
+def test_sigterm_stops_the_run_and_keeps_previous_outputs(fake: FakePipeline, completed: Path, tmp_path: Path):
+    out = _copy_run(completed, tmp_path)
+    before = _published(out)
+    previous_handler = signal.getsignal(signal.SIGTERM)
+
+    class SendSigterm(Exception):
+        pass
+
+    def build(corpus_dir, data_dir, *, strict=False):
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise SendSigterm("the handler should have raised first")
+
+    fake.module.build = build
+    assert cli.main(["run", "--out", str(out), "--no-progress"]) == 143
+    assert _published(out) == before
+    assert len(list((out / "failed-runs").iterdir())) == 1
+    assert signal.getsignal(signal.SIGTERM) == previous_handler
+    _assert_lock_free(out)
+
+
+def test_library_errors_print_one_line(fake: FakePipeline, tmp_path: Path, capsys):
+    from presslens.errors import CorpusError
+
+    fake.raise_ = CorpusError("evil.bin: binary file (strict mode)")
+    assert cli.main(["run", "--out", str(tmp_path / "out"), "--strict", "--no-progress"]) == 1
+    assert fake.calls[0][2] is True
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("presslens: error: evil.bin: binary file") and len(err.splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def _assert_lock_free(out: Path) -> None:
+    with open(out / report.LOCK_NAME, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if the run kept the lock
+
+
+def test_lock_held_second_run_exits_3(fake: FakePipeline, tmp_path: Path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = out / report.LOCK_NAME
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write("4242\n")
+        handle.flush()
+        assert cli.main(["run", "--out", str(out), "--wait", "0.3", "--no-progress"]) == 3
+    err = capsys.readouterr().err.strip()
+    assert str(lock) in err and "pid 4242" in err and "--wait" in err and len(err.splitlines()) == 1
+    assert fake.calls == []
+    assert sorted(p.name for p in out.iterdir()) == [report.LOCK_NAME]
+
+
+# --------------------------------------------------------------------------- refused before anything runs
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-p", "nope=1"], "unknown parameter nope"),
+        (["--notebooks", "03", "-p", "top_n=3"], "unknown parameter top_n"),
+        (["-p", "top_n=abc"], "top_n"),
+        (["-p", "top_n=2.5"], "expects int"),
+        (["-p", "show_table=maybe"], "expects bool"),
+        (["-p", "outlets=x"], "expects list"),
+        (["-p", "ratio=[1]"], "expects float"),
+        (["-p", "top_n"], "name=value"),
+        (["-p", "corpus_dir=seeds", "--corpus", "{seeds}"], "--corpus or corpus_dir"),
+        (["--notebooks", "99"], "unknown notebook '99'"),
+        (["--notebooks", "01_nope"], "available: 01_chart, 02_table, 03_summary"),
+        (["--corpus", "{tmp}/missing"], "corpus folder not found"),
+        (["--corpus", "{seeds}", "--out", "{seeds}"], "is the corpus folder"),
+        (["--corpus", "{seeds}", "--out", "{seeds}/out"], "is inside the corpus folder"),
+        (["--corpus", "{seeds}", "--out", "{root}"], "contains the corpus folder"),
+        (["--out", "{root}/notebooks/out"], "notebooks folder"),
+        (["-f", "nightly"], "params file not found"),
+        (["--wait", "-1"], "--wait"),
+    ],
+)
+def test_bad_settings_exit_2_before_anything_runs(
+    fake: FakePipeline, project: Path, tmp_path: Path, capsys, args: list[str], message: str
+):
+    out = tmp_path / "out"
+    fields = {"seeds": project / "seeds", "root": project, "tmp": tmp_path}
+    argv = ["run", "--no-progress", *[a.format(**fields) for a in args]]
+    if "--out" not in argv:
+        argv += ["--out", str(out)]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("presslens: error: ") and len(err.splitlines()) == 1, err
+    assert message in err, err
+    assert fake.calls == []
+    assert not out.exists()
+    assert not (project / "seeds" / "out").exists() and not (project / "notebooks" / "out").exists()
+
+
+def test_foreign_output_folder_is_refused(fake: FakePipeline, tmp_path: Path, capsys):
+    out = tmp_path / "home"
+    (out / "data").mkdir(parents=True)
+    (out / "data" / "precious.txt").write_text("mine")
+    assert cli.main(["run", "--out", str(out)]) == 2
+    assert "no presslens run made it" in capsys.readouterr().err
+    assert (out / "data" / "precious.txt").read_text() == "mine"
+
+
+def test_named_params_file_and_string_values(fake: FakePipeline, project: Path, tmp_path: Path):
+    plan = report.plan_run(out_dir=tmp_path / "out", params_file="weekly", param_texts=["title=007", "ratio=1"])
+    assert plan.parameters == {"ratio": 1.0, "title": "007", "top_n": 7}
+    by_name = {nb.name: nb.parameters for nb in plan.notebooks}
+    assert by_name["01_chart"] == {"corpus_dir": str((project / "seeds").resolve()), "ratio": 1.0,
+                                   "title": "007", "top_n": 7}
+    assert by_name["02_table"] == {"corpus_dir": str((project / "seeds").resolve()), "top_n": 7}
+    assert by_name["03_summary"] == {"corpus_dir": str((project / "seeds").resolve())}
+    assert plan.log_file == tmp_path / "out" / "logs" / "run.log"
+
+
+@pytest.mark.parametrize(
+    ("text", "default", "expected"),
+    [("20", 3, 20), ("true", False, True), ("no", True, False), ("2", 0.5, 2.0), ("[a, 1]", [], ["a", 1]),
+     ("007", "x", "007"), ("", "x", ""), ("3", None, 3), ("hello", None, "hello")],
+)
+def test_coerce_value_from_text(text, default, expected):
+    value = report.coerce_value("p", text, default=default, from_text=True)
+    assert value == expected and type(value) is type(expected)
+
+
+def test_coerce_value_from_yaml_file_checks_types():
+    import datetime as dt
+
+    assert report.coerce_value("d", dt.date(2024, 5, 1), default="", from_text=False) == "2024-05-01"
+    with pytest.raises(report.ParameterError, match="expects str"):
+        report.coerce_value("label", 7, default="", from_text=False)
+    with pytest.raises(report.ParameterError, match="expects int"):
+        report.coerce_value("n", True, default=3, from_text=False)
+    with pytest.raises(report.ParameterError, match="cannot be passed"):
+        report.coerce_value("when", dt.date(2024, 5, 1), default=None, from_text=False)
+
+
+def test_select_notebooks_by_number_name_and_file(project: Path):
+    available = report.discover_notebooks(project / "notebooks")
+    pick = report.select_notebooks
+    assert [p.stem for p in pick(available, ["3", "01_chart", "02_table.ipynb"])] == ["01_chart", "02_table", "03_summary"]
+    assert [p.stem for p in pick(available, ["02,03"])] == ["02_table", "03_summary"]
+    assert [p.stem for p in pick(available, [])] == ["01_chart", "02_table", "03_summary"]
+
+
+# --------------------------------------------------------------------------- refresh-notebooks and nbval
+
+
+@SLOW
+def test_refresh_notebooks_executes_in_place_without_injecting(project: Path, tmp_path: Path):
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    shutil.copy(project / "notebooks" / "03_summary.ipynb", nbdir / "05_summary.ipynb")
+    source = nbformat.read(nbdir / "05_summary.ipynb", as_version=4)
+    source.cells[1].metadata["execution"] = {"iopub.status.busy": "2020-01-01T00:00:00Z"}
+    source.metadata["papermill"] = {"duration": 1.0}
+    nbformat.write(source, nbdir / "05_summary.ipynb")
+
+    (result,) = report.refresh_notebooks(notebooks_dir=nbdir)
+    assert result.status == "ok", result.error
+    nb = nbformat.read(nbdir / "05_summary.ipynb", as_version=4)
+    assert [c.source for c in nb.cells] == [c.source for c in source.cells]
+    assert nb.cells[1].metadata["tags"] == ["parameters"]
+    assert all("injected-parameters" not in c.metadata.get("tags", []) for c in nb.cells)
+    assert nb.cells[2].outputs[0]["text"] == "summary\n"
+    assert all("execution" not in c.metadata and "papermill" not in c.metadata for c in nb.cells)
+    assert "papermill" not in nb.metadata
+
+
+@SLOW
+def test_refresh_leaves_a_failing_notebook_untouched(tmp_path: Path):
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    _notebook(nbdir / "01_bad.ipynb", "x = 1  # x", "raise ValueError('nope')")
+    before = (nbdir / "01_bad.ipynb").read_bytes()
+    (result,) = report.refresh_notebooks(notebooks_dir=nbdir)
+    assert result.status == "failed" and "ValueError: nope" in result.error
+    assert (nbdir / "01_bad.ipynb").read_bytes() == before
+
+
+def test_nbval_sanitizer_removes_run_specific_text():
+    from nbval.plugin import get_sanitize_patterns
+
+    patterns = get_sanitize_patterns((ROOT / "tests" / "nbval_sanitize.cfg").read_text())
+    assert patterns
+
+    def sanitize(text: str) -> str:
+        for regex, replace in patterns:
+            text = re.sub(regex, replace, text)
+        return text
+
+    samples = [
+        ('<div id="3f2b8c1e-9a4d-4e6f-8b1a-0c2d3e4f5a6b" class="plotly-graph-div">',
+         '<div id="9d8e7f6a-1b2c-4d3e-8f4a-5b6c7d8e9f0a" class="plotly-graph-div">'),
+        ('<style type="text/css">#T_1a2b3_row0_col0 {}</style><table id="T_1a2b3">',
+         '<style type="text/css">#T_9f8e7_row0_col0 {}</style><table id="T_9f8e7">'),
+        ("<presslens.corpus.Corpus object at 0x7f3a2c1d9e50>", "<presslens.corpus.Corpus object at 0x7ffe00112233>"),
+        ("loaded /work/main/seeds/000_a.txt", "loaded /home/reporter/src/presslens/seeds/000_a.txt"),
+        ("/work/main/.venv/lib/python3.11/site-packages/x.py:3: FutureWarning",
+         "/opt/ci/presslens/.venv/lib/python3.11/site-packages/x.py:3: FutureWarning"),
+    ]
+    for first, second in samples:
+        assert sanitize(first) == sanitize(second), (sanitize(first), sanitize(second))
+    assert sanitize("3 documents, 14 comments") == "3 documents, 14 comments"
