@@ -99,3 +99,24 @@ def test_a_document_without_a_sources_entry_loads_with_unknown_metadata(tmp_path
     assert doc.title == "Leaked Documents Reveal Extent of Iran’s Grip on Iraq"
     assert doc.meta("outlet").basis == "unknown"
     assert ("new_article.txt", "no entry in sources.yml: all metadata unknown") in corpus.warnings
+
+
+@pytest.mark.slow
+def test_run_size_limit_reaches_the_build_and_the_notebooks(tmp_path):
+    """`presslens run --max-bytes` rejects the same files in data/ and in the notebook the kernel ran."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "presslens.cli", "run", "--corpus", "seeds", "--out", str(out), "--notebooks", "00", "--max-bytes", "15000", "--no-progress"]
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["options"]["max_bytes"] == 15000
+    assert sorted(r["file"] for r in manifest["rejected"]) == ["000_f852db828fd11835.txt", "004_5ef0e76b6908624d.txt"]
+    executed = (out / "notebooks" / "00_corpus_overview.ipynb").read_text()
+    assert "too large (34,228 bytes; the limit is 15,000" in executed
+    assert "**3** documents accepted, **2** files rejected" in executed

@@ -240,3 +240,10 @@ def test_documents_are_sorted_and_ids_are_file_stems(corpus):
     ids = [d.doc_id for d in corpus]
     assert ids == sorted(ids) and len(ids) == 5
     assert all(re.fullmatch(r"\d{3}_[0-9a-f]{16}", i) for i in ids)
+
+
+def test_an_impossible_comment_date_is_kept_empty_with_a_warning():
+    page = "Title\n\nA body paragraph long enough to count as one, with a full stop at its end.\n1 Comments\nann\nann\nNovember 31, 2019 25:61 pm\n\nHello."
+    result = segment_page(page)
+    assert [(c.author, c.posted, c.text) for c in result.comments] == [("ann", "", "Hello.")]
+    assert result.warnings == ["comment by 'ann' at line 5: time 'November 31, 2019 25:61 pm' is not a valid date; left empty"]

@@ -104,7 +104,7 @@ class FakePipeline:
         self.module = types.ModuleType("presslens.pipeline")
         self.module.build = self.build
 
-    def build(self, corpus_dir: Path, data_dir: Path, *, strict: bool = False):
+    def build(self, corpus_dir: Path, data_dir: Path, *, strict: bool = False, max_bytes: int | None = None):
         self.calls.append((Path(corpus_dir), Path(data_dir), strict))
         (Path(data_dir) / "documents.csv").write_text("doc_id\na\nb\n")
         if self.raise_ is not None:
@@ -417,7 +417,7 @@ def test_sigterm_stops_the_run_and_keeps_previous_outputs(fake: FakePipeline, co
     class SendSigterm(Exception):
         pass
 
-    def build(corpus_dir, data_dir, *, strict=False):
+    def build(corpus_dir, data_dir, *, strict=False, max_bytes=None):
         os.kill(os.getpid(), signal.SIGTERM)
         raise SendSigterm("the handler should have raised first")
 

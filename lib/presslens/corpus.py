@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -29,6 +30,8 @@ DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")
 DATA_FILES = frozenset({SOURCES_FILE, "entities.yml", "corrections.yml", "README.md"})
 DATA_SUFFIXES = (".yml", ".yaml", ".md", ".csv", ".json")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: A run's size limit reaches every notebook's own ``load_corpus`` through this variable.
+MAX_BYTES_ENV = "PRESSLENS_MAX_BYTES"
 PARAGRAPH_SEP = "\n\n"
 
 
@@ -136,13 +139,24 @@ class Corpus:
         raise KeyError(f"no document {doc_id!r} in {self.path} (have {[d.doc_id for d in self.documents]})")
 
 
-def load_corpus(path: str | Path, *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
+def default_max_bytes() -> int:
+    """The size limit per file: ``$PRESSLENS_MAX_BYTES`` (set by ``presslens run --max-bytes``), else 20 MiB."""
+    raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    if not raw.isdigit() or int(raw) <= 0:
+        raise CorpusError(f"{MAX_BYTES_ENV}={raw!r}: the size limit must be a positive number of bytes")
+    return int(raw)
+
+
+def load_corpus(path: str | Path, *, strict: bool = False, max_bytes: int | None = None) -> Corpus:
     """Load every document in a folder.
 
     Args:
         path: the corpus folder (documents plus ``sources.yml``).
         strict: raise on the first rejected file instead of recording it.
-        max_bytes: files larger than this are rejected (memory stays bounded).
+        max_bytes: files larger than this are rejected, so memory stays bounded
+            (default: :func:`default_max_bytes`).
 
     Returns:
         A :class:`Corpus`; documents sorted by ``doc_id``.
@@ -152,6 +166,7 @@ def load_corpus(path: str | Path, *, strict: bool = False, max_bytes: int = DEFA
         MetadataError: ``sources.yml`` is malformed.
     """
     folder = Path(path)
+    max_bytes = default_max_bytes() if max_bytes is None else max_bytes
     if not folder.is_dir():
         raise CorpusError(f"{folder}: corpus folder not found")
     sources = load_sources(folder)

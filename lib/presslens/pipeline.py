@@ -55,8 +55,7 @@ def build(corpus_dir: str | Path, data_dir: str | Path, *, strict: bool = False,
     Returns:
         A :class:`BuildResult`.
     """
-    kwargs = {"strict": strict} if max_bytes is None else {"strict": strict, "max_bytes": max_bytes}
-    corpus = load_corpus(corpus_dir, **kwargs)
+    corpus = load_corpus(corpus_dir, strict=strict, max_bytes=max_bytes)
     frames: dict[str, pd.DataFrame] = {}
     paths: dict[str, Path] = {}
     for name, make in TABLES.items():

@@ -42,6 +42,7 @@ import nbformat
 import yaml
 
 from . import __version__, paths
+from .corpus import MAX_BYTES_ENV
 from .errors import ParameterError, PresslensError
 from .htmlexport import ReportHeader, write_report
 
@@ -106,6 +107,7 @@ class RunPlan:
     with_code: bool = False
     strict: bool = False
     wait: float = 0.0
+    max_bytes: int | None = None
 
 
 def discover_notebooks(notebooks_dir: Path) -> list[Path]:
@@ -281,6 +283,7 @@ def plan_run(
     strict: bool = False,
     wait: float = 0.0,
     log_file: str | os.PathLike[str] | None = None,
+    max_bytes: int | None = None,
 ) -> RunPlan:
     """Check a run's settings without side effects, so mistakes stop it before anything starts.
 
@@ -297,6 +300,7 @@ def plan_run(
         strict: any rejected input file makes the build fail.
         wait: seconds to wait for another run's lock.
         log_file: the run log; ``None`` means ``OUT/logs/run.log``.
+        max_bytes: size limit per input file, for the build and every notebook.
 
     Raises:
         ParameterError: with a one-line message naming what is wrong.
@@ -312,6 +316,8 @@ def plan_run(
     check_folders(corpus=corpus, out=out, notebooks_dir=nb_dir)
     if wait < 0:
         raise ParameterError(f"--wait must be 0 or more seconds, got {wait}")
+    if max_bytes is not None and max_bytes <= 0:
+        raise ParameterError(f"--max-bytes must be a positive number of bytes, got {max_bytes}")
     strict = strict or values.get("strict") is True  # `-p strict=true` / `-f strict` make the build strict too
     if strict and "strict" not in values and any("strict" in s for s in specs.values()):
         values["strict"] = True  # --strict also reaches the notebooks that take a `strict` parameter
@@ -326,6 +332,7 @@ def plan_run(
         with_code=with_code,
         strict=strict,
         wait=float(wait),
+        max_bytes=max_bytes,
     )
 
 
@@ -524,6 +531,28 @@ def run_suite(plan: RunPlan, *, progress: ProgressCallback | None = None) -> Run
 
 def _execute(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: ProgressCallback) -> RunResult:
     """Everything a run produces, written into ``staging``."""
+    with _environment(MAX_BYTES_ENV, None if plan.max_bytes is None else str(plan.max_bytes)):
+        return _execute_all(plan, staging=staging, started=started, notify=notify)
+
+
+@contextmanager
+def _environment(name: str, value: str | None) -> Iterator[None]:
+    """Set an environment variable for the run (kernels inherit it), then restore it."""
+    if value is None:
+        yield
+        return
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
+def _execute_all(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: ProgressCallback) -> RunResult:
     build = _build_data(plan, data_dir=staging / "data", notify=notify)
     commit = git_commit(plan.notebooks_dir)
     corpus_shown = display_path(plan.corpus)
@@ -553,7 +582,7 @@ def _build_data(plan: RunPlan, *, data_dir: Path, notify: ProgressCallback) -> A
     start = time.monotonic()
     data_dir.mkdir(parents=True, exist_ok=True)
     pipeline = importlib.import_module("presslens.pipeline")
-    build = pipeline.build(plan.corpus, data_dir, strict=plan.strict)
+    build = pipeline.build(plan.corpus, data_dir, strict=plan.strict, max_bytes=plan.max_bytes)
     counts = dict(getattr(build, "counts", {}) or {})
     seconds = round(time.monotonic() - start, 2)
     log.info("built data in %.2f s: %s; %d rejected", seconds, counts, len(getattr(build, "rejected", []) or []))
@@ -677,6 +706,7 @@ def build_manifest(
             "notebooks": [n.name for n in plan.notebooks],
             "strict": plan.strict,
             "with_code": plan.with_code,
+            "max_bytes": plan.max_bytes,
         },
         "inputs": inputs,
         "rejected": rejected,

@@ -422,6 +422,9 @@ def _parse_comment_section(page: _Page, start: int, layout: str) -> tuple[list[C
         page.mark(i, "boilerplate", "comment-widget")
 
     comments: list[Comment] = []
+    for line, author, _, posted, text_start in heads:
+        if not posted:
+            warnings.append(f"comment by {author!r} at line {line + 1}: time {lines[text_start - 1].strip()!r} is not a valid date; left empty")
     for n, (line, author, reply_name, posted, text_start) in enumerate(heads):
         text_end = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
         body_lines = lines[text_start:text_end]
@@ -458,8 +461,12 @@ def _comment_head(lines: list[str], i: int) -> tuple[int, str, str | None, str, 
 
 
 def _parse_comment_time(date: str, time: str) -> str:
+    """ISO 8601 of a comment's time line; empty when the page gives an impossible date (e.g. November 31)."""
     clean = re.sub(r"\s+", " ", f"{date} {time.replace('.', '').upper()}")
-    return datetime.strptime(clean, "%B %d, %Y %I:%M %p").isoformat()
+    try:
+        return datetime.strptime(clean, "%B %d, %Y %I:%M %p").isoformat()
+    except ValueError:
+        return ""
 
 
 def _thread(comments: list[Comment], warnings: list[str]) -> None:
