@@ -71,6 +71,15 @@ def test_no_payload_executes_and_nothing_is_fetched(hostile_run, browser_context
             """() => [...document.querySelectorAll('img[onerror], svg[onload], [onmouseover], a[href^="javascript:"], img[src*="tracker.invalid"]')].length"""
         )
         assert injected == 0, check.fail(f"{name}: {injected} injected elements")
+        # chart text (ticks, titles, legends, labels) shows document text as written: tags are not
+        # swallowed by plotly's own markup, direction overrides are made visible
+        svg_text = check.page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot svg text')].map(t => t.textContent)")
+        for text in svg_text:
+            assert "\u202e" not in text, check.fail(f"{name}: raw right-to-left override in chart text {text!r}")
+            if "mallory" in text:
+                assert "<b onmouseover" in text, check.fail(f"{name}: comment author's markup swallowed in {text!r}")
+            if "Evil" in text:
+                assert "<b>News" in text or text.endswith("…"), check.fail(f"{name}: outlet markup swallowed in {text!r}")
     finally:
         check.close()
 

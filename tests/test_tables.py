@@ -10,6 +10,9 @@ from presslens import tables
 from presslens.pipeline import build
 
 CONTRACT = {
+    "entity_mentions": "doc_id, part, comment_id, entity, type, surface, start, end",
+    "entity_counts": "entity, type, doc_id, part, count, per_1k_words",
+    "figures": "doc_id, part, comment_id, kind, low, high, qualifier, unit, who, sentence, start, end",
     "documents": "doc_id, file, outlet, title, author, published, genre, language, words, n_comments, sha256, body",
     "comments": "doc_id, comment_id, author, posted, reply_to, depth, text, compound, pos, neu, neg, label",
     "sentences": "doc_id, part, comment_id, sent_id, start, end, text, compound",
@@ -60,7 +63,9 @@ def test_documents_csv_body_matches_the_corpus_and_counts(built, corpus):
         assert row.n_comments == len(doc.comments)
         assert row.words == doc.words > 400
     assert frame.set_index("doc_id").loc["003_2637237e9277fabb", "published"] == "2012-08-05"
-    assert result.counts == {"documents": 5, "comments": 14, "sentences": len(result.tables["sentences"])}
+    assert {k: result.counts[k] for k in ("documents", "comments", "sentences")} == {"documents": 5, "comments": 14, "sentences": len(result.tables["sentences"])}
+    assert result.counts["figures"] == len(result.tables["figures"]) > 0
+    assert result.counts["entity_mentions"] == len(result.tables["entity_mentions"]) > 0
 
 
 def test_tables_are_deterministic(corpus, tmp_path, seeds_dir):

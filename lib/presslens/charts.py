@@ -12,24 +12,42 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .corpus import Corpus
+from .display import _INVISIBLE
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 PART_COLOURS = {"body": "#1f77b4", "comments": "#ff7f0e", "title, captions and other kept parts": "#2ca02c", "boilerplate": "#7f7f7f"}
 
 
-def _safe(text: object) -> str:
-    """Plotly titles and annotations accept a little HTML; document text must not bring its own."""
-    return html.escape(str(text), quote=False)
+def plot_text(text: object) -> str:
+    """Document text made safe for a plotly label, title, tick or hover: shown as written, never as markup.
+
+    Plotly renders a few tags in text (``<b>``, ``<a href>``, ``<br>``) and strips
+    the rest, so a commenter named ``<b>x</b>`` would show as a bold "x". Escaping
+    makes it show verbatim; direction overrides and zero-width characters become a
+    visible ``[U+XXXX]`` (as :func:`presslens.display.escape` does).
+
+    >>> plot_text("<b>mallory</b>\u202e")
+    '&lt;b&gt;mallory&lt;/b&gt;[U+202E]'
+    """
+    return html.escape(_INVISIBLE.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", str(text)), quote=False)
+
+
+_safe = plot_text
 
 
 def add_source(fig: go.Figure, source: str) -> go.Figure:
-    """Put a "Source: ..." note under the plot, as analysts expect on every chart."""
+    """Put a "Source: ..." note under the plot, as analysts expect on every chart.
+
+    The note is pinned a fixed number of pixels under the plot area (below the
+    x-axis title), so it stays inside the figure however tall the chart is.
+    """
     fig.add_annotation(
         text=f"Source: {_safe(source)}",
-        xref="paper", yref="paper", x=0, y=-0.22, xanchor="left", yanchor="top",
+        xref="paper", yref="paper", x=0, y=0, yshift=-72, xanchor="left", yanchor="top",
         showarrow=False, font={"size": 11, "color": "#555"},
     )
-    fig.update_layout(margin={"b": 110})
+    bottom = (fig.layout.margin.b or 0) if fig.layout.margin else 0
+    fig.update_layout(margin={"b": max(bottom, 110)})
     return fig
 
 

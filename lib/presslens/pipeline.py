@@ -13,7 +13,7 @@ from typing import Callable
 
 import pandas as pd
 
-from . import tables
+from . import entities, figures, reuse, sentiment, tables
 from .corpus import Corpus, load_corpus
 from .io import write_csv
 
@@ -27,7 +27,19 @@ TABLES: dict[str, Callable[[Corpus], pd.DataFrame]] = {
     "segments": tables.segments_table,
     "metadata": tables.metadata_table,
     "inputs": tables.inputs_table,
+    "reuse_pairs": reuse.reuse_pairs_table,
+    "shared_passages": reuse.shared_passages_table,
+    "comment_threads": sentiment.comment_threads_table,
+    "entity_mentions": entities.entity_mentions_table,
+    "entity_counts": entities.entity_counts_table,
+    "entity_sentiment": sentiment.entity_sentiment_table,
+    "figures": figures.figures_table,
+    "figure_numbers": figures.numbers_table,
 }
+
+
+#: the tables whose row counts are the run's key numbers (index page, run.json)
+KEY_COUNTS = ("documents", "comments", "sentences", "entity_mentions", "figures", "shared_passages")
 
 
 @dataclass
@@ -73,5 +85,5 @@ def build(corpus_dir: str | Path, data_dir: str | Path, *, strict: bool = False,
         inputs=inputs,
         rejected=[{"file": i["file"], "reason": i["reason"]} for i in inputs if i["status"] == "rejected"],
         warnings=[{"file": f, "warning": w} for f, w in corpus.warnings],
-        counts={name: len(frame) for name, frame in frames.items() if name not in {"inputs", "metadata", "segments"}},
+        counts={name: len(frame) for name, frame in frames.items() if name in KEY_COUNTS},
     )

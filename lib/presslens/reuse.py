@@ -1,0 +1,1739 @@
+"""Source comparison: who copied whom, what each copy changed or left out, and who is quoted where.
+
+**Alignment.** Every body is split into sentences (:func:`presslens.text.sentence_spans`).
+Two documents are compared sentence by sentence with RapidFuzz: the edit
+similarity of the two sentences (``fuzz.ratio``), and, where most words are
+shared but the lengths differ, how much of the one sentence is found inside the
+other (``fuzz.partial_ratio`` scaled by the length ratio), so that a sentence
+quoted with an attribution ("..., the report stated.") or a sentence cut short
+still counts (a sentence of fewer than 8 words only when it is found nearly
+verbatim, partial_ratio >= 95: short sentences otherwise match by chance inside
+long ones). A sentence of *a* is **shared** with *b* when its best score is at
+least ``threshold`` (80 of 100). Consecutive shared sentences that follow each
+other in both documents (allowing ``max_gap`` skipped sentences) are merged into
+**passages** with character offsets into both bodies.
+
+A sentence that is not shared but has at least ``paraphrase_min_phrases`` (4)
+two-word phrases in common with one sentence of the other document ("safe
+houses", "message from his boss": pairs of two stopwords and pairs with a
+number do not count) is counted as **paraphrased**: a lexical signal, good at
+"this op-ed retells that article", blind to paraphrase in other words. (Shared
+single words were tried and rejected: on the seeds, topical overlap between
+unrelated sentences reached the same level as real paraphrase.)
+
+**Candidates.** Small corpora compare every pair. From ``lsh_min_documents``
+documents on, only pairs that share at least one near-identical sentence by
+MinHash LSH (datasketch, on the word pairs of each sentence) are compared, so
+the cost grows with the number of documents, not its square.
+
+**Direction and type.** See :func:`classify_reuse` for the thresholds.
+
+Offsets (``start``/``end``) always index into ``Document.body``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import logging
+import math
+import re
+import time
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from rapidfuzz import fuzz, process
+from scipy import sparse
+
+from .charts import PALETTE, add_source
+from .corpus import Corpus
+from .errors import PresslensError
+from .framing import STOPWORDS
+from .text import count_words, fold, sentence_spans, words
+
+log = logging.getLogger(__name__)
+
+
+class ReuseError(PresslensError):
+    """Bad options or inputs for source comparison (unknown document, out-of-range threshold...)."""
+
+
+# --------------------------------------------------------------------------- options
+
+REUSE_TYPES = ("reprint", "condensed reprint", "partial quotation", "paraphrase", "unrelated")
+
+#: Thresholds of :func:`classify_reuse` (shares are of the derived document's sentences).
+REPRINT_SHARE = 0.8  # reprint: >= 80 % of each document's sentences are in the other
+CONDENSED_SHARE = 0.5  # condensed reprint: >= 50 % of the derived one's sentences are in the source...
+QUOTED_MAJORITY = 0.5  # ...and fewer than half of those sit inside quotation marks
+PARTIAL_MIN_SHARED = 2  # partial quotation: >= 2 shared sentences...
+PARTIAL_MIN_SHARE = 0.05  # ...making >= 5 % of the derived document, and no fewer than the paraphrased ones
+PARAPHRASE_MIN_SHARE = 0.10  # paraphrase: shared + paraphrased sentences >= 10 % of the derived document...
+PARAPHRASE_MIN_SENTENCES = 3  # ...and at least 3 of them
+VIA_OVERLAP = 0.8  # a link is "via" a third document holding >= 80 % of the same sentences
+
+
+@dataclass(frozen=True)
+class ReuseOptions:
+    """Settings of an alignment (hashable: it is part of the cache key).
+
+    Attributes:
+        threshold: sentence score (0-100) from which a sentence counts as shared.
+        min_words: sentences with fewer words are ignored ("2.", "He said so.").
+        paraphrase_min_phrases: two-word phrases a sentence must share with one sentence of the other document to count as paraphrased.
+        max_gap: sentences either document may skip inside one passage.
+        method: ``auto`` (exact below ``lsh_min_documents`` documents, LSH from there), ``exact`` or ``lsh``.
+        lsh_min_documents: corpus size from which ``auto`` uses LSH candidates.
+        lsh_threshold: estimated Jaccard similarity of two sentences' word pairs for LSH to pair them.
+        num_perm: MinHash permutations.
+        seed: MinHash seed (fixed: same candidates on every run).
+    """
+
+    threshold: float = 80.0
+    min_words: int = 4
+    paraphrase_min_phrases: int = 4
+    max_gap: int = 1
+    method: str = "auto"
+    lsh_min_documents: int = 50
+    lsh_threshold: float = 0.4
+    num_perm: int = 64
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        if not 0 < self.threshold <= 100:
+            raise ReuseError(f"threshold must be in (0, 100], got {self.threshold}")
+        if self.paraphrase_min_phrases < 1:
+            raise ReuseError(f"paraphrase_min_phrases must be >= 1, got {self.paraphrase_min_phrases}")
+        if self.method not in ("auto", "exact", "lsh"):
+            raise ReuseError(f"method must be 'auto', 'exact' or 'lsh', got {self.method!r}")
+        if self.min_words < 1 or self.max_gap < 0 or self.num_perm < 16 or not 0 < self.lsh_threshold < 1:
+            raise ReuseError(
+                f"bad options: min_words={self.min_words} (>= 1), max_gap={self.max_gap} (>= 0), "
+                f"num_perm={self.num_perm} (>= 16), lsh_threshold={self.lsh_threshold} (0-1)"
+            )
+
+
+# --------------------------------------------------------------------------- text keys
+
+_TYPOGRAPHY = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": "-", "\u2013": "-", "\u2212": "-", "\u2026": "..."}
+)
+_QUOTE_MARKS = re.compile(r"[\"'\[\]]|\.\.\.")
+_SPACES = re.compile(r"\s+")
+
+
+def sentence_key(text: str) -> str:
+    """The comparison key of a sentence: folded, quotation marks, brackets and ellipses removed, dashes unified.
+
+    Typography differs between outlets (curly or straight quotes, em dash or
+    hyphen, "[…]" for a cut) and says nothing about reuse.
+
+    >>> sentence_key("“The leaked cables […] detail the extent,” it said — twice.")
+    'the leaked cables detail the extent, it said - twice.'
+    """
+    text = _QUOTE_MARKS.sub("", fold(text).translate(_TYPOGRAPHY))
+    return _SPACES.sub(" ", text).strip()
+
+
+# --------------------------------------------------------------------------- quotations
+
+_QUOTE_CHAR = re.compile('["\u201c\u201d]')
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*")
+_OPENERS = set(" \t\n([{\u2014\u2013-/")
+
+_VERBS = (
+    r"said|says|say|told|tells|wrote|writes|stated|states|added|adds|asked|noted|notes|reported|reports|explained|"
+    r"declared|warned|cautioned|concluded|concludes|insisted|recalled|continued|argued|replied|remarked|acknowledged|"
+    r"confirmed|observed|suggested|commented|complained|recounted|testified|announced|revealed|reveals|reveal|"
+    r"showed|shows|show|read|reads"
+)
+_NAME_TOKEN = r"(?:[Aa]l-|[Ee]l-|bin\s|ibn\s|de\s|van\s|von\s)?[A-Z][\w\u2019'.-]*"
+_NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,4}}"
+_DETERMINER = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Tt]his|[Tt]hat|[Aa]nother)"
+_DESCRIPTION = rf"{_DETERMINER}\s+(?:[\w\u2019'-]+\s+){{0,4}}?[\w\u2019'-]+"
+_POSSESSIVE = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}}[\u2019']s\s+(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*"
+_PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)"
+_SPEAKER = rf"(?P<speaker>{_PRONOUN}|{_POSSESSIVE}|{_DESCRIPTION}|{_NAME})"
+
+#: ``"...," Jabr told`` / ``"...," he said`` / ``"...," the report stated`` (text right after the closing mark).
+_AFTER_SPEAKER_VERB = re.compile(rf"^[\s,]*{_SPEAKER}\s+(?:{_VERBS})\b")
+#: ``"...," said Jabr``.
+_AFTER_VERB_SPEAKER = re.compile(rf"^[\s,]*(?:{_VERBS})\s+(?P<speaker>{_DESCRIPTION}|{_NAME})\b")
+#: ``Jabr recalled, "...`` / ``The study concludes: "...`` (text right before the opening mark).
+_BEFORE_SPEAKER_VERB = re.compile(rf"(?:^|[\s,;(])(?:{_SPEAKER})\s+(?:{_VERBS})(?:\s+that)?\s*[:,]?\s*$")
+#: ``According to The Intercept, "...``.
+_BEFORE_ACCORDING = re.compile(rf"[Aa]ccording to\s+(?P<speaker>{_DESCRIPTION}|{_NAME})\s*,?\s*$")
+#: A named person as the subject of a sentence: ``Hassan Danaiefar, Iran's ambassador ..., declined``.
+_PERSON = r"(?:[Aa]l-|[Ee]l-)?[A-Z][a-z\u2019'-]+(?:\s+(?:[Aa]l-|[Ee]l-|bin\s|de\s)?[A-Z][a-z\u2019'-]+){1,3}"
+_SUBJECT = re.compile(rf"(?:^|,\s+)(?P<name>{_PERSON})\s*,(?:\s[^,]{{2,200}},)?\s+(?:{_VERBS}|[a-z]+ed)\b|^(?P<name2>{_PERSON})\s+(?:{_VERBS})\b")
+_AFTER_CHARS = 200
+_BETWEEN_CHARS = 120
+_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)]*(?=\s|$)")
+_NEW_SENTENCE_AFTER = re.compile(r"\.[\"'\u2019\u201d)]*$")
+_NOT_A_PERSON_START = frozenset("The A An In On At When While After Before According But And If As".split())
+_HE_SHE = frozenset({"he", "she"})
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A direct quotation in a text.
+
+    Attributes:
+        start, end: offsets of the words inside the quotation marks.
+        text: ``text[start:end]``.
+        speaker: who is quoted, as the sentence names them ("Jabr", "the report"), else "".
+        basis: how the speaker was found: ``named`` (a name or description with a
+            speech verb), ``pronoun resolved`` (he/she, the named subject of the
+            previous sentence), ``continues previous quote`` (an unattributed quote
+            right after an attributed one), ``pronoun unresolved`` or ``""`` (none).
+        closed: False when the quotation runs to the end of its paragraph without a closing mark.
+    """
+
+    start: int
+    end: int
+    text: str
+    speaker: str = ""
+    basis: str = ""
+    closed: bool = True
+
+
+def quote_spans(text: str) -> list[tuple[int, int, bool]]:
+    """Spans of the outermost direct quotations in a text: ``(start, end, closed)`` of the quoted words.
+
+    Curly quotes are unambiguous; a straight ``"`` opens when it follows a space
+    or the start of a paragraph and closes otherwise. Nested quotations are part
+    of the outer one. A quotation still open at the end of its paragraph runs to
+    the paragraph's end (news style, where a quote continued in the next
+    paragraph is not closed). Single quotes are not read as quotations (they are
+    also apostrophes).
+
+    >>> t = 'He said "not the \\"Alpha list\\" outside" and “more”.'
+    >>> [t[a:b] for a, b, _ in quote_spans(t)]
+    ['not the "Alpha list" outside', 'more']
+    """
+    spans: list[tuple[int, int, bool]] = []
+    for para in _PARAGRAPH.finditer(text):
+        p_start, p_end = para.span()
+        stack: list[int] = []
+        for mark in _QUOTE_CHAR.finditer(text, p_start, p_end):
+            pos, char = mark.start(), mark.group()
+            if char == "\u201c":
+                opens = True
+            elif char == "\u201d":
+                opens = False
+            else:
+                before = text[pos - 1] if pos > p_start else " "
+                after = text[pos + 1] if pos + 1 < p_end else " "
+                if before in _OPENERS and not after.isspace():
+                    opens = True
+                elif not before.isspace():
+                    opens = False
+                else:
+                    opens = not stack
+            if opens:
+                stack.append(pos)
+            elif stack:
+                start = stack.pop()
+                if not stack:
+                    spans.append(_trimmed(text, start + 1, pos, closed=True))
+        if stack:
+            spans.append(_trimmed(text, stack[0] + 1, p_end, closed=False))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def _trimmed(text: str, start: int, end: int, *, closed: bool) -> tuple[int, int, bool]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end, closed
+
+
+def extract_quotes(text: str, *, min_words: int = 2) -> list[Quote]:
+    """Direct quotations of at least ``min_words`` words, with the speaker where the sentence names one.
+
+    The speaker comes from the words right after the closing mark ("..., Jabr
+    told", "..., the report said", "..., said Jabr") or right before the opening
+    one ("Jabr recalled, ...", "According to The Intercept, ..."). "he"/"she" is
+    resolved only when the previous sentence of the same paragraph has exactly
+    one named person as its subject ("Gheis Ghoreishi, ..., confirmed"); an
+    unattributed quote right after an attributed one in the same paragraph gets
+    that speaker. Anything else is left empty rather than guessed.
+
+    >>> [(q.text, q.speaker) for q in extract_quotes('“Then he got up and kissed me,” Jabr told the officer.')]
+    [('Then he got up and kissed me,', 'Jabr')]
+    """
+    spans = quote_spans(text)
+    if not spans:
+        return []
+    sentences = sentence_spans(text)
+    paragraphs = [m.span() for m in _PARAGRAPH.finditer(text)]
+    raw: list[tuple[int, int, bool, str, str, int, int]] = []
+    for index, (start, end, closed) in enumerate(spans):
+        s0 = _locate(sentences, start - 1)
+        s1 = _locate(sentences, min(end, len(text) - 1))
+        para = paragraphs[_locate(paragraphs, start) or 0]
+        left = sentences[s0][0] if s0 is not None else para[0]
+        left = max(left, para[0], spans[index - 1][1] + 1 if index > 0 else 0)
+        right = min(para[1], spans[index + 1][0] - 1 if index + 1 < len(spans) else len(text), end + 1 + _AFTER_CHARS)
+        # The attribution may sit after a sentence break Punkt saw inside the quotation
+        # ('... As you wish!'" Jabr told ...), so the text after the closing mark is read
+        # up to the next quotation or the paragraph's end, not the sentence's end.
+        after = text[min(end + 1, right) : right] if closed else ""
+        if after and _NEW_SENTENCE_AFTER.search(text[start:end]) and after.lstrip(" ,")[:1].isupper():
+            after = ""  # '... yours." He told the officer' starts a new sentence: not an attribution
+        before = text[left : max(left, start - 1)]
+        speaker, basis = _attribution(before, after)
+        raw.append((start, end, closed, speaker, basis, s0 if s0 is not None else -1, s1 if s1 is not None else -1))
+    resolved: list[Quote] = []
+    for index, (start, end, closed, speaker, basis, s0, _) in enumerate(raw):
+        para = _locate(paragraphs, start)
+        if speaker.casefold() in _HE_SHE:
+            name = _previous_subject(text, sentences, s0, paragraphs[para] if para is not None else None)
+            if not name and resolved:
+                name = _continued_speaker(text, resolved[-1], start, para, paragraphs, pronoun=True)
+            speaker, basis = (name, "pronoun resolved") if name else ("", "pronoun unresolved")
+        elif basis == "pronoun":
+            speaker, basis = "", "pronoun unresolved"
+        elif not speaker and resolved:
+            speaker = _continued_speaker(text, resolved[-1], start, para, paragraphs, pronoun=False)
+            basis = "continues previous quote" if speaker else ""
+        resolved.append(Quote(start, end, text[start:end], speaker, basis, closed))
+    return [q for q in resolved if count_words(q.text) >= min_words]
+
+
+def _continued_speaker(
+    text: str, prev: Quote, start: int, para: int | None, paragraphs: Sequence[tuple[int, int]], *, pronoun: bool
+) -> str:
+    """The previous quote's speaker, when this quote continues it.
+
+    Continuing means: same paragraph, and between the two quotations at most
+    the attribution of the first (``," he said. "``: at most one sentence end
+    and ``_BETWEEN_CHARS`` characters). For "he"/"she" only a speaker found by
+    name (not itself a pronoun) is passed on.
+    """
+    if not prev.speaker or para is None or _locate(paragraphs, prev.start) != para:
+        return ""
+    between = text[prev.end + 1 : max(prev.end + 1, start - 1)]
+    if len(between) > _BETWEEN_CHARS or len(_SENTENCE_END.findall(between)) > 1:
+        return ""
+    if pronoun and prev.basis != "named":
+        return ""
+    return prev.speaker
+
+
+def _locate(spans: Sequence[tuple[int, int]], pos: int) -> int | None:
+    for index, (start, end) in enumerate(spans):
+        if start <= pos < end:
+            return index
+        if pos < start:
+            return index
+    return len(spans) - 1 if spans else None
+
+
+def _attribution(before: str, after: str) -> tuple[str, str]:
+    for pattern in (_AFTER_SPEAKER_VERB, _AFTER_VERB_SPEAKER):
+        match = pattern.search(after)
+        if match:
+            return _speaker(match.group("speaker"))
+    for pattern in (_BEFORE_ACCORDING, _BEFORE_SPEAKER_VERB):
+        match = pattern.search(before)
+        if match:
+            return _speaker(match.group("speaker"))
+    return "", ""
+
+
+def _speaker(raw: str) -> tuple[str, str]:
+    speaker = raw.strip(" ,")
+    if re.fullmatch(_PRONOUN, speaker):
+        return (speaker, "named") if speaker.casefold() in _HE_SHE else ("", "pronoun")
+    return speaker, "named"
+
+
+def _previous_subject(
+    text: str, sentences: Sequence[tuple[int, int]], s0: int, paragraph: tuple[int, int] | None
+) -> str:
+    """The one named person who is the subject of the sentence before ``s0`` in the same paragraph, else ""."""
+    if s0 is None or s0 < 1 or paragraph is None:
+        return ""
+    start, end = sentences[s0 - 1]
+    if start < paragraph[0]:
+        return ""
+    names = set()
+    for match in _SUBJECT.finditer(text[start:end]):
+        name = match.group("name") or match.group("name2")
+        if name.split()[0] not in _NOT_A_PERSON_START:
+            names.add(name)
+    return names.pop() if len(names) == 1 else ""
+
+
+# --------------------------------------------------------------------------- sentences of a document
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A body sentence used in the comparison (``sent_id`` is its 1-based number among all body sentences)."""
+
+    doc_id: str
+    sent_id: int
+    start: int
+    end: int
+    text: str
+    words: int
+    quoted: bool  # at least half of its characters sit inside quotation marks
+
+
+@dataclass
+class _Units:
+    doc_id: str
+    text: str
+    sentences: list[Sentence]
+    keys: list[str]
+    lengths: np.ndarray
+    word_sets: list[frozenset[str]]
+    shingles: list[frozenset[str]]
+    phrases: list[frozenset[str]]
+    quotes: list[tuple[int, int, bool]]
+    words_matrix: Any = None  # sparse sentence x vocabulary (0/1)
+    phrase_matrix: Any = None  # sparse sentence x phrase vocabulary (0/1)
+
+
+def _units(doc_id: str, text: str, *, min_words: int) -> _Units:
+    spans = quote_spans(text)
+    quoted_chars = None
+    if spans:
+        inside = np.zeros(len(text) + 1, dtype=np.int64)
+        for start, end, _ in spans:
+            inside[start] += 1
+            inside[end] -= 1
+        quoted_chars = np.concatenate([[0], np.cumsum(np.cumsum(inside)[: len(text)] > 0)])
+    sentences, keys, word_sets, shingles, phrases = [], [], [], [], []
+    for number, (start, end) in enumerate(sentence_spans(text), start=1):
+        sentence = text[start:end]
+        n_words = count_words(sentence)
+        if n_words < min_words:
+            continue
+        quoted = quoted_chars is not None and (quoted_chars[end] - quoted_chars[start]) * 2 >= (end - start)
+        key = sentence_key(sentence)
+        sentences.append(Sentence(doc_id, number, start, end, sentence, n_words, bool(quoted)))
+        keys.append(key)
+        tokens = words(key)
+        word_sets.append(frozenset(tokens))
+        shingles.append(frozenset(f"{x} {y}" for x, y in zip(tokens, tokens[1:])))
+        phrases.append(_phrases(tokens))
+    return _Units(
+        doc_id=doc_id, text=text, sentences=sentences, keys=keys,
+        lengths=np.array([len(k) for k in keys], dtype=np.float64), word_sets=word_sets, shingles=shingles,
+        phrases=phrases, quotes=spans,
+    )
+
+
+_POSSESSIVE_END = re.compile(r"'s$")
+
+
+def _phrases(tokens: Sequence[str]) -> frozenset[str]:
+    """Two-word phrases of a sentence's key tokens, leaving out pairs of stopwords and pairs with a number.
+
+    >>> sorted(_phrases(["the", "safe", "houses", "of", "the", "cia", "in", "2014"]))
+    ['cia in', 'houses of', 'safe houses', 'the cia', 'the safe']
+    """
+    plain = [_POSSESSIVE_END.sub("", t) for t in tokens]
+    return frozenset(
+        f"{a} {b}"
+        for a, b in zip(plain, plain[1:])
+        if not (a in STOPWORDS and b in STOPWORDS) and not (a.isdigit() or b.isdigit())
+    )
+
+
+def _vectorise(units: Mapping[str, _Units]) -> None:
+    """Sparse sentence x word and sentence x phrase matrices for every document (shared vocabularies)."""
+    vocabulary: dict[str, int] = {}
+    phrases: dict[str, int] = {}
+    for u in units.values():
+        for ws in u.word_sets:
+            for w in ws:
+                vocabulary.setdefault(w, len(vocabulary))
+        for ps in u.phrases:
+            for p in ps:
+                phrases.setdefault(p, len(phrases))
+    for u in units.values():
+        u.words_matrix = _binary(u.word_sets, vocabulary)
+        u.phrase_matrix = _binary(u.phrases, phrases)
+
+
+def _binary(sets: Sequence[frozenset[str]], vocabulary: Mapping[str, int]) -> sparse.csr_matrix:
+    rows, cols = [], []
+    for i, ws in enumerate(sets):
+        ids = sorted(vocabulary[w] for w in ws)
+        rows.extend([i] * len(ids))
+        cols.extend(ids)
+    data = np.ones(len(rows), dtype=np.float64)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(sets), len(vocabulary)))
+
+
+# --------------------------------------------------------------------------- comparing two documents
+
+
+@dataclass(frozen=True)
+class SideMatch:
+    """How the sentences of ``doc_a`` are found in ``doc_b``.
+
+    ``best[i]`` is the index (into ``doc_b``'s compared sentences) of the closest
+    sentence to sentence ``i`` of ``doc_a``, ``score[i]`` its 0-100 score,
+    ``phrases[i]`` the most two-word phrases it shares with one sentence of
+    ``doc_b`` and ``phrase_best[i]`` that sentence.
+    """
+
+    doc_a: str
+    doc_b: str
+    best: np.ndarray
+    score: np.ndarray
+    phrases: np.ndarray
+    phrase_best: np.ndarray
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A run of shared sentences, in both documents (indexes into the compared sentences, inclusive)."""
+
+    doc_a: str
+    doc_b: str
+    first_a: int
+    last_a: int
+    first_b: int
+    last_b: int
+    start_a: int
+    end_a: int
+    start_b: int
+    end_b: int
+    text_a: str
+    text_b: str
+    similarity: float
+
+    def mirrored(self) -> "Passage":
+        return Passage(
+            self.doc_b, self.doc_a, self.first_b, self.last_b, self.first_a, self.last_a,
+            self.start_b, self.end_b, self.start_a, self.end_a, self.text_b, self.text_a, self.similarity,
+        )
+
+
+_PARTIAL_MIN_OVERLAP = 0.6  # partial_ratio is computed only where one sentence has >= 60 % of its words in the other
+_PARTIAL_SHORT_WORDS = 8  # a sentence shorter than this counts as contained in a longer one only...
+_PARTIAL_SHORT_SCORE = 95.0  # ...when it is found there (nearly) verbatim
+
+
+def _compare(a: _Units, b: _Units, opts: ReuseOptions) -> tuple[SideMatch, SideMatch, list[Passage]]:
+    m, n = len(a.sentences), len(b.sentences)
+    if m == 0 or n == 0:
+        return (
+            SideMatch(a.doc_id, b.doc_id, np.full(m, -1), np.zeros(m), np.zeros(m, dtype=int), np.full(m, -1)),
+            SideMatch(b.doc_id, a.doc_id, np.full(n, -1), np.zeros(n), np.zeros(n, dtype=int), np.full(n, -1)),
+            [],
+        )
+    ratio = process.cdist(a.keys, b.keys, scorer=fuzz.ratio, dtype=np.float32).astype(np.float64)
+    score_a, score_b = ratio.copy(), ratio.copy()
+    shared_words = (a.words_matrix @ b.words_matrix.T).toarray()
+    n_a = np.array([max(len(s), 1) for s in a.word_sets], dtype=np.float64)[:, None]
+    n_b = np.array([max(len(s), 1) for s in b.word_sets], dtype=np.float64)[None, :]
+    overlap = np.maximum(shared_words / n_a, shared_words / n_b)
+    for i, j in zip(*np.nonzero((ratio < opts.threshold) & (overlap >= _PARTIAL_MIN_OVERLAP))):
+        partial = fuzz.partial_ratio(a.keys[i], b.keys[j])
+        la, lb = a.lengths[i], b.lengths[j]
+        shorter = a.sentences[i].words if la <= lb else b.sentences[j].words
+        if shorter < _PARTIAL_SHORT_WORDS and partial < _PARTIAL_SHORT_SCORE:
+            continue  # "As another watcher states:" is not contained in "... to another watcher states in ..."
+        score_a[i, j] = max(ratio[i, j], partial * min(1.0, lb / la))
+        score_b[i, j] = max(ratio[i, j], partial * min(1.0, la / lb))
+    phrases = (a.phrase_matrix @ b.phrase_matrix.T).toarray().astype(np.int64)
+    side_a = SideMatch(
+        a.doc_id, b.doc_id, score_a.argmax(axis=1), score_a.max(axis=1).round(1), phrases.max(axis=1), phrases.argmax(axis=1)
+    )
+    side_b = SideMatch(
+        b.doc_id, a.doc_id, score_b.argmax(axis=0), score_b.max(axis=0).round(1), phrases.max(axis=0), phrases.argmax(axis=0)
+    )
+    pairs = {(i, int(side_a.best[i])) for i in range(m) if side_a.score[i] >= opts.threshold}
+    pairs |= {(int(side_b.best[j]), j) for j in range(n) if side_b.score[j] >= opts.threshold}
+    passages = [_passage(a, b, chain) for chain in _chains(sorted(pairs), max_gap=opts.max_gap)]
+    return side_a, side_b, passages
+
+
+def _chains(pairs: Sequence[tuple[int, int]], *, max_gap: int) -> list[list[tuple[int, int]]]:
+    """Group sentence matches ``(i, j)`` (sorted) into runs that advance together in both documents."""
+    chains: list[list[tuple[int, int]]] = []
+    for i, j in pairs:
+        home = None
+        for chain in reversed(chains):
+            li, lj = chain[-1]
+            di, dj = i - li, j - lj
+            if 0 <= di <= max_gap + 1 and 0 <= dj <= max_gap + 1 and (di or dj):
+                home = chain
+                break
+        if home is None:
+            chains.append([(i, j)])
+        else:
+            home.append((i, j))
+    return chains
+
+
+def _passage(a: _Units, b: _Units, chain: Sequence[tuple[int, int]]) -> Passage:
+    first_a, last_a = min(i for i, _ in chain), max(i for i, _ in chain)
+    first_b, last_b = min(j for _, j in chain), max(j for _, j in chain)
+    start_a, end_a = a.sentences[first_a].start, a.sentences[last_a].end
+    start_b, end_b = b.sentences[first_b].start, b.sentences[last_b].end
+    text_a, text_b = a.text[start_a:end_a], b.text[start_b:end_b]
+    similarity = round(fuzz.ratio(sentence_key(text_a), sentence_key(text_b)), 1)
+    return Passage(a.doc_id, b.doc_id, first_a, last_a, first_b, last_b, start_a, end_a, start_b, end_b, text_a, text_b, similarity)
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def _lsh_candidates(units: Mapping[str, _Units], opts: ReuseOptions) -> set[tuple[str, str]]:
+    """Document pairs with at least one pair of sentences whose word pairs (2-shingles) MinHash LSH finds similar.
+
+    Word pairs, not single content words: on the synthetic benchmark corpus
+    single words gave five times the candidate pairs (topical overlap) for the
+    same recall of pairs sharing two or more sentences.
+    """
+    from datasketch import MinHash, MinHashLSH
+
+    keys, token_sets = [], []
+    for doc_id, u in units.items():
+        for index, shingles in enumerate(u.shingles):
+            if len(shingles) >= 3:
+                keys.append((doc_id, index))
+                token_sets.append([w.encode("utf-8") for w in sorted(shingles)])
+    if not keys:
+        return set()
+    hashes = MinHash.bulk(token_sets, num_perm=opts.num_perm, seed=opts.seed)
+    lsh = MinHashLSH(threshold=opts.lsh_threshold, num_perm=opts.num_perm)
+    with lsh.insertion_session() as session:
+        for number, minhash in enumerate(hashes):
+            session.insert(number, minhash, check_duplication=False)
+    pairs: set[tuple[str, str]] = set()
+    for number, minhash in enumerate(hashes):
+        doc_id = keys[number][0]
+        for other in lsh.query(minhash):
+            other_doc = keys[other][0]
+            if other_doc != doc_id:
+                pairs.add((min(doc_id, other_doc), max(doc_id, other_doc)))
+    return pairs
+
+
+# --------------------------------------------------------------------------- the alignment of a corpus
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Everything the source-comparison tables are built from (compute once, read many times).
+
+    Attributes:
+        options: the settings used.
+        method: ``exact`` (every pair compared) or ``lsh`` (candidate pairs only).
+        doc_ids: the documents, sorted.
+        sentences: doc_id -> the sentences compared (at least ``min_words`` words).
+        sides: ``(doc_a, doc_b)`` -> :class:`SideMatch`, for both orders of every compared pair.
+        passages: aligned passages, once per compared pair (``doc_a < doc_b``).
+        texts: doc_id -> body.
+        quotes: doc_id -> quotation spans of the body.
+        stats: counts and seconds per phase (``prepare_s``, ``candidates_s``, ``compare_s``,
+            ``pairs_compared``, ``pairs_total``, ``sentences``), for benchmarks and logs; never shown in reports.
+    """
+
+    options: ReuseOptions
+    method: str
+    doc_ids: tuple[str, ...]
+    sentences: Mapping[str, tuple[Sentence, ...]]
+    sides: Mapping[tuple[str, str], SideMatch]
+    passages: tuple[Passage, ...]
+    texts: Mapping[str, str]
+    quotes: Mapping[str, tuple[tuple[int, int, bool], ...]]
+    stats: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def compared_pairs(self) -> list[tuple[str, str]]:
+        """Unordered pairs that were compared (``doc_a < doc_b``), sorted."""
+        return sorted((a, b) for a, b in self.sides if a < b)
+
+
+def align_texts(texts: Mapping[str, str], **options: Any) -> Alignment:
+    """Align every pair (or every LSH candidate pair) of a set of texts.
+
+    Args:
+        texts: doc_id -> body text.
+        **options: any field of :class:`ReuseOptions` (keyword-only).
+
+    Returns:
+        An :class:`Alignment`.
+
+    Raises:
+        ReuseError: unknown or out-of-range options.
+    """
+    opts = _options(options)
+    doc_ids = tuple(sorted(texts))
+    clock = time.perf_counter()
+    units = {doc_id: _units(doc_id, texts[doc_id], min_words=opts.min_words) for doc_id in doc_ids}
+    _vectorise(units)
+    prepared = time.perf_counter()
+    use_lsh = opts.method == "lsh" or (opts.method == "auto" and len(doc_ids) >= opts.lsh_min_documents)
+    if use_lsh:
+        candidates = sorted(_lsh_candidates(units, opts))
+    else:
+        candidates = [(a, b) for k, a in enumerate(doc_ids) for b in doc_ids[k + 1 :]]
+    paired = time.perf_counter()
+    sides: dict[tuple[str, str], SideMatch] = {}
+    passages: list[Passage] = []
+    for a, b in candidates:
+        side_a, side_b, found = _compare(units[a], units[b], opts)
+        sides[(a, b)], sides[(b, a)] = side_a, side_b
+        passages.extend(found)
+    stats = {
+        "prepare_s": prepared - clock, "candidates_s": paired - prepared, "compare_s": time.perf_counter() - paired,
+        "pairs_compared": len(candidates), "pairs_total": len(doc_ids) * (len(doc_ids) - 1) // 2,
+        "sentences": sum(len(u.sentences) for u in units.values()),
+    }
+    log.info(
+        "aligned %d documents: %s, %d of %d pairs compared, %d passages",
+        len(doc_ids), "LSH candidates" if use_lsh else "all pairs", len(candidates),
+        len(doc_ids) * (len(doc_ids) - 1) // 2, len(passages),
+    )
+    return Alignment(
+        options=opts,
+        method="lsh" if use_lsh else "exact",
+        doc_ids=doc_ids,
+        sentences={d: tuple(u.sentences) for d, u in units.items()},
+        sides=sides,
+        passages=tuple(passages),
+        texts={d: texts[d] for d in doc_ids},
+        quotes={d: tuple(u.quotes) for d, u in units.items()},
+        stats=stats,
+    )
+
+
+def _options(options: Mapping[str, Any]) -> ReuseOptions:
+    known = set(ReuseOptions.__dataclass_fields__)
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise ReuseError(f"unknown reuse option(s) {unknown}; known: {sorted(known)}")
+    return ReuseOptions(**options)
+
+
+_CACHE: dict[int, tuple[weakref.ref, tuple, Alignment]] = {}
+
+
+def align_corpus(corpus: Corpus, **options: Any) -> Alignment:
+    """The alignment of a corpus's bodies, computed once per corpus object and options.
+
+    ``reuse_pairs_table``, ``shared_passages_table`` and the rest call this, so a
+    notebook that shows all of them aligns the corpus once.
+    """
+    opts = _options(options)
+    fingerprint = (tuple((d.doc_id, d.sha256) for d in corpus), opts)
+    entry = _CACHE.get(id(corpus))
+    if entry is not None and entry[0]() is corpus and entry[1] == fingerprint:
+        return entry[2]
+    alignment = align_texts({d.doc_id: d.body for d in corpus}, **vars(opts))
+    _CACHE[id(corpus)] = (weakref.ref(corpus), fingerprint, alignment)
+    weakref.finalize(corpus, _CACHE.pop, id(corpus), None)
+    return alignment
+
+
+# --------------------------------------------------------------------------- tables
+
+PAIR_COLUMNS = [
+    "doc_a", "doc_b", "sentences_a", "shared_sentences_a", "share_a", "similarity",
+    "quoted_shared_a", "paraphrased_sentences_a", "passages", "shared_words_a",
+]
+PASSAGE_COLUMNS = [
+    "doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "words", "similarity", "text_a", "text_b",
+    "passage", "sentences_a", "sentences_b", "words_b",
+]
+
+
+def reuse_pairs_table(corpus: Corpus, **options: Any) -> pd.DataFrame:
+    """One row per ordered pair of documents compared: how much of ``doc_a`` is found in ``doc_b``.
+
+    Columns: ``doc_a, doc_b, sentences_a`` (sentences of a of at least
+    ``min_words`` words), ``shared_sentences_a`` (of them, found in b),
+    ``share_a`` (their share: the containment of a in b), ``similarity``
+    (symmetric: shared sentences of both over sentences of both, 0-1),
+    ``quoted_shared_a`` (shared sentences that sit inside quotation marks in a),
+    ``paraphrased_sentences_a`` (not shared but paraphrased), ``passages`` and
+    ``shared_words_a`` (words of a in aligned passages). Sorted by doc_a, doc_b.
+    """
+    return pairs_frame(align_corpus(corpus, **options))
+
+
+def pairs_frame(alignment: Alignment) -> pd.DataFrame:
+    """:func:`reuse_pairs_table` from an :class:`Alignment` (for texts that are not a corpus)."""
+    threshold = alignment.options.threshold
+    shared: dict[tuple[str, str], int] = {}
+    rows = []
+    for (a, b), side in alignment.sides.items():
+        shared[(a, b)] = int((side.score >= threshold).sum())
+    passages_by_pair: dict[tuple[str, str], list[Passage]] = {}
+    for p in alignment.passages:
+        passages_by_pair.setdefault((p.doc_a, p.doc_b), []).append(p)
+        passages_by_pair.setdefault((p.doc_b, p.doc_a), []).append(p.mirrored())
+    for (a, b), side in sorted(alignment.sides.items()):
+        sentences = alignment.sentences[a]
+        is_shared = side.score >= threshold
+        n_a, n_b = len(sentences), len(alignment.sentences[b])
+        found = passages_by_pair.get((a, b), [])
+        rows.append(
+            {
+                "doc_a": a,
+                "doc_b": b,
+                "sentences_a": n_a,
+                "shared_sentences_a": shared[(a, b)],
+                "share_a": round(shared[(a, b)] / n_a, 4) if n_a else 0.0,
+                "similarity": round((shared[(a, b)] + shared[(b, a)]) / (n_a + n_b), 4) if n_a + n_b else 0.0,
+                "quoted_shared_a": int(sum(1 for s, hit in zip(sentences, is_shared) if hit and s.quoted)),
+                "paraphrased_sentences_a": int(((~is_shared) & (side.phrases >= alignment.options.paraphrase_min_phrases)).sum()),
+                "passages": len(found),
+                "shared_words_a": int(sum(count_words(p.text_a) for p in found)),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=PAIR_COLUMNS)
+    return frame.sort_values(["doc_a", "doc_b"], ignore_index=True)
+
+
+def shared_passages_table(corpus: Corpus, **options: Any) -> pd.DataFrame:
+    """One row per aligned passage and direction: ``body_a[start_a:end_a] == text_a`` and the same for b.
+
+    Each passage appears twice, once from each document's side (``doc_a`` is the
+    document the row is about), so filtering on ``doc_a`` gives all the passages
+    of a document. ``words`` counts the words of ``text_a``, ``similarity`` is
+    RapidFuzz's ratio (0-100) of the two passage texts after typographic
+    normalisation, ``passage`` numbers the passages of a pair in ``doc_a``'s order.
+    Sorted by doc_a, doc_b, start_a.
+    """
+    return passages_frame(align_corpus(corpus, **options))
+
+
+def passages_frame(alignment: Alignment) -> pd.DataFrame:
+    """:func:`shared_passages_table` from an :class:`Alignment`."""
+    rows = []
+    for p in alignment.passages:
+        for q in (p, p.mirrored()):
+            rows.append(
+                {
+                    "doc_a": q.doc_a, "doc_b": q.doc_b, "start_a": q.start_a, "end_a": q.end_a,
+                    "start_b": q.start_b, "end_b": q.end_b, "words": count_words(q.text_a),
+                    "similarity": q.similarity, "text_a": q.text_a, "text_b": q.text_b,
+                    "sentences_a": q.last_a - q.first_a + 1, "sentences_b": q.last_b - q.first_b + 1,
+                    "words_b": count_words(q.text_b),
+                }
+            )
+    frame = pd.DataFrame(rows, columns=[c for c in PASSAGE_COLUMNS if c != "passage"])
+    frame = frame.sort_values(["doc_a", "doc_b", "start_a", "start_b"], ignore_index=True)
+    frame.insert(10, "passage", frame.groupby(["doc_a", "doc_b"]).cumcount() + 1)
+    return frame[PASSAGE_COLUMNS]
+
+
+def sentence_matches_table(corpus: Corpus, *, doc_a: str, doc_b: str, **options: Any) -> pd.DataFrame:
+    """Every compared sentence of ``doc_a`` with its closest sentence in ``doc_b`` and the scores.
+
+    Columns: ``sent_id, start, end, words, quoted, text, score, status, match_sent_id, match_start, match_end,
+    match_text, phrases`` where ``status`` is ``shared``, ``paraphrased`` or ``absent``; the match is the
+    closest sentence by score, or for a paraphrased sentence the one sharing most phrases.
+    """
+    alignment = align_corpus(corpus, **options)
+    return _matches(alignment, doc_a, doc_b)
+
+
+def _matches(alignment: Alignment, doc_a: str, doc_b: str) -> pd.DataFrame:
+    for doc in (doc_a, doc_b):
+        if doc not in alignment.sentences:
+            raise ReuseError(f"no document {doc!r} in the alignment (have {list(alignment.doc_ids)})")
+    side = alignment.sides.get((doc_a, doc_b))
+    if side is None:
+        raise ReuseError(f"{doc_a} and {doc_b} were not compared (not an LSH candidate pair: nothing shared)")
+    opts = alignment.options
+    other = alignment.sentences[doc_b]
+    rows = []
+    for s, best, score, phrases, phrase_best in zip(
+        alignment.sentences[doc_a], side.best, side.score, side.phrases, side.phrase_best
+    ):
+        status = "shared" if score >= opts.threshold else "paraphrased" if phrases >= opts.paraphrase_min_phrases else "absent"
+        index = int(phrase_best) if status == "paraphrased" else int(best)
+        match = other[index] if len(other) and index >= 0 else None
+        rows.append(
+            {
+                "sent_id": s.sent_id, "start": s.start, "end": s.end, "words": s.words, "quoted": s.quoted,
+                "text": s.text, "score": float(score), "status": status,
+                "match_sent_id": match.sent_id if match else None, "match_start": match.start if match else None,
+                "match_end": match.end if match else None, "match_text": match.text if match else "",
+                "phrases": int(phrases),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- direction and type
+
+RELATION_COLUMNS = [
+    "doc_a", "doc_b", "source", "derived", "type", "direction_basis", "share_derived", "share_source",
+    "shared_sentences", "quoted_share", "paraphrased_sentences", "via", "note",
+]
+
+
+def classify_reuse(*, sentences: int, shared: int, quoted: int, paraphrased: int, share_back: float) -> str:
+    """The type of reuse of a source by a derived document, from the derived document's sentence counts.
+
+    Args:
+        sentences: compared sentences of the derived document.
+        shared: of them, found in the source (score >= threshold).
+        quoted: of the shared ones, those inside quotation marks in the derived document.
+        paraphrased: not shared, but paraphrased (>= ``paraphrase_min_phrases`` two-word phrases in common).
+        share_back: share of the *source's* sentences found in the derived one.
+
+    Rules, in order (shares are ``shared / sentences``):
+        - **reprint**: both shares >= 0.8 (``REPRINT_SHARE``);
+        - **condensed reprint**: share >= 0.5 (``CONDENSED_SHARE``) and fewer than
+          half of the shared sentences in quotation marks (``QUOTED_MAJORITY``);
+        - **partial quotation**: >= 2 shared sentences, share >= 0.05, and no fewer
+          shared than paraphrased sentences (passages quoted, with or without
+          quotation marks, or a text made mostly of quotations; a text that
+          retells more than it quotes is a paraphrase);
+        - **paraphrase**: shared + paraphrased >= 10 % of the sentences and >= 3;
+        - **unrelated** otherwise.
+
+    >>> classify_reuse(sentences=71, shared=68, quoted=4, paraphrased=2, share_back=0.29)
+    'condensed reprint'
+    >>> classify_reuse(sentences=44, shared=2, quoted=2, paraphrased=6, share_back=0.01)
+    'paraphrase'
+    """
+    if sentences <= 0:
+        return "unrelated"
+    share = shared / sentences
+    if share >= REPRINT_SHARE and share_back >= REPRINT_SHARE:
+        return "reprint"
+    if share >= CONDENSED_SHARE and quoted < QUOTED_MAJORITY * shared:
+        return "condensed reprint"
+    if shared >= PARTIAL_MIN_SHARED and share >= PARTIAL_MIN_SHARE and shared >= paraphrased:
+        return "partial quotation"
+    related = shared + paraphrased
+    if related >= PARAPHRASE_MIN_SENTENCES and related / sentences >= PARAPHRASE_MIN_SHARE:
+        return "paraphrase"
+    return "unrelated"
+
+
+def reuse_relations_table(corpus: Corpus, **options: Any) -> pd.DataFrame:
+    """One row per compared pair of documents: which one draws on which, how, and on what evidence.
+
+    ``source``/``derived`` come from published dates when both are known, else
+    from containment (the document more of whose sentences are found in the
+    other is the derived one); ``direction_basis`` says which, naming documents
+    whose date is unknown. ``via`` names a third document both draw on when that
+    explains the link (e.g. two copies of one article). Empty ``source`` and
+    ``derived`` for unrelated pairs.
+    """
+    alignment = align_corpus(corpus, **options)
+    dates = {d.doc_id: d.meta("published").value for d in corpus}
+    return relations_frame(alignment, dates=dates)
+
+
+def relations_frame(alignment: Alignment, *, dates: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """:func:`reuse_relations_table` from an :class:`Alignment` and optional ISO publication dates."""
+    dates = dict(dates or {})
+    opts = alignment.options
+    stats: dict[tuple[str, str], dict[str, Any]] = {}
+    for (a, b), side in alignment.sides.items():
+        sentences = alignment.sentences[a]
+        hit = side.score >= opts.threshold
+        para = (~hit) & (side.phrases >= opts.paraphrase_min_phrases)
+        stats[(a, b)] = {
+            "n": len(sentences),
+            "shared": int(hit.sum()),
+            "quoted": int(sum(1 for s, h in zip(sentences, hit) if h and s.quoted)),
+            "paraphrased": int(para.sum()),
+            "reused": frozenset(np.nonzero(hit | para)[0].tolist()),
+        }
+    share = {k: (v["shared"] / v["n"] if v["n"] else 0.0) for k, v in stats.items()}
+    related = {k: ((v["shared"] + v["paraphrased"]) / v["n"] if v["n"] else 0.0) for k, v in stats.items()}
+    rows = []
+    for a, b in alignment.compared_pairs:
+        derived, source = (a, b) if (share[(a, b)], related[(a, b)], b) >= (share[(b, a)], related[(b, a)], a) else (b, a)
+        basis = "containment"
+        note = ""
+        da, db = dates.get(a, ""), dates.get(b, "")
+        if da and db and da != db:
+            earlier, later = (a, b) if da < db else (b, a)
+            if (source, derived) != (earlier, later):
+                note = f"containment suggested {derived[:3]} drew on {source[:3]}; the dates say the opposite"
+            source, derived = earlier, later
+            basis = f"published dates ({earlier[:3]} {dates[earlier]}, {later[:3]} {dates[later]})"
+        else:
+            unknown = [d[:3] for d in (a, b) if not dates.get(d)]
+            if unknown:
+                basis = f"containment (published date unknown for {', '.join(unknown)})"
+            else:
+                basis = "containment (same published date)"
+        st = stats[(derived, source)]
+        kind = classify_reuse(
+            sentences=st["n"], shared=st["shared"], quoted=st["quoted"], paraphrased=st["paraphrased"],
+            share_back=share[(source, derived)],
+        )
+        if kind == "reprint" and basis.startswith("containment") and abs(share[(a, b)] - share[(b, a)]) < 0.05:
+            basis = basis.replace("containment", "undetermined: mutual reprint,", 1)
+        via = "" if kind == "unrelated" else _via(stats, derived, source, alignment.doc_ids)
+        rows.append(
+            {
+                "doc_a": a, "doc_b": b,
+                "source": "" if kind == "unrelated" else source,
+                "derived": "" if kind == "unrelated" else derived,
+                "type": kind, "direction_basis": basis if kind != "unrelated" else "",
+                "share_derived": round(share[(derived, source)], 4),
+                "share_source": round(share[(source, derived)], 4),
+                "shared_sentences": st["shared"],
+                "quoted_share": round(st["quoted"] / st["shared"], 4) if st["shared"] else 0.0,
+                "paraphrased_sentences": st["paraphrased"],
+                "via": via, "note": note,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=RELATION_COLUMNS)
+    return frame.sort_values(["doc_a", "doc_b"], ignore_index=True)
+
+
+def _via(stats: Mapping, derived: str, source: str, doc_ids: Iterable[str]) -> str:
+    """A third document T that explains the link between two documents: both draw on T.
+
+    T qualifies when, for each of the two documents, >= 80 % (``VIA_OVERLAP``)
+    of its sentences reused from the other are also reused from T, and it
+    reuses strictly more sentences from T than from the other. Two copies of
+    one article are then linked "via" the article; two full copies of it are
+    not (neither reuses more from the article than from the other copy), so
+    the direction between copies is never invented. Among several such T, the
+    one the derived document reuses most.
+    """
+    best, best_n = "", -1
+    for t in doc_ids:
+        if t in (derived, source):
+            continue
+        ok = True
+        for one, other in ((derived, source), (source, derived)):
+            reused = stats[(one, other)]["reused"]
+            from_t = stats.get((one, t), {}).get("reused")
+            if from_t is None or len(from_t) <= len(reused) or len(reused & from_t) < VIA_OVERLAP * len(reused):
+                ok = False
+                break
+        n = len(stats[(derived, t)]["reused"]) if ok else -1
+        if ok and n > best_n:
+            best, best_n = t, n
+    return best
+
+
+def main_relation(relations: pd.DataFrame) -> tuple[str, str]:
+    """``(source, derived)`` of the strongest reprint of a relations table, for a notebook's default view.
+
+    The reprint or condensed reprint (else any related pair) with the most shared sentences.
+
+    Raises:
+        ReuseError: no pair of documents is related.
+    """
+    related = relations[relations["type"] != "unrelated"]
+    if related.empty:
+        raise ReuseError("no two documents share text: nothing to show side by side")
+    rank = related["type"].map({"reprint": 0, "condensed reprint": 0, "partial quotation": 1, "paraphrase": 2})
+    best = related.assign(_r=rank).sort_values(["_r", "shared_sentences", "doc_a", "doc_b"], ascending=[True, False, True, True]).iloc[0]
+    return str(best["source"]), str(best["derived"])
+
+
+def reprint_partners(relations: pd.DataFrame) -> dict[str, set[str]]:
+    """doc_id -> the documents it is a reprint or condensed reprint of, or that reprint it.
+
+    For :func:`presslens.framing.framing_terms` ``exclude=``: a copy of a source's
+    words among "the rest" would hide what is typical of the source.
+    """
+    partners: dict[str, set[str]] = {}
+    for row in relations[relations["type"].isin(["reprint", "condensed reprint"])].itertuples(index=False):
+        partners.setdefault(row.source, set()).add(row.derived)
+        partners.setdefault(row.derived, set()).add(row.source)
+    return partners
+
+
+# --------------------------------------------------------------------------- edits inside passages
+
+_DIFF_TOKEN = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*|[^\w\s]", re.UNICODE)
+_PUNCT_ONLY = re.compile(r"^[^\w]*$")
+EDIT_KINDS = ("spelling", "case", "punctuation", "wording", "added", "dropped")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One difference between two aligned texts (offsets into each text; empty span for insertions/deletions)."""
+
+    kind: str  # spelling | case | punctuation | wording | added | dropped
+    text_a: str
+    text_b: str
+    start_a: int
+    end_a: int
+    start_b: int
+    end_b: int
+
+
+def word_diff(text_a: str, text_b: str) -> list[Edit]:
+    """Word-level differences from ``text_a`` to ``text_b``, each classified.
+
+    Tokens are words and punctuation marks; typography (curly against straight
+    quotes, em dash against hyphen) is not a difference. Kinds: ``spelling`` (one
+    word for a close variant: neighbour/neighbor), ``case`` (same words, other
+    capitals), ``punctuation``, ``wording`` (other words: "Arabian" for
+    "Persian"), ``added`` (only in b) and ``dropped`` (only in a).
+
+    >>> [(e.kind, e.text_a, e.text_b) for e in word_diff("their neighbour Iran", "their neighbor Iran")]
+    [('spelling', 'neighbour', 'neighbor')]
+    """
+    tokens_a = list(_DIFF_TOKEN.finditer(text_a))
+    tokens_b = list(_DIFF_TOKEN.finditer(text_b))
+    keys_a = [t.group().translate(_TYPOGRAPHY) for t in tokens_a]
+    keys_b = [t.group().translate(_TYPOGRAPHY) for t in tokens_b]
+    edits = []
+    matcher = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        for i1, i2, j1, j2 in _split_variants(keys_a, keys_b, i1, i2, j1, j2):
+            op = "replace" if i1 < i2 and j1 < j2 else "delete" if i1 < i2 else "insert"
+            start_a = tokens_a[i1].start() if i1 < i2 else (tokens_a[i1 - 1].end() if i1 else 0)
+            end_a = tokens_a[i2 - 1].end() if i1 < i2 else start_a
+            start_b = tokens_b[j1].start() if j1 < j2 else (tokens_b[j1 - 1].end() if j1 else 0)
+            end_b = tokens_b[j2 - 1].end() if j1 < j2 else start_b
+            kind = _edit_kind(op, keys_a[i1:i2], keys_b[j1:j2])
+            edits.append(Edit(kind, text_a[start_a:end_a], text_b[start_b:end_b], start_a, end_a, start_b, end_b))
+    return edits
+
+
+def _variant(a: str, b: str) -> bool:
+    """Two tokens that are the same word spelt or capitalised differently (neighbour/neighbor, As/as)."""
+    a, b = a.casefold(), b.casefold()
+    return a == b or (min(len(a), len(b)) >= 4 and a[0] == b[0] and fuzz.ratio(a, b) >= 75)
+
+
+def _split_variants(a: Sequence[str], b: Sequence[str], i1: int, i2: int, j1: int, j2: int) -> list[tuple[int, int, int, int]]:
+    """Split a replaced block whose first or last tokens are variants of each other.
+
+    "and the failure ... them fueled" -> "fuelled" is a dropped clause plus a
+    spelling change, not one rewording.
+    """
+    if i2 - i1 <= 1 and j2 - j1 <= 1 or i1 == i2 or j1 == j2:
+        return [(i1, i2, j1, j2)]
+    head: list[tuple[int, int, int, int]] = []
+    tail: list[tuple[int, int, int, int]] = []
+    while i1 < i2 and j1 < j2 and (i2 - i1 > 1 or j2 - j1 > 1) and _variant(a[i1], b[j1]):
+        head.append((i1, i1 + 1, j1, j1 + 1))
+        i1, j1 = i1 + 1, j1 + 1
+    while i1 < i2 and j1 < j2 and (i2 - i1 > 1 or j2 - j1 > 1) and _variant(a[i2 - 1], b[j2 - 1]):
+        tail.insert(0, (i2 - 1, i2, j2 - 1, j2))
+        i2, j2 = i2 - 1, j2 - 1
+    middle = [(i1, i2, j1, j2)] if (i1 < i2 or j1 < j2) else []
+    return head + middle + tail
+
+
+def _edit_kind(op: str, a: Sequence[str], b: Sequence[str]) -> str:
+    if all(_PUNCT_ONLY.match(t) for t in (*a, *b)):
+        return "punctuation"
+    if op == "delete":
+        return "dropped"
+    if op == "insert":
+        return "added"
+    if [t.casefold() for t in a] == [t.casefold() for t in b]:
+        return "case"
+    wa = [t for t in a if not _PUNCT_ONLY.match(t)]
+    wb = [t for t in b if not _PUNCT_ONLY.match(t)]
+    if len(wa) == 1 and len(wb) == 1 and _variant(wa[0], wb[0]):
+        return "spelling"
+    joined_a, joined_b = "".join(wa).replace("-", "").casefold(), "".join(wb).replace("-", "").casefold()
+    if abs(len(wa) - len(wb)) <= 1 and joined_a and (joined_a == joined_b or _variant(joined_a, joined_b)):
+        return "spelling"  # "Al Abadi" / "al-Abadi", "long-time" / "longtime"
+    return "wording"
+
+
+EDIT_COLUMNS = ["doc_a", "doc_b", "passage", "kind", "text_a", "text_b", "start_a", "end_a", "start_b", "end_b"]
+
+
+def passage_edits_table(corpus: Corpus, *, doc_a: str, doc_b: str, **options: Any) -> pd.DataFrame:
+    """Every word-level edit inside the passages ``doc_a`` shares with ``doc_b`` (offsets into both bodies).
+
+    Read it as "going from ``doc_a`` to ``doc_b``": ``dropped`` words are in
+    ``doc_a`` only. Pass the source as ``doc_a`` to see what a reprint changed.
+    """
+    passages = shared_passages_table(corpus, **options)
+    return edits_frame(passages, doc_a=doc_a, doc_b=doc_b)
+
+
+def edits_frame(passages: pd.DataFrame, *, doc_a: str, doc_b: str) -> pd.DataFrame:
+    """:func:`passage_edits_table` from a shared-passages frame."""
+    rows = []
+    pair = passages[(passages["doc_a"] == doc_a) & (passages["doc_b"] == doc_b)]
+    for p in pair.itertuples(index=False):
+        for e in word_diff(p.text_a, p.text_b):
+            rows.append(
+                {
+                    "doc_a": doc_a, "doc_b": doc_b, "passage": int(p.passage), "kind": e.kind,
+                    "text_a": e.text_a, "text_b": e.text_b,
+                    "start_a": int(p.start_a) + e.start_a, "end_a": int(p.start_a) + e.end_a,
+                    "start_b": int(p.start_b) + e.start_b, "end_b": int(p.start_b) + e.end_b,
+                }
+            )
+    return pd.DataFrame(rows, columns=EDIT_COLUMNS)
+
+
+_STYLE = {
+    "table": "border-collapse:collapse;width:100%;table-layout:fixed;font-size:13px;line-height:1.45",
+    "th": "text-align:left;padding:6px;border-bottom:2px solid #444;width:50%",
+    "meta": "text-align:left;padding:8px 6px 2px;color:#555;font-size:12px;border-top:1px solid #ddd",
+    "td": "vertical-align:top;text-align:left;padding:4px 6px 10px;white-space:pre-wrap",
+    "dropped": "background:#fbd0d0;text-decoration:line-through",
+    "added": "background:#c8efc8;text-decoration:none",
+    "changed_a": "background:#ffe9a8;text-decoration:line-through",
+    "changed_b": "background:#ffe9a8;text-decoration:none",
+    "minor": "background:#e6e6e6",
+}
+
+
+def side_by_side_html(
+    passages: pd.DataFrame,
+    *,
+    doc_a: str,
+    doc_b: str,
+    labels: Mapping[str, str] | None = None,
+    max_passages: int = 10,
+    only_changed: bool = True,
+) -> str:
+    """HTML of the passages two documents share, side by side, with the edits highlighted.
+
+    Left: ``doc_a``'s text, with what ``doc_b`` dropped struck through in red and
+    what it changed in yellow; right: ``doc_b``'s text with additions in green and
+    changes in yellow; spelling, case and punctuation changes in grey. Every
+    piece of document text (and every label) goes through ``html.escape``.
+
+    Args:
+        passages: :func:`shared_passages_table` output.
+        doc_a, doc_b: the pair, ``doc_a`` on the left (put the source there).
+        labels: doc_id -> display name.
+        max_passages: show at most this many passages (those with most edits first).
+        only_changed: leave out passages copied without any edit.
+    """
+    labels = dict(labels or {})
+    pair = passages[(passages["doc_a"] == doc_a) & (passages["doc_b"] == doc_b)]
+    shown = []
+    for p in pair.itertuples(index=False):
+        edits = word_diff(p.text_a, p.text_b)
+        if edits or not only_changed:
+            shown.append((p, edits))
+    total = len(shown)
+    shown = sorted(shown, key=lambda pe: (-len(pe[1]), pe[0].start_a))[:max_passages]
+    shown.sort(key=lambda pe: pe[0].start_a)
+    esc = html.escape
+    out = [
+        f'<div class="presslens-side-by-side"><table style="{_STYLE["table"]}">',
+        f'<thead><tr><th style="{_STYLE["th"]}">{esc(labels.get(doc_a, doc_a))}</th>'
+        f'<th style="{_STYLE["th"]}">{esc(labels.get(doc_b, doc_b))}</th></tr></thead><tbody>',
+    ]
+    for p, edits in shown:
+        counts = {}
+        for e in edits:
+            counts[e.kind] = counts.get(e.kind, 0) + 1
+        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "no edits"
+        out.append(
+            f'<tr><td colspan="2" style="{_STYLE["meta"]}">passage {int(p.passage)} · {int(p.words)} words · '
+            f"similarity {float(p.similarity):.0f} · characters {int(p.start_a)}–{int(p.end_a)} | "
+            f"{int(p.start_b)}–{int(p.end_b)} · {esc(summary)}</td></tr>"
+        )
+        left = _highlight(p.text_a, [(e.start_a, e.end_a, e.kind) for e in edits], side="a")
+        right = _highlight(p.text_b, [(e.start_b, e.end_b, e.kind) for e in edits], side="b")
+        out.append(f'<tr><td style="{_STYLE["td"]}">{left}</td><td style="{_STYLE["td"]}">{right}</td></tr>')
+    if not shown:
+        out.append(f'<tr><td colspan="2" style="{_STYLE["meta"]}">no {"edited " if only_changed else ""}passages</td></tr>')
+    out.append("</tbody></table>")
+    out.append(
+        f'<p style="font-size:12px;color:#555">{len(shown)} of {total} {"edited " if only_changed else ""}passages shown. '
+        f'<span style="{_STYLE["dropped"]}">dropped</span> · <span style="{_STYLE["added"]}">added</span> · '
+        f'<span style="{_STYLE["changed_b"]}">other words</span> · <span style="{_STYLE["minor"]}">spelling, case, punctuation</span></p></div>'
+    )
+    return "".join(out)
+
+
+def _highlight(text: str, spans: Sequence[tuple[int, int, str]], *, side: str) -> str:
+    out, pos = [], 0
+    for start, end, kind in sorted(spans):
+        if end <= start:
+            if (kind == "dropped" and side == "b") or (kind == "added" and side == "a"):
+                out.append(html.escape(text[pos:start]))
+                out.append('<span style="color:#b00" title="text on the other side only">⁁</span>')
+                pos = start
+            continue
+        out.append(html.escape(text[pos:start]))
+        if kind in ("spelling", "case", "punctuation"):
+            style = _STYLE["minor"]
+        elif kind == "dropped":
+            style = _STYLE["dropped"]
+        elif kind == "added":
+            style = _STYLE["added"]
+        else:
+            style = _STYLE["changed_a"] if side == "a" else _STYLE["changed_b"]
+        tag = "del" if side == "a" else "ins"
+        out.append(f'<{tag} style="{style}" title="{html.escape(kind)}">{html.escape(text[start:end])}</{tag}>')
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def side_by_side(passages: pd.DataFrame, **kwargs: Any) -> Any:
+    """:func:`side_by_side_html` wrapped in ``IPython.display.HTML`` for a notebook cell."""
+    from IPython.display import HTML
+
+    return HTML(side_by_side_html(passages, **kwargs))
+
+
+# --------------------------------------------------------------------------- omissions
+
+OMISSION_COLUMNS = ["source", "derived", "sent_id", "position", "start", "end", "words", "best_score", "paraphrased", "text", "closest"]
+
+
+def omissions_table(
+    corpus: Corpus,
+    *,
+    source: str,
+    derived: str,
+    figures: pd.DataFrame | None = None,
+    mentions: pd.DataFrame | None = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """The sentences of ``source`` that ``derived`` leaves out, in the source's order.
+
+    A sentence is left out when no sentence of the derived document reaches the
+    sharing threshold. ``best_score`` is the closest score (0-100) found, so
+    "almost kept" sentences (reworded, cut in half) can be told from clean
+    omissions; ``paraphrased`` marks those whose phrases are still there, and
+    ``closest`` is the derived document's nearest sentence (by score, or for a
+    paraphrased one by shared phrases). ``sent_id`` numbers all body sentences
+    (as in ``sentences.csv``); ``position`` numbers the compared ones (at least
+    ``min_words`` words), so equal steps in ``position`` mean nothing was kept in between.
+
+    Args:
+        corpus: the documents.
+        source, derived: doc_ids.
+        figures: optional ``presslens.figures.figures_table(corpus)``; adds a
+            ``figures`` column with the figures stated in each omitted sentence
+            (needs ``doc_id, part, start, end``; uses ``kind`` when present).
+        mentions: optional ``presslens.entities.entity_mentions_table(corpus)``;
+            adds an ``entities`` column (needs ``doc_id, part, entity, start, end``).
+
+    Raises:
+        ReuseError: unknown documents, or a figures/mentions frame without the needed columns.
+    """
+    alignment = align_corpus(corpus, **options)
+    matches = _matches(alignment, source, derived)
+    omitted = matches[matches["status"] != "shared"]
+    frame = pd.DataFrame(
+        {
+            "source": source, "derived": derived,
+            "sent_id": omitted["sent_id"], "position": omitted.index, "start": omitted["start"], "end": omitted["end"],
+            "words": omitted["words"], "best_score": omitted["score"],
+            "paraphrased": omitted["status"] == "paraphrased", "text": omitted["text"],
+            "closest": omitted["match_text"],
+        },
+        columns=OMISSION_COLUMNS,
+    ).reset_index(drop=True)
+    body = alignment.texts[source]
+    if figures is not None:
+        frame["figures"] = _inside(frame, figures, source, body=body, need=["doc_id", "part", "start", "end"], what="figures")
+    if mentions is not None:
+        frame["entities"] = _inside(frame, mentions, source, body=body, need=["doc_id", "part", "entity", "start", "end"], what="mentions")
+    return frame
+
+
+def _inside(frame: pd.DataFrame, items: pd.DataFrame, doc_id: str, *, body: str, need: list[str], what: str) -> list[str]:
+    """For each omitted sentence, the figures or entities of ``items`` that sit inside it, "; "-joined, in text order.
+
+    A figure is placed by its number (``num_start``/``num_end`` when the frame
+    has them, else ``start``/``end``) and described by ``value_text`` (else its
+    text in the body) with its ``kind`` and ``who``; an entity by its name.
+    """
+    missing = [c for c in need if c not in items.columns]
+    if missing:
+        raise ReuseError(f"{what} frame lacks column(s) {missing} (has {list(items.columns)})")
+    lo, hi = ("num_start", "num_end") if {"num_start", "num_end"} <= set(items.columns) else ("start", "end")
+    mine = items[(items["doc_id"] == doc_id) & (items["part"] == "body")].sort_values([lo, hi])
+    out = []
+    for row in frame.itertuples(index=False):
+        hits = mine[(mine[lo] >= row.start) & (mine[hi] <= row.end)]
+        found = []
+        for item in hits.to_dict("records"):
+            if what == "mentions":
+                found.append(str(item["entity"]))
+                continue
+            text = item.get("value_text") or body[int(item[lo]) : int(item[hi])]
+            extra = ", ".join(str(item[k]) for k in ("kind", "who") if item.get(k) and not pd.isna(item[k]))
+            found.append(f"{text} ({extra})" if extra else str(text))
+        out.append("; ".join(dict.fromkeys(found)))
+    return out
+
+
+OMITTED_RUN_COLUMNS = ["first_sent", "last_sent", "start", "end", "sentences", "words", "best_score", "text"]
+
+
+def omitted_runs(omitted: pd.DataFrame, corpus_or_body: Corpus | str) -> pd.DataFrame:
+    """Consecutive omitted sentences merged into runs: the paragraphs and stretches a copy cuts, one row each.
+
+    Sentences are consecutive when no compared sentence of the source lies
+    between them (``position`` steps by one), so a run never hides a kept
+    sentence. ``text`` is the source's body from the run's first sentence to
+    its last, ``best_score`` the highest of the run (a high one: partly kept).
+    ``figures`` and ``entities`` columns of ``omitted`` are carried over, joined.
+
+    Args:
+        omitted: :func:`omissions_table` output for one pair.
+        corpus_or_body: the corpus (the source's body is looked up) or the source's body itself.
+    """
+    extra = [c for c in ("figures", "entities") if c in omitted.columns]
+    if omitted.empty:
+        return pd.DataFrame(columns=OMITTED_RUN_COLUMNS + extra)
+    if isinstance(corpus_or_body, str):
+        body = corpus_or_body
+    else:
+        body = corpus_or_body[str(omitted["source"].iloc[0])].body
+    ordered = omitted.sort_values("position")
+    run_id = (ordered["position"].diff().fillna(1) != 1).cumsum()
+    rows = []
+    for _, run in ordered.groupby(run_id, sort=True):
+        start, end = int(run["start"].min()), int(run["end"].max())
+        row = {
+            "first_sent": int(run["sent_id"].min()), "last_sent": int(run["sent_id"].max()), "start": start, "end": end,
+            "sentences": len(run), "words": int(run["words"].sum()), "best_score": float(run["best_score"].max()),
+            "text": body[start:end],
+        }
+        for column in extra:
+            items = [item for cell in run[column] if cell for item in str(cell).split("; ")]
+            row[column] = "; ".join(dict.fromkeys(items))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=OMITTED_RUN_COLUMNS + extra)
+
+
+LOST_ENTITY_COLUMNS = ["entity", "type", "source_mentions", "derived_mentions", "in_omitted"]
+
+
+def lost_entities_table(mentions: pd.DataFrame, omitted: pd.DataFrame, *, source: str, derived: str) -> pd.DataFrame:
+    """Entities named in the sentences a derived document leaves out, with how often each document names them.
+
+    ``derived_mentions == 0`` means the entity disappears from the story
+    altogether. Sorted: vanished entities first, then by mentions in omitted sentences.
+
+    Args:
+        mentions: ``presslens.entities.entity_mentions_table(corpus)``.
+        omitted: :func:`omissions_table` output for the same pair.
+        source, derived: doc_ids.
+    """
+    missing = [c for c in ("doc_id", "part", "entity", "start", "end") if c not in mentions.columns]
+    if missing:
+        raise ReuseError(f"mentions frame lacks column(s) {missing} (has {list(mentions.columns)})")
+    body = mentions[mentions["part"] == "body"]
+    src, der = body[body["doc_id"] == source], body[body["doc_id"] == derived]
+    inside = np.zeros(len(src), dtype=bool)
+    for row in omitted.itertuples(index=False):
+        inside |= ((src["start"] >= row.start) & (src["end"] <= row.end)).to_numpy()
+    hit = src[inside]
+    if hit.empty:
+        return pd.DataFrame(columns=LOST_ENTITY_COLUMNS)
+    types = src.groupby("entity")["type"].first() if "type" in src.columns else pd.Series(dtype=str)
+    frame = pd.DataFrame({"in_omitted": hit.groupby("entity").size()})
+    frame["source_mentions"] = src.groupby("entity").size().reindex(frame.index).fillna(0).astype(int)
+    frame["derived_mentions"] = der.groupby("entity").size().reindex(frame.index).fillna(0).astype(int)
+    frame["type"] = types.reindex(frame.index).fillna("")
+    frame = frame.reset_index().rename(columns={"index": "entity"})
+    frame = frame.assign(_gone=frame["derived_mentions"] > 0)
+    frame = frame.sort_values(["_gone", "in_omitted", "entity"], ascending=[True, False, True]).drop(columns="_gone")
+    return frame[LOST_ENTITY_COLUMNS].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- quotes across documents
+
+QUOTE_COLUMNS = ["doc_id", "quote_id", "start", "end", "words", "speaker", "speaker_basis", "closed", "text"]
+
+
+def quotes_table(corpus: Corpus, *, min_words: int = 2) -> pd.DataFrame:
+    """Every direct quotation in the bodies: ``body[start:end] == text`` (the words inside the marks).
+
+    ``quote_id`` is ``<doc number>-q<n>`` in text order; ``speaker_basis`` as in :class:`Quote`.
+    """
+    rows = []
+    for doc in corpus:
+        for n, q in enumerate(extract_quotes(doc.body, min_words=min_words), start=1):
+            rows.append(
+                {
+                    "doc_id": doc.doc_id, "quote_id": f"{doc.doc_id[:3]}-q{n:02d}", "start": q.start, "end": q.end,
+                    "words": count_words(q.text), "speaker": q.speaker, "speaker_basis": q.basis,
+                    "closed": q.closed, "text": q.text,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+    return frame.sort_values(["doc_id", "start"], ignore_index=True)
+
+
+def quote_matrix(
+    corpus: Corpus,
+    *,
+    min_words: int = 3,
+    threshold: float = 85.0,
+    text_threshold: float = 92.0,
+    min_documents: int = 2,
+    labels: bool = True,
+) -> pd.DataFrame:
+    """Which documents carry which quotation: ``quoted`` (in quotation marks), ``in text`` (the same words as its own text), or empty.
+
+    Quotations of different documents are the same when their texts match
+    (RapidFuzz ratio >= ``threshold``), or one lies inside the other
+    (``partial_ratio`` >= ``threshold``) and is at least half as long. A
+    document also counts as quoting it when one of its own quotations contains
+    it. A document "carries in text" a quotation when its body contains those
+    words outside quotation marks (``partial_ratio`` >= ``text_threshold``,
+    stricter because a short quotation matches loosely in a long body):
+    typically the source the others quote.
+
+    Args:
+        corpus: the documents.
+        min_words: shorter quotations (scare quotes, "democratic") are left out.
+        threshold: 0-100 fuzzy-match threshold between quotations.
+        text_threshold: 0-100 threshold for finding a quotation in a body.
+        min_documents: keep quotations carried by at least this many documents.
+        labels: name the document columns by ``Document.label`` instead of doc_id.
+
+    Returns:
+        ``quote, words, speaker, documents`` then one column per document;
+        sorted by number of documents (most first), then first appearance.
+    """
+    table = quotes_table(corpus, min_words=min_words)
+    doc_ids = [d.doc_id for d in corpus]
+    keyed = [(r, sentence_key(r.text)) for r in table.itertuples(index=False)]
+    keyed.sort(key=lambda rk: (-len(rk[1]), rk[0].doc_id, rk[0].start))
+    clusters: list[dict[str, Any]] = []
+    for row, key in keyed:
+        for cluster in clusters:
+            rep = cluster["key"]
+            if fuzz.ratio(key, rep) >= threshold or (
+                len(key) >= 0.5 * len(rep) and fuzz.partial_ratio(key, rep) >= threshold
+            ):
+                cluster["members"].append(row)
+                break
+        else:
+            clusters.append({"key": key, "text": row.text, "members": [row]})
+    bodies = {d.doc_id: sentence_key(d.body) for d in corpus}
+    quote_keys: dict[str, list[str]] = {d: [] for d in doc_ids}
+    for row, key in keyed:
+        quote_keys[row.doc_id].append(key)
+    rows = []
+    for cluster in clusters:
+        quoted_in = {m.doc_id for m in cluster["members"]}
+        cells = {}
+        for doc_id in doc_ids:
+            if doc_id in quoted_in or any(
+                len(k) >= len(cluster["key"]) and fuzz.partial_ratio(cluster["key"], k) >= threshold for k in quote_keys[doc_id]
+            ):
+                cells[doc_id] = "quoted"
+            elif fuzz.partial_ratio(cluster["key"], bodies[doc_id]) >= text_threshold:
+                cells[doc_id] = "in text"
+            else:
+                cells[doc_id] = ""
+        first = min(cluster["members"], key=lambda m: (m.doc_id, m.start))
+        speakers = [m.speaker for m in sorted(cluster["members"], key=lambda m: (m.doc_id, m.start)) if m.speaker]
+        rows.append(
+            {
+                "quote": cluster["text"], "words": count_words(cluster["text"]),
+                "speaker": speakers[0] if speakers else "",
+                "documents": sum(1 for v in cells.values() if v),
+                "_first": (first.doc_id, first.start), **cells,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["quote", "words", "speaker", "documents", "_first", *doc_ids])
+    frame = frame[frame["documents"] >= min_documents]
+    frame = frame.sort_values(["documents", "_first"], ascending=[False, True]).drop(columns="_first").reset_index(drop=True)
+    if labels:
+        frame = frame.rename(columns={d.doc_id: d.label for d in corpus})
+    return frame
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _safe(text: object) -> str:
+    """Plotly renders a subset of HTML in titles, labels and hover text: document text must not bring its own."""
+    return html.escape(str(text), quote=False)
+
+
+def _axis_label(text: object, *, width: int = 14) -> str:
+    """A document label for a horizontal axis: number, then the name wrapped to ``width`` characters, each line escaped."""
+    import textwrap
+
+    head, _, name = str(text).partition(" · ")
+    lines = [head, *textwrap.wrap(name, width=width, max_lines=3, placeholder="…")] if name else textwrap.wrap(head, width) or [""]
+    return "<br>".join(_safe(line) for line in lines)
+
+
+def similarity_heatmap(
+    pairs: pd.DataFrame, *, labels: Mapping[str, str] | None = None, value: str = "share_a", source: str
+) -> go.Figure:
+    """Heatmap of a ``reuse_pairs`` column: row document against column document.
+
+    With ``value="share_a"`` (default) a cell is the share of the row document's
+    sentences found in the column document, so the matrix is not symmetric: a
+    condensed reprint has a high value in its source's column, not the other way round.
+    """
+    if value not in ("share_a", "similarity"):
+        raise ReuseError(f"heatmap value must be 'share_a' or 'similarity', got {value!r}")
+    labels = dict(labels or {})
+    docs = sorted(set(pairs["doc_a"]) | set(pairs["doc_b"]) | set(labels))
+    names = [_safe(labels.get(d, d)) for d in docs]
+    index = {d: k for k, d in enumerate(docs)}
+    z = np.full((len(docs), len(docs)), np.nan)
+    hover = [["same document" if i == j else "not compared (no LSH candidate)" for j in range(len(docs))] for i in range(len(docs))]
+    for row in pairs.itertuples(index=False):
+        i, j = index[row.doc_a], index[row.doc_b]
+        z[i, j] = getattr(row, value)
+        hover[i][j] = (
+            f"{names[i]}<br>{row.shared_sentences_a} of {row.sentences_a} sentences found in<br>{names[j]}"
+            f"<br>share {row.share_a:.0%} · similarity {row.similarity:.0%}"
+        )
+    text = [["—" if i == j else "" if np.isnan(v) else f"{v:.0%}" for j, v in enumerate(r)] for i, r in enumerate(z)]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=[_axis_label(labels.get(d, d)) for d in docs], y=names, zmin=0, zmax=1, colorscale="Blues",
+            text=text, texttemplate="%{text}", xgap=2, ygap=2,
+            customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+            colorbar={"title": {"text": "share" if value == "share_a" else "similarity"}, "tickformat": ".0%"},
+        )
+    )
+    title = (
+        "Share of each row document's sentences found in the column document"
+        if value == "share_a"
+        else "Sentence overlap between documents (shared sentences of both / sentences of both)"
+    )
+    fig.update_layout(
+        title=title, xaxis_title="found in (doc_b)", yaxis_title="sentences of (doc_a)",
+        yaxis={"autorange": "reversed"}, xaxis={"tickangle": 0, "side": "bottom"}, height=260 + 60 * len(docs),
+        plot_bgcolor="white",
+    )
+    return add_source(fig, source)
+
+
+TYPE_COLOURS = {
+    "reprint": "#08519c",
+    "condensed reprint": "#3182bd",
+    "partial quotation": "#e6550d",
+    "paraphrase": "#31a354",
+}
+
+
+def reuse_graph(relations: pd.DataFrame, *, labels: Mapping[str, str] | None = None, source: str) -> go.Figure:
+    """Who draws on whom: documents on a circle, an arrow from each source to the document that reuses it.
+
+    Arrows are coloured by type and labelled with the share of the derived
+    document's sentences found in the source. Links explained by a common
+    source (``via``) are drawn as grey dotted lines without arrowheads;
+    unrelated pairs are not drawn. A pair whose direction is undetermined
+    (mutual reprint, dates unknown) has arrowheads at both ends.
+    """
+    labels = dict(labels or {})
+    docs = sorted(set(relations["doc_a"]) | set(relations["doc_b"]) | set(labels))
+    n = max(len(docs), 1)
+    pos = {d: (math.cos(math.pi / 2 - 2 * math.pi * k / n), math.sin(math.pi / 2 - 2 * math.pi * k / n)) for k, d in enumerate(docs)}
+
+    def text_position(d: str) -> str:
+        x, y = pos[d]
+        if abs(x) < 0.3:
+            return "top center" if y > 0 else "bottom center"
+        return ("middle right" if x > 0 else "middle left") if abs(y) < 0.8 else ("top center" if y > 0 else "bottom center")
+
+    fig = go.Figure()
+    related = relations[relations["type"] != "unrelated"]
+    for row in related.sort_values(["doc_a", "doc_b"]).itertuples(index=False):
+        (x0, y0), (x1, y1) = pos[row.source], pos[row.derived]
+        # stop short of the markers
+        dx, dy = x1 - x0, y1 - y0
+        length = math.hypot(dx, dy) or 1.0
+        sx, sy = x0 + dx * 0.09 / length, y0 + dy * 0.09 / length
+        ex, ey = x1 - dx * 0.09 / length, y1 - dy * 0.09 / length
+        label = f"{row.type} · {row.share_derived:.0%}"
+        if row.via:
+            fig.add_scatter(
+                x=[sx, ex], y=[sy, ey], mode="lines", line={"color": "#aaa", "dash": "dot", "width": 1.5},
+                hoverinfo="skip", showlegend=False,
+            )
+            label = f"{row.type} via {str(row.via)[:3]}"
+            colour = "#888"
+        else:
+            colour = TYPE_COLOURS.get(row.type, "#555")
+            width = 1.5 + 3 * float(row.share_derived)
+            fig.add_annotation(
+                x=ex, y=ey, ax=sx, ay=sy, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+                arrowhead=2, arrowsize=1.0, arrowwidth=width, arrowcolor=colour, text="",
+                startarrowhead=3 if str(row.direction_basis).startswith("undetermined") else 0,
+                arrowside="end+start" if str(row.direction_basis).startswith("undetermined") else "end",
+            )
+        fig.add_annotation(
+            x=(sx + ex) / 2, y=(sy + ey) / 2, text=_safe(label), showarrow=False, font={"size": 11, "color": colour},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+    fig.add_scatter(
+        x=[pos[d][0] for d in docs], y=[pos[d][1] for d in docs], mode="markers+text",
+        text=[_safe(labels.get(d, d)) for d in docs], textposition=[text_position(d) for d in docs],
+        marker={"size": 22, "color": "#f2f2f2", "line": {"color": "#333", "width": 1.5}},
+        hovertext=[_safe(labels.get(d, d)) for d in docs], hoverinfo="text", showlegend=False,
+    )
+    for kind, colour in TYPE_COLOURS.items():
+        fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "width": 4}, name=kind)
+    fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": "#aaa", "dash": "dot"}, name="via a common source")
+    fig.update_layout(
+        title="Who draws on whom (arrow: from source to the document reusing it; label: share of its sentences)",
+        xaxis={"visible": False, "range": [-2.3, 2.3]}, yaxis={"visible": False, "range": [-1.35, 1.3]},
+        height=560, legend_title="type of reuse", plot_bgcolor="white",
+    )
+    return add_source(fig, source)
+
+
+def quote_matrix_chart(matrix: pd.DataFrame, *, source: str, clip_at: int = 70) -> go.Figure:
+    """The quote x document matrix as a chart: dark = in quotation marks, light = the same words as running text."""
+    doc_columns = list(matrix.columns[4:])
+    codes = {"quoted": 2, "in text": 1, "": 0}
+    z = [[codes.get(v, 0) for v in row] for row in matrix[doc_columns].itertuples(index=False)]
+    quotes = [_safe(_clip(q, clip_at)) for q in matrix["quote"]]
+    rows_y = [f"{k + 1}. {q}" for k, q in enumerate(quotes)]
+    hover = [
+        [f"{_safe(_clip(q, 300))}<br>speaker: {_safe(sp) or 'not named'}<br>{_safe(d)}: {v or 'absent'}" for d, v in zip(doc_columns, row)]
+        for q, sp, row in zip(matrix["quote"], matrix["speaker"], matrix[doc_columns].itertuples(index=False))
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=[_axis_label(d) for d in doc_columns], y=rows_y, zmin=0, zmax=2, xgap=2, ygap=2,
+            colorscale=[[0, "#f4f4f4"], [0.33, "#f4f4f4"], [0.34, "#9ecae1"], [0.66, "#9ecae1"], [0.67, "#08519c"], [1, "#08519c"]],
+            customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+            colorbar={"tickvals": [0.33, 1, 1.67], "ticktext": ["absent", "in text", "quoted"], "title": {"text": ""}},
+        )
+    )
+    fig.update_layout(
+        title="Which documents carry which quotation", xaxis_title="document", yaxis_title="quotation",
+        yaxis={"autorange": "reversed", "tickfont": {"size": 10}}, xaxis={"tickangle": 0}, height=260 + 28 * max(len(rows_y), 1),
+        margin={"l": 420},
+    )
+    return add_source(fig, source)
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+__all__ = [
+    "Alignment", "Edit", "Passage", "Quote", "REUSE_TYPES", "ReuseError", "ReuseOptions", "Sentence", "SideMatch",
+    "align_corpus", "align_texts", "classify_reuse", "edits_frame", "extract_quotes", "lost_entities_table", "main_relation", "omitted_runs",
+    "omissions_table", "pairs_frame", "passage_edits_table", "passages_frame", "quote_matrix", "quote_matrix_chart",
+    "quote_spans", "quotes_table", "relations_frame", "reprint_partners", "reuse_graph", "reuse_pairs_table", "reuse_relations_table",
+    "sentence_key", "sentence_matches_table", "shared_passages_table", "side_by_side", "side_by_side_html",
+    "similarity_heatmap", "word_diff",
+]

@@ -1,0 +1,450 @@
+"""presslens.reuse and presslens.framing on the real seeds: alignment, direction, edits, omissions, quotes, framing."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+from presslens import framing, reuse
+from presslens.text import sentence_spans
+
+OPED, REPRINT, QUOTING, FORUM, FULL = (
+    "000_f852db828fd11835", "001_9e368b0eaaa11057", "002_66a252709c82cb38", "003_2637237e9277fabb", "004_5ef0e76b6908624d",
+)
+
+
+def sentence_with(corpus, doc_id: str, fragment: str) -> str:
+    """The body sentence of ``doc_id`` containing ``fragment`` (real seed text, found, not copied into the test)."""
+    body = corpus[doc_id].body
+    hits = [body[a:b] for a, b in sentence_spans(body) if fragment in body[a:b]]
+    assert len(hits) == 1, f"{fragment!r} in {doc_id}: {len(hits)} sentences"
+    return hits[0]
+
+
+def paragraph_with(corpus, doc_id: str, fragment: str) -> str:
+    hits = [p for p in corpus[doc_id].paragraphs if fragment in p]
+    assert len(hits) == 1, f"{fragment!r} in {doc_id}: {len(hits)} paragraphs"
+    return hits[0]
+
+
+@pytest.fixture(scope="module")
+def pairs(corpus):
+    return reuse.reuse_pairs_table(corpus)
+
+
+@pytest.fixture(scope="module")
+def passages(corpus):
+    return reuse.shared_passages_table(corpus)
+
+
+@pytest.fixture(scope="module")
+def relations(corpus):
+    return reuse.reuse_relations_table(corpus)
+
+
+def share(pairs: pd.DataFrame, a: str, b: str) -> float:
+    row = pairs[(pairs["doc_a"] == a) & (pairs["doc_b"] == b)]
+    assert len(row) == 1
+    return float(row["share_a"].iloc[0])
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+def test_reuse_pairs_one_row_per_ordered_pair_sorted(corpus, pairs):
+    n = len(corpus)
+    assert len(pairs) == n * (n - 1)
+    assert list(pairs.columns[:6]) == ["doc_a", "doc_b", "sentences_a", "shared_sentences_a", "share_a", "similarity"]
+    assert pairs.equals(pairs.sort_values(["doc_a", "doc_b"], ignore_index=True))
+    assert (pairs["share_a"] == (pairs["shared_sentences_a"] / pairs["sentences_a"]).round(4)).all()
+    back = pairs.set_index(["doc_b", "doc_a"])["similarity"]
+    forth = pairs.set_index(["doc_a", "doc_b"])["similarity"]
+    assert (forth.sort_index().values == back.rename_axis(["doc_a", "doc_b"]).sort_index().values).all()
+
+
+def test_condensed_reprint_draws_most_of_its_sentences_from_its_source(pairs):
+    assert share(pairs, REPRINT, FULL) >= 0.9
+    assert share(pairs, FULL, REPRINT) < 0.5  # the source has much the reprint left out
+
+
+def test_quoting_article_draws_part_of_its_sentences_mostly_inside_quotation_marks(pairs):
+    quoting = share(pairs, QUOTING, FULL)
+    assert 0.3 <= quoting < share(pairs, REPRINT, FULL)
+    row = pairs[(pairs["doc_a"] == QUOTING) & (pairs["doc_b"] == FULL)].iloc[0]
+    assert row["quoted_shared_a"] >= 0.5 * row["shared_sentences_a"]
+    reprint_row = pairs[(pairs["doc_a"] == REPRINT) & (pairs["doc_b"] == FULL)].iloc[0]
+    assert reprint_row["quoted_shared_a"] < 0.5 * reprint_row["shared_sentences_a"]
+
+
+@pytest.mark.parametrize("other", [OPED, REPRINT, QUOTING, FULL])
+def test_unrelated_forum_post_shares_nothing(pairs, other):
+    assert share(pairs, FORUM, other) <= 0.02
+    assert share(pairs, other, FORUM) <= 0.02
+
+
+@pytest.mark.parametrize(
+    ("doc_a", "fragment_a", "doc_b", "fragment_b", "shared"),
+    [
+        # the same sentence with a British spelling and "Prime Minister" capitalised
+        (REPRINT, "outsize influence of their neighbour", FULL, "outsize influence of their neighbor", True),
+        # quoted with an attribution, "Mahdi" as "Abdul-Mahdi"
+        (QUOTING, "prop up Abdul-Mahdi", FULL, "efforts to prop up Mahdi", True),
+        # cut short: the reprint drops "and the failure of the United States to protect them"
+        (REPRINT, "vulnerability fuelled", FULL, "vulnerability and the failure", True),
+        # same subject, different sentences
+        (FORUM, "estimates range from 80 thousand", OPED, "Eight thousand one hundred", False),
+        # a short sentence is not "contained" in a long one that merely shares words with it
+        (FORUM, "As another watcher states:", FULL, "He told the Iranian intelligence officer about secret targeting", False),
+    ],
+)
+def test_sentence_matching_on_seed_sentences(corpus, doc_a, fragment_a, doc_b, fragment_b, shared):
+    a = sentence_with(corpus, doc_a, fragment_a)
+    b = sentence_with(corpus, doc_b, fragment_b)
+    alignment = reuse.align_texts({"a": a, "b": b})
+    side = alignment.sides[("a", "b")]
+    assert bool(side.score[0] >= alignment.options.threshold) is shared
+    table = reuse.pairs_frame(alignment)
+    assert int(table.set_index("doc_a").loc["a", "shared_sentences_a"]) == int(shared)
+
+
+def test_every_passage_slices_its_text_out_of_both_bodies(corpus, passages):
+    bodies = {d.doc_id: d.body for d in corpus}
+    assert len(passages) > 0
+    for row in passages.itertuples(index=False):
+        assert bodies[row.doc_a][row.start_a : row.end_a] == row.text_a
+        assert bodies[row.doc_b][row.start_b : row.end_b] == row.text_b
+        assert row.words > 0 and 0 < row.similarity <= 100
+
+
+def test_passages_appear_from_both_sides(passages):
+    forth = set(passages[["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b"]].itertuples(index=False, name=None))
+    back = {(b, a, sb, eb, sa, ea) for a, b, sa, ea, sb, eb in forth}
+    assert forth == back
+    assert passages.equals(passages.sort_values(["doc_a", "doc_b", "start_a", "start_b"], ignore_index=True))
+
+
+def test_reprint_passages_cover_most_of_the_reprint(corpus, passages):
+    mine = passages[(passages["doc_a"] == REPRINT) & (passages["doc_b"] == FULL)]
+    assert mine["words"].sum() >= 0.9 * corpus[REPRINT].words
+    assert passages[(passages["doc_a"] == FORUM)].empty
+
+
+def test_lsh_candidates_find_the_same_reuse_as_exact_comparison(corpus):
+    texts = {d.doc_id: d.body for d in corpus}
+    exact = reuse.pairs_frame(reuse.align_texts(texts, method="exact"))
+    lsh_alignment = reuse.align_texts(texts, method="lsh")
+    assert lsh_alignment.method == "lsh"
+    lsh = reuse.pairs_frame(lsh_alignment)
+    linked = exact[exact["shared_sentences_a"] > 0][["doc_a", "doc_b", "shared_sentences_a"]]
+    merged = linked.merge(lsh, on=["doc_a", "doc_b"], how="left", suffixes=("", "_lsh"))
+    assert merged["shared_sentences_a_lsh"].notna().all()
+    assert (merged["shared_sentences_a"] == merged["shared_sentences_a_lsh"]).all()
+    assert len(lsh) < len(exact)  # the forum post is never a candidate
+
+
+def test_alignment_is_cached_per_corpus_and_options(corpus):
+    first = reuse.align_corpus(corpus)
+    assert reuse.align_corpus(corpus) is first
+    assert reuse.align_corpus(corpus, threshold=90) is not first
+
+
+@pytest.mark.parametrize(
+    "options", [{"threshold": 0}, {"threshold": 101}, {"method": "fast"}, {"min_words": 0}, {"colour": "red"}]
+)
+def test_bad_options_raise_our_error(options):
+    with pytest.raises(reuse.ReuseError):
+        reuse.align_texts({"a": "One two three four.", "b": "One two three four."}, **options)
+
+
+def test_unknown_document_names_the_documents(corpus):
+    with pytest.raises(reuse.ReuseError, match="no document 'nope'"):
+        reuse.sentence_matches_table(corpus, doc_a="nope", doc_b=FULL)
+
+
+# --------------------------------------------------------------------------- direction and type
+
+
+def relation(relations: pd.DataFrame, a: str, b: str) -> pd.Series:
+    x, y = sorted((a, b))
+    row = relations[(relations["doc_a"] == x) & (relations["doc_b"] == y)]
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("derived", "kind"),
+    [(REPRINT, "condensed reprint"), (QUOTING, "partial quotation"), (OPED, "paraphrase")],
+)
+def test_type_and_direction_of_each_use_of_the_full_article(relations, derived, kind):
+    row = relation(relations, derived, FULL)
+    assert (row["source"], row["derived"], row["type"]) == (FULL, derived, kind)
+    assert row["direction_basis"].startswith("containment (published date unknown for")
+    assert row["via"] == ""
+
+
+@pytest.mark.parametrize("other", [OPED, REPRINT, QUOTING, FULL])
+def test_forum_post_is_unrelated(relations, other):
+    row = relation(relations, FORUM, other)
+    assert row["type"] == "unrelated" and row["source"] == "" and row["derived"] == ""
+
+
+def test_two_users_of_one_article_are_linked_via_it(relations):
+    row = relation(relations, REPRINT, QUOTING)
+    assert row["type"] != "unrelated"
+    assert row["via"] == FULL
+
+
+def test_known_dates_decide_direction_and_contradictions_are_noted(corpus):
+    alignment = reuse.align_corpus(corpus)
+    dates = {REPRINT: "2019-11-18", FULL: "2019-11-20"}  # the reprint dated first, against containment
+    frame = reuse.relations_frame(alignment, dates=dates)
+    row = relation(frame, REPRINT, FULL)
+    assert (row["source"], row["derived"]) == (REPRINT, FULL)
+    assert row["direction_basis"].startswith("published dates")
+    assert "dates say the opposite" in row["note"]
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ({"sentences": 50, "shared": 45, "quoted": 0, "paraphrased": 0, "share_back": 0.9}, "reprint"),
+        ({"sentences": 50, "shared": 45, "quoted": 0, "paraphrased": 0, "share_back": 0.3}, "condensed reprint"),
+        ({"sentences": 20, "shared": 15, "quoted": 14, "paraphrased": 3, "share_back": 0.06}, "partial quotation"),
+        ({"sentences": 50, "shared": 3, "quoted": 0, "paraphrased": 0, "share_back": 0.02}, "partial quotation"),
+        ({"sentences": 48, "shared": 4, "quoted": 4, "paraphrased": 9, "share_back": 0.01}, "paraphrase"),
+        ({"sentences": 48, "shared": 0, "quoted": 0, "paraphrased": 4, "share_back": 0.0}, "unrelated"),
+        ({"sentences": 0, "shared": 0, "quoted": 0, "paraphrased": 0, "share_back": 0.0}, "unrelated"),
+    ],
+)
+def test_classification_thresholds(counts, expected):
+    assert reuse.classify_reuse(**counts) == expected
+
+
+def test_main_relation_is_the_reprint(relations):
+    assert reuse.main_relation(relations) == (FULL, REPRINT)
+
+
+# --------------------------------------------------------------------------- edits
+
+
+@pytest.mark.parametrize(
+    ("source_fragment", "derived_fragment", "kind", "text_a", "text_b"),
+    [
+        ("outsize influence of their neighbor", "outsize influence of their neighbour", "spelling", "neighbor", "neighbour"),
+        ("ouster of the prime minister", "ouster of the Prime Minister", "case", "prime", "Prime"),
+        ("vulnerability and the failure", "vulnerability fuelled", "spelling", "fueled", "fuelled"),
+        ("vulnerability and the failure", "vulnerability fuelled", "dropped", "and the failure of the United States to protect them", ""),
+        ("gateway for Iranian power", "gateway for Iranian power", "dropped",
+         ", connecting the Islamic Republic's geography of dominance from the shores of the Arabian Gulf to the Mediterranean Sea", ""),
+    ],
+)
+def test_word_diff_between_source_and_reprint_sentences(corpus, source_fragment, derived_fragment, kind, text_a, text_b):
+    a = sentence_with(corpus, FULL, source_fragment)
+    b = sentence_with(corpus, REPRINT, derived_fragment)
+    edits = reuse.word_diff(a, b)
+    assert (kind, text_a, text_b) in [(e.kind, e.text_a, e.text_b) for e in edits]
+    for e in edits:
+        assert a[e.start_a : e.end_a] == e.text_a and b[e.start_b : e.end_b] == e.text_b
+
+
+def test_word_diff_names_a_changed_place(corpus):
+    source = sentence_with(corpus, FULL, "shores of the Arabian Gulf")
+    edited = source.replace("Arabian Gulf", "Persian Gulf")
+    assert [(e.kind, e.text_a, e.text_b) for e in reuse.word_diff(source, edited)] == [("wording", "Arabian", "Persian")]
+    assert reuse.word_diff(source, source.replace("'", "\u2019").replace(" - ", " \u2014 ")) == []  # typography only
+
+
+def test_passage_edits_carry_body_offsets(corpus):
+    edits = reuse.passage_edits_table(corpus, doc_a=FULL, doc_b=REPRINT)
+    assert {"spelling", "dropped", "case"} <= set(edits["kind"])
+    bodies = {d.doc_id: d.body for d in corpus}
+    for row in edits.itertuples(index=False):
+        assert bodies[FULL][row.start_a : row.end_a] == row.text_a
+        assert bodies[REPRINT][row.start_b : row.end_b] == row.text_b
+    assert edits["text_a"].str.contains("Arabian Gulf").any()
+
+
+def test_side_by_side_escapes_document_text(corpus):
+    source = sentence_with(corpus, FULL, "outsize influence of their neighbor")
+    reprint = sentence_with(corpus, REPRINT, "outsize influence of their neighbour")
+    hostile = reprint.replace("burning Iranian flags", 'burning <script>alert("x")</script> <img src=x onerror=alert(1)> flags')
+    assert hostile != reprint
+    frame = reuse.passages_frame(reuse.align_texts({"a": source, "b": hostile}))
+    assert len(frame) == 2
+    out = reuse.side_by_side_html(frame, doc_a="a", doc_b="b", labels={"a": "<b>004</b>", "b": "001 & co"})
+    assert "<script" not in out and "<img" not in out and "<b>004" not in out
+    assert "&lt;script&gt;" in out and "&lt;img src=x" in out and "&lt;b&gt;004" in out and "001 &amp; co" in out
+    assert html.escape("neighbour") in out and "<ins" in out and "<del" in out
+
+
+def test_side_by_side_of_the_reprint_shows_its_edits(corpus, passages):
+    out = reuse.side_by_side_html(passages, doc_a=FULL, doc_b=REPRINT, labels={d.doc_id: d.label for d in corpus}, max_passages=20)
+    assert "neighbour</ins>" in out and "neighbor</del>" in out
+    assert "Arabian Gulf" in out and out.count("<tr>") >= 2
+
+
+# --------------------------------------------------------------------------- omissions
+
+
+def test_omissions_of_the_reprint(corpus, pairs):
+    omitted = reuse.omissions_table(corpus, source=FULL, derived=REPRINT)
+    texts = " ".join(omitted["text"])
+    assert "spy thriller" in texts  # the reprint leaves out the espionage-capers paragraph
+    assert "In mid-October" not in texts
+    row = pairs[(pairs["doc_a"] == FULL) & (pairs["doc_b"] == REPRINT)].iloc[0]
+    assert len(omitted) == row["sentences_a"] - row["shared_sentences_a"]
+    body = corpus[FULL].body
+    assert all(body[r.start : r.end] == r.text for r in omitted.itertuples(index=False))
+    assert (omitted["best_score"] < 80).all()
+    runs = reuse.omitted_runs(omitted, corpus)
+    assert runs["sentences"].sum() == len(omitted) and len(runs) < len(omitted)
+    kept = reuse.sentence_matches_table(corpus, doc_a=FULL, doc_b=REPRINT).query("status == 'shared'")
+    for run in runs.itertuples(index=False):
+        assert body[run.start : run.end] == run.text
+        assert not ((kept["start"] >= run.start) & (kept["end"] <= run.end)).any()  # no kept sentence inside a run
+
+
+def test_omissions_list_the_figures_and_entities_that_go_missing(corpus):
+    body = corpus[FULL].body
+    number = body.index("4,500 U.S. troops")
+    name = body.index("Hassan Danaiefar")
+    figures = pd.DataFrame(
+        [{"doc_id": FULL, "part": "body", "start": number, "end": number + 5, "kind": "deaths"}]
+    )
+    mentions = pd.DataFrame(
+        [
+            {"doc_id": FULL, "part": "body", "entity": "U.S.", "start": number + 6, "end": number + 10},
+            {"doc_id": FULL, "part": "body", "entity": "Hassan Danaiefar", "start": name, "end": name + 16},
+        ]
+    )
+    omitted = reuse.omissions_table(corpus, source=FULL, derived=REPRINT, figures=figures, mentions=mentions)
+    hit = omitted[omitted["text"].str.contains("4,500 U.S. troops")]
+    assert hit["figures"].tolist() == ["4,500 (deaths)"] and hit["entities"].tolist() == ["U.S."]
+    assert not omitted["entities"].str.contains("Danaiefar").any()  # the reprint keeps that sentence
+    lost = reuse.lost_entities_table(mentions, omitted, source=FULL, derived=REPRINT)
+    assert lost["entity"].tolist() == ["U.S."] and lost["derived_mentions"].tolist() == [0]
+    with pytest.raises(reuse.ReuseError, match="lacks column"):
+        reuse.omissions_table(corpus, source=FULL, derived=REPRINT, figures=figures.drop(columns="part"))
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "fragment", "quote_start", "speaker", "basis"),
+    [
+        (FULL, "Jabr told the intelligence ministry officer", "I put my hands", "Jabr", "named"),
+        (FULL, "Jabr recalled", "came to me", "Jabr", "named"),
+        (FULL, "Gheis Ghoreishi, confirmed", "We have a good number", "Gheis Ghoreishi", "pronoun resolved"),
+        (FULL, "Hassan Danaiefar, Iran's ambassador", "Yes, we have a lot", "Hassan Danaiefar", "pronoun resolved"),
+        (FULL, "Hassan Danaiefar, Iran's ambassador", "There is a wide gap", "Hassan Danaiefar", "continues previous quote"),
+        (FULL, "collaborating will be financial", "The subject's incentive", "the report", "named"),
+        (FULL, "one Iranian case officer wrote", "Not only doesn't he", "one Iranian case officer", "named"),
+        (FULL, "I worked for Iraq and did not work", "I worked for Iraq", "", "pronoun unresolved"),
+        (QUOTING, "The Intercept wrote in their joint report", "The archive is made up", "The Intercept", "named"),
+        (QUOTING, "According to The Intercept", "It is unclear what came", "The Intercept", "named"),
+        (REPRINT, "its author reported", "the area around Jurf", "its author", "named"),
+    ],
+)
+def test_quote_speakers_on_seed_paragraphs(corpus, doc_id, fragment, quote_start, speaker, basis):
+    paragraph = paragraph_with(corpus, doc_id, fragment)
+    quotes = [q for q in reuse.extract_quotes(paragraph) if q.text.startswith(quote_start)]
+    assert len(quotes) == 1
+    assert (quotes[0].speaker, quotes[0].basis) == (speaker, basis)
+
+
+def test_nested_straight_quotes_in_the_forum_post(corpus):
+    paragraph = paragraph_with(corpus, FORUM, "Alpha list")
+    texts = [paragraph[a:b] for a, b, _ in reuse.quote_spans(paragraph)]
+    assert 'not mention or refer to the "Alpha list" outside the Alpha List' in texts
+    assert "Alpha list" not in texts  # the inner quotation belongs to the outer one
+
+
+def test_quotes_table_offsets_and_ids(corpus):
+    quotes = reuse.quotes_table(corpus)
+    assert set(quotes["doc_id"]) == {d.doc_id for d in corpus}
+    bodies = {d.doc_id: d.body for d in corpus}
+    assert all(bodies[r.doc_id][r.start : r.end] == r.text for r in quotes.itertuples(index=False))
+    assert quotes["quote_id"].is_unique
+    assert (quotes["words"] >= 2).all()
+
+
+def test_quote_matrix_shows_which_outlets_carry_a_quote(corpus):
+    matrix = reuse.quote_matrix(corpus, labels=False)
+    special = matrix[matrix["quote"] == "special relationship with the IRI"].iloc[0]
+    assert [special[d] for d in (REPRINT, QUOTING, FULL, FORUM)] == ["quoted", "quoted", "quoted", ""]
+    meetings = matrix[matrix["quote"].str.startswith("Meetings are arranged in dark alleyways")].iloc[0]
+    assert (meetings[QUOTING], meetings[FULL], meetings[REPRINT]) == ("quoted", "in text", "")
+    assert (matrix["documents"] >= 2).all()
+    assert matrix["documents"].is_monotonic_decreasing
+
+
+# --------------------------------------------------------------------------- framing
+
+
+def test_terms_of_a_seed_sentence(corpus):
+    sentence = sentence_with(corpus, REPRINT, "head of Iran’s powerful Quds Force")
+    found = framing.terms(sentence)
+    assert "quds force" in found and "iran" in found and "soleimani" in found
+    assert not {"the", "of", "and", "he", "was"} & set(found)
+
+
+def test_log_odds_matches_monroe_et_al_equation_22(corpus):
+    own = Counter(framing.terms(corpus[FORUM].body))
+    rest = Counter(framing.terms(corpus[FULL].body))
+    prior = {t: 0.1 * (own[t] + rest[t]) for t in set(own) | set(rest)}
+    frame = framing.log_odds_dirichlet(own, rest, prior=prior).set_index("term")
+    n_i, n_j, a0 = sum(own.values()), sum(rest.values()), sum(prior.values())
+    term = "stratfor"
+    y_i, y_j, a = own[term], rest[term], prior[term]
+    delta = math.log((y_i + a) / (n_i + a0 - y_i - a)) - math.log((y_j + a) / (n_j + a0 - y_j - a))
+    assert frame.loc[term, "log_odds"] == pytest.approx(delta)
+    assert frame.loc[term, "z"] == pytest.approx(delta / math.sqrt(1 / (y_i + a) + 1 / (y_j + a)))
+    swapped = framing.log_odds_dirichlet(rest, own, prior=prior).set_index("term")
+    assert (swapped["log_odds"] + frame["log_odds"]).abs().max() < 1e-9
+
+
+def test_log_odds_needs_a_prior_for_every_term():
+    with pytest.raises(framing.FramingError, match="no positive pseudo-count"):
+        framing.log_odds_dirichlet({"cables": 2}, {"forum": 1}, prior={"cables": 1.0})
+
+
+@pytest.mark.parametrize(("doc_id", "term"), [(FORUM, "stratfor"), (FORUM, "nuclear"), (OPED, "documents")])
+def test_distinctive_terms_of_each_source(corpus, doc_id, term):
+    top = framing.top_terms(framing.framing_terms(corpus), n=10)
+    assert term in top[top["doc_id"] == doc_id]["term"].tolist()
+
+
+def test_framing_can_leave_a_sources_reprints_out_of_the_rest(corpus, relations):
+    partners = reuse.reprint_partners(relations)
+    assert partners == {FULL: {REPRINT}, REPRINT: {FULL}}
+    plain = framing.framing_terms(corpus).set_index(["doc_id", "term"])
+    apart = framing.framing_terms(corpus, exclude=partners).set_index(["doc_id", "term"])
+    key = (FULL, "soleimani")
+    assert apart.loc[key, "n_rest"] < plain.loc[key, "n_rest"]
+    assert apart.loc[key, "z"] > plain.loc[key, "z"]
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def test_charts_have_titles_sources_and_escaped_labels(corpus, pairs, relations):
+    labels = {d.doc_id: d.label for d in corpus}
+    labels[FORUM] = "003 · <b>forum</b>"
+    figures = [
+        reuse.similarity_heatmap(pairs, labels=labels, source="seeds"),
+        reuse.reuse_graph(relations, labels=labels, source="seeds"),
+        reuse.quote_matrix_chart(reuse.quote_matrix(corpus), source="seeds"),
+        framing.framing_chart(framing.framing_terms(corpus), labels=labels, source="seeds"),
+    ]
+    for fig in figures:
+        assert fig.layout.title.text
+        assert any(str(a.text).startswith("Source: seeds") for a in fig.layout.annotations)
+        dumped = fig.to_json()
+        assert "<b>forum" not in dumped
+    graph = figures[1].to_json()
+    assert "condensed reprint" in graph and "&lt;b&gt;forum" in graph
