@@ -23,8 +23,8 @@ unrelated sentences reached the same level as real paraphrase.)
 
 **Candidates.** Small corpora compare every pair. From ``lsh_min_documents``
 documents on, only pairs that share at least one near-identical sentence by
-MinHash LSH (datasketch, on the word pairs of each sentence) are compared, so
-the cost grows with the number of documents, not its square.
+MinHash LSH (datasketch, on the word pairs of each sentence of 8 words or
+more) are compared, so the cost grows with the number of documents, not its square.
 
 **Direction and type.** See :func:`classify_reuse` for the thresholds.
 
@@ -38,6 +38,7 @@ import html
 import logging
 import math
 import re
+import textwrap
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -49,7 +50,7 @@ import plotly.graph_objects as go
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
-from .charts import PALETTE, add_source
+from .charts import add_source
 from .corpus import Corpus
 from .errors import PresslensError
 from .framing import STOPWORDS
@@ -157,6 +158,7 @@ _DETERMINER = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Tt]his|[T
 _DESCRIPTION = rf"{_DETERMINER}\s+(?:[\w\u2019'-]+\s+){{0,4}}?[\w\u2019'-]+"
 _POSSESSIVE = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}}[\u2019']s\s+(?:[a-z][\w-]*\s+){{0,2}}?[a-z][\w-]*"
 _PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)"
+_PRONOUN_RE = re.compile(_PRONOUN)
 _SPEAKER = rf"(?P<speaker>{_PRONOUN}|{_POSSESSIVE}|{_DESCRIPTION}|{_NAME})"
 
 #: ``"...," Jabr told`` / ``"...," he said`` / ``"...," the report stated`` (text right after the closing mark).
@@ -272,10 +274,9 @@ def extract_quotes(text: str, *, min_words: int = 2) -> list[Quote]:
         return []
     sentences = sentence_spans(text)
     paragraphs = [m.span() for m in _PARAGRAPH.finditer(text)]
-    raw: list[tuple[int, int, bool, str, str, int, int]] = []
+    raw: list[tuple[int, int, bool, str, str, int]] = []
     for index, (start, end, closed) in enumerate(spans):
         s0 = _locate(sentences, start - 1)
-        s1 = _locate(sentences, min(end, len(text) - 1))
         para = paragraphs[_locate(paragraphs, start) or 0]
         left = sentences[s0][0] if s0 is not None else para[0]
         left = max(left, para[0], spans[index - 1][1] + 1 if index > 0 else 0)
@@ -288,9 +289,9 @@ def extract_quotes(text: str, *, min_words: int = 2) -> list[Quote]:
             after = ""  # '... yours." He told the officer' starts a new sentence: not an attribution
         before = text[left : max(left, start - 1)]
         speaker, basis = _attribution(before, after)
-        raw.append((start, end, closed, speaker, basis, s0 if s0 is not None else -1, s1 if s1 is not None else -1))
+        raw.append((start, end, closed, speaker, basis, s0 if s0 is not None else -1))
     resolved: list[Quote] = []
-    for index, (start, end, closed, speaker, basis, s0, _) in enumerate(raw):
+    for start, end, closed, speaker, basis, s0 in raw:
         para = _locate(paragraphs, start)
         if speaker.casefold() in _HE_SHE:
             name = _previous_subject(text, sentences, s0, paragraphs[para] if para is not None else None)
@@ -349,7 +350,7 @@ def _attribution(before: str, after: str) -> tuple[str, str]:
 
 def _speaker(raw: str) -> tuple[str, str]:
     speaker = raw.strip(" ,")
-    if re.fullmatch(_PRONOUN, speaker):
+    if _PRONOUN_RE.fullmatch(speaker):
         return (speaker, "named") if speaker.casefold() in _HE_SHE else ("", "pronoun")
     return speaker, "named"
 
@@ -524,6 +525,7 @@ class Passage:
 _PARTIAL_MIN_OVERLAP = 0.6  # partial_ratio is computed only where one sentence has >= 60 % of its words in the other
 _PARTIAL_SHORT_WORDS = 8  # a sentence shorter than this counts as contained in a longer one only...
 _PARTIAL_SHORT_SCORE = 95.0  # ...when it is found there (nearly) verbatim
+_LSH_MIN_WORDS = 8  # shorter sentences do not propose LSH candidate pairs
 
 
 def _compare(a: _Units, b: _Units, opts: ReuseOptions) -> tuple[SideMatch, SideMatch, list[Passage]]:
@@ -597,14 +599,19 @@ def _lsh_candidates(units: Mapping[str, _Units], opts: ReuseOptions) -> set[tupl
 
     Word pairs, not single content words: on the synthetic benchmark corpus
     single words gave five times the candidate pairs (topical overlap) for the
-    same recall of pairs sharing two or more sentences.
+    same recall of pairs sharing two or more sentences. Sentences of fewer than
+    8 words do not propose candidates: stock sentences ("He declined to
+    comment.", "The New York Times.") recur across unrelated documents and made
+    the candidates grow with the square of the corpus; documents that really
+    share text share longer sentences too (short ones are still compared
+    within candidate pairs).
     """
     from datasketch import MinHash, MinHashLSH
 
     keys, token_sets = [], []
     for doc_id, u in units.items():
         for index, shingles in enumerate(u.shingles):
-            if len(shingles) >= 3:
+            if u.sentences[index].words >= _LSH_MIN_WORDS:
                 keys.append((doc_id, index))
                 token_sets.append([w.encode("utf-8") for w in sorted(shingles)])
     if not keys:
@@ -1569,8 +1576,6 @@ def _safe(text: object) -> str:
 
 def _axis_label(text: object, *, width: int = 14) -> str:
     """A document label for a horizontal axis: number, then the name wrapped to ``width`` characters, each line escaped."""
-    import textwrap
-
     head, _, name = str(text).partition(" · ")
     lines = [head, *textwrap.wrap(name, width=width, max_lines=3, placeholder="…")] if name else textwrap.wrap(head, width) or [""]
     return "<br>".join(_safe(line) for line in lines)
