@@ -52,3 +52,27 @@ class PageCheck:
 
     def close(self) -> None:
         self.page.close()
+
+
+def run_presslens(corpus: str | Path, out: Path, *, root: Path) -> "subprocess.CompletedProcess[str]":
+    """The whole suite through the real command line, as an analyst runs it."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "presslens.cli", "run", "--corpus", str(corpus), "--out", str(out), "--no-progress"],
+        cwd=root, capture_output=True, text=True, timeout=1800, check=False,
+    )
+
+
+def open_report(context, out: Path, name: str, *, stderr: str, shot: str) -> tuple[PageCheck, int]:
+    """Open ``out/reports/<name>.html`` offline; also return how many charts its executed notebook holds."""
+    import nbformat
+
+    from presslens.htmlexport import count_plotly_outputs
+
+    page_path = out / "reports" / f"{name}.html"
+    assert page_path.exists(), f"{page_path} missing; presslens run said:\n{stderr[-4000:]}"
+    executed = out / "notebooks" / f"{name}.ipynb"
+    expected = count_plotly_outputs(nbformat.read(executed, as_version=4)) if executed.exists() else 0
+    return PageCheck(context, page_path.as_uri(), out.parent / f"{shot}-{name}.png"), expected

@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from browser_support import CHROMIUM, PageCheck
+from browser_support import CHROMIUM, PageCheck, open_report, run_presslens
 from presslens.htmlexport import ReportHeader, count_plotly_outputs, export_html
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,11 +35,7 @@ pytestmark = [
 def suite_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
     """The whole suite on the seeds, once per session, through the real command line."""
     out = tmp_path_factory.mktemp("browser") / "out"
-    proc = subprocess.run(
-        [sys.executable, "-m", "presslens.cli", "run", "--corpus", "seeds", "--out", str(out), "--no-progress"],
-        cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False,
-    )
-    return out, proc
+    return out, run_presslens("seeds", out, root=ROOT)
 
 
 def test_suite_run_succeeds(suite_run):
@@ -52,11 +48,7 @@ def test_suite_run_succeeds(suite_run):
 @pytest.mark.parametrize("name", [*NOTEBOOKS, "index"])
 def test_page_renders_offline(suite_run, browser_context, name: str):
     out, proc = suite_run
-    page_path = out / "reports" / f"{name}.html"
-    assert page_path.exists(), f"{page_path} missing; presslens run said:\n{proc.stderr[-4000:]}"
-    executed = out / "notebooks" / f"{name}.ipynb"
-    expected = count_plotly_outputs(nbformat.read(executed, as_version=4)) if executed.exists() else 0
-    check = PageCheck(browser_context, page_path.as_uri(), out.parent / f"screenshot-{name}.png")
+    check, expected = open_report(browser_context, out, name, stderr=proc.stderr, shot="screenshot")
     try:
         drawn = check.wait_for_charts(expected)
         assert drawn == expected, check.fail(f"{name}: {drawn} of {expected} charts drawn")

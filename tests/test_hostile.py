@@ -12,15 +12,11 @@ that the payload text is visible as text.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from browser_support import CHROMIUM, PageCheck
-from presslens.htmlexport import count_plotly_outputs
+from browser_support import CHROMIUM, PageCheck, open_report, run_presslens
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "tests" / "data" / "hostile"
@@ -35,11 +31,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("hostile") / "out"
-    proc = subprocess.run(
-        [sys.executable, "-m", "presslens.cli", "run", "--corpus", str(HOSTILE), "--out", str(out), "--no-progress"],
-        cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False,
-    )
-    return out, proc
+    return out, run_presslens(HOSTILE, out, root=ROOT)
 
 
 def test_the_suite_runs_on_the_hostile_corpus(hostile_run):
@@ -51,11 +43,7 @@ def test_the_suite_runs_on_the_hostile_corpus(hostile_run):
 @pytest.mark.parametrize("name", [*NOTEBOOKS, "index"])
 def test_no_payload_executes_and_nothing_is_fetched(hostile_run, browser_context, name):
     out, proc = hostile_run
-    page_path = out / "reports" / f"{name}.html"
-    assert page_path.exists(), f"{page_path} missing:\n{proc.stderr[-4000:]}"
-    executed = out / "notebooks" / f"{name}.ipynb"
-    expected = count_plotly_outputs(nbformat.read(executed, as_version=4)) if executed.exists() else 0
-    check = PageCheck(browser_context, page_path.as_uri(), out.parent / f"hostile-{name}.png")
+    check, expected = open_report(browser_context, out, name, stderr=proc.stderr, shot="hostile")
     try:
         drawn = check.wait_for_charts(expected)
         # hover every chart point once, so hover-text payloads get their chance to run

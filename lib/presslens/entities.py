@@ -67,6 +67,7 @@ import yaml
 from .charts import PALETTE, add_source
 from .corpus import Corpus, Document
 from .errors import MetadataError
+from .io import load_yaml
 from .text import count_words, sentence_spans
 
 log = logging.getLogger(__name__)
@@ -314,13 +315,7 @@ def parse_codebook(text: str, *, source: str = "<codebook>") -> Codebook:
     Raises:
         CodebookError: with the line of the offending entry or field.
     """
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "somewhere"
-        raise CodebookError(f"{source}: invalid YAML at {where}: {getattr(exc, 'problem', None) or exc}") from None
+    root, data = load_yaml(text, source=source, error=CodebookError)
     if data is None:
         return Codebook(entities=(), path=source)
     if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):

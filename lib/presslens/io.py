@@ -6,6 +6,9 @@ import os
 from pathlib import Path
 
 import pandas as pd
+import yaml
+
+from .errors import PresslensError
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
@@ -19,3 +22,20 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
     os.replace(tmp, path)
     return path
+
+
+def load_yaml(text: str, *, source: object, error: type[PresslensError]) -> tuple[yaml.Node | None, object]:
+    """Parse a YAML data file, keeping the node tree so schema errors can name lines.
+
+    Returns:
+        ``(root node, data)``; both ``None`` for an empty file.
+
+    Raises:
+        error: invalid YAML, with ``source`` and the line of the problem.
+    """
+    try:
+        return yaml.compose(text), yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "somewhere"
+        raise error(f"{source}: invalid YAML at {where}: {getattr(exc, 'problem', None) or exc}") from None

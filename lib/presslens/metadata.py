@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import MetadataError
+from .io import load_yaml
 from .segment import Overrides
 
 FIELDS = ("outlet", "title", "author", "published", "genre", "url", "language", "original_outlet")
@@ -61,13 +62,7 @@ def load_sources(corpus_dir: Path) -> dict[str, SourceEntry]:
     if not path.exists():
         return {}
     text = path.read_text(encoding="utf-8")
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "somewhere"
-        raise MetadataError(f"{path}: invalid YAML at {where}: {getattr(exc, 'problem', exc)}") from None
+    root, data = load_yaml(text, source=path, error=MetadataError)
     if data is None:
         return {}
     if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
