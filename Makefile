@@ -42,7 +42,7 @@ lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: $(STAMP) ## run the benchmarks (not part of the tests) into $(OUT)/bench
-	$(BIN)/python -m benchmarks --out $(OUT)/bench
+	$(BIN)/python -m benchmarks --out $(OUT)/bench $(ARGS)
 
 clean: ## remove outputs/ (keeps .venv)
-	rm -rf $(OUT)/data $(OUT)/reports $(OUT)/notebooks $(OUT)/run.json $(OUT)/run.log $(OUT)/logs $(OUT)/failed-runs
+	rm -rf $(OUT)/data $(OUT)/reports $(OUT)/notebooks $(OUT)/run.json $(OUT)/run.log $(OUT)/logs $(OUT)/failed-runs $(OUT)/cache

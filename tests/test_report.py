@@ -104,7 +104,7 @@ class FakePipeline:
         self.module = types.ModuleType("presslens.pipeline")
         self.module.build = self.build
 
-    def build(self, corpus_dir: Path, data_dir: Path, *, strict: bool = False, max_bytes: int | None = None):
+    def build(self, corpus_dir: Path, data_dir: Path, *, strict: bool = False, max_bytes: int | None = None, **options):
         self.calls.append((Path(corpus_dir), Path(data_dir), strict))
         (Path(data_dir) / "documents.csv").write_text("doc_id\na\nb\n")
         if self.raise_ is not None:
@@ -417,7 +417,7 @@ def test_sigterm_stops_the_run_and_keeps_previous_outputs(fake: FakePipeline, co
     class SendSigterm(Exception):
         pass
 
-    def build(corpus_dir, data_dir, *, strict=False, max_bytes=None):
+    def build(corpus_dir, data_dir, *, strict=False, max_bytes=None, **options):
         os.kill(os.getpid(), signal.SIGTERM)
         raise SendSigterm("the handler should have raised first")
 
@@ -612,3 +612,11 @@ def test_nbval_sanitizer_removes_run_specific_text():
     for first, second in samples:
         assert sanitize(first) == sanitize(second), (sanitize(first), sanitize(second))
     assert sanitize("3 documents, 14 comments") == "3 documents, 14 comments"
+
+
+def test_scale_options_reach_the_build(fake: FakePipeline, tmp_path: Path):
+    """--jobs/--no-cache/--engine are checked before anything runs and recorded in run.json."""
+    out = tmp_path / "out"
+    assert cli.main(["run", "--out", str(out), "--jobs", "0", "--no-progress"]) == 2
+    assert cli.main(["run", "--out", str(out), "--scheduler", "tcp://127.0.0.1:1", "--no-progress"]) == 2
+    assert fake.calls == []

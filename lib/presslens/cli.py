@@ -49,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--strict", action="store_true", help="any rejected input file stops the run")
     run.add_argument("--max-bytes", type=int, metavar="N",
                      help="reject input files larger than N bytes (default: 20 MiB), in the build and every notebook")
+    run.add_argument("--jobs", type=int, metavar="N", help="processes for the per-document stages (default: every core)")
+    run.add_argument("--no-cache", dest="cache", action="store_false",
+                     help="recompute every document instead of reusing OUT/cache")
+    run.add_argument("--engine", choices=["local", "dask"], default="local",
+                     help="run the per-document stages locally or on a Dask cluster")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler address (with --engine dask; default: a local two-worker cluster)")
     run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="wait this long for another run on the same OUT to finish (default: 0)")
     run.add_argument("--log", metavar="FILE", help="log file (default: OUT/logs/run.log)")
@@ -118,7 +125,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     plan = report.plan_run(
         corpus_dir=args.corpus, out_dir=args.out, selection=args.notebooks, param_texts=args.params,
         params_file=args.params_file, with_code=args.with_code, strict=args.strict, wait=args.wait,
-        log_file=args.log, max_bytes=args.max_bytes,
+        log_file=args.log, max_bytes=args.max_bytes, jobs=args.jobs, cache=args.cache,
+        engine=args.engine, scheduler=args.scheduler,
     )
     printer = None if args.no_progress else ProgressPrinter(sys.stderr)
     result = report.run_suite(plan, progress=printer)

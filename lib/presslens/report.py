@@ -108,6 +108,10 @@ class RunPlan:
     strict: bool = False
     wait: float = 0.0
     max_bytes: int | None = None
+    jobs: int | None = None
+    cache: bool = True
+    engine: str = "local"
+    scheduler: str | None = None
 
 
 def discover_notebooks(notebooks_dir: Path) -> list[Path]:
@@ -284,6 +288,10 @@ def plan_run(
     wait: float = 0.0,
     log_file: str | os.PathLike[str] | None = None,
     max_bytes: int | None = None,
+    jobs: int | None = None,
+    cache: bool = True,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> RunPlan:
     """Check a run's settings without side effects, so mistakes stop it before anything starts.
 
@@ -301,6 +309,11 @@ def plan_run(
         wait: seconds to wait for another run's lock.
         log_file: the run log; ``None`` means ``OUT/logs/run.log``.
         max_bytes: size limit per input file, for the build and every notebook.
+        jobs: processes for the per-document stages (default: every core).
+        cache: reuse per-document results from ``OUT/cache`` (keyed by content,
+            presslens version and codebook), so a run redoes only what changed.
+        engine: ``local`` or ``dask``; ``scheduler`` is a Dask scheduler address
+            (default: a local two-worker cluster).
 
     Raises:
         ParameterError: with a one-line message naming what is wrong.
@@ -318,6 +331,12 @@ def plan_run(
         raise ParameterError(f"--wait must be 0 or more seconds, got {wait}")
     if max_bytes is not None and max_bytes <= 0:
         raise ParameterError(f"--max-bytes must be a positive number of bytes, got {max_bytes}")
+    if jobs is not None and jobs < 1:
+        raise ParameterError(f"--jobs must be 1 or more, got {jobs}")
+    if engine not in ("local", "dask"):
+        raise ParameterError(f"--engine must be local or dask, got {engine!r}")
+    if scheduler and engine != "dask":
+        raise ParameterError("--scheduler goes with --engine dask")
     strict = strict or values.get("strict") is True  # `-p strict=true` / `-f strict` make the build strict too
     if strict and "strict" not in values and any("strict" in s for s in specs.values()):
         values["strict"] = True  # --strict also reaches the notebooks that take a `strict` parameter
@@ -333,6 +352,10 @@ def plan_run(
         strict=strict,
         wait=float(wait),
         max_bytes=max_bytes,
+        jobs=jobs,
+        cache=cache,
+        engine=engine,
+        scheduler=scheduler,
     )
 
 
@@ -582,7 +605,10 @@ def _build_data(plan: RunPlan, *, data_dir: Path, notify: ProgressCallback) -> A
     start = time.monotonic()
     data_dir.mkdir(parents=True, exist_ok=True)
     pipeline = importlib.import_module("presslens.pipeline")
-    build = pipeline.build(plan.corpus, data_dir, strict=plan.strict, max_bytes=plan.max_bytes)
+    build = pipeline.build(
+        plan.corpus, data_dir, strict=plan.strict, max_bytes=plan.max_bytes, jobs=plan.jobs,
+        cache_dir=plan.out / "cache" if plan.cache else None, engine=plan.engine, scheduler=plan.scheduler,
+    )
     counts = dict(getattr(build, "counts", {}) or {})
     seconds = round(time.monotonic() - start, 2)
     log.info("built data in %.2f s: %s; %d rejected", seconds, counts, len(getattr(build, "rejected", []) or []))
@@ -707,6 +733,9 @@ def build_manifest(
             "strict": plan.strict,
             "with_code": plan.with_code,
             "max_bytes": plan.max_bytes,
+            "jobs": plan.jobs,
+            "cache": plan.cache,
+            "engine": plan.engine,
         },
         "inputs": inputs,
         "rejected": rejected,

@@ -1,0 +1,408 @@
+"""Computing the tables of a run at scale: per document, cached, in parallel.
+
+The tables of :data:`presslens.pipeline.TABLES` are of two kinds:
+
+* **per-document** tables (documents, comments, sentences, segments, metadata,
+  figures, figure_numbers; entity_mentions with the codebook): a document's rows
+  depend on that document alone, so each document is computed once, on a
+  one-document sub-corpus, and its rows are kept in a cache keyed by the
+  document (see :func:`document_key`). Documents not in the cache are spread over
+  worker processes in chunks.
+* **corpus-level** tables (reuse, entity_counts, comment_threads,
+  entity_sentiment, inputs) are recomputed on every run from the per-document
+  rows (or from the corpus where they need all bodies at once, like reuse).
+
+Running each per-document function on a one-document corpus and concatenating
+the pieces gives the same table as running it on the whole corpus, because every
+one of those functions builds its rows document by document and sorts with the
+``doc_id`` first (``metadata`` keeps the corpus order). The tests check this
+byte for byte on the CSV files. A table the engine does not know (or a
+``TABLES`` entry replaced by another function) is computed the plain way, on
+the whole corpus, so registering a new table never gives wrong results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import pickle
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+import pandas as pd
+
+from . import __version__, entities, figures, sentiment, tables
+from .corpus import Corpus, Document
+from .errors import PresslensError
+
+log = logging.getLogger(__name__)
+
+#: bump when the layout of cache files changes
+CACHE_FORMAT = 1
+
+#: per-document tables that depend on the document alone (and sources.yml, part of the document)
+DOCUMENT_TABLES: dict[str, Callable[[Corpus], pd.DataFrame]] = {
+    "documents": tables.documents_table,
+    "comments": tables.comments_table,
+    "sentences": tables.sentences_table,
+    "segments": tables.segments_table,
+    "metadata": tables.metadata_table,
+    "figures": figures.figures_table,
+    "figure_numbers": figures.numbers_table,
+}
+#: per-document tables that also depend on the codebook (re-run alone when entities.yml changes)
+CODEBOOK_TABLES: dict[str, Callable[..., pd.DataFrame]] = {
+    "entity_mentions": entities.entity_mentions_table,
+}
+#: tables kept in corpus order instead of sorted by doc_id
+CORPUS_ORDER = frozenset({"metadata"})
+#: the stage groups, in the order a document is processed
+GROUPS = ("document", "codebook")
+
+
+class EngineError(PresslensError):
+    """A run option is wrong (jobs, engine) or the cache folder cannot be used."""
+
+
+@dataclass
+class EngineStats:
+    """What a run computed: documents processed per group, cache hits, seconds per phase.
+
+    ``processed["document"]`` is the number of documents the per-document stages
+    ran on (0 when every document came from the cache); the incremental test reads it.
+    """
+
+    documents: int = 0
+    jobs: int = 1
+    engine: str = "local"
+    cache_dir: str = ""
+    processed: dict[str, int] = field(default_factory=lambda: {g: 0 for g in GROUPS})
+    cached: dict[str, int] = field(default_factory=lambda: {g: 0 for g in GROUPS})
+    seconds: dict[str, float] = field(default_factory=dict)
+    plain: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "documents": self.documents, "jobs": self.jobs, "engine": self.engine, "cache_dir": self.cache_dir,
+            "processed": dict(self.processed), "cached": dict(self.cached),
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()}, "plain": list(self.plain),
+        }
+
+
+# ---------------------------------------------------------------------------
+# Keys
+# ---------------------------------------------------------------------------
+def document_key(doc: Document) -> str:
+    """The cache key of a document's per-document rows.
+
+    It hashes the presslens version, the cache format and the whole loaded
+    document (its repr holds the file's sha256, name, segments, comments and the
+    ``sources.yml`` entry), so a changed file, a renamed file or a changed
+    metadata entry is a cache miss, and an unchanged one a hit.
+    """
+    digest = hashlib.sha256()
+    digest.update(f"presslens {__version__}; cache {CACHE_FORMAT}; sha256 {doc.sha256}\n".encode())
+    digest.update(repr(doc).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def codebook_key(corpus: Corpus) -> str:
+    """sha256 of the corpus's ``entities.yml`` bytes (``none`` without one): the codebook part of the entity cache key."""
+    path = Path(corpus.path) / entities.CODEBOOK_FILE
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "none"
+
+
+# ---------------------------------------------------------------------------
+# Cache: one pickle of DataFrames per document and group, written atomically
+# ---------------------------------------------------------------------------
+def _cache_path(cache_dir: Path, group: str, key: str, book: str) -> Path:
+    sub = "documents" if group == "document" else f"codebook-{book[:16]}"
+    return cache_dir / f"v{CACHE_FORMAT}" / sub / key[:2] / f"{key}.pkl"
+
+
+def _read_cache(path: Path) -> dict[str, pd.DataFrame] | None:
+    try:
+        with path.open("rb") as handle:
+            value = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a truncated or foreign file is a miss, never an error
+        log.warning("ignoring unreadable cache file %s (%s)", path.name, exc.__class__.__name__)
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _write_cache(path: Path, frames: Mapping[str, pd.DataFrame]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as handle:
+        pickle.dump(dict(frames), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------------------
+# Per-document work (runs in worker processes)
+# ---------------------------------------------------------------------------
+@dataclass
+class _Task:
+    path: Path
+    docs: list[Document]
+    keys: list[str]
+    groups: list[tuple[str, ...]]  # per document: the groups to compute
+    document_tables: tuple[str, ...]
+    codebook_tables: tuple[str, ...]
+    book: str
+    cache_dir: Path | None
+
+
+def split_by_document(frame: pd.DataFrame, doc_ids: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """The rows of each of ``doc_ids`` in ``frame`` (in the frame's order), an empty frame for a document without rows.
+
+    A table computed on a chunk of documents holds each document's rows as the
+    table computed on that document alone would (same rows, same order: the
+    functions build rows document by document and sort by ``doc_id`` first), so
+    the pieces can be cached per document.
+    """
+    positions = frame.groupby("doc_id", sort=False).indices if len(frame) else {}
+    empty = frame.iloc[0:0]
+    return {d: frame.iloc[positions[d]].reset_index(drop=True) if d in positions else empty for d in doc_ids}
+
+
+def _compute(task: _Task) -> list[dict[str, pd.DataFrame]]:
+    """The per-document frames of each document of a chunk (and their cache files).
+
+    The tables are computed once on the chunk (a sub-corpus) and split per
+    document: a pandas table per document would cost more than the text work.
+    """
+    out: list[dict[str, pd.DataFrame]] = [{} for _ in task.docs]
+    for group, names, functions in (("document", task.document_tables, DOCUMENT_TABLES), ("codebook", task.codebook_tables, CODEBOOK_TABLES)):
+        chosen = [k for k, groups in enumerate(task.groups) if group in groups]
+        if not chosen or not names:
+            continue
+        sub = Corpus(path=task.path, documents=[task.docs[k] for k in chosen], inputs=[])
+        extra = (entities.codebook_for(sub),) if group == "codebook" else ()
+        ids = [d.doc_id for d in sub]
+        split = {name: split_by_document(functions[name](sub, *extra), ids) for name in names}
+        for k, doc_id in zip(chosen, ids):
+            part = {name: split[name][doc_id] for name in names}
+            if task.cache_dir is not None:
+                _write_cache(_cache_path(task.cache_dir, group, task.keys[k], task.book), part)
+            out[k].update(part)
+    return out
+
+
+def _chunks(n: int, jobs: int, *, max_chunk: int = 64) -> list[range]:
+    size = max(1, min(max_chunk, math.ceil(n / (jobs * 4))))
+    return [range(i, min(n, i + size)) for i in range(0, n, size)]
+
+
+def _run_tasks(tasks: Sequence[_Task], *, jobs: int, engine: str, scheduler: str | None) -> list[list[dict[str, pd.DataFrame]]]:
+    if engine == "dask":
+        return _run_dask(tasks, scheduler=scheduler)
+    if jobs <= 1 or len(tasks) <= 1:
+        return [_compute(t) for t in tasks]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        return list(pool.map(_compute, tasks))
+
+
+def _run_dask(tasks: Sequence[_Task], *, scheduler: str | None) -> list[list[dict[str, pd.DataFrame]]]:
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise EngineError('engine "dask" needs dask.distributed: pip install "dask[distributed]"') from None
+    if scheduler:
+        with Client(scheduler) as client:
+            return client.gather(client.map(_compute, list(tasks), pure=False))
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True) as cluster, Client(cluster) as client:
+        return client.gather(client.map(_compute, list(tasks), pure=False))
+
+
+# ---------------------------------------------------------------------------
+# Assembling whole tables from per-document pieces
+# ---------------------------------------------------------------------------
+def concat_pieces(pieces: Sequence[pd.DataFrame], empty: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate per-document frames in the given order into one table.
+
+    Empty pieces are left out (their column types carry no information). A
+    column whose type differs between pieces (ints in one document, missing
+    values in another) is re-inferred from its values, as ``pd.DataFrame(rows)``
+    on the whole corpus infers it.
+    """
+    kept = [p for p in pieces if len(p)]
+    if not kept:
+        return empty()
+    if len(kept) == 1:
+        return kept[0].reset_index(drop=True)
+    frame = pd.concat(kept, ignore_index=True)
+    for column in frame.columns:
+        kinds = {str(p[column].dtype) for p in kept}
+        if len(kinds) > 1:
+            frame[column] = pd.Series(frame[column].tolist(), dtype=None, name=column)
+    return frame
+
+
+def _doc_order(corpus: Corpus) -> list[int]:
+    """Indexes of the corpus's documents in ``doc_id`` order (stable), the order of the sorted tables."""
+    return sorted(range(len(corpus.documents)), key=lambda i: corpus.documents[i].doc_id)
+
+
+# ---------------------------------------------------------------------------
+# Corpus-level tables from per-document frames
+# ---------------------------------------------------------------------------
+def comment_threads_from(comments: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """:func:`presslens.sentiment.comment_threads_table` from the comments and documents tables already computed."""
+    threads = sentiment.thread_table(comments)
+    flags = sentiment.caveat_flags(comments, documents=documents).drop(columns="words")
+    return threads.merge(flags, on=["doc_id", "comment_id"], how="left", validate="one_to_one")
+
+
+def entity_sentiment_from(corpus: Corpus, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """:func:`presslens.sentiment.entity_sentiment_table` from the sentences and mentions already computed."""
+    if mentions.empty:
+        mentions = sentiment.term_mentions(corpus, sentiment.DEFAULT_TERMS)
+    return sentiment.entity_sentiment(sentences, mentions)
+
+
+#: corpus-level tables computed from other tables: name -> (original function, inputs, builder)
+DERIVED: dict[str, tuple[Callable, tuple[str, ...], Callable[..., pd.DataFrame]]] = {
+    "comment_threads": (sentiment.comment_threads_table, ("comments", "documents"),
+                        lambda corpus, comments, documents: comment_threads_from(comments, documents)),
+    "entity_counts": (entities.entity_counts_table, ("entity_mentions",),
+                      lambda corpus, entity_mentions: entities.entity_counts_table(corpus, mentions=entity_mentions)),
+    "entity_sentiment": (sentiment.entity_sentiment_table, ("sentences", "entity_mentions"), entity_sentiment_from),
+}
+
+
+# ---------------------------------------------------------------------------
+# The run
+# ---------------------------------------------------------------------------
+def default_jobs() -> int:
+    """Worker processes by default: every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def compute_tables(
+    corpus: Corpus,
+    table_functions: Mapping[str, Callable[[Corpus], pd.DataFrame]],
+    *,
+    jobs: int | None = None,
+    cache_dir: str | Path | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+) -> tuple[dict[str, pd.DataFrame], EngineStats]:
+    """Every table of ``table_functions`` for ``corpus``, equal to calling each function on the corpus.
+
+    Args:
+        corpus: the loaded corpus.
+        table_functions: name -> function of the corpus (``pipeline.TABLES``).
+        jobs: worker processes for the per-document stages (default: the cores available; 1 runs in this process).
+        cache_dir: folder of the per-document cache (``None``: no cache).
+        engine: ``local`` (processes on this machine) or ``dask`` (a dask.distributed cluster).
+        scheduler: with ``engine="dask"``, the scheduler address (default: a local two-worker cluster on loopback).
+
+    Returns:
+        The tables (in ``table_functions`` order) and :class:`EngineStats`.
+
+    Raises:
+        EngineError: ``jobs`` below 1 or an unknown engine.
+    """
+    jobs = default_jobs() if jobs is None else jobs
+    if not isinstance(jobs, int) or jobs < 1:
+        raise EngineError(f"jobs must be a whole number >= 1, got {jobs!r}")
+    if engine not in ("local", "dask"):
+        raise EngineError(f"unknown engine {engine!r}; presslens runs on 'local' or 'dask'")
+    stats = EngineStats(documents=len(corpus), jobs=jobs, engine=engine, cache_dir=str(cache_dir or ""))
+    started = time.perf_counter()
+
+    doc_tables = tuple(n for n, f in table_functions.items() if DOCUMENT_TABLES.get(n) is f)
+    book_tables = tuple(n for n, f in table_functions.items() if CODEBOOK_TABLES.get(n) is f)
+    ids = [d.doc_id for d in corpus]
+    if len(set(ids)) != len(ids):
+        log.warning("two files share a doc_id: tables computed on the whole corpus, without cache or workers")
+        doc_tables, book_tables = (), ()
+    cache = Path(cache_dir) if cache_dir is not None else None
+    book = codebook_key(corpus) if book_tables else "none"
+
+    # 1. per-document frames: from the cache, else computed
+    per_doc: list[dict[str, pd.DataFrame]] = [{} for _ in corpus.documents]
+    keys = [document_key(d) for d in corpus.documents] if (doc_tables or book_tables) else []
+    todo: list[tuple[int, tuple[str, ...]]] = []
+    for i, key in enumerate(keys):
+        groups = []
+        for group, names in (("document", doc_tables), ("codebook", book_tables)):
+            if not names:
+                continue
+            hit = _read_cache(_cache_path(cache, group, key, book)) if cache is not None else None
+            if hit is not None and all(n in hit for n in names):
+                per_doc[i].update({n: hit[n] for n in names})
+                stats.cached[group] += 1
+            else:
+                groups.append(group)
+                stats.processed[group] += 1
+        if groups:
+            todo.append((i, tuple(groups)))
+    stats.seconds["cache_read"] = time.perf_counter() - started
+
+    t0 = time.perf_counter()
+    if todo:
+        batches = [[todo[j] for j in chunk] for chunk in _chunks(len(todo), jobs)]
+        tasks = [
+            _Task(path=Path(corpus.path), docs=[corpus.documents[i] for i, _ in items], keys=[keys[i] for i, _ in items],
+                  groups=[g for _, g in items], document_tables=doc_tables, codebook_tables=book_tables, book=book, cache_dir=cache)
+            for items in batches
+        ]
+        for items, results in zip(batches, _run_tasks(tasks, jobs=jobs, engine=engine, scheduler=scheduler)):
+            for (i, _), frames in zip(items, results):
+                per_doc[i].update(frames)
+    stats.seconds["per_document"] = time.perf_counter() - t0
+    log.info("per-document stages: %d documents processed, %d from the cache (%d jobs, %s)",
+             stats.processed["document"], stats.cached["document"], jobs, engine)
+
+    # 2. whole tables
+    t0 = time.perf_counter()
+    order = _doc_order(corpus)
+    empty_corpus = Corpus(path=corpus.path, documents=[], inputs=[])
+    frames: dict[str, pd.DataFrame] = {}
+    for name in (*doc_tables, *book_tables):
+        sequence = range(len(corpus.documents)) if name in CORPUS_ORDER else order
+        make = table_functions[name]
+        frames[name] = concat_pieces([per_doc[i][name] for i in sequence], lambda make=make: make(empty_corpus))
+    stats.seconds["assemble"] = time.perf_counter() - t0
+
+    # 3. corpus-level tables
+    t0 = time.perf_counter()
+    out: dict[str, pd.DataFrame] = {}
+    for name, make in table_functions.items():
+        if name in frames:
+            out[name] = frames[name]
+            continue
+        derived = DERIVED.get(name)
+        if derived is not None and derived[0] is make and all(n in frames for n in derived[1]):
+            t1 = time.perf_counter()
+            out[name] = derived[2](corpus, *(frames[n] for n in derived[1]))
+        else:
+            t1 = time.perf_counter()
+            out[name] = make(corpus)
+            stats.plain.append(name)
+        stats.seconds[f"table:{name}"] = time.perf_counter() - t1
+    stats.seconds["corpus_level"] = time.perf_counter() - t0
+    stats.seconds["total"] = time.perf_counter() - started
+    return out, stats
+
+
+def cache_size(cache_dir: str | Path) -> int:
+    """Bytes held by a cache folder (for the run log)."""
+    return sum(p.stat().st_size for p in Path(cache_dir).rglob("*.pkl"))

@@ -1,0 +1,193 @@
+"""presslens.engine through pipeline.build: per-document tables equal the whole-corpus ones,
+with and without cache, in one process or several, and incremental runs process only what changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from benchmarks.synthetic import synthetic_documents, write_corpus
+from presslens import engine, pipeline
+from presslens.corpus import Corpus, load_corpus
+from presslens.io import write_csv
+from presslens.paths import seeds_dir
+
+
+def _csv_bytes(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / f"{name}.csv").read_bytes() for name in pipeline.TABLES}
+
+
+def _reference(corpus_dir: Path, out: Path) -> dict[str, bytes]:
+    """Every TABLES function called on the whole corpus, written as the run writes it."""
+    corpus = load_corpus(corpus_dir)
+    for name, make in pipeline.TABLES.items():
+        write_csv(make(corpus), out / f"{name}.csv")
+    return _csv_bytes(out)
+
+
+def _assert_same(got: dict[str, bytes], want: dict[str, bytes]) -> None:
+    differ = sorted(name for name in want if got[name] != want[name])
+    assert not differ, f"tables differ: {differ}"
+
+
+@pytest.fixture(scope="module")
+def seeds_copy(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("seeds") / "corpus"
+    shutil.copytree(seeds_dir(), folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    """The five seeds plus 25 synthetic documents (stories, reprints, op-eds, comment threads)."""
+    return write_corpus(30, tmp_path_factory.mktemp("syn") / "corpus", seed=9)
+
+
+@pytest.fixture(scope="module")
+def seeds_reference(tmp_path_factory, seeds_copy) -> dict[str, bytes]:
+    return _reference(seeds_copy, tmp_path_factory.mktemp("ref"))
+
+
+def test_every_table_equals_the_whole_corpus_functions_on_the_seeds(tmp_path, seeds_copy, seeds_reference):
+    result = pipeline.build(seeds_copy, tmp_path / "data", jobs=1)
+    _assert_same(_csv_bytes(tmp_path / "data"), seeds_reference)
+    assert result.stats["processed"]["document"] == 5
+    # the per-document tables really went through the engine, not the plain path
+    assert not set(result.stats["plain"]) & (set(engine.DOCUMENT_TABLES) | set(engine.CODEBOOK_TABLES) | set(engine.DERIVED))
+    assert result.counts["documents"] == 5 and result.counts["comments"] == 14
+
+
+def test_two_workers_equal_one_process_and_the_reference(tmp_path, synthetic):
+    want = _reference(synthetic, tmp_path / "ref")
+    one = pipeline.build(synthetic, tmp_path / "j1", jobs=1)
+    two = pipeline.build(synthetic, tmp_path / "j2", jobs=2)
+    assert one.stats["jobs"] == 1 and two.stats["jobs"] == 2
+    _assert_same(_csv_bytes(tmp_path / "j1"), want)
+    _assert_same(_csv_bytes(tmp_path / "j2"), want)
+    # pieces cached from two workers' chunks, read back by a one-process run, give the same tables
+    cache = tmp_path / "cache"
+    pipeline.build(synthetic, tmp_path / "fill", jobs=2, cache_dir=cache)
+    warm = pipeline.build(synthetic, tmp_path / "warm", jobs=1, cache_dir=cache)
+    assert warm.stats["processed"]["document"] == 0
+    _assert_same(_csv_bytes(tmp_path / "warm"), want)
+    # the synthetic corpus exercises what the seeds have: threaded replies, figures, mentions, reuse
+    comments = pd.read_csv(tmp_path / "j2" / "comments.csv", keep_default_na=False)
+    assert (comments["reply_to"] != "").sum() > 0
+    assert len(pd.read_csv(tmp_path / "j2" / "figures.csv")) > 10
+    assert len(pd.read_csv(tmp_path / "j2" / "shared_passages.csv")) > 10
+
+
+def test_cached_run_is_identical_and_processes_nothing(tmp_path, seeds_copy, seeds_reference):
+    cache = tmp_path / "cache"
+    first = pipeline.build(seeds_copy, tmp_path / "a", jobs=2, cache_dir=cache)
+    second = pipeline.build(seeds_copy, tmp_path / "b", jobs=2, cache_dir=cache)
+    assert first.stats["processed"] == {"document": 5, "codebook": 5}
+    assert second.stats["processed"] == {"document": 0, "codebook": 0}
+    assert second.stats["cached"] == {"document": 5, "codebook": 5}
+    _assert_same(_csv_bytes(tmp_path / "a"), seeds_reference)
+    _assert_same(_csv_bytes(tmp_path / "b"), seeds_reference)
+
+
+def test_adding_one_document_processes_one_document(tmp_path, seeds_copy):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_copy, corpus)
+    cache = tmp_path / "cache"
+    pipeline.build(corpus, tmp_path / "before", jobs=1, cache_dir=cache)
+    name, text, _entry = synthetic_documents(1, seed=3)[0]
+    (corpus / name).write_text(text, encoding="utf-8")
+    after = pipeline.build(corpus, tmp_path / "after", jobs=1, cache_dir=cache)
+    assert after.stats["processed"] == {"document": 1, "codebook": 1}
+    assert after.stats["cached"] == {"document": 5, "codebook": 5}
+    assert after.counts["documents"] == 6
+    _assert_same(_csv_bytes(tmp_path / "after"), _reference(corpus, tmp_path / "ref"))
+
+
+def test_a_changed_codebook_reruns_only_entity_matching(tmp_path, seeds_copy):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_copy, corpus)
+    cache = tmp_path / "cache"
+    pipeline.build(corpus, tmp_path / "before", jobs=1, cache_dir=cache)
+    codebook = corpus / "entities.yml"
+    text = codebook.read_text(encoding="utf-8")
+    assert "Quds Force" in text
+    # drop the whole entry of one entity: its mentions must disappear from the tables
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.lstrip("- ").startswith("name: Quds Force"))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("- name:"))
+    codebook.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    after = pipeline.build(corpus, tmp_path / "after", jobs=1, cache_dir=cache)
+    assert after.stats["processed"] == {"document": 0, "codebook": 5}
+    mentions = pd.read_csv(tmp_path / "after" / "entity_mentions.csv")
+    before = pd.read_csv(tmp_path / "before" / "entity_mentions.csv")
+    assert "Quds Force" in set(before["entity"]) and "Quds Force" not in set(mentions["entity"])
+    _assert_same(_csv_bytes(tmp_path / "after"), _reference(corpus, tmp_path / "ref"))
+
+
+def test_a_damaged_cache_file_is_recomputed(tmp_path, seeds_copy, seeds_reference):
+    cache = tmp_path / "cache"
+    pipeline.build(seeds_copy, tmp_path / "a", jobs=1, cache_dir=cache)
+    files = sorted((cache).rglob("*.pkl"))
+    assert len(files) == 10  # five documents x (document stages, codebook stages)
+    files[0].write_bytes(b"not a pickle")
+    again = pipeline.build(seeds_copy, tmp_path / "b", jobs=1, cache_dir=cache)
+    assert sum(again.stats["processed"].values()) == 1
+    _assert_same(_csv_bytes(tmp_path / "b"), seeds_reference)
+
+
+def test_a_changed_sources_entry_is_a_cache_miss(tmp_path, seeds_copy):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_copy, corpus)
+    cache = tmp_path / "cache"
+    pipeline.build(corpus, tmp_path / "a", jobs=1, cache_dir=cache)
+    sources = corpus / "sources.yml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace("value: umatno.info", "value: umatno.example"), encoding="utf-8")
+    after = pipeline.build(corpus, tmp_path / "b", jobs=1, cache_dir=cache)
+    assert after.stats["processed"]["document"] == 1
+    docs = pd.read_csv(tmp_path / "b" / "documents.csv")
+    assert "umatno.example" in set(docs["outlet"])
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 1.5])
+def test_bad_jobs_is_a_clear_error(tmp_path, seeds_copy, jobs):
+    with pytest.raises(engine.EngineError, match="jobs must be"):
+        pipeline.build(seeds_copy, tmp_path / "data", jobs=jobs)
+
+
+def test_unknown_engine_is_a_clear_error(tmp_path, seeds_copy):
+    with pytest.raises(engine.EngineError, match="unknown engine 'spark'"):
+        pipeline.build(seeds_copy, tmp_path / "data", engine="spark")
+
+
+def test_a_table_the_engine_does_not_know_is_computed_on_the_whole_corpus(tmp_path, seeds_copy, monkeypatch):
+    def first_sentences(corpus: Corpus) -> pd.DataFrame:
+        return pd.DataFrame({"doc_id": [d.doc_id for d in corpus], "n": [len(d.paragraphs) for d in corpus]})
+
+    tables = dict(pipeline.TABLES, extra=first_sentences)
+    monkeypatch.setattr(pipeline, "TABLES", tables)
+    result = pipeline.build(seeds_copy, tmp_path / "data", jobs=1)
+    assert "extra" in result.stats["plain"]
+    assert len(pd.read_csv(tmp_path / "data" / "extra.csv")) == 5
+
+
+@pytest.mark.parametrize("name", sorted(engine.DOCUMENT_TABLES))
+def test_concat_of_one_document_pieces_equals_the_whole_table(seeds_copy, name):
+    """Seeds 001-004 have no comments, so their comment pieces are empty: the concatenation keeps the whole table's types."""
+    corpus = load_corpus(seeds_copy)
+    make = engine.DOCUMENT_TABLES[name]
+    pieces = [make(Corpus(path=corpus.path, documents=[d], inputs=[])) for d in corpus]
+    got = engine.concat_pieces(pieces, lambda: make(Corpus(path=corpus.path, documents=[], inputs=[])))
+    pd.testing.assert_frame_equal(got, make(corpus), check_dtype=True)
+
+
+def test_dask_cluster_gives_the_local_engine_tables(tmp_path, synthetic):
+    """Two dask workers on loopback compute the same tables as the local engine (skipped without dask.distributed)."""
+    distributed = pytest.importorskip("distributed")
+    local = pipeline.build(synthetic, tmp_path / "local", jobs=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True) as cluster:
+        remote = pipeline.build(synthetic, tmp_path / "dask", engine="dask", scheduler=cluster.scheduler_address, jobs=2)
+        assert len(cluster.workers) == 2
+    assert remote.stats["engine"] == "dask" and remote.stats["processed"]["document"] == local.stats["processed"]["document"] == 30
+    _assert_same(_csv_bytes(tmp_path / "dask"), _csv_bytes(tmp_path / "local"))
