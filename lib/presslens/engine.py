@@ -259,27 +259,14 @@ def _doc_order(corpus: Corpus) -> list[int]:
 # ---------------------------------------------------------------------------
 # Corpus-level tables from per-document frames
 # ---------------------------------------------------------------------------
-def comment_threads_from(comments: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """:func:`presslens.sentiment.comment_threads_table` from the comments and documents tables already computed."""
-    threads = sentiment.thread_table(comments)
-    flags = sentiment.caveat_flags(comments, documents=documents).drop(columns="words")
-    return threads.merge(flags, on=["doc_id", "comment_id"], how="left", validate="one_to_one")
-
-
-def entity_sentiment_from(corpus: Corpus, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """:func:`presslens.sentiment.entity_sentiment_table` from the sentences and mentions already computed."""
-    if mentions.empty:
-        mentions = sentiment.term_mentions(corpus, sentiment.DEFAULT_TERMS)
-    return sentiment.entity_sentiment(sentences, mentions)
-
-
 #: corpus-level tables computed from other tables: name -> (original function, inputs, builder)
 DERIVED: dict[str, tuple[Callable, tuple[str, ...], Callable[..., pd.DataFrame]]] = {
     "comment_threads": (sentiment.comment_threads_table, ("comments", "documents"),
-                        lambda corpus, comments, documents: comment_threads_from(comments, documents)),
+                        lambda corpus, comments, documents: sentiment.comment_threads_table(corpus, comments=comments, documents=documents)),
     "entity_counts": (entities.entity_counts_table, ("entity_mentions",),
                       lambda corpus, entity_mentions: entities.entity_counts_table(corpus, mentions=entity_mentions)),
-    "entity_sentiment": (sentiment.entity_sentiment_table, ("sentences", "entity_mentions"), entity_sentiment_from),
+    "entity_sentiment": (sentiment.entity_sentiment_table, ("sentences", "entity_mentions"),
+                         lambda corpus, sentences, entity_mentions: sentiment.entity_sentiment_table(corpus, sentences=sentences, mentions=entity_mentions)),
 }
 
 

@@ -1169,24 +1169,31 @@ def extreme_comments(comments: pd.DataFrame, *, n: int = 5, flags: pd.DataFrame 
 # ---------------------------------------------------------------------------
 # Tables for outputs/data (functions of the corpus, for presslens.pipeline.TABLES)
 # ---------------------------------------------------------------------------
-def comment_threads_table(corpus) -> pd.DataFrame:
+def comment_threads_table(corpus, *, comments: pd.DataFrame | None = None, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every comment with its thread (``thread_id, order, depth, n_replies, thread_size, drift``) and caveat flags.
 
     :func:`thread_table` on ``comments_table`` joined with :func:`caveat_flags`
-    (with the bodies, so ``quotes_article`` is filled).
+    (with the bodies, so ``quotes_article`` is filled). ``comments`` and
+    ``documents`` may be given when already computed (the run's engine does).
     """
     from .tables import comments_table, documents_table
 
-    comments = comments_table(corpus)
+    comments = comments_table(corpus) if comments is None else comments
+    documents = documents_table(corpus) if documents is None else documents
     threads = thread_table(comments)
-    flags = caveat_flags(comments, documents=documents_table(corpus)).drop(columns="words")
+    flags = caveat_flags(comments, documents=documents).drop(columns="words")
     return threads.merge(flags, on=["doc_id", "comment_id"], how="left", validate="one_to_one")
 
 
-def entity_sentiment_table(corpus) -> pd.DataFrame:
-    """:func:`entity_sentiment` per entity and part over the corpus, on the mentions :func:`entity_mentions` picks."""
+def entity_sentiment_table(corpus, *, sentences: pd.DataFrame | None = None, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`entity_sentiment` per entity and part over the corpus, on the mentions :func:`entity_mentions` picks.
+
+    ``sentences`` and codebook ``mentions`` may be given when already computed;
+    empty mentions fall back to :func:`entity_mentions`' default terms.
+    """
     from .tables import sentences_table
 
-    mentions, how = entity_mentions(corpus)
-    log.info("entity sentiment from %s", how)
-    return entity_sentiment(sentences_table(corpus), mentions)
+    if mentions is None or mentions.empty:
+        mentions, how = entity_mentions(corpus)
+        log.info("entity sentiment from %s", how)
+    return entity_sentiment(sentences_table(corpus) if sentences is None else sentences, mentions)
