@@ -741,6 +741,7 @@ def build_manifest(
         "rejected": rejected,
         "warnings": warnings,
         "counts": dict(sorted((getattr(build, "counts", {}) or {}).items())),
+        "build": dict(getattr(build, "stats", {}) or {}),
         "versions": dict(package_versions()),
         "notebooks": [r.as_json() for r in results],
     }
