@@ -41,7 +41,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from . import charts
 from .errors import PresslensError
-from .text import count_words, fold, words
+from .text import TextMemo, count_words, fold, words
 
 log = logging.getLogger(__name__)
 
@@ -128,10 +128,21 @@ def analyzer() -> SentimentIntensityAnalyzer:
 def scores(text: str) -> dict[str, float]:
     """VADER's scores for a text: compound, pos, neu, neg.
 
+    ``polarity_scores`` is a pure function of the text, so each process
+    remembers the scores of recent texts (:class:`~presslens.text.TextMemo`):
+    a comment of one sentence is scored once for the comments and the sentences
+    tables, and a sentence reprinted word for word by many outlets once per
+    process. Every caller gets its own dict.
+
     >>> scores("No problem at all.")["compound"]
     0.3089
     """
-    return analyzer().polarity_scores(text)
+    if not isinstance(text, str):
+        return analyzer().polarity_scores(text)
+    return dict(_SCORES(text))
+
+
+_SCORES: TextMemo[tuple[tuple[str, float], ...]] = TextMemo(lambda text: tuple(analyzer().polarity_scores(text).items()), max_chars=8_000_000)
 
 
 def label(compound: float) -> str:
