@@ -130,6 +130,8 @@ def _has_number(sentence: str) -> bool:
     """
     if _DIGIT_RE.search(sentence):
         return True
+    if sentence.isascii():  # lower-casing ASCII keeps every run of word characters as it is, one set test for all
+        return not _NUMBER_WORD_SET.isdisjoint(_WORD_RUN_RE.findall(sentence.lower()))
     for run in _WORD_RUN_RE.findall(sentence):
         if run.isascii():
             if run.lower() in _NUMBER_WORD_SET:
