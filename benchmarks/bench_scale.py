@@ -3,13 +3,28 @@
 For each size, ``benchmarks.synthetic`` writes a corpus (fixed seed) and a child
 process (so each size's peak memory is its own) times:
 
-* each stage alone, in one process, on the loaded corpus: ``ingest``
-  (``load_corpus``), ``tidy`` (documents, segments, metadata tables),
-  ``sentences`` (Punkt sentences + VADER per sentence), ``sentiment`` (VADER on
-  comments, threads, entity sentiment from the tables already made),
-  ``entities`` (codebook matching + counts), ``figures`` (figures + numbers
-  tables) and ``reuse`` (``align_corpus``: LSH candidates from
-  ``ReuseOptions.lsh_min_documents`` documents, then the pair and passage tables);
+* each stage alone, in one process, on the loaded corpus, in this order and
+  from a cold start (every per-process memo of :mod:`presslens.text` emptied
+  first): ``ingest`` (``load_corpus``), ``tidy`` (documents, segments, metadata
+  tables), ``sentences`` (Punkt sentences + VADER per sentence), ``entities``
+  (codebook matching + counts), ``sentiment`` (VADER on comments, threads,
+  entity sentiment from the tables already made), ``figures`` (figures +
+  numbers tables) and ``reuse`` (``align_corpus``: LSH candidates from
+  ``ReuseOptions.lsh_min_documents`` documents, then the pair and passage
+  tables). The stages share work as a run does: a text is split into sentences
+  once (by ``sentences``, the first stage that splits it; ``entities`` and
+  ``figures`` reuse the spans), a sentence or comment is scored by VADER once,
+  the numbers of a text are read once for both figure tables. So the stage
+  seconds add up to the per-document work done once, and
+  ``words_per_s.per_document_stages`` is the body + comment words over the sum
+  of the wall-clock seconds of tidy, sentences, sentiment, entities and figures
+  (``words_per_cpu_s`` the same over CPU seconds, the per-core figure on a
+  machine shared with other processes);
+* the engine's per-document phase as a run computes it
+  (:func:`presslens.engine.compute_tables` on the per-document tables and the
+  tables derived from them, no cache, cold memos), with one process
+  (``engine_jobs1``) and with the default worker count (``engine_jobs``): this
+  adds what the stage timings leave out (chunks, per-document pieces, assembly);
 * ``pipeline.build`` with the default worker count and a fresh cache (``cold``),
   again with the cache filled (``warm``), and after adding one document
   (``incremental``: one document processed);
@@ -36,7 +51,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STAGES = ("ingest", "tidy", "sentences", "sentiment", "entities", "figures", "reuse")
+STAGES = ("ingest", "tidy", "sentences", "entities", "sentiment", "figures", "reuse")
 PER_DOCUMENT = ("tidy", "sentences", "sentiment", "entities", "figures")
 
 
@@ -46,11 +61,18 @@ def _timed(fn):
     return value, time.perf_counter() - start
 
 
+def _timed_cpu(fn):
+    """The value, wall-clock seconds and CPU seconds of this process (workers not counted) of ``fn()``."""
+    start, cpu = time.perf_counter(), time.process_time()
+    value = fn()
+    return value, time.perf_counter() - start, time.process_time() - cpu
+
+
 def measure(corpus_dir: Path, *, stages: bool, rebuilds: bool, jobs: int | None, seed: int) -> dict:
     """Everything measured for one corpus (runs in the child process)."""
-    from presslens import engine, entities, figures, pipeline, reuse, tables
+    from presslens import engine, entities, figures, pipeline, reuse, sentiment, tables
     from presslens.corpus import load_corpus
-    from presslens.text import count_words
+    from presslens.text import clear_memos, count_words
 
     from .synthetic import synthetic_documents
 
@@ -59,23 +81,29 @@ def measure(corpus_dir: Path, *, stages: bool, rebuilds: bool, jobs: int | None,
     body_words = sum(d.words for d in corpus)
     comment_words = sum(count_words(c.text) for d in corpus for c in d.comments)
     out.update(documents=len(corpus), body_words=body_words, comment_words=comment_words,
-               comments=sum(len(d.comments) for d in corpus), seconds={"ingest": t})
+               comments=sum(len(d.comments) for d in corpus), seconds={"ingest": t}, cpu_seconds={})
     words = body_words + comment_words
     if stages:
-        sec = out["seconds"]
-        _, sec["tidy"] = _timed(lambda: (tables.documents_table(corpus), tables.segments_table(corpus), tables.metadata_table(corpus)))
-        sentences, sec["sentences"] = _timed(lambda: tables.sentences_table(corpus))
-        mentions, sec["entities"] = _timed(lambda: entities.entity_mentions_table(corpus))
-        _, t = _timed(lambda: entities.entity_counts_table(corpus, mentions=mentions))
-        sec["entities"] += t
+        sec, cpu = out["seconds"], out["cpu_seconds"]
+
+        def stage(name, fn):
+            value, wall, used = _timed_cpu(fn)
+            sec[name], cpu[name] = sec.get(name, 0.0) + wall, cpu.get(name, 0.0) + used
+            return value
+
+        clear_memos()  # a cold start: nothing split, scored or read yet
+        stage("tidy", lambda: (tables.documents_table(corpus), tables.segments_table(corpus), tables.metadata_table(corpus)))
+        sentences = stage("sentences", lambda: tables.sentences_table(corpus))
+        mentions = stage("entities", lambda: entities.entity_mentions_table(corpus))
+        stage("entities", lambda: entities.entity_counts_table(corpus, mentions=mentions))
 
         def _sentiment():
             comments = tables.comments_table(corpus)
-            engine.comment_threads_from(comments, tables.documents_table(corpus))
-            engine.entity_sentiment_from(corpus, sentences, mentions)
+            sentiment.comment_threads_table(corpus, comments=comments, documents=tables.documents_table(corpus))
+            sentiment.entity_sentiment_table(corpus, sentences=sentences, mentions=mentions)
 
-        _, sec["sentiment"] = _timed(_sentiment)
-        _, sec["figures"] = _timed(lambda: (figures.figures_table(corpus), figures.numbers_table(corpus)))
+        stage("sentiment", _sentiment)
+        stage("figures", lambda: (figures.figures_table(corpus), figures.numbers_table(corpus)))
 
         def _reuse():
             alignment = reuse.align_corpus(corpus)
@@ -89,6 +117,21 @@ def measure(corpus_dir: Path, *, stages: bool, rebuilds: bool, jobs: int | None,
         out["words_per_s"] = {s: round(words / sec[s]) for s in PER_DOCUMENT if sec[s] > 0}
         per_doc = sum(sec[s] for s in PER_DOCUMENT)
         out["words_per_s"]["per_document_stages"] = round(words / per_doc) if per_doc else None
+        per_doc_cpu = sum(cpu[s] for s in PER_DOCUMENT)
+        out["words_per_cpu_s"] = {s: round(words / cpu[s]) for s in PER_DOCUMENT if cpu[s] > 0}
+        out["words_per_cpu_s"]["per_document_stages"] = round(words / per_doc_cpu) if per_doc_cpu else None
+
+        # the engine's per-document phase: the per-document tables and those derived from them, as a run computes them
+        chosen = {n: f for n, f in pipeline.TABLES.items() if n in engine.DOCUMENT_TABLES or n in engine.CODEBOOK_TABLES or n in engine.DERIVED}
+        for label, n_jobs in (("engine_jobs1", 1), ("engine_jobs", jobs or engine.default_jobs())):
+            clear_memos()  # workers fork from this process: they would inherit warm memos
+            (_, stats), wall, used = _timed_cpu(lambda: engine.compute_tables(corpus, chosen, jobs=n_jobs))
+            sec[label], cpu[label] = wall, used
+            out.setdefault("engine", {})[label] = {"jobs": n_jobs, "wall_s": round(wall, 3), "main_cpu_s": round(used, 3),
+                                                   "seconds": {k: round(v, 3) for k, v in stats.seconds.items()}}
+            out["words_per_s"][label] = round(words / wall)
+        out["words_per_cpu_s"]["engine_jobs1"] = round(words / cpu["engine_jobs1"])
+    clear_memos()
     del corpus
     work = Path(tempfile.mkdtemp(prefix="presslens-bench-"))
     try:
@@ -125,7 +168,8 @@ def _row(size: int, r: dict) -> str:
     rate = r.get("words_per_s", {}).get("per_document_stages")
     cells = [f"{size:,}", f"{r['body_words'] + r['comment_words']:,}"]
     cells += [f"{sec[k]:.1f}" if k in sec else "-" for k in STAGES]
-    cells += [f"{rate:,}" if rate else "-", f"{builds['cold']['wall_s']:.1f}"]
+    engine_rates = [r.get("words_per_s", {}).get(k) for k in ("engine_jobs1", "engine_jobs")]
+    cells += [f"{rate:,}" if rate else "-"] + [f"{e:,}" if e else "-" for e in engine_rates] + [f"{builds['cold']['wall_s']:.1f}"]
     cells += [f"{builds['warm']['wall_s']:.1f}" if "warm" in builds else "-"]
     inc = builds.get("incremental")
     cells += [f"{inc['wall_s']:.1f} ({inc['processed']['document']} doc)" if inc else "-"]
@@ -137,12 +181,16 @@ def markdown(results: dict[int, dict], *, jobs: int, seed: int) -> str:
     lines = [
         f"# presslens scale benchmark (synthetic corpora from the seeds, seed {seed}; {os.cpu_count()} cores; build with {jobs} jobs)",
         "",
-        "Stage columns: seconds in one process. words/s: body + comment words over the per-document stages together "
-        "(tidy, sentences, sentiment, entities, figures). Builds: `pipeline.build` cold (fresh cache), warm (cache full), "
+        "Stage columns: wall seconds in one process, stages run in this order from cold memos, each text split, scored "
+        "and read once (the first stage that needs it pays). words/s: body + comment words over the per-document stages "
+        "together (tidy, sentences, entities, sentiment, figures). engine 1 job / engine N jobs: words/s of the engine's "
+        "per-document phase (`engine.compute_tables` on the per-document and derived tables, no cache), one process and "
+        f"{jobs} workers. Builds: `pipeline.build` cold (fresh cache), warm (cache full), "
         "incremental (one document added). Memory: peak RSS of the run's main process / largest worker, MiB.",
         "",
-        "| docs | words | " + " | ".join(f"{s} s" for s in STAGES) + " | words/s | build cold s | build warm s | incremental s | peak MiB |",
-        "|" + "---|" * (len(STAGES) + 7),
+        "| docs | words | " + " | ".join(f"{s} s" for s in STAGES) + " | words/s | engine 1 job words/s | engine N jobs words/s "
+        "| build cold s | build warm s | incremental s | peak MiB |",
+        "|" + "---|" * (len(STAGES) + 9),
     ]
     for size, r in sorted(results.items()):
         lines.append(_row(size, r))
@@ -196,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
             result["generate_s"] = round(made, 2)
             result["child_s"] = round(time.perf_counter() - started, 2)
             results[size] = result
-            print(f"{size:>6} documents: {json.dumps({k: result[k] for k in ('seconds', 'words_per_s', 'peak_rss_mib', 'peak_worker_rss_mib')})}", flush=True)
+            print(f"{size:>6} documents: {json.dumps({k: result[k] for k in ('seconds', 'words_per_s', 'words_per_cpu_s', 'peak_rss_mib', 'peak_worker_rss_mib') if k in result})}", flush=True)
             print(f"        builds: " + json.dumps({k: round(v['wall_s'], 2) for k, v in result['builds'].items()}), flush=True)
     text = markdown(results, jobs=jobs, seed=args.seed)
     print(text)

@@ -27,7 +27,7 @@ import pandas as pd
 from presslens import sentiment, tables
 from presslens.corpus import load_corpus
 from presslens.paths import seeds_dir
-from presslens.text import count_words
+from presslens.text import clear_memos, count_words
 
 SENTENCES_PER_PARAGRAPH = 5
 PARAGRAPHS_PER_DOCUMENT = 100
@@ -82,11 +82,14 @@ def run(*, n_sentences: int = 51_000, n_comments: int = 20_000, n_resamples: int
         synthetic_corpus(folder, n_sentences=n_sentences, seed=seed)
         corpus, t = _timed(load_corpus, folder)
         figures["load_s"] = t
+        clear_memos()  # the table splits and scores from a cold start; repeated sentences are scored once
         sents, t = _timed(tables.sentences_table, corpus)
         figures["sentences_table_s"] = t
         figures["sentences_found"] = len(sents)
         texts = sents["text"].tolist()
-        _, t = _timed(lambda: [sentiment.scores(x) for x in texts])
+        figures["distinct_sentences"] = len(set(texts))
+        vader = sentiment.analyzer()
+        _, t = _timed(lambda: [vader.polarity_scores(x) for x in texts])  # the reference analyzer on every sentence, no memo
         figures["vader_s"] = t
         figures["vader_sentences_per_s"] = len(texts) / t
         figures["sentences_table_sentences_per_s"] = len(sents) / figures["sentences_table_s"]
@@ -117,7 +120,8 @@ def report(figures: dict) -> str:
         f"presslens.sentiment benchmark: {f['sentences_found']:,} sentences in {f['rollup_groups']} synthetic documents "
         f"(seed {f['seed']}), {f['comments']:,} synthetic comments, {f['n_resamples']} bootstrap resamples",
         f"  VADER alone (scores per sentence)     {f['vader_sentences_per_s']:>10,.0f} sentences/s   ({f['vader_s']:.1f} s)",
-        f"  sentences_table (split + VADER)       {f['sentences_table_sentences_per_s']:>10,.0f} sentences/s   ({f['sentences_table_s']:.1f} s)",
+        f"  sentences_table (split + VADER)       {f['sentences_table_sentences_per_s']:>10,.0f} sentences/s   ({f['sentences_table_s']:.1f} s; "
+        f"{f['distinct_sentences']:,} distinct sentences, each scored once)",
         f"  load_corpus                           {f['load_s']:>10.2f} s",
         f"  rollup per document and part          {f['rollup_per_document_s']:>10.2f} s",
         f"  rollup, one group of all sentences    {f['rollup_one_group_s']:>10.2f} s",

@@ -518,3 +518,29 @@ def test_format_bounds(low, high, unit, qualifier, text):
 def test_docstring_examples_run():
     result = doctest.testmod(fg, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 5 and result.failed == 0
+
+
+# ---------------------------------------------------------------------------
+# Speed-ups that must not change a reading
+# ---------------------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "ten", "Ten", "TENS", "sIx", "ſix", "half", "eleventh", "one-two", "ten_", "Ｔｅｎ", "٣", "7", "İten", "ﬁfty",
+    "scores", "Kelvin", "kilo", "x", " ", ",", ".", "’", "-", "\n", "é", "thousand", "dozen", "dozens",
+]), max_size=12).map("".join))
+def test_the_quick_number_test_equals_the_regex(sentence):
+    assert fg._has_number(sentence) == bool(fg._HAS_NUMBER.search(sentence))
+
+
+def test_read_numbers_gives_each_caller_its_own_readings():
+    text = "At least 40 were killed. In 2014, 3,000 more troops were sent."
+    first = fg.read_numbers(text)
+    first[0].verdict = "changed by the caller"
+    again = fg.read_numbers(text)
+    assert [(r.value_text, r.verdict) for r in again] == [("40", "figure"), ("2014", "year"),
+                                                         ("3,000", "people counted without a casualty word (deployment or strength)")]
+    assert [f.value_text for f in fg.extract_figures(text)] == ["40"]

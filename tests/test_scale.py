@@ -80,6 +80,30 @@ def test_two_workers_equal_one_process_and_the_reference(tmp_path, synthetic):
     assert len(pd.read_csv(tmp_path / "j2" / "shared_passages.csv")) > 10
 
 
+def test_the_per_process_memos_do_not_change_a_table(tmp_path, synthetic):
+    """Sentence spans, VADER scores, number readings and word counts are remembered per process
+    (``presslens.text.TextMemo``): a run with every memo warm, one with every memo cold, one whose memos are
+    too small to keep a body, and the whole-corpus functions give the same files."""
+    from presslens import text as T
+
+    T.clear_memos()
+    pipeline.build(synthetic, tmp_path / "cold", jobs=1)
+    assert T._SPANS.misses > 0 and T._WORD_COUNTS.hits > 0  # the memos were used, and shared between tables
+    pipeline.build(synthetic, tmp_path / "warm", jobs=1)
+    budgets = [(memo, memo.max_chars) for memo in T._MEMOS]
+    try:
+        for memo, _ in budgets:
+            memo.clear()
+            memo.max_chars = 200  # keeps a short comment or sentence, never a body
+        pipeline.build(synthetic, tmp_path / "tiny", jobs=1)
+    finally:
+        for memo, size in budgets:
+            memo.max_chars = size
+    want = _reference(synthetic, tmp_path / "ref")
+    for run in ("cold", "warm", "tiny"):
+        _assert_same(_csv_bytes(tmp_path / run), want)
+
+
 def test_cached_run_is_identical_and_processes_nothing(tmp_path, seeds_copy, seeds_reference):
     cache = tmp_path / "cache"
     first = pipeline.build(seeds_copy, tmp_path / "a", jobs=2, cache_dir=cache)

@@ -499,3 +499,14 @@ def test_mentions_from_presslens_entities_join_their_own_sentence(corpus, senten
     for part, sub in expected.groupby("part"):
         assert overall.loc[part, "n_sentences"] == len(sub)
         assert overall.loc[part, "mean"] == round(sub["compound"].mean(), 4)
+
+
+def test_remembered_scores_are_vaders_own_and_the_callers_own(corpus):
+    reference = SentimentIntensityAnalyzer()
+    texts = [c.text for d in corpus for c in d.comments][:60]
+    for text in texts + texts:  # the second round comes from the memo
+        got = S.scores(text)
+        assert got == reference.polarity_scores(text)
+        assert list(got) == list(reference.polarity_scores(text))  # same keys, same order
+        got["compound"] = 99.0  # a caller changing its dict does not change the next caller's
+    assert S.scores(texts[0]) == reference.polarity_scores(texts[0])

@@ -99,3 +99,47 @@ def test_bad_bytes_raise_a_clear_error(data, reason):
 def test_words():
     assert words("Tehran’s al-Abadi met U.S. officials") == ["Tehran’s", "al-Abadi", "met", "U", "S", "officials"]
     assert count_words("Eight thousand one hundred and seventy five") == 7
+
+
+# ---------------------------------------------------------------------------
+# The per-process memo the per-document stages share
+# ---------------------------------------------------------------------------
+from presslens.text import TextMemo, split_sentences, straighten_quotes  # noqa: E402
+
+
+def test_text_memo_computes_each_text_once_and_forgets_the_oldest_beyond_its_budget():
+    calls = []
+    memo = TextMemo(lambda t: calls.append(t) or len(t), max_chars=3 * (10 + 64))
+    texts = [f"text {i:05d}" for i in range(4)]  # 10 characters each: three fit
+    assert [memo(t) for t in texts[:3]] == [10, 10, 10]
+    assert memo(texts[0]) == 10 and calls == texts[:3]  # a hit, and texts[0] is now the newest
+    memo(texts[3])  # evicts texts[1], the least recently used
+    memo(texts[0]), memo(texts[2])
+    assert calls == texts[:4]
+    memo(texts[1])
+    assert calls == [*texts[:4], texts[1]]
+    assert memo.hits == 3 and memo.misses == 5
+
+
+def test_text_memo_does_not_keep_a_text_larger_than_its_budget():
+    calls = []
+    memo = TextMemo(lambda t: calls.append(t) or t.upper(), max_chars=100)
+    big = "x" * 200
+    assert memo(big) == big.upper() and memo(big) == big.upper()
+    assert len(calls) == 2 and memo._chars == 0
+
+
+def test_sentence_spans_from_the_memo_equal_a_fresh_split_and_are_the_callers_own(corpus):
+    for doc in corpus:
+        for text in [doc.body, *(c.text for c in doc.comments)]:
+            first = sentence_spans(text)
+            first.append((-1, -1))  # a caller changing its list does not change the next caller's
+            assert sentence_spans(text) == split_sentences(text)
+
+
+@pytest.mark.parametrize("text", ["Tehran’s “deal”", "‘quoted’ and ″ and ′prime′", "", "plain 'ascii' \"text\""])
+def test_straighten_quotes_is_the_translation_table(text):
+    from presslens.text import _CURLY
+
+    assert straighten_quotes(text) == text.translate(_CURLY)
+    assert len(straighten_quotes(text)) == len(text)

@@ -173,7 +173,16 @@ def split_by_document(frame: pd.DataFrame, doc_ids: Sequence[str]) -> dict[str, 
     """
     positions = frame.groupby("doc_id", sort=False).indices if len(frame) else {}
     empty = frame.iloc[0:0]
-    return {d: frame.iloc[positions[d]].reset_index(drop=True) if d in positions else empty for d in doc_ids}
+    out = {}
+    for d in doc_ids:
+        rows = positions.get(d)
+        if rows is None:
+            out[d] = empty
+        elif rows[-1] - rows[0] + 1 == len(rows):  # one block, as in every sorted table: a slice, not a gather
+            out[d] = frame.iloc[rows[0] : rows[-1] + 1].reset_index(drop=True)
+        else:
+            out[d] = frame.iloc[rows].reset_index(drop=True)
+    return out
 
 
 def _compute(task: _Task) -> list[dict[str, pd.DataFrame]]:
@@ -188,7 +197,7 @@ def _compute(task: _Task) -> list[dict[str, pd.DataFrame]]:
         if not chosen or not names:
             continue
         sub = Corpus(path=task.path, documents=[task.docs[k] for k in chosen], inputs=[])
-        extra = (entities.codebook_for(sub),) if group == "codebook" else ()
+        extra = (_codebook(sub, task.book),) if group == "codebook" else ()
         ids = [d.doc_id for d in sub]
         split = {name: split_by_document(functions[name](sub, *extra), ids) for name in names}
         for k, doc_id in zip(chosen, ids):
@@ -197,6 +206,19 @@ def _compute(task: _Task) -> list[dict[str, pd.DataFrame]]:
                 _write_cache(_cache_path(task.cache_dir, group, task.keys[k], task.book), part)
             out[k].update(part)
     return out
+
+
+#: the codebook a worker process parsed last: (corpus folder, codebook sha256) -> Codebook
+_BOOKS: dict[tuple[str, str], entities.Codebook] = {}
+
+
+def _codebook(corpus: Corpus, book: str) -> entities.Codebook:
+    """The corpus's codebook, parsed once per worker process and codebook version instead of once per chunk."""
+    key = (str(corpus.path), book)
+    if key not in _BOOKS:
+        _BOOKS.clear()
+        _BOOKS[key] = entities.codebook_for(corpus)
+    return _BOOKS[key]
 
 
 def _chunks(n: int, jobs: int, *, max_chunk: int = 64) -> list[range]:
@@ -244,10 +266,14 @@ def concat_pieces(pieces: Sequence[pd.DataFrame], empty: Callable[[], pd.DataFra
     if len(kept) == 1:
         return kept[0].reset_index(drop=True)
     frame = pd.concat(kept, ignore_index=True)
-    for column in frame.columns:
-        kinds = {str(p[column].dtype) for p in kept}
-        if len(kinds) > 1:
-            frame[column] = pd.Series(frame[column].tolist(), dtype=None, name=column)
+    columns = list(kept[0].columns)
+    if all(list(p.columns) == columns for p in kept):  # the usual case: one dtype signature per piece, read once
+        signatures = {tuple(str(t) for t in p.dtypes) for p in kept}
+        mixed = [c for j, c in enumerate(columns) if len({sig[j] for sig in signatures}) > 1]
+    else:
+        mixed = [c for c in frame.columns if len({str(p[c].dtype) for p in kept}) > 1]
+    for column in mixed:
+        frame[column] = pd.Series(frame[column].tolist(), dtype=None, name=column)
     return frame
 
 

@@ -33,6 +33,7 @@ Vague magnitudes are read literally as "at least two of the unit, fewer than ten
 
 from __future__ import annotations
 
+import copy
 import html
 import logging
 import math
@@ -48,7 +49,7 @@ import yaml
 from .charts import PALETTE, add_source
 from .corpus import Corpus
 from .errors import PresslensError
-from .text import fold, sentence_spans
+from .text import TextMemo, fold, sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,31 @@ _CURRENCY_WORD_RE = re.compile(r"\s+(?:US\s+)?(?P<w>dollars|euros|pounds|USD|EUR
 _CURRENCY_UNITS = {"$": "USD", "us$": "USD", "us $": "USD", "€": "EUR", "£": "GBP", "dollars": "USD", "usd": "USD",
                    "euros": "EUR", "eur": "EUR", "pounds": "GBP", "gbp": "GBP"}
 #: A quick test that a sentence holds anything number-like; most sentences do not.
-_HAS_NUMBER = re.compile(rf"\d|\b(?:{_WORD_ALT}|tens|hundreds|thousands|millions|billions|dozens|scores|half|quarter)\b", re.IGNORECASE)
+_NUMBER_WORDS = [*_WORD_ALT.split("|"), "tens", "hundreds", "thousands", "millions", "billions", "dozens", "scores", "half", "quarter"]
+_HAS_NUMBER = re.compile(rf"\d|\b(?:{'|'.join(_NUMBER_WORDS)})\b", re.IGNORECASE)
+_NUMBER_WORD_SET = frozenset(_NUMBER_WORDS)
+_DIGIT_RE = re.compile(r"\d")
+_WORD_RUN_RE = re.compile(r"\w+")
+
+
+def _has_number(sentence: str) -> bool:
+    """``_HAS_NUMBER.search(sentence)``, three times faster.
+
+    A number word between ``\\b`` s is a whole run of word characters, so the
+    runs are looked up in a set; ASCII runs compare lower-cased (what
+    ``IGNORECASE`` does on ASCII), any other run goes through the regex itself.
+    """
+    if _DIGIT_RE.search(sentence):
+        return True
+    if sentence.isascii():  # lower-casing ASCII keeps every run of word characters as it is, one set test for all
+        return not _NUMBER_WORD_SET.isdisjoint(_WORD_RUN_RE.findall(sentence.lower()))
+    for run in _WORD_RUN_RE.findall(sentence):
+        if run.isascii():
+            if run.lower() in _NUMBER_WORD_SET:
+                return True
+        elif _HAS_NUMBER.fullmatch(run):
+            return True
+    return False
 
 _UPPER = ["nearly", "almost", "up to", "as many as", "as much as", "as high as", "at most", "no more than", "not more than",
           "fewer than", "less than", "just under", "under", "close to", "approaching", "short of"]
@@ -747,15 +772,22 @@ def read_numbers(text: str) -> list[NumberReading]:
     """Every number phrase of ``text`` with its bounds, hedge and verdict (``figure`` or why not).
 
     This is the whole extraction; :func:`extract_figures` keeps the figures.
+    The figures and numbers tables read the same texts, so each process
+    remembers the readings of recent texts (:class:`~presslens.text.TextMemo`);
+    every caller gets its own copies.
 
     >>> [(r.value_text, r.verdict) for r in read_numbers("In 2014, 3,000 more troops were sent. At least 40 were killed.")]
     [('2014', 'year'), ('3,000', 'people counted without a casualty word (deployment or strength)'), ('40', 'figure')]
     """
+    return [copy.copy(r) for r in _READINGS(text)]
+
+
+def _read_numbers(text: str) -> tuple[NumberReading, ...]:
     readings: list[NumberReading] = []
     spans = sentence_spans(text)
     for si, (s0, s1) in enumerate(spans):
         sentence = text[s0:s1]
-        if not _HAS_NUMBER.search(sentence):
+        if not _has_number(sentence):
             continue
         phrases = _phrases(sentence, s0)
         if not phrases:
@@ -764,7 +796,10 @@ def read_numbers(text: str) -> list[NumberReading]:
         following = text[spans[si + 1][0] : spans[si + 1][1]] if si + 1 < len(spans) else ""
         _judge_sentence(phrases, sentence, s0, previous, following)
         readings.extend(phrases)
-    return readings
+    return tuple(readings)
+
+
+_READINGS: TextMemo[tuple[NumberReading, ...]] = TextMemo(_read_numbers, max_chars=32_000_000)
 
 
 def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previous: str, following: str) -> None:
@@ -849,7 +884,7 @@ def extract_figures(text: str) -> list[Figure]:
     [('deaths', None, 4500.0, 'Nearly', 'U.S. troops', 'us_military'), ('deaths', 200000.0, 1000000.0, '', 'Iraqis', 'iraqis')]
     """
     out = []
-    for r in read_numbers(text):
+    for r in _READINGS(text):  # read only: no copies needed
         if r.verdict != "figure":
             continue
         out.append(
@@ -946,7 +981,7 @@ def numbers_table(corpus: Corpus, *, include_comments: bool = True) -> pd.DataFr
     rows = []
     for doc in corpus:
         for part, comment_id, text in _parts(doc, include_comments):
-            for r in read_numbers(text):
+            for r in _READINGS(text):  # read only
                 rows.append({
                     "doc_id": doc.doc_id, "part": part, "comment_id": comment_id, "num_start": r.num_start, "num_end": r.num_end,
                     "value_text": r.value_text, "verdict": r.verdict, "kind": r.kind, "sentence": text[r.sent_start : r.sent_end],

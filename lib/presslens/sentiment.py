@@ -27,11 +27,13 @@ and, from two items up, an interval; a group of one has none (NaN) and says so.
 from __future__ import annotations
 
 import html
+import itertools
 import logging
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -41,7 +43,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from . import charts
 from .errors import PresslensError
-from .text import count_words, fold, words
+from .text import TextMemo, count_words, fold, words
 
 log = logging.getLogger(__name__)
 
@@ -128,10 +130,21 @@ def analyzer() -> SentimentIntensityAnalyzer:
 def scores(text: str) -> dict[str, float]:
     """VADER's scores for a text: compound, pos, neu, neg.
 
+    ``polarity_scores`` is a pure function of the text, so each process
+    remembers the scores of recent texts (:class:`~presslens.text.TextMemo`):
+    a comment of one sentence is scored once for the comments and the sentences
+    tables, and a sentence reprinted word for word by many outlets once per
+    process. Every caller gets its own dict.
+
     >>> scores("No problem at all.")["compound"]
     0.3089
     """
-    return analyzer().polarity_scores(text)
+    if not isinstance(text, str):
+        return analyzer().polarity_scores(text)
+    return dict(_SCORES(text))
+
+
+_SCORES: TextMemo[tuple[tuple[str, float], ...]] = TextMemo(lambda text: tuple(analyzer().polarity_scores(text).items()), max_chars=8_000_000)
 
 
 def label(compound: float) -> str:
@@ -553,14 +566,20 @@ def thread_table(comments: pd.DataFrame) -> pd.DataFrame:
     if "words" not in frame.columns:
         frame["words"] = frame["text"].map(count_words)
     frame["_page"] = frame["line"] if "line" in frame.columns else 0
+    # one sort and one conversion to records for the whole table (a stable sort: each document's rows in the order a
+    # sort of that document alone gives), then the documents one by one, as groupby(sort=True) would give them
+    frame = frame[frame["doc_id"].notna()].sort_values(["doc_id", "_page", "comment_id"])
+    records = frame.to_dict("records")
     rows = []
-    for doc_id, group in frame.groupby("doc_id", sort=True):
-        group = group.sort_values(["_page", "comment_id"])
-        where = {cid: (f"{doc_id} line {ln}" if "line" in frame.columns else doc_id) for cid, ln in zip(group["comment_id"], group["_page"])}
-        dup = group["comment_id"][group["comment_id"].duplicated()]
-        if len(dup):
-            raise SentimentError(f"{where[dup.iloc[0]]}: comment id {dup.iloc[0]!r} appears more than once in {doc_id}")
-        parent = dict(zip(group["comment_id"], group["reply_to"]))
+    for doc_id, grouped in itertools.groupby(records, key=itemgetter("doc_id")):
+        group = list(grouped)
+        where = {rec["comment_id"]: (f"{doc_id} line {rec['_page']}" if "line" in frame.columns else doc_id) for rec in group}
+        seen_ids: set[str] = set()
+        for rec in group:
+            if rec["comment_id"] in seen_ids:
+                raise SentimentError(f"{where[rec['comment_id']]}: comment id {rec['comment_id']!r} appears more than once in {doc_id}")
+            seen_ids.add(rec["comment_id"])
+        parent = {rec["comment_id"]: rec["reply_to"] for rec in group}
         children: dict[str, list[str]] = {cid: [] for cid in parent}
         roots = []
         for cid, target in parent.items():
@@ -570,7 +589,7 @@ def thread_table(comments: pd.DataFrame) -> pd.DataFrame:
                 raise SentimentError(f"{where[cid]}: comment {cid} replies to {target!r}, which is not a comment of {doc_id}")
             else:
                 children[target].append(cid)
-        by_id = {rec["comment_id"]: rec for rec in group.to_dict("records")}
+        by_id = {rec["comment_id"]: rec for rec in group}
         order = 0
         seen: set[str] = set()
         for root in roots:
