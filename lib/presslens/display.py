@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,15 @@ def setup(*, max_colwidth: int = 80, max_rows: int = 60) -> None:
     pd.set_option("display.max_colwidth", max_colwidth)
     pd.set_option("display.max_rows", max_rows)
     pd.set_option("display.width", 200)
+
+
+def relabel(frame: pd.DataFrame, labels: Mapping[str, str], columns: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with the doc_ids of ``columns`` replaced by their labels (other values kept), fast on tables of millions of pairs.
+
+    >>> relabel(pd.DataFrame({"doc_a": ["000_x", ""]}), {"000_x": "000 · Wire"}, ["doc_a"])["doc_a"].tolist()
+    ['000 · Wire', '']
+    """
+    return frame.assign(**{c: [labels.get(v, v) for v in frame[c]] for c in columns})
 
 
 def listing(items: Any, n: int = 10, *, sep: str = "; ") -> str:
