@@ -89,12 +89,17 @@ class Document:
     def label(self) -> str:
         """A short name for charts and tables: number, then outlet, else shortened title.
 
+        The number is the doc_id's leading digits ("000" of "000_f852…", "01234" of
+        "01234_x"), so labels stay distinct in corpora of thousands of numbered
+        files; a doc_id not starting with a digit gives its first three characters.
+
         >>> # "000 · The Burning Platform", "004 · (untitled)"
         """
         name = self.meta("outlet").value or self.title or "(untitled)"
         if len(name) > 32:
             name = name[:31].rstrip() + "…"
-        return f"{self.doc_id[:3]} · {name}"
+        digits = len(self.doc_id) - len(self.doc_id.lstrip("0123456789"))
+        return f"{self.doc_id[:max(digits, 3)]} · {name}"
 
     @property
     def words(self) -> int:

@@ -10,9 +10,14 @@ by their renderers.
 from __future__ import annotations
 
 import html
+import os
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
@@ -56,6 +61,26 @@ def setup(*, max_colwidth: int = 80, max_rows: int = 60) -> None:
     pd.set_option("display.width", 200)
 
 
+def relabel(frame: pd.DataFrame, labels: Mapping[str, str], columns: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with the doc_ids of ``columns`` replaced by their labels (other values kept), fast on tables of millions of pairs.
+
+    >>> relabel(pd.DataFrame({"doc_a": ["000_x", ""]}), {"000_x": "000 · Wire"}, ["doc_a"])["doc_a"].tolist()
+    ['000 · Wire', '']
+    """
+    return frame.assign(**{c: [labels.get(v, v) for v in frame[c]] for c in columns})
+
+
+def listing(items: Any, n: int = 10, *, sep: str = "; ") -> str:
+    """At most ``n`` items joined, then how many more there are, for a sentence that could name thousands.
+
+    >>> listing(["a", "b", "c"], 2)
+    'a; b and 1 more'
+    """
+    items = [str(i) for i in items]
+    head = sep.join(items[:n])
+    return head if len(items) <= n else f"{head} and {len(items) - n:,} more"
+
+
 def clip(text: str, n: int = 160) -> str:
     """Shorten text for a table cell, marking the cut with an ellipsis.
 
@@ -64,3 +89,217 @@ def clip(text: str, n: int = 160) -> str:
     """
     text = " ".join(str(text).split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# ---------------------------------------------------------------------------
+# Bounded tables: at most N rows, saying which and where the rest is
+# ---------------------------------------------------------------------------
+#: rows a report shows of one table by default; larger tables are cut with a caption
+MAX_ROWS = 50
+#: set by ``presslens run`` for each notebook: the run's output folder and the notebook's name,
+#: so a cut table that is not one of the run's ``data/`` tables can be written beside them
+OUTPUT_DIR_ENV = "PRESSLENS_OUTPUT_DIR"
+NOTEBOOK_ENV = "PRESSLENS_NOTEBOOK"
+#: where full tables of cut views go, relative to the output folder: ``data/views/<notebook>/<name>.csv``
+VIEWS_DIR = "data/views"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which rows of a table are shown and how they were chosen, in words a reader can check.
+
+    Attributes:
+        shown: rows shown.
+        total: rows in the full table.
+        how: ``largest``, ``smallest``, ``sample`` or ``first``.
+        by: the column(s) ranked on (``largest``/``smallest``).
+        seed: the sample's seed (``sample``).
+        order: the table's order, named for ``first`` ("document order").
+        what: what a row is ("rows", "documents", "comments").
+    """
+
+    shown: int
+    total: int
+    how: str = "first"
+    by: tuple[str, ...] = ()
+    seed: int | None = None
+    order: str = ""
+    what: str = "rows"
+
+    @property
+    def cut(self) -> bool:
+        """Whether rows were left out."""
+        return self.shown < self.total
+
+    def describe(self) -> str:
+        """The choice in words, e.g. "the 50 largest of 12,345 rows by words" or "all 12 rows".
+
+        >>> Selection(shown=50, total=12345, how="largest", by=("words",)).describe()
+        'the 50 largest of 12,345 rows by words'
+        >>> Selection(shown=3, total=3, what="documents").describe()
+        'all 3 documents'
+        """
+        if not self.cut:
+            return f"all {self.total:,} {self.what}"
+        of = f"{self.shown:,} of {self.total:,} {self.what}"
+        if self.how in ("largest", "smallest"):
+            return f"the {self.shown:,} {self.how} of {self.total:,} {self.what} by {', '.join(self.by)}"
+        if self.how == "sample":
+            return f"a random sample of {of} (seed {self.seed})"
+        return f"the first {of}" + (f", in {self.order}" if self.order else "")
+
+
+def choose(
+    frame: pd.DataFrame,
+    n: int = MAX_ROWS,
+    *,
+    by: str | Sequence[str] | None = None,
+    ascending: bool = False,
+    sample: bool = False,
+    seed: int = 0,
+    order: str = "",
+    what: str = "rows",
+) -> tuple[pd.DataFrame, Selection]:
+    """At most ``n`` rows of ``frame``: the largest (or smallest) by ``by``, a seeded sample, or the first ones.
+
+    Ranking is stable, so ties keep the table's order and the choice is the same
+    on every run. A sample keeps the table's order among the rows it draws.
+
+    Args:
+        frame: the full table.
+        n: most rows to keep (at least 1).
+        by: rank on these columns (largest first unless ``ascending``).
+        ascending: with ``by``, keep the smallest instead.
+        sample: draw ``n`` rows at random with ``numpy.random.default_rng(seed)``.
+        seed: the sample's seed.
+        order: with neither ``by`` nor ``sample``, the name of the table's order for the caption.
+        what: what one row is, for the caption.
+
+    Returns:
+        The rows kept and the :class:`Selection` describing them.
+
+    >>> rows, how = choose(pd.DataFrame({"w": [3, 9, 1, 9]}), 2, by="w")
+    >>> rows["w"].tolist(), how.describe()
+    ([9, 9], 'the 2 largest of 4 rows by w')
+    """
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"n must be a whole number >= 1, got {n!r}")
+    if by is not None and sample:
+        raise ValueError("choose either by (largest/smallest) or sample, not both")
+    total = len(frame)
+    keys = (by,) if isinstance(by, str) else tuple(by or ())
+    missing = [k for k in keys if k not in frame.columns]
+    if missing:
+        raise KeyError(f"cannot rank on {missing}: the table has columns {list(frame.columns)}")
+    if total <= n:
+        return frame, Selection(shown=total, total=total, what=what)
+    if keys:
+        kept = frame.sort_values(list(keys), ascending=ascending, kind="stable").head(n)
+        return kept, Selection(shown=n, total=total, how="smallest" if ascending else "largest", by=keys, what=what)
+    if sample:
+        positions = np.sort(np.random.default_rng(seed).choice(total, size=n, replace=False))
+        return frame.iloc[positions], Selection(shown=n, total=total, how="sample", seed=seed, what=what)
+    return frame.head(n), Selection(shown=n, total=total, how="first", order=order, what=what)
+
+
+class Bounded:
+    """A cut table for a notebook: a one-line caption (what is shown, how chosen, where the rest is) above the rows.
+
+    Renders as HTML (the caption escaped, the rows by pandas, which escapes cell
+    text) and as plain text. ``frame`` is the rows shown, ``selection`` how they
+    were chosen, ``full`` where the whole table is ("" when nowhere).
+    """
+
+    def __init__(self, frame: pd.DataFrame, selection: Selection, *, full: str = "") -> None:
+        self.frame = frame
+        self.selection = selection
+        self.full = full
+
+    @property
+    def caption(self) -> str:
+        """ "Showing the 50 largest of 12,345 rows by words; the full table is data/comments.csv." """
+        text = f"Showing {self.selection.describe()}"
+        return text + (f"; the full table is {self.full}." if self.full else ".")
+
+    def _rows_option(self):
+        return pd.option_context("display.max_rows", max(len(self.frame), 1) + 1, "display.min_rows", max(len(self.frame), 1) + 1)
+
+    def _repr_html_(self) -> str:
+        with self._rows_option():
+            table = self.frame._repr_html_()
+        return f'<p class="presslens-caption"><em>{html.escape(self.caption)}</em></p>\n{table}'
+
+    def __repr__(self) -> str:
+        with self._rows_option():
+            return f"{self.caption}\n{self.frame!r}"
+
+
+def views_dir() -> Path | None:
+    """The folder for full tables of cut views of this notebook (``OUT/data/views/<notebook>``), when ``presslens run`` gives one."""
+    out, notebook = os.environ.get(OUTPUT_DIR_ENV), os.environ.get(NOTEBOOK_ENV)
+    if not out or not notebook:
+        return None
+    return Path(out) / VIEWS_DIR / notebook
+
+
+def export_view(frame: pd.DataFrame, name: str) -> str:
+    """Write a derived table as ``data/views/<notebook>/<name>.csv`` when run by ``presslens run``; returns that path ("" otherwise).
+
+    The path returned is relative to the run's output folder, as a reader of the
+    mailed report finds it beside ``data/``.
+    """
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
+        raise ValueError(f"table name {name!r}: use letters, digits, '_', '-' and '.'")
+    folder = views_dir()
+    if folder is None:
+        return ""
+    from .io import write_csv
+
+    write_csv(frame, folder / f"{name}.csv")
+    return f"{VIEWS_DIR}/{folder.name}/{name}.csv"
+
+
+def show(
+    frame: pd.DataFrame,
+    n: int = MAX_ROWS,
+    *,
+    table: str | None = None,
+    name: str | None = None,
+    index: bool = True,
+    **how: Any,
+) -> pd.DataFrame | Bounded:
+    """A table for a report, with at most ``n`` rows: the frame itself when it fits, else a captioned cut.
+
+    On a small corpus the table is shown whole, exactly as ``frame`` (no caption).
+    Above ``n`` rows, :func:`choose` picks the rows and the caption says which
+    and where the full table is: ``data/<table>.csv`` for one of the run's tables
+    (``table``: a name of :data:`presslens.pipeline.TABLES`), else the table is
+    written by :func:`export_view` as ``data/views/<notebook>/<name>.csv`` when
+    the notebook runs under ``presslens run``, or named as the notebook variable
+    ``name`` otherwise.
+
+    Args:
+        frame: the full table (as it would be shown).
+        n: most rows shown.
+        table: the run's table this one shows (its file is the full table).
+        name: a file name for the full derived table (exported only when cut).
+        index: with ``name``, whether the index is data to keep in the export.
+        **how: :func:`choose` options: ``by``, ``ascending``, ``sample``, ``seed``, ``order``, ``what``.
+
+    Returns:
+        ``frame`` when it has at most ``n`` rows, else a :class:`Bounded`.
+    """
+    rows, selection = choose(frame, n, **how)
+    if not selection.cut:
+        return frame
+    full = ""
+    if table:
+        full = f"data/{table}.csv"
+    elif name:
+        exported = export_view(frame.reset_index() if index and _named_index(frame) else frame, name)
+        full = exported or f"the notebook's `{name}` (written to {VIEWS_DIR}/ only by presslens run)"
+    return Bounded(rows, selection, full=full)
+
+
+def _named_index(frame: pd.DataFrame) -> bool:
+    return any(level is not None for level in frame.index.names)

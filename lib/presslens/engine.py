@@ -43,7 +43,7 @@ from .errors import PresslensError
 log = logging.getLogger(__name__)
 
 #: bump when the layout of cache files changes
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: documents.label keeps all leading digits of the doc_id
 
 #: per-document tables that depend on the document alone (and sources.yml, part of the document)
 DOCUMENT_TABLES: dict[str, Callable[[Corpus], pd.DataFrame]] = {

@@ -987,6 +987,12 @@ def body_comment_chart(table: pd.DataFrame, *, top: int = 15, labels: Iterable[s
     return add_source(fig, source)
 
 
+def listing(items, n, *, sep):  # noqa: D103 - presslens.display.listing, imported late (display imports nothing of ours)
+    from .display import listing as _listing
+
+    return _listing(items, n, sep=sep)
+
+
 def _circle_layout(names: list[str]) -> dict[str, tuple[float, float]]:
     n = max(len(names), 1)
     return {name: (math.cos(math.pi / 2 - 2 * math.pi * i / n), math.sin(math.pi / 2 - 2 * math.pi * i / n)) for i, name in enumerate(names)}
@@ -1030,7 +1036,7 @@ def network_chart(
         x=[(pos[a][0] + pos[b][0]) / 2 for a, b in zip(edges["entity_a"], edges["entity_b"])],
         y=[(pos[a][1] + pos[b][1]) / 2 for a, b in zip(edges["entity_a"], edges["entity_b"])],
         mode="markers", marker={"size": 6, "color": "rgba(0,0,0,0)"}, showlegend=False,
-        customdata=[[_safe(a), _safe(b), int(n), _safe(d)] for a, b, n, d in
+        customdata=[[_safe(a), _safe(b), int(n), _safe(listing(str(d).split(", "), 8, sep=", "))] for a, b, n, d in
                     zip(edges["entity_a"], edges["entity_b"], edges["sentences"], edges["doc_ids"])],
         hovertemplate="%{customdata[0]} + %{customdata[1]}<br>%{customdata[2]} sentences in %{customdata[3]}<extra></extra>",
     )

@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "FIGURE_COLUMNS", "NUMBER_COLUMNS", "KINDS", "FiguresError", "Figure", "NumberReading", "Gold", "Evaluation",
     "parse_number", "number_bounds", "read_numbers", "extract_figures", "figures_table", "numbers_table",
-    "format_bounds", "claims_table", "figures_for_display", "who_says_what", "headline_claims", "figures_chart", "who_says_what_chart",
+    "format_bounds", "claims_table", "figures_for_display", "who_says_what", "headline_claims", "figures_chart", "who_says_what_chart", "spread_sources", "top_sources",
     "load_gold", "evaluate",
 ]
 
@@ -1144,6 +1144,7 @@ def figures_chart(
     title: str | None = None,
     source: str,
     fade: float = 3.0,
+    max_sources: int | None = None,
 ) -> go.Figure:
     """Each source's figure per claim on a log scale: a dot for a number, a bar for a range, an open bound fading out.
 
@@ -1162,8 +1163,17 @@ def figures_chart(
         title: chart title (default from ``kinds``).
         source: the note under the chart.
         fade: how far (a factor) an open bound's fading bar reaches.
+        max_sources: at most this many sources per claim (:func:`spread_sources`: the lowest, the
+            highest and evenly between), as the title says; ``None`` draws every source.
     """
     data = figures[figures["kind"].isin(kinds)]
+    note = ""
+    if max_sources is not None and len(data):
+        kept = spread_sources(data, max_sources)
+        if len(kept) < len(data):
+            note = (f"<br><sup>at most {max_sources} sources per claim, spread from the lowest to the highest figure: "
+                    f"{len(kept):,} of {len(data):,} figures; all are in data/figures.csv</sup>")
+        data = kept
     if claims is not None:
         data = data[data["claim_id"].isin(claims)]
         order = [c for c in claims if c in set(data["claim_id"])]
@@ -1201,7 +1211,7 @@ def figures_chart(
         fig.add_hline(y=row + 0.5, line={"color": "#ddd", "width": 1})
     default = "War costs stated by each source" if money else f"{', '.join(k.capitalize() for k in kinds)} stated by each source"
     fig.update_layout(
-        title=title or default, height=260 + 90 * max(1, len(order)), legend_title="source",
+        title=(title or default) + note, height=260 + 90 * max(1, len(order)), legend_title="source",
         hoverlabel={"align": "left"}, plot_bgcolor="#fafafa",
     )
     fig.add_annotation(
@@ -1209,6 +1219,38 @@ def figures_chart(
         xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", xanchor="left", showarrow=False, font={"size": 11, "color": "#555"},
     )
     return add_source(fig, source)
+
+
+def spread_sources(figures: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The figures of at most ``n`` sources per claim: the sources with the lowest and the highest figure and evenly between.
+
+    Sources are ranked within a claim by their middle figure (:func:`_midpoint`,
+    the median over their figures), ties by name; ``n`` ranks are taken evenly
+    from first to last, so the spread between sources, the point of the chart,
+    stays visible. Every figure of a kept source is kept. Claims with ``n`` sources
+    or fewer are untouched.
+    """
+    if n < 1:
+        raise FiguresError(f"n must be at least 1, got {n!r}")
+    mids = figures.assign(_m=[_midpoint(lo, hi) for lo, hi in zip(figures["low"], figures["high"])])
+    keep: set[tuple[str, str]] = set()
+    for claim, sub in mids.groupby("claim_id", sort=True):
+        ranked = sub.groupby("source")["_m"].median().reset_index().sort_values(["_m", "source"], kind="stable")["source"].tolist()
+        if len(ranked) <= n:
+            picks = ranked
+        elif n == 1:
+            picks = [ranked[-1]]
+        else:
+            picks = [ranked[round(k * (len(ranked) - 1) / (n - 1))] for k in range(n)]
+        keep.update((claim, src) for src in picks)
+    mask = [(c, src) in keep for c, src in zip(figures["claim_id"], figures["source"])]
+    return figures[mask]
+
+
+def top_sources(figures: pd.DataFrame, n: int) -> list[str]:
+    """The ``n`` sources stating the most figures (ties by name), for charts and tables with a column per source."""
+    counts = figures.groupby("source").size()
+    return sorted(counts.index, key=lambda src: (-int(counts[src]), src))[:n]
 
 
 @dataclass(frozen=True)
@@ -1280,15 +1322,22 @@ def _midpoint(low: float, high: float) -> float:
 _RATIO_SPAN = math.log10(3)
 
 
-def who_says_what_chart(figures: pd.DataFrame, *, kinds: Sequence[str] = KINDS, source: str) -> go.Figure:
+def who_says_what_chart(figures: pd.DataFrame, *, kinds: Sequence[str] = KINDS, source: str, max_sources: int | None = None) -> go.Figure:
     """The who-says-what matrix as a grid, shaded by how far each source is from the others on the same claim.
 
     Each cell holds a source's figure for a claim; its colour is the ratio of
     that figure (the middle of a range, or the one bound of an open figure) to
     the median of the sources stating the claim: white where sources agree or a
-    source is alone, red above the others, blue below, on a log scale.
+    source is alone, red above the others, blue below, on a log scale. Above
+    ``max_sources`` sources, the columns are the :func:`top_sources` (the shade
+    still compares each with the median of the sources shown), as the title says.
     """
     data = figures[figures["kind"].isin(kinds)]
+    note = ""
+    n_sources = data["source"].nunique()
+    if max_sources is not None and n_sources > max_sources:
+        data = data[data["source"].isin(top_sources(data, max_sources))]
+        note = f"<br><sup>the {max_sources} of {n_sources:,} sources stating the most figures</sup>"
     matrix = who_says_what(data)
     fig = go.Figure()
     if matrix.empty:
@@ -1308,7 +1357,7 @@ def who_says_what_chart(figures: pd.DataFrame, *, kinds: Sequence[str] = KINDS, 
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>", xgap=2, ygap=2,
     )
     fig.update_layout(
-        title="Who says what: each source's figure per claim (grey = the source gives none)",
+        title="Who says what: each source's figure per claim (grey = the source gives none)" + note,
         xaxis={"title": "source", "tickangle": 0, "showgrid": False}, yaxis={"title": "claim", "autorange": "reversed", "showgrid": False},
         height=300 + 40 * len(matrix), plot_bgcolor="#e5e5e5",
     )

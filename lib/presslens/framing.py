@@ -252,6 +252,9 @@ def framing_chart(
     labels: Mapping[str, str] | None = None,
     top: int = 8,
     source: str,
+    max_panels: int | None = None,
+    max_points: int | None = 1500,
+    what: str = "documents",
 ) -> go.Figure:
     """One row per document: each term's uses in that document (log scale) against its z-score.
 
@@ -266,6 +269,10 @@ def framing_chart(
         labels: doc_id -> chart name (``Document.label``); defaults to the doc_id.
         top: numbered terms per document.
         source: the note under the chart.
+        max_panels: above this many documents (or outlets), only the ones with the most terms
+            at z >= 1.96 get a panel, as the title says.
+        max_points: grey (unnumbered) terms drawn per panel at most, the most used ones; ``None`` draws all.
+        what: what one panel is, for that note ("documents", "outlets").
     """
     from plotly.subplots import make_subplots
 
@@ -273,14 +280,25 @@ def framing_chart(
     doc_ids = sorted(frame["doc_id"].unique())
     if not doc_ids:
         raise FramingError("framing chart: no terms to draw")
+    note = ""
+    if max_panels is not None and len(doc_ids) > max_panels:
+        typical = frame[frame["z"] >= 1.96].groupby("doc_id").size().reindex(doc_ids, fill_value=0)
+        chosen = sorted(doc_ids, key=lambda d: (-int(typical[d]), d))[:max_panels]
+        note = f"<br><sup>the {max_panels} of {len(doc_ids):,} {_safe(what)} with the most typical terms (z >= 1.96)</sup>"
+        doc_ids = sorted(chosen)
+        frame = frame[frame["doc_id"].isin(doc_ids)]
     titles = [_safe(labels.get(d, d)) for d in doc_ids]
     fig = make_subplots(rows=len(doc_ids), cols=1, subplot_titles=titles, vertical_spacing=0.35 / len(doc_ids))
+    thinned = 0
     for index, doc_id in enumerate(doc_ids):
         row = index + 1
         sub = frame[frame["doc_id"] == doc_id]
         colour = PALETTE[index % len(PALETTE)]
         marked = sub.sort_values(["z", "term"], ascending=[False, True]).head(top)
         rest = sub.drop(index=marked.index)
+        if max_points is not None and len(rest) > max_points:
+            thinned += 1
+            rest = rest.sort_values(["n", "z", "term"], ascending=[False, False, True], kind="stable").head(max_points)
         fig.add_scatter(
             x=rest["n"], y=rest["z"], mode="markers", row=row, col=1, showlegend=False,
             marker={"size": 5, "color": "#c4c4c4"}, text=[_safe(t) for t in rest["term"]],
@@ -304,10 +322,12 @@ def framing_chart(
             text=listing or "(no terms)", xref="paper", yref=f"y{axis} domain", x=0.7, y=1.0, xanchor="left", yanchor="top",
             showarrow=False, align="left", font={"size": 11, "color": colour},
         )
+    if thinned:
+        note += f"<br><sup>grey: at most the {max_points:,} most used other terms per panel ({thinned} panels thinned); every term is in the terms table</sup>"
     for annotation in fig.layout.annotations[: len(doc_ids)]:
         annotation.update(x=0.33)  # subplot titles over the narrowed plots
     fig.update_layout(
-        title="Distinctive words and phrases of each source against the others (log-odds, informative Dirichlet prior)",
+        title="Distinctive words and phrases of each source against the others (log-odds, informative Dirichlet prior)" + note,
         height=300 * len(doc_ids) + 120, showlegend=False,
     )
     return add_source(fig, source)

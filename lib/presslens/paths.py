@@ -11,6 +11,9 @@ import os
 from pathlib import Path
 
 _MARKERS = ("pyproject.toml", "seeds")
+#: set by ``presslens run`` for the notebooks' kernels: the run's per-document cache folder
+#: (read by :func:`presslens.pipeline.tables_for`)
+CACHE_ENV = "PRESSLENS_CACHE_DIR"
 
 
 def _looks_like_root(path: Path) -> bool:

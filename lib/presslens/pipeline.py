@@ -6,17 +6,22 @@ chart built from it always agree.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import pickle
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from . import entities, figures, reuse, sentiment, tables
+from . import __version__, engine, entities, figures, reuse, sentiment, tables
 from .corpus import Corpus, load_corpus
-from .engine import compute_tables
+from .engine import DERIVED, compute_tables
 from .io import write_csv
+from .paths import CACHE_ENV
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +95,8 @@ def build(
     """
     corpus = load_corpus(corpus_dir, strict=strict, max_bytes=max_bytes)
     frames, stats = compute_tables(corpus, TABLES, jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler)
+    if cache_dir is not None:
+        save_run_tables(corpus, frames, cache_dir)
     paths: dict[str, Path] = {}
     for name, frame in frames.items():
         paths[name] = write_csv(frame, Path(data_dir) / f"{name}.csv")
@@ -108,3 +115,106 @@ def build(
         counts={name: len(frame) for name, frame in frames.items() if name in KEY_COUNTS},
         stats=stats.as_dict(),
     )
+
+
+#: folder of the cache holding the whole tables of the last build, for the notebooks of the same run
+RUN_TABLES_DIR = "tables"
+
+
+def corpus_fingerprint(corpus: Corpus) -> str:
+    """sha256 of everything the tables depend on: presslens, the cache format, every document's cache key, the inputs and the codebook.
+
+    Two loads of the same files give the same fingerprint; any changed, added,
+    removed or rejected file, a changed ``sources.yml`` entry or ``entities.yml``
+    gives another.
+    """
+    digest = hashlib.sha256(f"presslens {__version__}; cache {engine.CACHE_FORMAT}\n".encode())
+    for doc in corpus.documents:
+        digest.update(engine.document_key(doc).encode() + b"\n")
+    for item in corpus.inputs:
+        digest.update(repr(item).encode("utf-8", "surrogatepass") + b"\n")
+    digest.update(engine.codebook_key(corpus).encode())
+    return digest.hexdigest()
+
+
+def _run_tables_folder(cache_dir: str | Path, corpus: Corpus) -> Path:
+    return Path(cache_dir) / f"v{engine.CACHE_FORMAT}" / RUN_TABLES_DIR / corpus_fingerprint(corpus)
+
+
+def save_run_tables(corpus: Corpus, frames: dict[str, pd.DataFrame], cache_dir: str | Path) -> Path:
+    """Keep the whole tables of a build in the cache (one pickle per table), so the run's notebooks read them instead of reassembling them.
+
+    Only the latest corpus is kept: tables of other fingerprints are removed,
+    so the folder does not grow with every hourly run.
+    """
+    folder = _run_tables_folder(cache_dir, corpus)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        with tmp.open("wb") as handle:
+            pickle.dump(frame, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"{name}.pickle")
+    for other in folder.parent.iterdir():
+        if other.is_dir() and other != folder:
+            shutil.rmtree(other, ignore_errors=True)
+    return folder
+
+
+def _load_run_tables(corpus: Corpus, names: tuple[str, ...], cache_dir: str | Path) -> dict[str, pd.DataFrame] | None:
+    folder = _run_tables_folder(cache_dir, corpus)
+    frames = {}
+    for name in names:
+        try:
+            with (folder / f"{name}.pickle").open("rb") as handle:
+                frame = pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # a truncated or foreign file is a miss, never an error
+            log.warning("ignoring unreadable run table %s (%s)", name, exc.__class__.__name__)
+            return None
+        if not isinstance(frame, pd.DataFrame):
+            return None
+        frames[name] = frame
+    return frames
+
+
+def tables_for(corpus: Corpus, *names: str, cache_dir: str | Path | None = None, jobs: int = 1) -> pd.DataFrame | tuple[pd.DataFrame, ...]:
+    """Tables of :data:`TABLES` for a notebook, from the run's per-document cache when there is one.
+
+    Under ``presslens run`` the kernel finds the run's cache folder in
+    ``$PRESSLENS_CACHE_DIR``: the whole tables the build just made for this very
+    corpus (same :func:`corpus_fingerprint`) are read back; failing that, the
+    per-document rows in the cache are, and only corpus-level tables (reuse,
+    roll-ups) are rebuilt. Elsewhere (JupyterLab, nbval) everything is computed
+    here. Either way the tables equal ``TABLES[name](corpus)`` (the engine's
+    guarantee; ``tests/test_display.py`` checks it byte for byte).
+
+    Args:
+        corpus: the loaded corpus.
+        *names: table names (``"documents"``, ``"comments"``...).
+        cache_dir: a cache folder; default ``$PRESSLENS_CACHE_DIR``, else none.
+        jobs: worker processes for documents missing from the cache.
+
+    Returns:
+        The table for one name, a tuple of tables (in the order asked) for several.
+
+    Raises:
+        KeyError: a name that is not one of :data:`TABLES` (the message lists them).
+    """
+    unknown = [n for n in names if n not in TABLES]
+    if unknown or not names:
+        raise KeyError(f"unknown table(s) {unknown or '(none asked)'}; the run's tables are: {', '.join(TABLES)}")
+    if cache_dir is None:
+        cache_dir = os.environ.get(CACHE_ENV) or None
+    if cache_dir is not None:
+        saved = _load_run_tables(corpus, names, cache_dir)
+        if saved is not None:
+            return saved[names[0]] if len(names) == 1 else tuple(saved[n] for n in names)
+    wanted = set(names)
+    for name in names:  # a roll-up is built from its per-document inputs, which the cache holds
+        if name in DERIVED and DERIVED[name][0] is TABLES[name]:
+            wanted.update(DERIVED[name][1])
+    functions = {n: f for n, f in TABLES.items() if n in wanted}
+    frames, _ = compute_tables(corpus, functions, jobs=jobs, cache_dir=cache_dir)
+    out = tuple(frames[n] for n in names)
+    return out[0] if len(out) == 1 else out

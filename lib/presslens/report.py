@@ -616,6 +616,44 @@ def _build_data(plan: RunPlan, *, data_dir: Path, notify: ProgressCallback) -> A
     return build
 
 
+def kernel_environment(plan: RunPlan, *, staging: Path, notebook: str) -> dict[str, str | None]:
+    """What a run tells a notebook's kernel through the environment (kernels inherit it).
+
+    * ``PRESSLENS_CACHE_DIR``: the run's per-document cache, so
+      :func:`presslens.pipeline.tables_for` reads the rows the build computed
+      (unset with ``--no-cache``);
+    * ``PRESSLENS_OUTPUT_DIR`` and ``PRESSLENS_NOTEBOOK``: where
+      :func:`presslens.display.show` writes the full table behind a cut view
+      (``data/views/<notebook>/<name>.csv`` in the run being built).
+    """
+    from .display import NOTEBOOK_ENV, OUTPUT_DIR_ENV
+
+    return {
+        paths.CACHE_ENV: str(plan.out / "cache") if plan.cache else None,
+        OUTPUT_DIR_ENV: str(staging),
+        NOTEBOOK_ENV: notebook,
+    }
+
+
+@contextmanager
+def _environments(values: Mapping[str, str | None]) -> Iterator[None]:
+    """Set (a value) or unset (``None``) several environment variables, then restore them."""
+    previous = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _run_notebook(
     nb_plan: NotebookPlan, *, plan: RunPlan, staging: Path, commit: str, corpus_shown: str, started: dt.datetime
 ) -> NotebookResult:
@@ -624,9 +662,10 @@ def _run_notebook(
     html = staging / "reports" / f"{nb_plan.name}.html"
     executed.parent.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
-    error = execute_notebook(
-        nb_plan.path, executed, parameters=nb_plan.parameters, cwd=plan.notebooks_dir, kernel_log=staging / "run.log"
-    )
+    with _environments(kernel_environment(plan, staging=staging, notebook=nb_plan.name)):
+        error = execute_notebook(
+            nb_plan.path, executed, parameters=nb_plan.parameters, cwd=plan.notebooks_dir, kernel_log=staging / "run.log"
+        )
     seconds = round(time.monotonic() - start, 2)
     status = "failed" if error else "ok"
     log.info("%s: %s in %.2f s%s", nb_plan.name, status, seconds, f" ({error})" if error else "")

@@ -1581,19 +1581,43 @@ def _axis_label(text: object, *, width: int = 14) -> str:
     return "<br>".join(_safe(line) for line in lines)
 
 
+def most_reused(pairs: pd.DataFrame, n: int, *, doc_ids: Iterable[str] = ()) -> list[str]:
+    """The ``n`` documents most involved in reuse: ranked by the largest ``share_a`` they have with any other document, in either role.
+
+    Ties go to the smaller ``doc_id``; documents of ``doc_ids`` without any pair
+    come last. Charts and the quotation matrix of a large corpus show these.
+    """
+    both = pd.concat([pairs[["doc_a", "share_a"]].rename(columns={"doc_a": "doc"}),
+                      pairs[["doc_b", "share_a"]].rename(columns={"doc_b": "doc"})], ignore_index=True)
+    best = both.groupby("doc")["share_a"].max()
+    for doc in doc_ids:
+        if doc not in best.index:
+            best.loc[doc] = -1.0
+    ranked = sorted(best.index, key=lambda d: (-float(best[d]), d))
+    return ranked[:n]
+
+
 def similarity_heatmap(
-    pairs: pd.DataFrame, *, labels: Mapping[str, str] | None = None, value: str = "share_a", source: str
+    pairs: pd.DataFrame, *, labels: Mapping[str, str] | None = None, value: str = "share_a", source: str,
+    max_documents: int | None = None,
 ) -> go.Figure:
     """Heatmap of a ``reuse_pairs`` column: row document against column document.
 
     With ``value="share_a"`` (default) a cell is the share of the row document's
     sentences found in the column document, so the matrix is not symmetric: a
     condensed reprint has a high value in its source's column, not the other way round.
+    Above ``max_documents`` documents only the :func:`most_reused` ones are drawn, as the title says.
     """
     if value not in ("share_a", "similarity"):
         raise ReuseError(f"heatmap value must be 'share_a' or 'similarity', got {value!r}")
     labels = dict(labels or {})
     docs = sorted(set(pairs["doc_a"]) | set(pairs["doc_b"]) | set(labels))
+    note = ""
+    if max_documents is not None and len(docs) > max_documents:
+        total = len(docs)
+        docs = sorted(most_reused(pairs, max_documents, doc_ids=docs))
+        pairs = pairs[pairs["doc_a"].isin(docs) & pairs["doc_b"].isin(docs)]
+        note = f"<br><sup>the {len(docs):,} of {total:,} documents with the largest share found in another; every pair compared is in data/reuse_pairs.csv</sup>"
     names = [_safe(labels.get(d, d)) for d in docs]
     index = {d: k for k, d in enumerate(docs)}
     z = np.full((len(docs), len(docs)), np.nan)
@@ -1620,7 +1644,7 @@ def similarity_heatmap(
         else "Sentence overlap between documents (shared sentences of both / sentences of both)"
     )
     fig.update_layout(
-        title=title, xaxis_title="found in (doc_b)", yaxis_title="sentences of (doc_a)",
+        title=title + note, xaxis_title="found in (doc_b)", yaxis_title="sentences of (doc_a)",
         yaxis={"autorange": "reversed"}, xaxis={"tickangle": 0, "side": "bottom"}, height=260 + 60 * len(docs),
         plot_bgcolor="white",
     )
@@ -1635,17 +1659,30 @@ TYPE_COLOURS = {
 }
 
 
-def reuse_graph(relations: pd.DataFrame, *, labels: Mapping[str, str] | None = None, source: str) -> go.Figure:
+def reuse_graph(
+    relations: pd.DataFrame, *, labels: Mapping[str, str] | None = None, source: str, max_links: int | None = None
+) -> go.Figure:
     """Who draws on whom: documents on a circle, an arrow from each source to the document that reuses it.
 
     Arrows are coloured by type and labelled with the share of the derived
     document's sentences found in the source. Links explained by a common
     source (``via``) are drawn as grey dotted lines without arrowheads;
     unrelated pairs are not drawn. A pair whose direction is undetermined
-    (mutual reprint, dates unknown) has arrowheads at both ends.
+    (mutual reprint, dates unknown) has arrowheads at both ends. Above
+    ``max_links`` related pairs, only the strongest (largest share of the
+    derived document) and their documents are drawn, as the title says.
     """
     labels = dict(labels or {})
     docs = sorted(set(relations["doc_a"]) | set(relations["doc_b"]) | set(labels))
+    note = ""
+    linked = relations[relations["type"] != "unrelated"]
+    if max_links is not None and len(linked) > max_links:
+        from .display import choose
+
+        kept, how = choose(linked, max_links, by="share_derived", what="related pairs")
+        relations = kept
+        docs = sorted(set(kept["doc_a"]) | set(kept["doc_b"]))
+        note = f"<br><sup>{how.describe().replace('by share_derived', 'by share of the derived document')} and their {len(docs):,} documents; every pair is in the relations table</sup>"
     n = max(len(docs), 1)
     pos = {d: (math.cos(math.pi / 2 - 2 * math.pi * k / n), math.sin(math.pi / 2 - 2 * math.pi * k / n)) for k, d in enumerate(docs)}
 
@@ -1695,15 +1732,23 @@ def reuse_graph(relations: pd.DataFrame, *, labels: Mapping[str, str] | None = N
         fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "width": 4}, name=kind)
     fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": "#aaa", "dash": "dot"}, name="via a common source")
     fig.update_layout(
-        title="Who draws on whom (arrow: from source to the document reusing it; label: share of its sentences)",
+        title="Who draws on whom (arrow: from source to the document reusing it; label: share of its sentences)" + note,
         xaxis={"visible": False, "range": [-2.3, 2.3]}, yaxis={"visible": False, "range": [-1.35, 1.3]},
         height=560, legend_title="type of reuse", plot_bgcolor="white",
     )
     return add_source(fig, source)
 
 
-def quote_matrix_chart(matrix: pd.DataFrame, *, source: str, clip_at: int = 70) -> go.Figure:
-    """The quote x document matrix as a chart: dark = in quotation marks, light = the same words as running text."""
+def quote_matrix_chart(matrix: pd.DataFrame, *, source: str, clip_at: int = 70, max_quotes: int | None = None, note: str = "") -> go.Figure:
+    """The quote x document matrix as a chart: dark = in quotation marks, light = the same words as running text.
+
+    Above ``max_quotes`` rows only the first (the quotations carried by the most
+    documents) are drawn, as the title says; ``note`` is added to the title (trusted text).
+    """
+    total = len(matrix)
+    if max_quotes is not None and total > max_quotes:
+        matrix = matrix.head(max_quotes)
+        note = f"the {max_quotes:,} of {total:,} quotations carried by the most documents" + (f"; {note}" if note else "")
     doc_columns = list(matrix.columns[4:])
     codes = {"quoted": 2, "in text": 1, "": 0}
     z = [[codes.get(v, 0) for v in row] for row in matrix[doc_columns].itertuples(index=False)]
@@ -1722,7 +1767,7 @@ def quote_matrix_chart(matrix: pd.DataFrame, *, source: str, clip_at: int = 70) 
         )
     )
     fig.update_layout(
-        title="Which documents carry which quotation", xaxis_title="document", yaxis_title="quotation",
+        title="Which documents carry which quotation" + (f"<br><sup>{note}</sup>" if note else ""), xaxis_title="document", yaxis_title="quotation",
         yaxis={"autorange": "reversed", "tickfont": {"size": 10}}, xaxis={"tickangle": 0}, height=260 + 28 * max(len(rows_y), 1),
         margin={"l": 420},
     )
@@ -1736,7 +1781,7 @@ def _clip(text: str, n: int) -> str:
 
 __all__ = [
     "Alignment", "Edit", "Passage", "Quote", "REUSE_TYPES", "ReuseError", "ReuseOptions", "Sentence", "SideMatch",
-    "align_corpus", "align_texts", "classify_reuse", "edits_frame", "extract_quotes", "lost_entities_table", "main_relation", "omitted_runs",
+    "align_corpus", "align_texts", "classify_reuse", "edits_frame", "extract_quotes", "lost_entities_table", "main_relation", "most_reused", "omitted_runs",
     "omissions_table", "pairs_frame", "passage_edits_table", "passages_frame", "quote_matrix", "quote_matrix_chart",
     "quote_spans", "quotes_table", "relations_frame", "reprint_partners", "reuse_graph", "reuse_pairs_table", "reuse_relations_table",
     "sentence_key", "sentence_matches_table", "shared_passages_table", "side_by_side", "side_by_side_html",

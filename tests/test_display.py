@@ -1,0 +1,199 @@
+"""presslens.display: bounded tables (which rows, how chosen, where the rest is) and pipeline.tables_for."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from benchmarks.synthetic import write_corpus
+from presslens import display, pipeline, tables
+from presslens.corpus import load_corpus
+from presslens.display import Bounded, Selection, choose, show
+from presslens.io import write_csv
+
+
+@pytest.fixture(scope="module")
+def comments(corpus) -> pd.DataFrame:
+    return tables.comments_table(corpus)
+
+
+@pytest.fixture(autouse=True)
+def _no_run(monkeypatch):
+    """Tests run outside ``presslens run`` unless they set the run's variables themselves."""
+    for name in (display.OUTPUT_DIR_ENV, display.NOTEBOOK_ENV, pipeline.CACHE_ENV):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _table_rows(page: str) -> list[int]:
+    """Body rows of every HTML table in ``page``."""
+    return [body.count("<tr") for body in re.findall(r"<tbody>(.*?)</tbody>", page, flags=re.S)]
+
+
+def test_a_small_table_is_shown_whole_and_unchanged(comments):
+    assert show(comments, 50) is comments  # 14 seed comments: exactly what the notebook showed before
+
+
+def test_largest_by_a_column_keeps_ties_in_table_order(comments):
+    rows, how = choose(comments, 5, by="words", what="comments")
+    assert len(rows) == 5 and how.cut and how.how == "largest"
+    assert rows["words"].tolist() == sorted(comments["words"], reverse=True)[:5]
+    assert how.describe() == "the 5 largest of 14 comments by words"
+    # the same choice on every call, ties broken by the table's order
+    again, _ = choose(comments, 5, by="words")
+    assert rows.index.tolist() == again.index.tolist()
+    tied = pd.DataFrame({"v": [1, 2, 2, 2, 0]})
+    assert choose(tied, 2, by="v")[0].index.tolist() == [1, 2]
+
+
+def test_smallest_and_first_n(comments):
+    rows, how = choose(comments, 3, by="compound", ascending=True)
+    assert rows["compound"].tolist() == sorted(comments["compound"])[:3]
+    assert how.describe() == "the 3 smallest of 14 rows by compound"
+    rows, how = choose(comments, 4, order="page order", what="comments")
+    assert rows.equals(comments.head(4))
+    assert how.describe() == "the first 4 of 14 comments, in page order"
+
+
+def test_seeded_sample_is_reproducible_and_keeps_table_order(comments):
+    a, how = choose(comments, 6, sample=True, seed=7)
+    b, _ = choose(comments, 6, sample=True, seed=7)
+    c, _ = choose(comments, 6, sample=True, seed=8)
+    assert a.index.tolist() == b.index.tolist() and a.index.is_monotonic_increasing
+    assert a.index.tolist() != c.index.tolist()
+    assert how.describe() == "a random sample of 6 of 14 rows (seed 7)"
+
+
+def test_bad_options_say_what_is_wrong(comments):
+    with pytest.raises(ValueError, match="n must be"):
+        choose(comments, 0)
+    with pytest.raises(KeyError, match="cannot rank on"):
+        choose(comments, 3, by="nope")
+    with pytest.raises(ValueError, match="not both"):
+        choose(comments, 3, by="words", sample=True)
+
+
+def test_a_cut_run_table_names_its_csv_and_holds_n_rows(comments):
+    shown = show(comments, 5, table="comments", by="words", what="comments")
+    assert isinstance(shown, Bounded)
+    assert shown.caption == "Showing the 5 largest of 14 comments by words; the full table is data/comments.csv."
+    page = shown._repr_html_()
+    assert page.startswith('<p class="presslens-caption"><em>Showing the 5 largest')
+    assert _table_rows(page) == [5]
+    assert repr(shown).startswith("Showing the 5 largest")
+
+
+def test_more_rows_than_pandas_display_limit_are_all_shown(comments):
+    big = pd.concat([comments] * 10, ignore_index=True)  # 140 rows; pandas would show 10 of them
+    with pd.option_context("display.max_rows", 60, "display.min_rows", 10):
+        assert _table_rows(show(big, 100)._repr_html_()) == [100]
+
+
+def test_caption_and_cells_are_escaped(comments):
+    hostile = comments.assign(author="<script>window.__pwned=1</script>")
+    page = show(hostile, 2)._repr_html_()
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    with pytest.raises(ValueError, match="table name"):
+        display.export_view(comments, "../escape")
+
+
+def test_derived_table_is_exported_under_a_run_only(tmp_path, monkeypatch, comments):
+    outside = show(comments, 3, name="comment_list")
+    assert "the notebook's `comment_list`" in outside.caption
+    assert not list(tmp_path.rglob("*.csv"))
+    monkeypatch.setenv(display.OUTPUT_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(display.NOTEBOOK_ENV, "02_commentary_sentiment")
+    inside = show(comments.set_index("comment_id"), 3, name="comment_list")
+    assert inside.caption.endswith("the full table is data/views/02_commentary_sentiment/comment_list.csv.")
+    written = pd.read_csv(tmp_path / "data/views/02_commentary_sentiment/comment_list.csv", keep_default_na=False)
+    assert len(written) == 14 and written.columns[0] == "comment_id"  # the named index is kept as data
+    # a table that fits is not exported
+    show(comments, 50, name="small")
+    assert not (tmp_path / "data/views/02_commentary_sentiment/small.csv").exists()
+
+
+def test_selection_of_everything_says_all():
+    assert Selection(shown=5, total=5, what="documents").describe() == "all 5 documents"
+    assert not Selection(shown=5, total=5).cut
+
+
+# --------------------------------------------------------------------------- tables_for
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> bytes:
+    return write_csv(frame, path).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def small_synthetic(tmp_path_factory) -> Path:
+    return write_corpus(12, tmp_path_factory.mktemp("syn") / "corpus", seed=3)
+
+
+def test_tables_for_equals_the_table_functions_with_and_without_the_run_cache(tmp_path, monkeypatch, small_synthetic):
+    corpus = load_corpus(small_synthetic)
+    names = ["documents", "comments", "sentences", "segments", "metadata", "entity_mentions", "entity_counts",
+             "comment_threads", "entity_sentiment", "figures", "figure_numbers"]
+    want = {n: _csv(pipeline.TABLES[n](corpus), tmp_path / "want" / f"{n}.csv") for n in names}
+    direct = dict(zip(names, pipeline.tables_for(corpus, *names)))
+    # the run's build fills the cache; a notebook kernel finds it through the environment
+    cache = tmp_path / "cache"
+    pipeline.build(small_synthetic, tmp_path / "data", jobs=1, cache_dir=cache)
+    monkeypatch.setenv(pipeline.CACHE_ENV, str(cache))
+    cached = dict(zip(names, pipeline.tables_for(load_corpus(small_synthetic), *names)))
+    for n in names:
+        assert _csv(direct[n], tmp_path / "direct" / f"{n}.csv") == want[n], n
+        assert _csv(cached[n], tmp_path / "cached" / f"{n}.csv") == want[n], n
+    # one name gives the table itself
+    assert isinstance(pipeline.tables_for(corpus, "documents"), pd.DataFrame)
+
+
+def test_tables_for_from_per_document_pieces_alone_equals_the_table_functions(tmp_path, monkeypatch, small_synthetic):
+    """Without the build's whole tables (another corpus built since), the per-document cache gives the same tables."""
+    corpus = load_corpus(small_synthetic)
+    cache = tmp_path / "cache"
+    pipeline.build(small_synthetic, tmp_path / "data", jobs=1, cache_dir=cache)
+    saved = list(cache.rglob("tables/*/comments.pickle"))
+    assert len(saved) == 1
+    shutil.rmtree(saved[0].parent)
+    monkeypatch.setenv(pipeline.CACHE_ENV, str(cache))
+    for name in ("comments", "entity_counts", "figures"):
+        got = _csv(pipeline.tables_for(corpus, name), tmp_path / "got" / f"{name}.csv")
+        assert got == _csv(pipeline.TABLES[name](corpus), tmp_path / "want" / f"{name}.csv"), name
+
+
+def test_run_tables_are_for_one_corpus_only(tmp_path, small_synthetic):
+    copy = tmp_path / "corpus"
+    shutil.copytree(small_synthetic, copy)
+    cache = tmp_path / "cache"
+    pipeline.build(copy, tmp_path / "a", jobs=1, cache_dir=cache)
+    first = pipeline.corpus_fingerprint(load_corpus(copy))
+    next(p for p in sorted(copy.glob("*.txt")) if not p.name.startswith("000")).unlink()
+    pipeline.build(copy, tmp_path / "b", jobs=1, cache_dir=cache)
+    second = pipeline.corpus_fingerprint(load_corpus(copy))
+    assert first != second
+    assert [p.name for p in cache.rglob("tables/*") if p.is_dir()] == [second]  # the older corpus's tables are gone
+
+
+def test_tables_for_reads_the_cache_instead_of_recomputing(tmp_path, monkeypatch, small_synthetic):
+    copy = tmp_path / "corpus"
+    shutil.copytree(small_synthetic, copy)
+    cache = tmp_path / "cache"
+    pipeline.build(copy, tmp_path / "data", jobs=1, cache_dir=cache)
+    before = sorted(p.stat().st_mtime_ns for p in cache.rglob("*.pkl"))
+    monkeypatch.setenv(pipeline.CACHE_ENV, str(cache))
+    from presslens import engine
+
+    calls = []
+    real = engine._compute
+    monkeypatch.setattr(engine, "_compute", lambda task: calls.append(task) or real(task))
+    pipeline.tables_for(load_corpus(copy), "comments", "entity_counts")
+    assert calls == []  # every document came from the cache
+    assert sorted(p.stat().st_mtime_ns for p in cache.rglob("*.pkl")) == before
+
+
+def test_tables_for_rejects_unknown_names(corpus):
+    with pytest.raises(KeyError, match="the run's tables are: documents"):
+        pipeline.tables_for(corpus, "documents", "nope")
