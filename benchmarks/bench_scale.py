@@ -48,7 +48,7 @@ def _timed(fn):
 
 def measure(corpus_dir: Path, *, stages: bool, rebuilds: bool, jobs: int | None, seed: int) -> dict:
     """Everything measured for one corpus (runs in the child process)."""
-    from presslens import engine, entities, figures, pipeline, reuse, tables
+    from presslens import engine, entities, figures, pipeline, reuse, sentiment, tables
     from presslens.corpus import load_corpus
     from presslens.text import count_words
 
@@ -71,8 +71,8 @@ def measure(corpus_dir: Path, *, stages: bool, rebuilds: bool, jobs: int | None,
 
         def _sentiment():
             comments = tables.comments_table(corpus)
-            engine.comment_threads_from(comments, tables.documents_table(corpus))
-            engine.entity_sentiment_from(corpus, sentences, mentions)
+            sentiment.comment_threads_table(corpus, comments=comments, documents=tables.documents_table(corpus))
+            sentiment.entity_sentiment_table(corpus, sentences=sentences, mentions=mentions)
 
         _, sec["sentiment"] = _timed(_sentiment)
         _, sec["figures"] = _timed(lambda: (figures.figures_table(corpus), figures.numbers_table(corpus)))
@@ -129,6 +129,9 @@ def _row(size: int, r: dict) -> str:
     cells += [f"{builds['warm']['wall_s']:.1f}" if "warm" in builds else "-"]
     inc = builds.get("incremental")
     cells += [f"{inc['wall_s']:.1f} ({inc['processed']['document']} doc)" if inc else "-"]
+    cells += [" / ".join(f"{b['seconds']['reuse']:.1f}" if b.get("seconds", {}).get("reuse") is not None else "-" for b in (builds["cold"], inc) if b)]
+    pairs = [b.get("reuse", {}) for b in (builds["cold"], inc) if b]
+    cells += [" / ".join(f"{p.get('pairs_computed', '-')}" for p in pairs)]
     cells += [f"{r['peak_rss_mib']:,.0f} / {r['peak_worker_rss_mib']:,.0f}"]
     return "| " + " | ".join(cells) + " |"
 
@@ -139,10 +142,12 @@ def markdown(results: dict[int, dict], *, jobs: int, seed: int) -> str:
         "",
         "Stage columns: seconds in one process. words/s: body + comment words over the per-document stages together "
         "(tidy, sentences, sentiment, entities, figures). Builds: `pipeline.build` cold (fresh cache), warm (cache full), "
-        "incremental (one document added). Memory: peak RSS of the run's main process / largest worker, MiB.",
+        "incremental (one document added). Memory: peak RSS of the run's main process / largest worker, MiB. "
+        "Reuse in the builds: seconds and pairs compared (not read from the cache), cold / incremental.",
         "",
-        "| docs | words | " + " | ".join(f"{s} s" for s in STAGES) + " | words/s | build cold s | build warm s | incremental s | peak MiB |",
-        "|" + "---|" * (len(STAGES) + 7),
+        "| docs | words | " + " | ".join(f"{s} s" for s in STAGES)
+        + " | words/s | build cold s | build warm s | incremental s | build reuse s | build reuse pairs compared | peak MiB |",
+        "|" + "---|" * (len(STAGES) + 9),
     ]
     for size, r in sorted(results.items()):
         lines.append(_row(size, r))

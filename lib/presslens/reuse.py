@@ -23,8 +23,17 @@ unrelated sentences reached the same level as real paraphrase.)
 
 **Candidates.** Small corpora compare every pair. From ``lsh_min_documents``
 documents on, only pairs that share at least one near-identical sentence by
-MinHash LSH (datasketch, on the word pairs of each sentence of 8 words or
-more) are compared, so the cost grows with the number of documents, not its square.
+MinHash LSH (datasketch's MinHash and bands, on the word pairs of each sentence
+of 8 words or more) are compared, so the cost grows with the number of
+documents plus the number of pairs that share text, not with all pairs.
+
+**At scale.** Each document's sentences are prepared once (keys, word and
+phrase ids, MinHash rows: :func:`_units`) and each pair compared once
+(:func:`_compare`); with a cache folder both are kept on disk, keyed by the
+document's doc_id and body (:func:`unit_key`) and the options, so a run after
+adding a document prepares that document and compares only the pairs it is
+part of. Both steps run in chunks through a mapper (the run's worker processes
+or Dask cluster); the result is the same for any mapper and cache state.
 
 **Direction and type.** See :func:`classify_reuse` for the thresholds.
 
@@ -949,7 +958,8 @@ class _Cache:
     ``units-<options>/<key>.sig.pkl`` holds a document's sentence count and
     MinHash rows (all the candidate search reads), ``<key>.pkl`` its units.
     ``pairs-<options>/<key>.pkl`` maps the partner's unit key to the
-    comparison of the pair, for the pairs stored with this document: a pair
+    comparison of the pair (without its sentence arrays, which are in
+    ``<key>.sides.pkl``), for the pairs stored with this document: a pair
     compared in a run goes into the file of its document new in that run (or
     of ``doc_a``), so adding a document writes one new file and rewrites none.
     ``<options>`` hashes the options each depends on. Unreadable files are
@@ -980,12 +990,21 @@ class _Cache:
         _dump(self._path(self.units_dir, key, ".pkl"), units)
         _dump(self._path(self.units_dir, key, ".sig.pkl"), (len(units), units.signatures))
 
-    def pairs(self, key: str) -> dict[str, _PairResult]:
+    def pairs(self, key: str, *, sides: bool = True) -> dict[str, _PairResult]:
+        """The comparisons stored with a document: partner's unit key -> result (with the sentence arrays if ``sides``)."""
         value = _load(self._path(self.pairs_dir, key, ".pkl"))
-        return value if isinstance(value, dict) else {}
+        if not isinstance(value, dict):
+            return {}
+        if not sides:
+            return value
+        arrays = _load(self._path(self.pairs_dir, key, ".sides.pkl"))
+        arrays = arrays if isinstance(arrays, dict) else {}
+        return {k: dataclasses.replace(r, side_a=arrays[k][0], side_b=arrays[k][1]) for k, r in value.items() if k in arrays}
 
     def put_pairs(self, key: str, entries: Mapping[str, _PairResult]) -> None:
-        _dump(self._path(self.pairs_dir, key, ".pkl"), dict(entries))
+        """Store comparisons with a document: what the tables need, and apart the sentence arrays (read only when asked)."""
+        _dump(self._path(self.pairs_dir, key, ".sides.pkl"), {k: (r.side_a, r.side_b) for k, r in entries.items()})
+        _dump(self._path(self.pairs_dir, key, ".pkl"), {k: r.without_sides() for k, r in entries.items()})
 
 
 def _load(path: Path) -> Any:
@@ -1110,10 +1129,10 @@ def align_texts(
         by_key = {keys[d]: d for d in doc_ids}
         involved = sorted({d for pair in candidates for d in pair})
         for d in involved:
-            for partner, result in cache.pairs(keys[d]).items():
+            for partner, result in cache.pairs(keys[d], sides=keep_sides).items():
                 other = by_key.get(partner)
                 if other is not None and (result.doc_a, result.doc_b) == tuple(sorted((d, other))):
-                    results[(result.doc_a, result.doc_b)] = result if keep_sides else result.without_sides()
+                    results[(result.doc_a, result.doc_b)] = result
         results = {p: results[p] for p in candidates if p in results}
     missing = [p for p in candidates if p not in results]
 
@@ -1142,7 +1161,7 @@ def align_texts(
                 entries = pending.setdefault(owner, {})
                 entries[keys[b if owner == a else a]] = result
                 if len(entries) == expected[owner]:
-                    kept = {k: v for k, v in cache.pairs(keys[owner]).items() if k in current}
+                    kept = {k: v for k, v in cache.pairs(keys[owner]).items() if k in current}  # with its arrays
                     cache.put_pairs(keys[owner], {**kept, **pending.pop(owner)})
             results[pair] = result if keep_sides else result.without_sides()
     ordered = tuple(results[p] for p in candidates)
