@@ -173,6 +173,9 @@ def _row(size: int, r: dict) -> str:
     cells += [f"{builds['warm']['wall_s']:.1f}" if "warm" in builds else "-"]
     inc = builds.get("incremental")
     cells += [f"{inc['wall_s']:.1f} ({inc['processed']['document']} doc)" if inc else "-"]
+    cells += [" / ".join(f"{b['seconds']['reuse']:.1f}" if b.get("seconds", {}).get("reuse") is not None else "-" for b in (builds["cold"], inc) if b)]
+    pairs = [b.get("reuse", {}) for b in (builds["cold"], inc) if b]
+    cells += [" / ".join(f"{p.get('pairs_computed', '-')}" for p in pairs)]
     cells += [f"{r['peak_rss_mib']:,.0f} / {r['peak_worker_rss_mib']:,.0f}"]
     return "| " + " | ".join(cells) + " |"
 
@@ -186,11 +189,12 @@ def markdown(results: dict[int, dict], *, jobs: int, seed: int) -> str:
         "together (tidy, sentences, entities, sentiment, figures). engine 1 job / engine N jobs: words/s of the engine's "
         "per-document phase (`engine.compute_tables` on the per-document and derived tables, no cache), one process and "
         f"{jobs} workers. Builds: `pipeline.build` cold (fresh cache), warm (cache full), "
-        "incremental (one document added). Memory: peak RSS of the run's main process / largest worker, MiB.",
+        "incremental (one document added). Reuse in the builds: seconds and pairs compared (not read from the cache), "
+        "cold / incremental. Memory: peak RSS of the run's main process / largest worker, MiB.",
         "",
         "| docs | words | " + " | ".join(f"{s} s" for s in STAGES) + " | words/s | engine 1 job words/s | engine N jobs words/s "
-        "| build cold s | build warm s | incremental s | peak MiB |",
-        "|" + "---|" * (len(STAGES) + 9),
+        "| build cold s | build warm s | incremental s | build reuse s | build reuse pairs compared | peak MiB |",
+        "|" + "---|" * (len(STAGES) + 11),
     ]
     for size, r in sorted(results.items()):
         lines.append(_row(size, r))

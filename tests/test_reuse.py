@@ -6,11 +6,12 @@ import html
 import math
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from presslens import framing, reuse
-from presslens.text import sentence_spans
+from presslens.text import sentence_spans, words
 
 OPED, REPRINT, QUOTING, FORUM, FULL = (
     "000_f852db828fd11835", "001_9e368b0eaaa11057", "002_66a252709c82cb38", "003_2637237e9277fabb", "004_5ef0e76b6908624d",
@@ -144,6 +145,135 @@ def test_lsh_candidates_find_the_same_reuse_as_exact_comparison(corpus):
     assert merged["shared_sentences_a_lsh"].notna().all()
     assert (merged["shared_sentences_a"] == merged["shared_sentences_a_lsh"]).all()
     assert len(lsh) < len(exact)  # the forum post is never a candidate
+
+
+def _shingle_sets(corpus) -> list[list[str]]:
+    opts = reuse.ReuseOptions()
+    sets = []
+    for doc in corpus:
+        for start, end in sentence_spans(doc.body):
+            tokens = words(reuse.sentence_key(doc.body[start:end]))
+            sets.append(sorted({f"{x} {y}" for x, y in zip(tokens, tokens[1:])}))
+    return sets + [[]]  # and a sentence without word pairs
+
+
+def test_minhash_rows_are_datasketchs(corpus):
+    from datasketch import MinHash
+
+    sets = _shingle_sets(corpus)
+    want = np.array([m.hashvalues for m in MinHash.bulk([[t.encode() for t in ts] for ts in sets], num_perm=64, seed=1)])
+    got = reuse._minhashes(sets, num_perm=64, seed=1)
+    assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+def _datasketch_candidates(units: dict, opts) -> set[tuple[str, str]]:
+    """The candidate pairs as datasketch's own MinHashLSH index gives them (insert every sentence, query every one)."""
+    from datasketch import MinHash, MinHashLSH
+
+    owners, hashes = [], []
+    for doc_id, u in units.items():
+        for row in u.signatures:
+            owners.append(doc_id)
+            hashes.append(MinHash(num_perm=opts.num_perm, seed=opts.seed, hashvalues=row, scheme="affine32"))
+    lsh = MinHashLSH(threshold=opts.lsh_threshold, num_perm=opts.num_perm)
+    for k, h in enumerate(hashes):
+        lsh.insert(k, h)
+    return {
+        (min(owners[k], owners[o]), max(owners[k], owners[o]))
+        for k, h in enumerate(hashes) for o in lsh.query(h) if owners[o] != owners[k]
+    }
+
+
+def test_lsh_candidates_are_the_pairs_datasketchs_index_finds(tmp_path):
+    from benchmarks.synthetic import write_corpus
+    from presslens.corpus import load_corpus
+
+    corpus = load_corpus(write_corpus(60, tmp_path / "syn", seed=4))
+    opts = reuse.ReuseOptions()
+    units = {d.doc_id: reuse._units(d.doc_id, d.body, opts=opts) for d in corpus}
+    ids = sorted(units)
+    got = reuse._candidates(ids, [units[d].signatures for d in ids], opts)
+    want = _datasketch_candidates(units, opts)
+    assert len(want) > 60 and got == sorted(want)
+
+
+def test_common_words_counts_the_shared_words_of_each_sentence_pair(corpus):
+    opts = reuse.ReuseOptions()
+    a, b = (reuse._units(d, corpus[d].body, opts=opts) for d in (REPRINT, FULL))
+    got = reuse._common(a.word_ptr, a.word_ids, a.word_vocab, b.word_ptr, b.word_ids, b.word_vocab)
+    sets_a = [set(words(k)) for k in a.keys]
+    sets_b = [set(words(k)) for k in b.keys]
+    want = np.array([[len(x & y) for y in sets_b] for x in sets_a], dtype=float)
+    assert got.shape == (len(a), len(b)) and np.array_equal(got, want)
+    assert got.max() > 20  # the reprint's sentences are the source's
+
+
+def _tables(alignment) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return reuse.pairs_frame(alignment), reuse.passages_frame(alignment)
+
+
+def _same_tables(x, y) -> None:
+    for got, want in zip(_tables(x), _tables(y)):
+        pd.testing.assert_frame_equal(got, want, check_dtype=True)
+
+
+def test_cached_alignment_equals_a_fresh_one_and_reads_everything(corpus, tmp_path):
+    texts = {d.doc_id: d.body for d in corpus}
+    fresh = reuse.align_texts(texts)
+    first = reuse.align_texts(texts, cache_dir=tmp_path)
+    again = reuse.align_texts(texts, cache_dir=tmp_path)
+    _same_tables(first, fresh)
+    _same_tables(again, fresh)
+    assert first.stats["documents_computed"] == 5 and first.stats["pairs_computed"] == 10
+    assert again.stats["documents_computed"] == 0 and again.stats["pairs_computed"] == 0 and again.stats["pairs_cached"] == 10
+    # what the notebooks read besides the tables comes back the same from the cache
+    assert again.sentences[REPRINT] == fresh.sentences[REPRINT] and again.quotes[QUOTING] == fresh.quotes[QUOTING]
+    for key in [(REPRINT, FULL), (FULL, REPRINT), (QUOTING, FORUM)]:
+        for name in ("best", "score", "phrases", "phrase_best"):
+            assert np.array_equal(getattr(again.sides[key], name), getattr(fresh.sides[key], name))
+    assert list(again.passages) == list(fresh.passages)
+    pd.testing.assert_frame_equal(reuse.relations_frame(again), reuse.relations_frame(fresh))
+
+
+def test_adding_a_text_computes_its_units_and_compares_only_its_pairs(corpus, tmp_path):
+    texts = {d.doc_id: d.body for d in corpus}
+    reuse.align_texts({k: v for k, v in texts.items() if k != REPRINT}, cache_dir=tmp_path)
+    after = reuse.align_texts(texts, cache_dir=tmp_path)
+    assert after.stats["documents_computed"] == 1 and after.stats["documents_cached"] == 4
+    assert after.stats["pairs_computed"] == 4 and after.stats["pairs_cached"] == 6
+    _same_tables(after, reuse.align_texts(texts))
+    # a changed body is a new document: its pairs are compared again
+    changed = dict(texts, **{FORUM: texts[FORUM] + "\n\nOne more sentence of the forum post, added later."})
+    again = reuse.align_texts(changed, cache_dir=tmp_path)
+    assert again.stats["documents_computed"] == 1 and again.stats["pairs_computed"] == 4
+    _same_tables(again, reuse.align_texts(changed))
+
+
+def test_a_damaged_reuse_cache_file_is_recomputed(corpus, tmp_path):
+    texts = {d.doc_id: d.body for d in corpus}
+    reuse.align_texts(texts, cache_dir=tmp_path)
+    for path in sorted(tmp_path.rglob("*.pkl"))[::3]:
+        path.write_bytes(b"not a pickle")
+    again = reuse.align_texts(texts, cache_dir=tmp_path)
+    assert again.stats["documents_computed"] + again.stats["pairs_computed"] > 0
+    _same_tables(again, reuse.align_texts(texts))
+
+
+def test_other_options_do_not_read_the_cache_of_the_defaults(corpus, tmp_path):
+    texts = {d.doc_id: d.body for d in corpus}
+    reuse.align_texts(texts, cache_dir=tmp_path)
+    strict = reuse.align_texts(texts, cache_dir=tmp_path, threshold=95)
+    assert strict.stats["pairs_computed"] == 10 and strict.stats["documents_computed"] == 0  # same units, other comparisons
+    _same_tables(strict, reuse.align_texts(texts, threshold=95))
+
+
+def test_a_mapper_running_chunks_in_worker_processes_gives_the_same_alignment(corpus):
+    from concurrent.futures import ProcessPoolExecutor
+
+    texts = {d.doc_id: d.body for d in corpus}
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        parallel = reuse.align_texts(texts, mapper=pool.map, jobs=4)
+    _same_tables(parallel, reuse.align_texts(texts))
 
 
 def test_alignment_is_cached_per_corpus_and_options(corpus):

@@ -58,6 +58,8 @@ def test_every_table_equals_the_whole_corpus_functions_on_the_seeds(tmp_path, se
     # the per-document tables really went through the engine, not the plain path
     assert not set(result.stats["plain"]) & (set(engine.DOCUMENT_TABLES) | set(engine.CODEBOOK_TABLES) | set(engine.DERIVED))
     assert result.counts["documents"] == 5 and result.counts["comments"] == 14
+    assert result.stats["reuse"]["method"] == "exact" and result.stats["reuse"]["pairs_compared"] == 10
+    assert "reuse_pairs" not in result.stats["plain"] and "shared_passages" not in result.stats["plain"]
 
 
 def test_two_workers_equal_one_process_and_the_reference(tmp_path, synthetic):
@@ -111,6 +113,9 @@ def test_cached_run_is_identical_and_processes_nothing(tmp_path, seeds_copy, see
     assert first.stats["processed"] == {"document": 5, "codebook": 5}
     assert second.stats["processed"] == {"document": 0, "codebook": 0}
     assert second.stats["cached"] == {"document": 5, "codebook": 5}
+    assert (first.stats["reuse"]["documents_computed"], first.stats["reuse"]["pairs_computed"]) == (5, 10)
+    assert (second.stats["reuse"]["documents_computed"], second.stats["reuse"]["pairs_computed"]) == (0, 0)
+    assert second.stats["reuse"]["pairs_cached"] == 10
     _assert_same(_csv_bytes(tmp_path / "a"), seeds_reference)
     _assert_same(_csv_bytes(tmp_path / "b"), seeds_reference)
 
@@ -126,6 +131,9 @@ def test_adding_one_document_processes_one_document(tmp_path, seeds_copy):
     assert after.stats["processed"] == {"document": 1, "codebook": 1}
     assert after.stats["cached"] == {"document": 5, "codebook": 5}
     assert after.counts["documents"] == 6
+    # reuse: the new document's sentence units, and its five pairs with the others; the ten old pairs from the cache
+    assert after.stats["reuse"]["documents_computed"] == 1 and after.stats["reuse"]["documents_cached"] == 5
+    assert after.stats["reuse"]["pairs_computed"] == 5 and after.stats["reuse"]["pairs_cached"] == 10
     _assert_same(_csv_bytes(tmp_path / "after"), _reference(corpus, tmp_path / "ref"))
 
 
@@ -153,7 +161,7 @@ def test_a_changed_codebook_reruns_only_entity_matching(tmp_path, seeds_copy):
 def test_a_damaged_cache_file_is_recomputed(tmp_path, seeds_copy, seeds_reference):
     cache = tmp_path / "cache"
     pipeline.build(seeds_copy, tmp_path / "a", jobs=1, cache_dir=cache)
-    files = sorted((cache).rglob("*.pkl"))
+    files = sorted((cache / f"v{engine.CACHE_FORMAT}").rglob("*.pkl"))
     assert len(files) == 10  # five documents x (document stages, codebook stages)
     files[0].write_bytes(b"not a pickle")
     again = pipeline.build(seeds_copy, tmp_path / "b", jobs=1, cache_dir=cache)
@@ -172,6 +180,40 @@ def test_a_changed_sources_entry_is_a_cache_miss(tmp_path, seeds_copy):
     assert after.stats["processed"]["document"] == 1
     docs = pd.read_csv(tmp_path / "b" / "documents.csv")
     assert "umatno.example" in set(docs["outlet"])
+
+
+def test_adding_a_copy_to_a_corpus_above_the_lsh_size_compares_only_its_candidate_pairs(tmp_path):
+    """60 documents (LSH candidates from 50 on), two workers: adding a partial copy of one document
+    computes one document's units and compares only the candidate pairs the copy is part of."""
+    corpus = write_corpus(60, tmp_path / "corpus", seed=5)
+    cache = tmp_path / "cache"
+    first = pipeline.build(corpus, tmp_path / "before", jobs=2, cache_dir=cache)
+    assert first.stats["reuse"]["method"] == "lsh"
+    assert first.stats["reuse"]["pairs_compared"] < first.stats["reuse"]["pairs_total"]
+    pairs = pd.read_csv(tmp_path / "before" / "reuse_pairs.csv")
+    source = pairs.sort_values(["shared_sentences_a", "doc_a"], ascending=[False, True])["doc_a"].iloc[0]
+    lines = (corpus / f"{source}.txt").read_text(encoding="utf-8").splitlines()
+    (corpus / "zz_copy.txt").write_text("\n".join(lines[: len(lines) * 2 // 3]) + "\n", encoding="utf-8")
+    after = pipeline.build(corpus, tmp_path / "after", jobs=2, cache_dir=cache)
+    got = pd.read_csv(tmp_path / "after" / "reuse_pairs.csv")
+    with_copy = int((got["doc_a"] == "zz_copy").sum())
+    assert with_copy >= 1 and source in set(got.loc[got["doc_a"] == "zz_copy", "doc_b"])
+    assert after.stats["reuse"]["documents_computed"] == 1 and after.stats["reuse"]["documents_cached"] == 60
+    assert after.stats["reuse"]["pairs_computed"] == with_copy
+    assert after.stats["reuse"]["pairs_cached"] == first.stats["reuse"]["pairs_compared"]
+    _assert_same(_csv_bytes(tmp_path / "after"), _reference(corpus, tmp_path / "ref"))
+
+
+def test_a_damaged_reuse_cache_file_is_recomputed(tmp_path, seeds_copy, seeds_reference):
+    cache = tmp_path / "cache"
+    pipeline.build(seeds_copy, tmp_path / "a", jobs=1, cache_dir=cache)
+    files = sorted((cache / "reuse-v1").rglob("*.pkl"))
+    assert files
+    for path in files:
+        path.write_bytes(b"\x80 not a pickle")
+    again = pipeline.build(seeds_copy, tmp_path / "b", jobs=1, cache_dir=cache)
+    assert again.stats["reuse"]["documents_computed"] == 5 and again.stats["reuse"]["pairs_computed"] == 10
+    _assert_same(_csv_bytes(tmp_path / "b"), seeds_reference)
 
 
 @pytest.mark.parametrize("jobs", [0, -1, 1.5])
@@ -215,3 +257,4 @@ def test_dask_cluster_gives_the_local_engine_tables(tmp_path, synthetic):
         assert len(cluster.workers) == 2
     assert remote.stats["engine"] == "dask" and remote.stats["processed"]["document"] == local.stats["processed"]["document"] == 30
     _assert_same(_csv_bytes(tmp_path / "dask"), _csv_bytes(tmp_path / "local"))
+    assert remote.stats["reuse"]["pairs_compared"] == local.stats["reuse"]["pairs_compared"] == 435

@@ -8,9 +8,13 @@ The tables of :data:`presslens.pipeline.TABLES` are of two kinds:
   one-document sub-corpus, and its rows are kept in a cache keyed by the
   document (see :func:`document_key`). Documents not in the cache are spread over
   worker processes in chunks.
-* **corpus-level** tables (reuse, entity_counts, comment_threads,
-  entity_sentiment, inputs) are recomputed on every run from the per-document
-  rows (or from the corpus where they need all bodies at once, like reuse).
+* **corpus-level** tables (entity_counts, comment_threads, entity_sentiment,
+  inputs) are recomputed on every run from the per-document rows.
+* the **reuse** tables (reuse_pairs, shared_passages) come from
+  :func:`presslens.reuse.align_texts`: sentence units per document and
+  comparisons per pair of documents, both cached (under ``cache/reuse-v1/``) and
+  spread over the workers, so a run after adding a document computes its units
+  and compares only the pairs it is part of (see :func:`reuse_tables`).
 
 Running each per-document function on a one-document corpus and concatenating
 the pieces gives the same table as running it on the whole corpus, because every
@@ -23,7 +27,9 @@ the whole corpus, so registering a new table never gives wrong results.
 
 from __future__ import annotations
 
+import collections
 import hashlib
+import itertools
 import logging
 import math
 import os
@@ -32,11 +38,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
-from . import __version__, entities, figures, sentiment, tables
+from . import __version__, entities, figures, reuse, sentiment, tables
 from .corpus import Corpus, Document
 from .errors import PresslensError
 
@@ -85,12 +91,14 @@ class EngineStats:
     cached: dict[str, int] = field(default_factory=lambda: {g: 0 for g in GROUPS})
     seconds: dict[str, float] = field(default_factory=dict)
     plain: list[str] = field(default_factory=list)
+    reuse: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
             "documents": self.documents, "jobs": self.jobs, "engine": self.engine, "cache_dir": self.cache_dir,
             "processed": dict(self.processed), "cached": dict(self.cached),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()}, "plain": list(self.plain),
+            "reuse": dict(self.reuse),
         }
 
 
@@ -297,6 +305,104 @@ DERIVED: dict[str, tuple[Callable, tuple[str, ...], Callable[..., pd.DataFrame]]
 
 
 # ---------------------------------------------------------------------------
+# Reuse: sentence units per document, comparisons per pair, cached and in parallel
+# ---------------------------------------------------------------------------
+#: the reuse tables: name -> (the TABLES function it stands for, the table from an alignment)
+REUSE_TABLES: dict[str, tuple[Callable, Callable[[reuse.Alignment], pd.DataFrame]]] = {
+    "reuse_pairs": (reuse.reuse_pairs_table, reuse.pairs_frame),
+    "shared_passages": (reuse.shared_passages_table, reuse.passages_frame),
+}
+
+
+class TaskMapper:
+    """Runs a task function over tasks lazily and in order: in this process, in worker processes or on Dask.
+
+    At most two tasks per worker are in flight, so tasks that carry data (the
+    sentence units of a chunk of pairs) are made only as workers free up. A
+    single task, or ``jobs=1`` on the local engine, runs in this process. The
+    pool or cluster starts on first use; :meth:`close` stops it.
+    """
+
+    def __init__(self, *, jobs: int, engine: str = "local", scheduler: str | None = None) -> None:
+        self.jobs, self.engine, self.scheduler = jobs, engine, scheduler
+        self._pool: ProcessPoolExecutor | None = None
+        self._client: Any = None
+        self._cluster: Any = None
+
+    def __call__(self, function: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+        iterator = iter(tasks)
+        head = list(itertools.islice(iterator, 2))
+        if len(head) <= 1 or (self.engine == "local" and self.jobs <= 1):
+            yield from map(function, itertools.chain(head, iterator))
+            return
+        submit = self._submitter()
+        window: collections.deque = collections.deque()
+        for task in itertools.chain(head, iterator):
+            window.append(submit(function, task))
+            if len(window) >= 2 * max(self.jobs, 2):
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
+
+    def _submitter(self) -> Callable[[Callable, Any], Any]:
+        if self.engine == "local":
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+            return self._pool.submit
+        if self._client is None:
+            try:
+                from dask.distributed import Client, LocalCluster
+            except ImportError:
+                raise EngineError('engine "dask" needs dask.distributed: pip install "dask[distributed]"') from None
+            if self.scheduler:
+                self._client = Client(self.scheduler)
+            else:
+                self._cluster = LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True)
+                self._client = Client(self._cluster)
+        client = self._client
+        return lambda function, task: client.submit(function, task, pure=False)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+        for resource in (self._client, self._cluster):
+            if resource is not None:
+                resource.close()
+        self._pool = self._client = self._cluster = None
+
+
+def reuse_tables(
+    corpus: Corpus,
+    names: Sequence[str],
+    *,
+    jobs: int = 1,
+    cache_dir: str | Path | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The reuse tables ``names`` (keys of :data:`REUSE_TABLES`) of a corpus, equal to the ``TABLES`` functions.
+
+    One alignment (:func:`presslens.reuse.align_texts`, default options) feeds
+    both tables: units and comparisons run through a :class:`TaskMapper` (the
+    run's jobs and engine) and through the reuse cache in ``cache_dir``.
+
+    Returns:
+        The tables and what the alignment did (``EngineStats.reuse``).
+    """
+    mapper = TaskMapper(jobs=jobs, engine=engine, scheduler=scheduler)
+    try:
+        alignment = reuse.align_texts(
+            {d.doc_id: d.body for d in corpus}, cache_dir=cache_dir, mapper=mapper, jobs=jobs, keep_sides=False
+        )
+    finally:
+        mapper.close()
+    frames = {name: REUSE_TABLES[name][1](alignment) for name in names}
+    report = {"method": alignment.method}
+    report.update({k: (round(v, 3) if isinstance(v, float) else v) for k, v in alignment.stats.items()})
+    return frames, report
+
+
+# ---------------------------------------------------------------------------
 # The run
 # ---------------------------------------------------------------------------
 def default_jobs() -> int:
@@ -395,8 +501,15 @@ def compute_tables(
         frames[name] = concat_pieces([per_doc[i][name] for i in sequence], lambda make=make: make(empty_corpus))
     stats.seconds["assemble"] = time.perf_counter() - t0
 
-    # 3. corpus-level tables
+    # 3. reuse tables, then the other corpus-level tables
     t0 = time.perf_counter()
+    reuse_names = [n for n, f in table_functions.items() if n in REUSE_TABLES and REUSE_TABLES[n][0] is f]
+    if reuse_names:
+        reused, stats.reuse = reuse_tables(corpus, reuse_names, jobs=jobs, cache_dir=cache, engine=engine, scheduler=scheduler)
+        frames.update(reused)
+        stats.seconds["reuse"] = time.perf_counter() - t0
+        log.info("reuse: %d documents' units computed, %d from the cache; %d pairs compared, %d from the cache",
+                 stats.reuse["documents_computed"], stats.reuse["documents_cached"], stats.reuse["pairs_computed"], stats.reuse["pairs_cached"])
     out: dict[str, pd.DataFrame] = {}
     for name, make in table_functions.items():
         if name in frames:

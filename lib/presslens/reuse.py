@@ -23,8 +23,17 @@ unrelated sentences reached the same level as real paraphrase.)
 
 **Candidates.** Small corpora compare every pair. From ``lsh_min_documents``
 documents on, only pairs that share at least one near-identical sentence by
-MinHash LSH (datasketch, on the word pairs of each sentence of 8 words or
-more) are compared, so the cost grows with the number of documents, not its square.
+MinHash LSH (datasketch's MinHash and bands, on the word pairs of each sentence
+of 8 words or more) are compared, so the cost grows with the number of
+documents plus the number of pairs that share text, not with all pairs.
+
+**At scale.** Each document's sentences are prepared once (keys, word and
+phrase ids, MinHash rows: :func:`_units`) and each pair compared once
+(:func:`_compare`); with a cache folder both are kept on disk, keyed by the
+document's doc_id and body (:func:`unit_key`) and the options, so a run after
+adding a document prepares that document and compares only the pairs it is
+part of. Both steps run in chunks through a mapper (the run's worker processes
+or Dask cluster); the result is the same for any mapper and cache state.
 
 **Direction and type.** See :func:`classify_reuse` for the thresholds.
 
@@ -33,23 +42,32 @@ Offsets (``start``/``end``) always index into ``Document.body``.
 
 from __future__ import annotations
 
+import collections
+import collections.abc
+import dataclasses
 import difflib
+import functools
+import hashlib
 import html
+import itertools
 import logging
 import math
+import os
+import pickle
 import re
 import textwrap
 import time
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from rapidfuzz import fuzz, process
-from scipy import sparse
 
+from . import __version__
 from .charts import add_source
 from .corpus import Corpus
 from .errors import PresslensError
@@ -390,20 +408,71 @@ class Sentence:
 
 @dataclass
 class _Units:
+    """What the comparison needs of one document, in compact arrays (computed once per document, cached).
+
+    Words and two-word phrases are kept as sorted 64-bit ids per sentence
+    (:func:`_ids`), so two documents are compared on their own vocabularies,
+    never on one grown over the whole corpus. ``signatures`` holds the MinHash
+    of each sentence of at least ``_LSH_MIN_WORDS`` words. ``text`` (the body)
+    is attached only for the comparison and never cached: the corpus has it.
+    """
+
     doc_id: str
-    text: str
-    sentences: list[Sentence]
     keys: list[str]
-    lengths: np.ndarray
-    word_sets: list[frozenset[str]]
-    shingles: list[frozenset[str]]
-    phrases: list[frozenset[str]]
-    quotes: list[tuple[int, int, bool]]
-    words_matrix: Any = None  # sparse sentence x vocabulary (0/1)
-    phrase_matrix: Any = None  # sparse sentence x phrase vocabulary (0/1)
+    sent_id: np.ndarray  # int32, 1-based number among all body sentences
+    start: np.ndarray  # int32 offsets into the body
+    end: np.ndarray
+    words: np.ndarray  # int32 words of each sentence (count_words)
+    quoted: np.ndarray  # bool
+    word_ptr: np.ndarray  # int64: word ids of sentence i are word_ids[word_ptr[i]:word_ptr[i + 1]]
+    word_ids: np.ndarray  # uint64
+    phrase_ptr: np.ndarray
+    phrase_ids: np.ndarray
+    quotes: tuple[tuple[int, int, bool], ...]
+    signatures: np.ndarray  # (sentences of >= _LSH_MIN_WORDS words, num_perm) MinHash values
+    text: str = ""
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @functools.cached_property
+    def word_vocab(self) -> np.ndarray:
+        """The document's word ids, sorted, each once (made where the comparison runs, never cached)."""
+        return np.unique(self.word_ids)
+
+    @functools.cached_property
+    def phrase_vocab(self) -> np.ndarray:
+        return np.unique(self.phrase_ids)
+
+    def sentences(self, text: str) -> tuple[Sentence, ...]:
+        """The compared sentences as :class:`Sentence` objects (``text`` is the body)."""
+        return tuple(
+            Sentence(self.doc_id, int(n), int(s), int(e), text[s:e], int(w), bool(q))
+            for n, s, e, w, q in zip(self.sent_id, self.start, self.end, self.words, self.quoted)
+        )
 
 
-def _units(doc_id: str, text: str, *, min_words: int) -> _Units:
+def _ids(rows: Sequence[Iterable[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row of strings as its sorted unique 64-bit ids, all rows in one array: ``(ptr, ids)``.
+
+    The ids of row ``i`` are ``ids[ptr[i]:ptr[i + 1]]``. An id is the first 8
+    bytes of the string's blake2b digest: the same in every process and on every
+    run; two different words get the same id with probability about 2**-64 per
+    pair of words, never in practice.
+    """
+    memo = {
+        token: int.from_bytes(hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+        for token in set().union(*rows)
+    }
+    sorted_rows = [sorted({memo[token] for token in row}) for row in rows]
+    ptr = np.zeros(len(sorted_rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in sorted_rows], out=ptr[1:])
+    flat = np.fromiter(itertools.chain.from_iterable(sorted_rows), dtype=np.uint64, count=int(ptr[-1]))
+    return ptr, flat
+
+
+def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
+    """The compared sentences of a body (at least ``min_words`` words) with their keys, words, phrases and MinHash."""
     spans = quote_spans(text)
     quoted_chars = None
     if spans:
@@ -412,24 +481,33 @@ def _units(doc_id: str, text: str, *, min_words: int) -> _Units:
             inside[start] += 1
             inside[end] -= 1
         quoted_chars = np.concatenate([[0], np.cumsum(np.cumsum(inside)[: len(text)] > 0)])
-    sentences, keys, word_sets, shingles, phrases = [], [], [], [], []
+    keys, numbers, starts, ends, counts, quoted_flags = [], [], [], [], [], []
+    word_rows, phrase_rows, shingles = [], [], []
     for number, (start, end) in enumerate(sentence_spans(text), start=1):
         sentence = text[start:end]
         n_words = count_words(sentence)
-        if n_words < min_words:
+        if n_words < opts.min_words:
             continue
         quoted = quoted_chars is not None and (quoted_chars[end] - quoted_chars[start]) * 2 >= (end - start)
         key = sentence_key(sentence)
-        sentences.append(Sentence(doc_id, number, start, end, sentence, n_words, bool(quoted)))
-        keys.append(key)
         tokens = words(key)
-        word_sets.append(frozenset(tokens))
-        shingles.append(frozenset(f"{x} {y}" for x, y in zip(tokens, tokens[1:])))
-        phrases.append(_phrases(tokens))
+        keys.append(key)
+        numbers.append(number)
+        starts.append(start)
+        ends.append(end)
+        counts.append(n_words)
+        quoted_flags.append(bool(quoted))
+        word_rows.append(tokens)
+        phrase_rows.append(_phrases(tokens))
+        if n_words >= _LSH_MIN_WORDS:
+            shingles.append(sorted({f"{x} {y}" for x, y in zip(tokens, tokens[1:])}))
+    word_ptr, word_ids = _ids(word_rows)
+    phrase_ptr, phrase_ids = _ids(phrase_rows)
     return _Units(
-        doc_id=doc_id, text=text, sentences=sentences, keys=keys,
-        lengths=np.array([len(k) for k in keys], dtype=np.float64), word_sets=word_sets, shingles=shingles,
-        phrases=phrases, quotes=spans,
+        doc_id=doc_id, keys=keys, sent_id=np.array(numbers, dtype=np.int32), start=np.array(starts, dtype=np.int32),
+        end=np.array(ends, dtype=np.int32), words=np.array(counts, dtype=np.int32), quoted=np.array(quoted_flags, dtype=bool),
+        word_ptr=word_ptr, word_ids=word_ids, phrase_ptr=phrase_ptr, phrase_ids=phrase_ids, quotes=tuple(spans),
+        signatures=_minhashes(shingles, num_perm=opts.num_perm, seed=opts.seed),
     )
 
 
@@ -450,30 +528,42 @@ def _phrases(tokens: Sequence[str]) -> frozenset[str]:
     )
 
 
-def _vectorise(units: Mapping[str, _Units]) -> None:
-    """Sparse sentence x word and sentence x phrase matrices for every document (shared vocabularies)."""
-    vocabulary: dict[str, int] = {}
-    phrases: dict[str, int] = {}
-    for u in units.values():
-        for ws in u.word_sets:
-            for w in ws:
-                vocabulary.setdefault(w, len(vocabulary))
-        for ps in u.phrases:
-            for p in ps:
-                phrases.setdefault(p, len(phrases))
-    for u in units.values():
-        u.words_matrix = _binary(u.word_sets, vocabulary)
-        u.phrase_matrix = _binary(u.phrases, phrases)
+@functools.lru_cache(maxsize=8)
+def _minhash_prototype(num_perm: int, seed: int) -> Any:
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=seed)
 
 
-def _binary(sets: Sequence[frozenset[str]], vocabulary: Mapping[str, int]) -> sparse.csr_matrix:
-    rows, cols = [], []
-    for i, ws in enumerate(sets):
-        ids = sorted(vocabulary[w] for w in ws)
-        rows.extend([i] * len(ids))
-        cols.extend(ids)
-    data = np.ones(len(rows), dtype=np.float64)
-    return sparse.csr_matrix((data, (rows, cols)), shape=(len(sets), len(vocabulary)))
+def _minhashes(token_sets: Sequence[Sequence[str]], *, num_perm: int, seed: int) -> np.ndarray:
+    """datasketch's MinHash of each token set (one row each), computed for all sets of a document at once.
+
+    The values are those of ``MinHash.bulk(sets, num_perm=num_perm, seed=seed)``
+    (a test checks it): the same sha1 hash of each token, the same
+    permutations, the minimum per set, and an empty set keeps the initial
+    values. Computing them per document instead of per corpus is what lets
+    them be cached per document.
+    """
+    from datasketch import MinHash
+
+    proto = _minhash_prototype(num_perm, seed)
+    if not token_sets:
+        return np.zeros((0, num_perm), dtype=proto.hashvalues.dtype)
+    if proto.scheme != "affine32":  # another datasketch default: let datasketch do it, one set at a time
+        encoded = [[t.encode("utf-8") for t in ts] for ts in token_sets]
+        return np.array([m.hashvalues for m in MinHash.bulk(encoded, num_perm=num_perm, seed=seed)])
+    from datasketch.minhash import _fmix
+
+    sizes = np.array([len(ts) for ts in token_sets], dtype=np.int64)
+    hashed = np.array([proto.hashfunc(t.encode("utf-8")) for ts in token_sets for t in ts], dtype=np.uint32)
+    out = np.tile(proto.hashvalues, (len(token_sets), 1))
+    if hashed.size:
+        a, b = proto.permutations
+        permuted = _fmix(hashed, 32)[:, None] * a[None, :] + b[None, :]
+        filled = sizes > 0
+        starts = (np.cumsum(sizes) - sizes)[filled]
+        out[filled] = np.minimum(out[filled], np.minimum.reduceat(permuted, starts, axis=0))
+    return out
 
 
 # --------------------------------------------------------------------------- comparing two documents
@@ -522,45 +612,126 @@ class Passage:
         )
 
 
+@dataclass(frozen=True)
+class _PairResult:
+    """The comparison of two documents (``doc_a < doc_b``), compact: what is cached per pair.
+
+    ``side_a``/``side_b`` hold the :class:`SideMatch` arrays of each direction
+    as int32 rows ``best, score x 10, phrases, phrase_best`` (scores are rounded
+    to one decimal, so ten times a score is a whole number). ``passages`` are
+    tuples ``first_a, last_a, first_b, last_b, start_a, end_a, start_b, end_b,
+    similarity, words_a, words_b`` and ``counts_a``/``counts_b`` the shared,
+    quoted shared and paraphrased sentences of each side: with them the pair's
+    rows of the tables are made without the documents' sentences.
+    """
+
+    doc_a: str
+    doc_b: str
+    n_a: int  # compared sentences of doc_a
+    n_b: int
+    side_a: np.ndarray | None  # None in an alignment made with keep_sides=False
+    side_b: np.ndarray | None
+    passages: tuple[tuple, ...]
+    counts_a: tuple[int, int, int]
+    counts_b: tuple[int, int, int]
+
+    def without_sides(self) -> "_PairResult":
+        """The same result without the per-sentence arrays (what the tables need, a fifth of the memory)."""
+        return dataclasses.replace(self, side_a=None, side_b=None)
+
+    def side(self, forward: bool) -> SideMatch:
+        """The :class:`SideMatch` of ``doc_a`` in ``doc_b`` (``forward``) or of ``doc_b`` in ``doc_a``."""
+        packed = self.side_a if forward else self.side_b
+        if packed is None:
+            raise ReuseError("this alignment keeps no sentence matches (made with keep_sides=False, for the tables only)")
+        a, b = (self.doc_a, self.doc_b) if forward else (self.doc_b, self.doc_a)
+        return SideMatch(
+            a, b, packed[0].astype(np.int64), packed[1] / 10.0, packed[2].astype(np.int64), packed[3].astype(np.int64)
+        )
+
+
 _PARTIAL_MIN_OVERLAP = 0.6  # partial_ratio is computed only where one sentence has >= 60 % of its words in the other
 _PARTIAL_SHORT_WORDS = 8  # a sentence shorter than this counts as contained in a longer one only...
 _PARTIAL_SHORT_SCORE = 95.0  # ...when it is found there (nearly) verbatim
 _LSH_MIN_WORDS = 8  # shorter sentences do not propose LSH candidate pairs
 
 
-def _compare(a: _Units, b: _Units, opts: ReuseOptions) -> tuple[SideMatch, SideMatch, list[Passage]]:
-    m, n = len(a.sentences), len(b.sentences)
+def _common(a_ptr: np.ndarray, a_ids: np.ndarray, a_vocab: np.ndarray, b_ptr: np.ndarray, b_ids: np.ndarray, b_vocab: np.ndarray) -> np.ndarray:
+    """How many ids sentence i of a and sentence j of b have in common, as an (m, n) float64 matrix.
+
+    Only the ids both documents use are looked at: each occurrence of such an
+    id in a sentence of a meets each occurrence in a sentence of b, and the
+    meetings are counted per sentence pair (a join and a ``bincount``, in one
+    thread: a matrix product here spent most of its time starting BLAS threads).
+    """
+    m, n = len(a_ptr) - 1, len(b_ptr) - 1
+    common = np.intersect1d(a_vocab, b_vocab, assume_unique=True)
+    if not common.size:
+        return np.zeros((m, n))
+
+    def entries(ptr: np.ndarray, ids: np.ndarray, rows: int) -> tuple[np.ndarray, np.ndarray]:
+        position = np.minimum(np.searchsorted(common, ids), common.size - 1)
+        hit = common[position] == ids
+        return np.repeat(np.arange(rows), np.diff(ptr))[hit], position[hit]
+
+    rows_a, cols_a = entries(a_ptr, a_ids, m)
+    rows_b, cols_b = entries(b_ptr, b_ids, n)
+    order = np.argsort(cols_b, kind="stable")
+    rows_b = rows_b[order]
+    per_col = np.bincount(cols_b, minlength=common.size)
+    first_b = np.cumsum(per_col) - per_col
+    repeats = per_col[cols_a]
+    total = int(repeats.sum())
+    before = np.cumsum(repeats) - repeats
+    matched_b = rows_b[np.repeat(first_b[cols_a] - before, repeats) + np.arange(total)]
+    counts = np.bincount(np.repeat(rows_a, repeats) * n + matched_b, minlength=m * n)
+    return counts.reshape(m, n).astype(np.float64)
+
+
+def _pack(best: np.ndarray, score: np.ndarray, phrases: np.ndarray, phrase_best: np.ndarray) -> np.ndarray:
+    return np.stack([best, np.rint(score * 10), phrases, phrase_best]).astype(np.int32)
+
+
+def _compare(a: _Units, b: _Units, opts: ReuseOptions) -> _PairResult:
+    """Compare two documents sentence by sentence (``a.doc_id < b.doc_id``; both with ``text`` attached)."""
+    m, n = len(a), len(b)
     if m == 0 or n == 0:
-        return (
-            SideMatch(a.doc_id, b.doc_id, np.full(m, -1), np.zeros(m), np.zeros(m, dtype=int), np.full(m, -1)),
-            SideMatch(b.doc_id, a.doc_id, np.full(n, -1), np.zeros(n), np.zeros(n, dtype=int), np.full(n, -1)),
-            [],
-        )
+        empty = (0, 0, 0)
+        side_a = _pack(np.full(m, -1), np.zeros(m), np.zeros(m), np.full(m, -1))
+        side_b = _pack(np.full(n, -1), np.zeros(n), np.zeros(n), np.full(n, -1))
+        return _PairResult(a.doc_id, b.doc_id, m, n, side_a, side_b, (), empty, empty)
     ratio = process.cdist(a.keys, b.keys, scorer=fuzz.ratio, dtype=np.float32).astype(np.float64)
     score_a, score_b = ratio.copy(), ratio.copy()
-    shared_words = (a.words_matrix @ b.words_matrix.T).toarray()
-    n_a = np.array([max(len(s), 1) for s in a.word_sets], dtype=np.float64)[:, None]
-    n_b = np.array([max(len(s), 1) for s in b.word_sets], dtype=np.float64)[None, :]
+    shared_words = _common(a.word_ptr, a.word_ids, a.word_vocab, b.word_ptr, b.word_ids, b.word_vocab)
+    n_a = np.maximum(np.diff(a.word_ptr), 1).astype(np.float64)[:, None]
+    n_b = np.maximum(np.diff(b.word_ptr), 1).astype(np.float64)[None, :]
     overlap = np.maximum(shared_words / n_a, shared_words / n_b)
     for i, j in zip(*np.nonzero((ratio < opts.threshold) & (overlap >= _PARTIAL_MIN_OVERLAP))):
         partial = fuzz.partial_ratio(a.keys[i], b.keys[j])
-        la, lb = a.lengths[i], b.lengths[j]
-        shorter = a.sentences[i].words if la <= lb else b.sentences[j].words
+        la, lb = float(len(a.keys[i])), float(len(b.keys[j]))
+        shorter = a.words[i] if la <= lb else b.words[j]
         if shorter < _PARTIAL_SHORT_WORDS and partial < _PARTIAL_SHORT_SCORE:
             continue  # "As another watcher states:" is not contained in "... to another watcher states in ..."
         score_a[i, j] = max(ratio[i, j], partial * min(1.0, lb / la))
         score_b[i, j] = max(ratio[i, j], partial * min(1.0, la / lb))
-    phrases = (a.phrase_matrix @ b.phrase_matrix.T).toarray().astype(np.int64)
-    side_a = SideMatch(
-        a.doc_id, b.doc_id, score_a.argmax(axis=1), score_a.max(axis=1).round(1), phrases.max(axis=1), phrases.argmax(axis=1)
+    phrases = _common(a.phrase_ptr, a.phrase_ids, a.phrase_vocab, b.phrase_ptr, b.phrase_ids, b.phrase_vocab).astype(np.int64)
+    best_a, top_a = score_a.argmax(axis=1), score_a.max(axis=1).round(1)
+    best_b, top_b = score_b.argmax(axis=0), score_b.max(axis=0).round(1)
+    phrases_a, phrases_b = phrases.max(axis=1), phrases.max(axis=0)
+    pairs = {(i, int(best_a[i])) for i in range(m) if top_a[i] >= opts.threshold}
+    pairs |= {(int(best_b[j]), j) for j in range(n) if top_b[j] >= opts.threshold}
+    passages = tuple(_passage(a, b, chain) for chain in _chains(sorted(pairs), max_gap=opts.max_gap))
+
+    def counts(units: _Units, top: np.ndarray, most_phrases: np.ndarray) -> tuple[int, int, int]:
+        hit = top >= opts.threshold
+        paraphrased = (~hit) & (most_phrases >= opts.paraphrase_min_phrases)
+        return int(hit.sum()), int((hit & units.quoted).sum()), int(paraphrased.sum())
+
+    return _PairResult(
+        a.doc_id, b.doc_id, m, n,
+        _pack(best_a, top_a, phrases_a, phrases.argmax(axis=1)), _pack(best_b, top_b, phrases_b, phrases.argmax(axis=0)),
+        passages, counts(a, top_a, phrases_a), counts(b, top_b, phrases_b),
     )
-    side_b = SideMatch(
-        b.doc_id, a.doc_id, score_b.argmax(axis=0), score_b.max(axis=0).round(1), phrases.max(axis=0), phrases.argmax(axis=0)
-    )
-    pairs = {(i, int(side_a.best[i])) for i in range(m) if side_a.score[i] >= opts.threshold}
-    pairs |= {(int(side_b.best[j]), j) for j in range(n) if side_b.score[j] >= opts.threshold}
-    passages = [_passage(a, b, chain) for chain in _chains(sorted(pairs), max_gap=opts.max_gap)]
-    return side_a, side_b, passages
 
 
 def _chains(pairs: Sequence[tuple[int, int]], *, max_gap: int) -> list[list[tuple[int, int]]]:
@@ -581,21 +752,29 @@ def _chains(pairs: Sequence[tuple[int, int]], *, max_gap: int) -> list[list[tupl
     return chains
 
 
-def _passage(a: _Units, b: _Units, chain: Sequence[tuple[int, int]]) -> Passage:
+def _passage(a: _Units, b: _Units, chain: Sequence[tuple[int, int]]) -> tuple:
     first_a, last_a = min(i for i, _ in chain), max(i for i, _ in chain)
     first_b, last_b = min(j for _, j in chain), max(j for _, j in chain)
-    start_a, end_a = a.sentences[first_a].start, a.sentences[last_a].end
-    start_b, end_b = b.sentences[first_b].start, b.sentences[last_b].end
+    start_a, end_a = int(a.start[first_a]), int(a.end[last_a])
+    start_b, end_b = int(b.start[first_b]), int(b.end[last_b])
     text_a, text_b = a.text[start_a:end_a], b.text[start_b:end_b]
     similarity = round(fuzz.ratio(sentence_key(text_a), sentence_key(text_b)), 1)
-    return Passage(a.doc_id, b.doc_id, first_a, last_a, first_b, last_b, start_a, end_a, start_b, end_b, text_a, text_b, similarity)
+    return (first_a, last_a, first_b, last_b, start_a, end_a, start_b, end_b, similarity, count_words(text_a), count_words(text_b))
 
 
 # --------------------------------------------------------------------------- candidates
 
 
-def _lsh_candidates(units: Mapping[str, _Units], opts: ReuseOptions) -> set[tuple[str, str]]:
+def _candidates(doc_ids: Sequence[str], signatures: Sequence[np.ndarray], opts: ReuseOptions) -> list[tuple[str, str]]:
     """Document pairs with at least one pair of sentences whose word pairs (2-shingles) MinHash LSH finds similar.
+
+    The pairs are those datasketch's ``MinHashLSH(threshold, num_perm)`` gives
+    when every sentence is inserted and queried: two sentences are paired when
+    their MinHash values agree on every row of at least one of its bands. The
+    bands are grouped here with numpy (a sort per band) instead of one Python
+    dictionary entry per sentence and band, which at 10,000 documents held
+    gigabytes; the cost grows with the number of sentences plus the number of
+    pairs found.
 
     Word pairs, not single content words: on the synthetic benchmark corpus
     single words gave five times the candidate pairs (topical overlap) for the
@@ -605,33 +784,108 @@ def _lsh_candidates(units: Mapping[str, _Units], opts: ReuseOptions) -> set[tupl
     the candidates grow with the square of the corpus; documents that really
     share text share longer sentences too (short ones are still compared
     within candidate pairs).
-    """
-    from datasketch import MinHash, MinHashLSH
 
-    keys, token_sets = [], []
-    for doc_id, u in units.items():
-        for index, shingles in enumerate(u.shingles):
-            if u.sentences[index].words >= _LSH_MIN_WORDS:
-                keys.append((doc_id, index))
-                token_sets.append([w.encode("utf-8") for w in sorted(shingles)])
-    if not keys:
-        return set()
-    hashes = MinHash.bulk(token_sets, num_perm=opts.num_perm, seed=opts.seed)
+    Args:
+        doc_ids: the documents, sorted.
+        signatures: per document, the MinHash rows of its sentences of at least 8 words.
+        opts: ``lsh_threshold`` and ``num_perm`` choose the bands.
+
+    Returns:
+        ``(doc_a, doc_b)`` pairs with ``doc_a < doc_b``, sorted.
+    """
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=opts.lsh_threshold, num_perm=opts.num_perm)
-    with lsh.insertion_session() as session:
-        for number, minhash in enumerate(hashes):
-            session.insert(number, minhash, check_duplication=False)
-    pairs: set[tuple[str, str]] = set()
-    for number, minhash in enumerate(hashes):
-        doc_id = keys[number][0]
-        for other in lsh.query(minhash):
-            other_doc = keys[other][0]
-            if other_doc != doc_id:
-                pairs.add((min(doc_id, other_doc), max(doc_id, other_doc)))
-    return pairs
+    sizes = [len(s) for s in signatures]
+    if sum(sizes) == 0:
+        return []
+    owner = np.repeat(np.arange(len(doc_ids), dtype=np.int64), sizes)
+    values = np.concatenate([s for s in signatures if len(s)])
+    n_docs = np.int64(len(doc_ids))
+    found: list[np.ndarray] = []
+    for start, end in lsh.hashranges:
+        band = np.ascontiguousarray(values[:, start:end])
+        rows = band.view(np.dtype((np.void, band.dtype.itemsize * (end - start)))).ravel()
+        _, bucket = np.unique(rows, return_inverse=True)
+        members = np.unique(bucket.ravel().astype(np.int64) * n_docs + owner)  # (bucket, document), each once
+        bucket, doc = members // n_docs, members % n_docs
+        first = np.flatnonzero(np.r_[True, bucket[1:] != bucket[:-1]])
+        size = np.diff(np.r_[first, len(bucket)])
+        two = first[size == 2]
+        found.append(doc[two] * n_docs + doc[two + 1])
+        for at, k in zip(first[size > 2], size[size > 2]):
+            docs = doc[at : at + k]
+            i, j = np.triu_indices(int(k), 1)
+            found.append(docs[i] * n_docs + docs[j])
+    codes = np.unique(np.concatenate(found))
+    return [(doc_ids[int(c // n_docs)], doc_ids[int(c % n_docs)]) for c in codes]
 
 
 # --------------------------------------------------------------------------- the alignment of a corpus
+
+
+class _Lazy(collections.abc.Mapping):
+    """A read-only mapping over fixed keys whose values are made on first access and kept."""
+
+    def __init__(self, keys: Sequence[Any], make: Callable[[Any], Any]) -> None:
+        self._keys, self._make, self._made = tuple(keys), make, {}
+        self._known = frozenset(self._keys)
+
+    def __getitem__(self, key: Any) -> Any:
+        if key not in self._known:
+            raise KeyError(key)
+        if key not in self._made:
+            self._made[key] = self._make(key)
+        return self._made[key]
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+class _Sides(collections.abc.Mapping):
+    """``(doc_a, doc_b) -> SideMatch`` for both orders of every compared pair, made from the pair results on access."""
+
+    def __init__(self, results: Sequence[_PairResult]) -> None:
+        self._results = results
+        self._index: dict[tuple[str, str], tuple[int, bool]] | None = None
+
+    def _lookup(self) -> dict[tuple[str, str], tuple[int, bool]]:
+        if self._index is None:
+            self._index = {}
+            for k, r in enumerate(self._results):
+                self._index[(r.doc_a, r.doc_b)] = (k, True)
+                self._index[(r.doc_b, r.doc_a)] = (k, False)
+        return self._index
+
+    def __getitem__(self, key: tuple[str, str]) -> SideMatch:
+        k, forward = self._lookup()[key]
+        return self._results[k].side(forward)
+
+    def __iter__(self):
+        return iter(self._lookup())
+
+    def __len__(self) -> int:
+        return 2 * len(self._results)
+
+
+class _Passages(collections.abc.Sequence):
+    """The aligned passages of the pair results as :class:`Passage` objects, made on access."""
+
+    def __init__(self, results: Sequence[_PairResult], texts: Mapping[str, str]) -> None:
+        self._items = [(r.doc_a, r.doc_b, p) for r in results for p in r.passages]
+        self._texts = texts
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return tuple(self[k] for k in range(*index.indices(len(self))))
+        a, b, p = self._items[index]
+        return Passage(a, b, *p[:4], *p[4:8], self._texts[a][p[4] : p[5]], self._texts[b][p[6] : p[7]], p[8])
 
 
 @dataclass(frozen=True)
@@ -647,8 +901,16 @@ class Alignment:
         passages: aligned passages, once per compared pair (``doc_a < doc_b``).
         texts: doc_id -> body.
         quotes: doc_id -> quotation spans of the body.
-        stats: counts and seconds per phase (``prepare_s``, ``candidates_s``, ``compare_s``,
-            ``pairs_compared``, ``pairs_total``, ``sentences``), for benchmarks and logs; never shown in reports.
+        stats: counts and seconds per phase, for benchmarks and logs (never shown in
+            reports): ``prepare_s``, ``candidates_s``, ``compare_s``, ``sentences``,
+            ``pairs_compared`` (pairs in the alignment), ``pairs_total`` (all pairs),
+            ``documents_computed``/``documents_cached`` (sentence units computed or read
+            from the cache) and ``pairs_computed``/``pairs_cached`` (comparisons run or read).
+        results: the comparison of each compared pair, sorted (what the tables are made of).
+
+    ``sentences``, ``sides``, ``quotes`` and ``passages`` are made on access
+    from the per-document units and the pair results, so an alignment of
+    thousands of documents costs memory only for what is read.
     """
 
     options: ReuseOptions
@@ -656,68 +918,281 @@ class Alignment:
     doc_ids: tuple[str, ...]
     sentences: Mapping[str, tuple[Sentence, ...]]
     sides: Mapping[tuple[str, str], SideMatch]
-    passages: tuple[Passage, ...]
+    passages: Sequence[Passage]
     texts: Mapping[str, str]
     quotes: Mapping[str, tuple[tuple[int, int, bool], ...]]
     stats: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
+    results: tuple[_PairResult, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def compared_pairs(self) -> list[tuple[str, str]]:
         """Unordered pairs that were compared (``doc_a < doc_b``), sorted."""
-        return sorted((a, b) for a, b in self.sides if a < b)
+        return sorted((r.doc_a, r.doc_b) for r in self.results)
 
 
-def align_texts(texts: Mapping[str, str], **options: Any) -> Alignment:
+#: bump when the layout of the reuse cache files changes
+REUSE_CACHE_FORMAT = 1
+
+#: ``mapper(function, tasks)``: yields ``function(task)`` for each task, in order (in this process, worker processes, a cluster)
+Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
+
+
+def unit_key(doc_id: str, text: str) -> str:
+    """The cache key of a document's sentence units: sha256 of the presslens version, the doc_id and the body.
+
+    Reuse reads nothing else of a document, so a changed ``sources.yml``
+    entry or comment section keeps its units and comparisons.
+    """
+    digest = hashlib.sha256(f"presslens {__version__}; reuse {REUSE_CACHE_FORMAT}; {doc_id}\n".encode("utf-8", "surrogatepass"))
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _digest(values: tuple) -> str:
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
+
+
+class _Cache:
+    """The reuse cache under ``cache_dir/reuse-v<format>/``: units per document, comparisons per pair.
+
+    ``units-<options>/<key>.sig.pkl`` holds a document's sentence count and
+    MinHash rows (all the candidate search reads), ``<key>.pkl`` its units.
+    ``pairs-<options>/<key>.pkl`` maps the partner's unit key to the
+    comparison of the pair (without its sentence arrays, which are in
+    ``<key>.sides.pkl``), for the pairs stored with this document: a pair
+    compared in a run goes into the file of its document new in that run (or
+    of ``doc_a``), so adding a document writes one new file and rewrites none.
+    ``<options>`` hashes the options each depends on. Unreadable files are
+    misses; files are written whole and renamed into place.
+    """
+
+    def __init__(self, cache_dir: str | Path, opts: ReuseOptions) -> None:
+        root = Path(cache_dir) / f"reuse-v{REUSE_CACHE_FORMAT}"
+        self.units_dir = root / f"units-{_digest((opts.min_words, opts.num_perm, opts.seed, _LSH_MIN_WORDS))}"
+        self.pairs_dir = root / "pairs-{}".format(_digest((
+            opts.min_words, opts.threshold, opts.paraphrase_min_phrases, opts.max_gap,
+            _PARTIAL_MIN_OVERLAP, _PARTIAL_SHORT_WORDS, _PARTIAL_SHORT_SCORE,
+        )))
+
+    @staticmethod
+    def _path(folder: Path, key: str, suffix: str) -> Path:
+        return folder / key[:2] / f"{key}{suffix}"
+
+    def signatures(self, key: str) -> tuple[int, np.ndarray] | None:
+        value = _load(self._path(self.units_dir, key, ".sig.pkl"))
+        return value if isinstance(value, tuple) and len(value) == 2 else None
+
+    def units(self, key: str) -> _Units | None:
+        value = _load(self._path(self.units_dir, key, ".pkl"))
+        return value if isinstance(value, _Units) else None
+
+    def put_units(self, key: str, units: _Units) -> None:
+        _dump(self._path(self.units_dir, key, ".pkl"), units)
+        _dump(self._path(self.units_dir, key, ".sig.pkl"), (len(units), units.signatures))
+
+    def pairs(self, key: str, *, sides: bool = True) -> dict[str, _PairResult]:
+        """The comparisons stored with a document: partner's unit key -> result (with the sentence arrays if ``sides``)."""
+        value = _load(self._path(self.pairs_dir, key, ".pkl"))
+        if not isinstance(value, dict):
+            return {}
+        if not sides:
+            return value
+        arrays = _load(self._path(self.pairs_dir, key, ".sides.pkl"))
+        arrays = arrays if isinstance(arrays, dict) else {}
+        return {k: dataclasses.replace(r, side_a=arrays[k][0], side_b=arrays[k][1]) for k, r in value.items() if k in arrays}
+
+    def put_pairs(self, key: str, entries: Mapping[str, _PairResult]) -> None:
+        """Store comparisons with a document: what the tables need, and apart the sentence arrays (read only when asked)."""
+        _dump(self._path(self.pairs_dir, key, ".sides.pkl"), {k: (r.side_a, r.side_b) for k, r in entries.items()})
+        _dump(self._path(self.pairs_dir, key, ".pkl"), {k: r.without_sides() for k, r in entries.items()})
+
+
+def _load(path: Path) -> Any:
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a truncated or foreign file is a miss, never an error
+        log.warning("ignoring unreadable reuse cache file %s (%s)", path.name, exc.__class__.__name__)
+        return None
+
+
+def _dump(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def _units_task(task: tuple[list[tuple[str, str, str]], ReuseOptions, str | None]) -> list[_Units]:
+    """Units of a chunk of documents ``(doc_id, key, body)`` (written to the cache when there is one); runs in workers."""
+    docs, opts, cache_dir = task
+    cache = _Cache(cache_dir, opts) if cache_dir is not None else None
+    out = []
+    for doc_id, key, text in docs:
+        units = _units(doc_id, text, opts=opts)
+        if cache is not None:
+            cache.put_units(key, units)
+        out.append(units)
+    return out
+
+
+def _pairs_task(task: tuple[list[tuple[str, str]], dict[str, _Units], ReuseOptions]) -> list[_PairResult]:
+    """Comparisons of a chunk of pairs, given the units (with bodies) of their documents; runs in workers."""
+    pairs, units, opts = task
+    return [_compare(units[a], units[b], opts) for a, b in pairs]
+
+
+def _chunked(items: Sequence[Any], *, jobs: int, most: int) -> list[Sequence[Any]]:
+    size = max(1, min(most, math.ceil(len(items) / (4 * max(jobs, 1)))))
+    return [items[k : k + size] for k in range(0, len(items), size)]
+
+
+def align_texts(
+    texts: Mapping[str, str],
+    *,
+    cache_dir: str | Path | None = None,
+    mapper: Mapper | None = None,
+    jobs: int = 1,
+    keep_sides: bool = True,
+    **options: Any,
+) -> Alignment:
     """Align every pair (or every LSH candidate pair) of a set of texts.
+
+    The work is done in three steps. (1) The sentence units of each document
+    (keys, word and phrase ids, MinHash; :class:`_Units`), per document. (2) The
+    candidate pairs: every pair below ``lsh_min_documents`` documents, else the
+    LSH candidates (:func:`_candidates`), from the MinHash rows alone. (3) The
+    comparison of each pair (:func:`_compare`), per pair. With ``cache_dir``,
+    steps 1 and 3 are read from the cache where they were done before (keys:
+    :func:`unit_key` of each document, the options they depend on), so after
+    adding one document only its units are computed and only the pairs it is
+    part of are compared. Steps 1 and 3 run through ``mapper`` in chunks.
 
     Args:
         texts: doc_id -> body text.
+        cache_dir: folder for the reuse cache (``None``: compute everything).
+        mapper: runs a task function over chunks of documents or pairs (e.g. in
+            worker processes); default: one after the other in this process.
+        jobs: how many workers ``mapper`` feeds (sizes the chunks).
+        keep_sides: keep each pair's per-sentence matches (``sides``: sentence
+            matches, omissions, relations); ``False`` keeps what
+            :func:`pairs_frame` and :func:`passages_frame` need, for corpora of
+            many thousands of documents.
         **options: any field of :class:`ReuseOptions` (keyword-only).
 
     Returns:
-        An :class:`Alignment`.
+        An :class:`Alignment`; identical for any mapper, jobs and cache state.
 
     Raises:
         ReuseError: unknown or out-of-range options.
     """
     opts = _options(options)
+    run = mapper or (lambda function, tasks: map(function, tasks))
     doc_ids = tuple(sorted(texts))
+    cache = _Cache(cache_dir, opts) if cache_dir is not None else None
     clock = time.perf_counter()
-    units = {doc_id: _units(doc_id, texts[doc_id], min_words=opts.min_words) for doc_id in doc_ids}
-    _vectorise(units)
+    keys = {d: unit_key(d, texts[d]) for d in doc_ids}
+
+    # 1. units: read the MinHash rows of cached documents, compute the others
+    units: dict[str, _Units] = {}
+    signatures: dict[str, np.ndarray] = {}
+    sentences: dict[str, int] = {}
+    todo = []
+    for d in doc_ids:
+        stored = cache.signatures(keys[d]) if cache is not None else None
+        if stored is None:
+            todo.append(d)
+        else:
+            sentences[d], signatures[d] = stored
+    tasks = [([(d, keys[d], texts[d]) for d in chunk], opts, None if cache_dir is None else str(cache_dir))
+             for chunk in _chunked(todo, jobs=jobs, most=64)]
+    for chunk in run(_units_task, tasks):
+        for u in chunk:
+            units[u.doc_id] = u
+            signatures[u.doc_id], sentences[u.doc_id] = u.signatures, len(u)
     prepared = time.perf_counter()
+
+    # 2. candidates
     use_lsh = opts.method == "lsh" or (opts.method == "auto" and len(doc_ids) >= opts.lsh_min_documents)
     if use_lsh:
-        candidates = sorted(_lsh_candidates(units, opts))
+        candidates = _candidates(doc_ids, [signatures[d] for d in doc_ids], opts)
     else:
         candidates = [(a, b) for k, a in enumerate(doc_ids) for b in doc_ids[k + 1 :]]
     paired = time.perf_counter()
-    sides: dict[tuple[str, str], SideMatch] = {}
-    passages: list[Passage] = []
-    for a, b in candidates:
-        side_a, side_b, found = _compare(units[a], units[b], opts)
-        sides[(a, b)], sides[(b, a)] = side_a, side_b
-        passages.extend(found)
+
+    # 3. comparisons: read the cached ones, compare the others
+    results: dict[tuple[str, str], _PairResult] = {}
+    if cache is not None and candidates:
+        by_key = {keys[d]: d for d in doc_ids}
+        involved = sorted({d for pair in candidates for d in pair})
+        for d in involved:
+            for partner, result in cache.pairs(keys[d], sides=keep_sides).items():
+                other = by_key.get(partner)
+                if other is not None and (result.doc_a, result.doc_b) == tuple(sorted((d, other))):
+                    results[(result.doc_a, result.doc_b)] = result
+        results = {p: results[p] for p in candidates if p in results}
+    missing = [p for p in candidates if p not in results]
+
+    def with_text(d: str) -> _Units:
+        found = units.get(d) or (cache.units(keys[d]) if cache is not None else None) or _units(d, texts[d], opts=opts)
+        return dataclasses.replace(found, text=texts[d])
+
+    def pair_tasks():
+        for chunk in _chunked(missing, jobs=jobs, most=1000):
+            docs = {d for pair in chunk for d in pair}
+            yield list(chunk), {d: with_text(d) for d in sorted(docs)}, opts
+
+    # each pair goes into the cache file of its document new in this run (else doc_a), written as soon as
+    # all of that document's pairs are back, so a whole run's comparisons are never held at once
+    fresh = set(todo)
+    owner_of = {(a, b): (b if b in fresh and a not in fresh else a) for a, b in missing}
+    expected = collections.Counter(owner_of.values())
+    current = set(keys.values())
+    pending: dict[str, dict[str, _PairResult]] = {}
+    computed = iter(missing)
+    for chunk in run(_pairs_task, pair_tasks()):
+        for result in chunk:
+            a, b = pair = next(computed)
+            if cache is not None:
+                owner = owner_of[pair]
+                entries = pending.setdefault(owner, {})
+                entries[keys[b if owner == a else a]] = result
+                if len(entries) == expected[owner]:
+                    kept = {k: v for k, v in cache.pairs(keys[owner]).items() if k in current}  # with its arrays
+                    cache.put_pairs(keys[owner], {**kept, **pending.pop(owner)})
+            results[pair] = result if keep_sides else result.without_sides()
+    ordered = tuple(results[p] for p in candidates)
+
+    def units_of(d: str) -> _Units:
+        return units.get(d) or (cache.units(keys[d]) if cache is not None else None) or _units(d, texts[d], opts=opts)
+
     stats = {
         "prepare_s": prepared - clock, "candidates_s": paired - prepared, "compare_s": time.perf_counter() - paired,
         "pairs_compared": len(candidates), "pairs_total": len(doc_ids) * (len(doc_ids) - 1) // 2,
-        "sentences": sum(len(u.sentences) for u in units.values()),
+        "sentences": sum(sentences.values()),
+        "documents_computed": len(todo), "documents_cached": len(doc_ids) - len(todo),
+        "pairs_computed": len(missing), "pairs_cached": len(candidates) - len(missing),
     }
     log.info(
-        "aligned %d documents: %s, %d of %d pairs compared, %d passages",
+        "aligned %d documents: %s, %d of %d pairs compared (%d from the cache), %d passages",
         len(doc_ids), "LSH candidates" if use_lsh else "all pairs", len(candidates),
-        len(doc_ids) * (len(doc_ids) - 1) // 2, len(passages),
+        len(doc_ids) * (len(doc_ids) - 1) // 2, len(candidates) - len(missing), sum(len(r.passages) for r in ordered),
     )
+    body = {d: texts[d] for d in doc_ids}
     return Alignment(
         options=opts,
         method="lsh" if use_lsh else "exact",
         doc_ids=doc_ids,
-        sentences={d: tuple(u.sentences) for d, u in units.items()},
-        sides=sides,
-        passages=tuple(passages),
-        texts={d: texts[d] for d in doc_ids},
-        quotes={d: tuple(u.quotes) for d, u in units.items()},
+        sentences=_Lazy(doc_ids, lambda d: units_of(d).sentences(body[d])),
+        sides=_Sides(ordered),
+        passages=_Passages(ordered, body),
+        texts=body,
+        quotes=_Lazy(doc_ids, lambda d: units_of(d).quotes),
         stats=stats,
+        results=ordered,
     )
 
 
@@ -732,18 +1207,24 @@ def _options(options: Mapping[str, Any]) -> ReuseOptions:
 _CACHE: dict[int, tuple[weakref.ref, tuple, Alignment]] = {}
 
 
-def align_corpus(corpus: Corpus, **options: Any) -> Alignment:
+def align_corpus(corpus: Corpus, *, cache_dir: str | Path | None = None, **options: Any) -> Alignment:
     """The alignment of a corpus's bodies, computed once per corpus object and options.
 
     ``reuse_pairs_table``, ``shared_passages_table`` and the rest call this, so a
     notebook that shows all of them aligns the corpus once.
+
+    Args:
+        corpus: the documents.
+        cache_dir: the reuse cache folder (e.g. the run's ``outputs/cache``, which
+            ``presslens run`` fills): units and comparisons found there are read, not redone.
+        **options: any field of :class:`ReuseOptions`.
     """
     opts = _options(options)
     fingerprint = (tuple((d.doc_id, d.sha256) for d in corpus), opts)
     entry = _CACHE.get(id(corpus))
     if entry is not None and entry[0]() is corpus and entry[1] == fingerprint:
         return entry[2]
-    alignment = align_texts({d.doc_id: d.body for d in corpus}, **vars(opts))
+    alignment = align_texts({d.doc_id: d.body for d in corpus}, cache_dir=cache_dir, **vars(opts))
     _CACHE[id(corpus)] = (weakref.ref(corpus), fingerprint, alignment)
     weakref.finalize(corpus, _CACHE.pop, id(corpus), None)
     return alignment
@@ -776,36 +1257,27 @@ def reuse_pairs_table(corpus: Corpus, **options: Any) -> pd.DataFrame:
 
 
 def pairs_frame(alignment: Alignment) -> pd.DataFrame:
-    """:func:`reuse_pairs_table` from an :class:`Alignment` (for texts that are not a corpus)."""
-    threshold = alignment.options.threshold
-    shared: dict[tuple[str, str], int] = {}
-    rows = []
-    for (a, b), side in alignment.sides.items():
-        shared[(a, b)] = int((side.score >= threshold).sum())
-    passages_by_pair: dict[tuple[str, str], list[Passage]] = {}
-    for p in alignment.passages:
-        passages_by_pair.setdefault((p.doc_a, p.doc_b), []).append(p)
-        passages_by_pair.setdefault((p.doc_b, p.doc_a), []).append(p.mirrored())
-    for (a, b), side in sorted(alignment.sides.items()):
-        sentences = alignment.sentences[a]
-        is_shared = side.score >= threshold
-        n_a, n_b = len(sentences), len(alignment.sentences[b])
-        found = passages_by_pair.get((a, b), [])
-        rows.append(
-            {
-                "doc_a": a,
-                "doc_b": b,
-                "sentences_a": n_a,
-                "shared_sentences_a": shared[(a, b)],
-                "share_a": round(shared[(a, b)] / n_a, 4) if n_a else 0.0,
-                "similarity": round((shared[(a, b)] + shared[(b, a)]) / (n_a + n_b), 4) if n_a + n_b else 0.0,
-                "quoted_shared_a": int(sum(1 for s, hit in zip(sentences, is_shared) if hit and s.quoted)),
-                "paraphrased_sentences_a": int(((~is_shared) & (side.phrases >= alignment.options.paraphrase_min_phrases)).sum()),
-                "passages": len(found),
-                "shared_words_a": int(sum(count_words(p.text_a) for p in found)),
-            }
-        )
-    frame = pd.DataFrame(rows, columns=PAIR_COLUMNS)
+    """:func:`reuse_pairs_table` from an :class:`Alignment` (for texts that are not a corpus).
+
+    Each compared pair gives its two rows from its comparison alone
+    (:class:`_PairResult`); the columns are filled as lists, not one dict per
+    row, so a million pairs cost little more than their values.
+    """
+    columns: dict[str, list] = {c: [] for c in PAIR_COLUMNS}
+    add = [columns[c].append for c in PAIR_COLUMNS]
+    for r in alignment.results:
+        total = r.n_a + r.n_b
+        similarity = round((r.counts_a[0] + r.counts_b[0]) / total, 4) if total else 0.0
+        for a, b, n, (shared, quoted, paraphrased), words_at in (
+            (r.doc_a, r.doc_b, r.n_a, r.counts_a, 9), (r.doc_b, r.doc_a, r.n_b, r.counts_b, 10),
+        ):
+            values = (
+                a, b, n, shared, round(shared / n, 4) if n else 0.0, similarity, quoted, paraphrased,
+                len(r.passages), int(sum(p[words_at] for p in r.passages)),
+            )
+            for append, value in zip(add, values):
+                append(value)
+    frame = pd.DataFrame(columns if alignment.results else [], columns=PAIR_COLUMNS)
     return frame.sort_values(["doc_a", "doc_b"], ignore_index=True)
 
 
@@ -824,19 +1296,23 @@ def shared_passages_table(corpus: Corpus, **options: Any) -> pd.DataFrame:
 
 def passages_frame(alignment: Alignment) -> pd.DataFrame:
     """:func:`shared_passages_table` from an :class:`Alignment`."""
-    rows = []
-    for p in alignment.passages:
-        for q in (p, p.mirrored()):
-            rows.append(
-                {
-                    "doc_a": q.doc_a, "doc_b": q.doc_b, "start_a": q.start_a, "end_a": q.end_a,
-                    "start_b": q.start_b, "end_b": q.end_b, "words": count_words(q.text_a),
-                    "similarity": q.similarity, "text_a": q.text_a, "text_b": q.text_b,
-                    "sentences_a": q.last_a - q.first_a + 1, "sentences_b": q.last_b - q.first_b + 1,
-                    "words_b": count_words(q.text_b),
-                }
-            )
-    frame = pd.DataFrame(rows, columns=[c for c in PASSAGE_COLUMNS if c != "passage"])
+    names = [c for c in PASSAGE_COLUMNS if c != "passage"]
+    columns: dict[str, list] = {c: [] for c in names}
+    add = [columns[c].append for c in names]
+    texts = alignment.texts
+    for r in alignment.results:
+        body_a, body_b = texts[r.doc_a], texts[r.doc_b]
+        for first_a, last_a, first_b, last_b, start_a, end_a, start_b, end_b, similarity, words_a, words_b in r.passages:
+            text_a, text_b = body_a[start_a:end_a], body_b[start_b:end_b]
+            for values in (
+                (r.doc_a, r.doc_b, start_a, end_a, start_b, end_b, words_a, similarity, text_a, text_b,
+                 last_a - first_a + 1, last_b - first_b + 1, words_b),
+                (r.doc_b, r.doc_a, start_b, end_b, start_a, end_a, words_b, similarity, text_b, text_a,
+                 last_b - first_b + 1, last_a - first_a + 1, words_a),
+            ):
+                for append, value in zip(add, values):
+                    append(value)
+    frame = pd.DataFrame(columns if columns["doc_a"] else [], columns=names)
     frame = frame.sort_values(["doc_a", "doc_b", "start_a", "start_b"], ignore_index=True)
     frame.insert(10, "passage", frame.groupby(["doc_a", "doc_b"]).cumcount() + 1)
     return frame[PASSAGE_COLUMNS]
@@ -961,6 +1437,9 @@ def relations_frame(alignment: Alignment, *, dates: Mapping[str, str] | None = N
             "paraphrased": int(para.sum()),
             "reused": frozenset(np.nonzero(hit | para)[0].tolist()),
         }
+    partners: dict[str, set[str]] = {}
+    for a, b in stats:
+        partners.setdefault(a, set()).add(b)
     share = {k: (v["shared"] / v["n"] if v["n"] else 0.0) for k, v in stats.items()}
     related = {k: ((v["shared"] + v["paraphrased"]) / v["n"] if v["n"] else 0.0) for k, v in stats.items()}
     rows = []
@@ -988,7 +1467,7 @@ def relations_frame(alignment: Alignment, *, dates: Mapping[str, str] | None = N
         )
         if kind == "reprint" and basis.startswith("containment") and abs(share[(a, b)] - share[(b, a)]) < 0.05:
             basis = basis.replace("containment", "undetermined: mutual reprint,", 1)
-        via = "" if kind == "unrelated" else _via(stats, derived, source, alignment.doc_ids)
+        via = "" if kind == "unrelated" else _via(stats, derived, source, sorted(partners[derived] & partners[source]))
         rows.append(
             {
                 "doc_a": a, "doc_b": b,
@@ -1016,7 +1495,8 @@ def _via(stats: Mapping, derived: str, source: str, doc_ids: Iterable[str]) -> s
     one article are then linked "via" the article; two full copies of it are
     not (neither reuses more from the article than from the other copy), so
     the direction between copies is never invented. Among several such T, the
-    one the derived document reuses most.
+    one the derived document reuses most. ``doc_ids`` are the candidates for T
+    (documents compared with both, in order): any other lacks the comparison.
     """
     best, best_n = "", -1
     for t in doc_ids:
