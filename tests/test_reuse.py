@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import shutil
 from collections import Counter
 
 import numpy as np
@@ -11,6 +12,8 @@ import pandas as pd
 import pytest
 
 from presslens import framing, reuse
+from presslens.corpus import load_corpus
+from presslens.paths import CACHE_ENV, seeds_dir
 from presslens.text import sentence_spans, words
 
 OPED, REPRINT, QUOTING, FORUM, FULL = (
@@ -578,3 +581,17 @@ def test_charts_have_titles_sources_and_escaped_labels(corpus, pairs, relations)
         assert "<b>forum" not in dumped
     graph = figures[1].to_json()
     assert "condensed reprint" in graph and "&lt;b&gt;forum" in graph
+
+
+def test_align_corpus_under_a_run_reads_the_runs_cache_from_the_environment(tmp_path, monkeypatch):
+    """``presslens run`` gives each kernel PRESSLENS_CACHE_DIR: notebook 01 then reads the build's reuse work."""
+    corpus_dir = tmp_path / "corpus"
+    shutil.copytree(seeds_dir(), corpus_dir)
+    reuse.align_texts({d.doc_id: d.body for d in load_corpus(corpus_dir)}, cache_dir=tmp_path / "cache")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    fresh_corpus = load_corpus(corpus_dir)  # a new corpus object: not the per-corpus memo
+    under_run = reuse.align_corpus(fresh_corpus)
+    assert under_run.stats["documents_computed"] == 0 and under_run.stats["pairs_computed"] == 0
+    assert under_run.stats["pairs_cached"] == 10
+    monkeypatch.delenv(CACHE_ENV)
+    _same_tables(under_run, reuse.align_corpus(load_corpus(corpus_dir)))

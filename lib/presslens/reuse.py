@@ -72,6 +72,7 @@ from .charts import add_source
 from .corpus import Corpus
 from .errors import PresslensError
 from .framing import STOPWORDS
+from .paths import CACHE_ENV
 from .text import count_words, fold, sentence_spans, words
 
 log = logging.getLogger(__name__)
@@ -1217,8 +1218,12 @@ def align_corpus(corpus: Corpus, *, cache_dir: str | Path | None = None, **optio
         corpus: the documents.
         cache_dir: the reuse cache folder (e.g. the run's ``outputs/cache``, which
             ``presslens run`` fills): units and comparisons found there are read, not redone.
+            Default: ``$PRESSLENS_CACHE_DIR``, which ``presslens run`` gives each notebook's
+            kernel, so a notebook under a run reads the build's work; none elsewhere.
         **options: any field of :class:`ReuseOptions`.
     """
+    if cache_dir is None:
+        cache_dir = os.environ.get(CACHE_ENV) or None
     opts = _options(options)
     fingerprint = (tuple((d.doc_id, d.sha256) for d in corpus), opts)
     entry = _CACHE.get(id(corpus))
