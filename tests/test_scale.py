@@ -161,12 +161,42 @@ def test_a_changed_codebook_reruns_only_entity_matching(tmp_path, seeds_copy):
 def test_a_damaged_cache_file_is_recomputed(tmp_path, seeds_copy, seeds_reference):
     cache = tmp_path / "cache"
     pipeline.build(seeds_copy, tmp_path / "a", jobs=1, cache_dir=cache)
-    files = sorted((cache / f"v{engine.CACHE_FORMAT}").rglob("*.pkl"))
+    root = cache / f"v{engine.CACHE_FORMAT}"
+    last = sorted((root / engine.LAST_RUN_DIR).glob("*.pkl"))
+    assert [p.name for p in last] == ["codebook.pkl", "document.pkl"]  # the last run's tables, one file per group
+    files = sorted(p for p in root.rglob("*.pkl") if p not in last)
     assert len(files) == 10  # five documents x (document stages, codebook stages)
     files[0].write_bytes(b"not a pickle")
+    # the last run's files hold every document: the damaged per-document file is not even read
     again = pipeline.build(seeds_copy, tmp_path / "b", jobs=1, cache_dir=cache)
-    assert sum(again.stats["processed"].values()) == 1
+    assert sum(again.stats["processed"].values()) == 0
     _assert_same(_csv_bytes(tmp_path / "b"), seeds_reference)
+    # without them, the per-document files are read, and the damaged one is recomputed
+    for path in last:
+        path.write_bytes(b"\x80 not a pickle")
+    again = pipeline.build(seeds_copy, tmp_path / "c", jobs=1, cache_dir=cache)
+    assert sum(again.stats["processed"].values()) == 1 and sum(again.stats["cached"].values()) == 9
+    _assert_same(_csv_bytes(tmp_path / "c"), seeds_reference)
+
+
+def test_a_run_reads_the_last_runs_tables_for_the_documents_it_still_has(tmp_path, seeds_copy):
+    """Removing a document: the rows of the others come from the last run's tables alone (per-document files
+    deleted), and equal the whole-corpus functions; the last run's files then hold the new corpus."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_copy, corpus)
+    cache = tmp_path / "cache"
+    pipeline.build(corpus, tmp_path / "a", jobs=2, cache_dir=cache)
+    root = cache / f"v{engine.CACHE_FORMAT}"
+    for path in root.rglob("*.pkl"):
+        if path.parent.name != engine.LAST_RUN_DIR:
+            path.unlink()
+    sorted(corpus.glob("*.txt"))[1].unlink()
+    after = pipeline.build(corpus, tmp_path / "b", jobs=2, cache_dir=cache)
+    assert after.stats["processed"] == {"document": 0, "codebook": 0}
+    assert after.stats["cached"] == {"document": 4, "codebook": 4}
+    _assert_same(_csv_bytes(tmp_path / "b"), _reference(corpus, tmp_path / "ref"))
+    last = engine._read_last_run(cache, "document", "none")
+    assert sorted(last["keys"].values()) == sorted(p.stem for p in corpus.glob("*.txt"))
 
 
 def test_a_changed_sources_entry_is_a_cache_miss(tmp_path, seeds_copy):
@@ -258,3 +288,41 @@ def test_dask_cluster_gives_the_local_engine_tables(tmp_path, synthetic):
     assert remote.stats["engine"] == "dask" and remote.stats["processed"]["document"] == local.stats["processed"]["document"] == 30
     _assert_same(_csv_bytes(tmp_path / "dask"), _csv_bytes(tmp_path / "local"))
     assert remote.stats["reuse"]["pairs_compared"] == local.stats["reuse"]["pairs_compared"] == 435
+
+
+@pytest.mark.parametrize("name", sorted(engine.DOCUMENT_TABLES))
+def test_chunk_tables_and_pieces_in_any_order_assemble_to_the_whole_table(seeds_copy, name):
+    """Tables of chunks of documents (as workers return them) and one-document pieces (as the cache holds them),
+    given out of order, are put in doc_id order (corpus order for metadata) by one concat and one stable sort."""
+    corpus = load_corpus(seeds_copy)
+    make = engine.DOCUMENT_TABLES[name]
+    docs = corpus.documents
+
+    def table(chosen):
+        return make(Corpus(path=corpus.path, documents=list(chosen), inputs=[]))
+
+    # a chunk in reverse corpus order, a one-document piece, another chunk
+    pieces = [table([docs[3], docs[0]]), table([docs[4]]), table([docs[2], docs[1]])]
+    if name in engine.CORPUS_ORDER:
+        position = {d.doc_id: i for i, d in enumerate(docs)}
+    else:
+        position = {d: rank for rank, d in enumerate(sorted(d.doc_id for d in docs))}
+    got = engine.assemble_table(pieces, position, lambda: table([]))
+    pd.testing.assert_frame_equal(got, make(corpus), check_dtype=True)
+
+
+def test_assembled_column_whose_type_differs_between_chunks_is_reinferred_in_table_order():
+    """ints in one chunk, missing values in another: float64 as pd.DataFrame(rows) infers on the whole corpus;
+    a column of one type everywhere keeps it; empty frames carry no type; rows follow the positions."""
+    a = pd.DataFrame({"doc_id": ["b", "b", "d"], "n": [1, 2, 3], "s": ["x", "y", "z"]})
+    b = pd.DataFrame({"doc_id": ["c", "a"], "n": [None, 4], "s": ["u", "v"]})
+    empty = pd.DataFrame({"doc_id": pd.Series([], dtype=object), "n": pd.Series([], dtype=object), "s": pd.Series([], dtype=object)})
+    position = {"a": 0, "b": 1, "c": 2, "d": 3}
+    got = engine.assemble_table([a, empty, b], position, lambda: empty)
+    want = pd.DataFrame([{"doc_id": "a", "n": 4, "s": "v"}, {"doc_id": "b", "n": 1, "s": "x"}, {"doc_id": "b", "n": 2, "s": "y"},
+                         {"doc_id": "c", "n": None, "s": "u"}, {"doc_id": "d", "n": 3, "s": "z"}])
+    pd.testing.assert_frame_equal(got, want, check_dtype=True)
+    assert got["n"].dtype == "float64" and str(got["s"].dtype) == str(a["s"].dtype)
+    assert engine.assemble_table([empty, empty], position, lambda: empty) is empty
+    one = engine.assemble_table([a], position, lambda: empty)
+    pd.testing.assert_frame_equal(one, a)

@@ -7,7 +7,13 @@ The tables of :data:`presslens.pipeline.TABLES` are of two kinds:
   depend on that document alone, so each document is computed once, on a
   one-document sub-corpus, and its rows are kept in a cache keyed by the
   document (see :func:`document_key`). Documents not in the cache are spread over
-  worker processes in chunks.
+  worker processes in chunks; a worker returns the chunk's whole tables (one
+  frame per table, not one per document) and writes the documents' cache files
+  itself. The main process concatenates chunk tables and cached rows once per
+  table and puts them in order with one stable sort (:func:`assemble_table`).
+  The last run's whole per-document tables are also kept, one file per group
+  (``last-run/``), so a rerun reads two files instead of two per document and
+  only documents missing from them open their own cache file.
 * **corpus-level** tables (entity_counts, comment_threads, entity_sentiment,
   inputs) are recomputed on every run from the per-document rows.
 * the **reuse** tables (reuse_pairs, shared_passages) come from
@@ -40,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from . import __version__, entities, figures, reuse, sentiment, tables
@@ -156,6 +163,29 @@ def _write_cache(path: Path, frames: Mapping[str, pd.DataFrame]) -> None:
     os.replace(tmp, path)
 
 
+#: folder (under ``v{CACHE_FORMAT}``) of the last run's per-document tables, one file per group
+LAST_RUN_DIR = "last-run"
+
+
+def _last_run_path(cache_dir: Path, group: str) -> Path:
+    return cache_dir / f"v{CACHE_FORMAT}" / LAST_RUN_DIR / f"{group}.pkl"
+
+
+def _read_last_run(cache_dir: Path, group: str, book: str) -> dict | None:
+    """The last run's tables of a group (``keys``: document key -> doc_id, ``tables``), or ``None`` if absent, unreadable or of another codebook."""
+    value = _read_cache(_last_run_path(cache_dir, group))
+    book = book if group == "codebook" else ""  # the document stages do not depend on the codebook
+    if value is None or value.get("book") != book or not isinstance(value.get("keys"), dict) or not isinstance(value.get("tables"), dict):
+        return None
+    return value
+
+
+def _write_last_run(cache_dir: Path, group: str, book: str, keys: Mapping[str, str], frames: Mapping[str, pd.DataFrame]) -> None:
+    """Keep a group's whole tables with the document keys they hold: the next run reads one file instead of a file per document."""
+    book = book if group == "codebook" else ""
+    _write_cache(_last_run_path(cache_dir, group), {"book": book, "keys": dict(keys), "tables": dict(frames)})
+
+
 # ---------------------------------------------------------------------------
 # Per-document work (runs in worker processes)
 # ---------------------------------------------------------------------------
@@ -193,26 +223,31 @@ def split_by_document(frame: pd.DataFrame, doc_ids: Sequence[str]) -> dict[str, 
     return out
 
 
-def _compute(task: _Task) -> list[dict[str, pd.DataFrame]]:
-    """The per-document frames of each document of a chunk (and their cache files).
+def _compute(task: _Task) -> dict[str, dict[str, pd.DataFrame]]:
+    """The whole tables of a chunk of documents, per group, after writing each document's cache file.
 
-    The tables are computed once on the chunk (a sub-corpus) and split per
-    document: a pandas table per document would cost more than the text work.
+    The tables are computed once on the chunk (a sub-corpus), and returned
+    whole: one frame per table and chunk, which the main process puts in
+    order (:func:`assemble_table`). Only the cache files need the rows of each
+    document apart, and the worker splits them for those.
+
+    Returns:
+        group -> table name -> the table of the chunk's documents computing that group.
     """
-    out: list[dict[str, pd.DataFrame]] = [{} for _ in task.docs]
+    out: dict[str, dict[str, pd.DataFrame]] = {}
     for group, names, functions in (("document", task.document_tables, DOCUMENT_TABLES), ("codebook", task.codebook_tables, CODEBOOK_TABLES)):
         chosen = [k for k, groups in enumerate(task.groups) if group in groups]
         if not chosen or not names:
             continue
         sub = Corpus(path=task.path, documents=[task.docs[k] for k in chosen], inputs=[])
         extra = (_codebook(sub, task.book),) if group == "codebook" else ()
-        ids = [d.doc_id for d in sub]
-        split = {name: split_by_document(functions[name](sub, *extra), ids) for name in names}
-        for k, doc_id in zip(chosen, ids):
-            part = {name: split[name][doc_id] for name in names}
-            if task.cache_dir is not None:
-                _write_cache(_cache_path(task.cache_dir, group, task.keys[k], task.book), part)
-            out[k].update(part)
+        whole = {name: functions[name](sub, *extra) for name in names}
+        if task.cache_dir is not None:
+            ids = [d.doc_id for d in sub]
+            split = {name: split_by_document(frame, ids) for name, frame in whole.items()}
+            for k, doc_id in zip(chosen, ids):
+                _write_cache(_cache_path(task.cache_dir, group, task.keys[k], task.book), {name: split[name][doc_id] for name in names})
+        out[group] = whole
     return out
 
 
@@ -229,12 +264,13 @@ def _codebook(corpus: Corpus, book: str) -> entities.Codebook:
     return _BOOKS[key]
 
 
-def _chunks(n: int, jobs: int, *, max_chunk: int = 64) -> list[range]:
+def _chunks(n: int, jobs: int, *, max_chunk: int = 256) -> list[range]:
+    """Chunks of about a quarter of each worker's share (at most ``max_chunk`` documents): few tables to send back, workers kept busy to the end."""
     size = max(1, min(max_chunk, math.ceil(n / (jobs * 4))))
     return [range(i, min(n, i + size)) for i in range(0, n, size)]
 
 
-def _run_tasks(tasks: Sequence[_Task], *, jobs: int, engine: str, scheduler: str | None) -> list[list[dict[str, pd.DataFrame]]]:
+def _run_tasks(tasks: Sequence[_Task], *, jobs: int, engine: str, scheduler: str | None) -> list[dict[str, dict[str, pd.DataFrame]]]:
     if engine == "dask":
         return _run_dask(tasks, scheduler=scheduler)
     if jobs <= 1 or len(tasks) <= 1:
@@ -243,7 +279,7 @@ def _run_tasks(tasks: Sequence[_Task], *, jobs: int, engine: str, scheduler: str
         return list(pool.map(_compute, tasks))
 
 
-def _run_dask(tasks: Sequence[_Task], *, scheduler: str | None) -> list[list[dict[str, pd.DataFrame]]]:
+def _run_dask(tasks: Sequence[_Task], *, scheduler: str | None) -> list[dict[str, dict[str, pd.DataFrame]]]:
     try:
         from dask.distributed import Client
     except ImportError:
@@ -260,6 +296,21 @@ def _run_dask(tasks: Sequence[_Task], *, scheduler: str | None) -> list[list[dic
 # ---------------------------------------------------------------------------
 # Assembling whole tables from per-document pieces
 # ---------------------------------------------------------------------------
+def _mixed_columns(kept: Sequence[pd.DataFrame], frame: pd.DataFrame) -> list[str]:
+    """Columns of ``frame`` (the concatenation of ``kept``) whose type differs between the frames of ``kept``."""
+    columns = list(kept[0].columns)
+    if all(list(p.columns) == columns for p in kept):  # the usual case: one dtype signature per piece, read once
+        signatures = {tuple(str(t) for t in p.dtypes) for p in kept}
+        return [c for j, c in enumerate(columns) if len({sig[j] for sig in signatures}) > 1]
+    return [c for c in frame.columns if len({str(p[c].dtype) for p in kept}) > 1]
+
+
+def _reinfer(frame: pd.DataFrame, mixed: Sequence[str]) -> pd.DataFrame:
+    for column in mixed:
+        frame[column] = pd.Series(frame[column].tolist(), dtype=None, name=column)
+    return frame
+
+
 def concat_pieces(pieces: Sequence[pd.DataFrame], empty: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """Concatenate per-document frames in the given order into one table.
 
@@ -274,15 +325,34 @@ def concat_pieces(pieces: Sequence[pd.DataFrame], empty: Callable[[], pd.DataFra
     if len(kept) == 1:
         return kept[0].reset_index(drop=True)
     frame = pd.concat(kept, ignore_index=True)
-    columns = list(kept[0].columns)
-    if all(list(p.columns) == columns for p in kept):  # the usual case: one dtype signature per piece, read once
-        signatures = {tuple(str(t) for t in p.dtypes) for p in kept}
-        mixed = [c for j, c in enumerate(columns) if len({sig[j] for sig in signatures}) > 1]
-    else:
-        mixed = [c for c in frame.columns if len({str(p[c].dtype) for p in kept}) > 1]
-    for column in mixed:
-        frame[column] = pd.Series(frame[column].tolist(), dtype=None, name=column)
-    return frame
+    return _reinfer(frame, _mixed_columns(kept, frame))
+
+
+def assemble_table(pieces: Sequence[pd.DataFrame], position: Mapping[str, int], empty: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """One table from frames of several documents each (chunk tables, cached pieces), in any order.
+
+    The frames are concatenated once and their rows put in the order of
+    ``position`` (doc_id -> rank) by one stable sort, so each document's rows
+    keep their order. Types follow :func:`concat_pieces`: empty frames are left
+    out and a column whose type differs between frames is re-inferred from its
+    values, in the final order.
+
+    Args:
+        pieces: frames with a ``doc_id`` column, each document's rows in one frame only.
+        position: the rank of every document in the table (doc_id order, or corpus order).
+        empty: makes the table of no documents (returned when every frame is empty).
+
+    Returns:
+        The table, with a fresh 0..n-1 index.
+    """
+    kept = [p for p in pieces if len(p)]
+    if not kept:
+        return empty()
+    frame = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0].reset_index(drop=True)
+    keys = frame["doc_id"].map(position).to_numpy(dtype="int64")
+    if len(keys) > 1 and bool((keys[1:] < keys[:-1]).any()):
+        frame = frame.take(np.argsort(keys, kind="stable")).reset_index(drop=True)
+    return _reinfer(frame, _mixed_columns(kept, frame)) if len(kept) > 1 else frame
 
 
 def _doc_order(corpus: Corpus) -> list[int]:
@@ -455,18 +525,40 @@ def compute_tables(
     cache = Path(cache_dir) if cache_dir is not None else None
     book = codebook_key(corpus) if book_tables else "none"
 
-    # 1. per-document frames: from the cache, else computed
-    per_doc: list[dict[str, pd.DataFrame]] = [{} for _ in corpus.documents]
+    # 1. per-document frames: the last run's tables (one file per group) hold most documents of a rerun; the
+    #    others come from their own cache file (one piece per document), else are computed (one table per chunk)
+    pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in (*doc_tables, *book_tables)}
     keys = [document_key(d) for d in corpus.documents] if (doc_tables or book_tables) else []
+    hits: dict[str, list[bool]] = {}
+    last_runs: dict[str, dict | None] = {}
+    for group, names in (("document", doc_tables), ("codebook", book_tables)):
+        if not names or cache is None:
+            continue
+        last = _read_last_run(cache, group, book)
+        last_runs[group] = last
+        if last is None or not all(n in last["tables"] for n in names):
+            continue
+        held = last["keys"]
+        hits[group] = [held.get(key) == doc.doc_id for key, doc in zip(keys, corpus.documents)]
+        n_hits = sum(hits[group])
+        if n_hits:
+            wanted = {doc.doc_id for doc, hit in zip(corpus.documents, hits[group]) if hit}
+            for n in names:
+                frame = last["tables"][n]
+                pieces[n].append(frame if n_hits == len(held) else frame[frame["doc_id"].isin(wanted)])
     todo: list[tuple[int, tuple[str, ...]]] = []
     for i, key in enumerate(keys):
         groups = []
         for group, names in (("document", doc_tables), ("codebook", book_tables)):
             if not names:
                 continue
+            if group in hits and hits[group][i]:
+                stats.cached[group] += 1
+                continue
             hit = _read_cache(_cache_path(cache, group, key, book)) if cache is not None else None
             if hit is not None and all(n in hit for n in names):
-                per_doc[i].update({n: hit[n] for n in names})
+                for n in names:
+                    pieces[n].append(hit[n])
                 stats.cached[group] += 1
             else:
                 groups.append(group)
@@ -483,23 +575,33 @@ def compute_tables(
                   groups=[g for _, g in items], document_tables=doc_tables, codebook_tables=book_tables, book=book, cache_dir=cache)
             for items in batches
         ]
-        for items, results in zip(batches, _run_tasks(tasks, jobs=jobs, engine=engine, scheduler=scheduler)):
-            for (i, _), frames in zip(items, results):
-                per_doc[i].update(frames)
+        for result in _run_tasks(tasks, jobs=jobs, engine=engine, scheduler=scheduler):
+            for whole in result.values():
+                for name, frame in whole.items():
+                    pieces[name].append(frame)
     stats.seconds["per_document"] = time.perf_counter() - t0
     log.info("per-document stages: %d documents processed, %d from the cache (%d jobs, %s)",
              stats.processed["document"], stats.cached["document"], jobs, engine)
 
-    # 2. whole tables
+    # 2. whole tables: one concatenation and one stable reorder per table
     t0 = time.perf_counter()
-    order = _doc_order(corpus)
+    by_id = {corpus.documents[i].doc_id: rank for rank, i in enumerate(_doc_order(corpus))}
+    by_corpus = {d.doc_id: i for i, d in enumerate(corpus.documents)}
     empty_corpus = Corpus(path=corpus.path, documents=[], inputs=[])
     frames: dict[str, pd.DataFrame] = {}
     for name in (*doc_tables, *book_tables):
-        sequence = range(len(corpus.documents)) if name in CORPUS_ORDER else order
         make = table_functions[name]
-        frames[name] = concat_pieces([per_doc[i][name] for i in sequence], lambda make=make: make(empty_corpus))
+        frames[name] = assemble_table(pieces.pop(name), by_corpus if name in CORPUS_ORDER else by_id, lambda make=make: make(empty_corpus))
     stats.seconds["assemble"] = time.perf_counter() - t0
+    if cache is not None:  # keep this run's tables for the next one, unless they are the stored ones or a subset of the tables
+        t0 = time.perf_counter()
+        by_key = dict(zip(keys, ids))
+        for group, names, registry in (("document", doc_tables, DOCUMENT_TABLES), ("codebook", book_tables, CODEBOOK_TABLES)):
+            last = last_runs.get(group)
+            same = last is not None and last["keys"] == by_key and all(n in last["tables"] for n in names)
+            if names and set(names) == set(registry) and not same:
+                _write_last_run(cache, group, book, by_key, {n: frames[n] for n in names})
+        stats.seconds["cache_write"] = time.perf_counter() - t0
 
     # 3. reuse tables, then the other corpus-level tables
     t0 = time.perf_counter()
