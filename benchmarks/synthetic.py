@@ -12,17 +12,19 @@ come first, as they are; the rest mimic what the seeds are:
   in the story's own words (:func:`_fact`: its place, time, event and source,
   one of many phrasings, its own numbers: "In Mosul, at least 12,400 civilians
   were killed in March 2017, according to Airwars.") and entity mentions;
-* **reprints** (30%): a story (or, 1 in 50, a seed body), condensed, with word
-  edits (British spellings, a word swapped, a clause cut);
-* **op-eds** (20%): sentences of two stories mixed with sentences of their own,
-  sometimes one seed sentence, a figure of their own and entity mentions;
+* **reprints** (30%): one of the ``NEWS_CYCLE`` latest stories (or, 1 in 50,
+  a seed body, ``SEED_COPIES`` times at most), condensed, with word edits
+  (British spellings, a word swapped, a clause cut);
+* **op-eds** (20%): sentences of two of the latest stories mixed with
+  sentences of their own, sometimes one seed sentence (``SEED_COPIES`` op-eds
+  at most), a figure of their own and entity mentions;
 * **comment threads** (20%): a short piece of its own with a figure, followed
   by a comment section in seed 000's threaded layout (``N Comments``, author
   twice, ``  parent`` for a reply, date, text), comments drawn from the seeds'
   comments and sentences.
 
 Reuse is thus spread like a news ecosystem's (many stories, a few copies of
-each), not every document copying the same five seeds or the same template
+each, made while the story is news), not every document copying the same five seeds or the same template
 sentences, which would make the number of similar pairs (and of LSH candidate
 pairs) grow with the square of the corpus: only copies of a story share its
 sentences, figures included.
@@ -92,6 +94,8 @@ OUTLETS = ["The Daily Ledger", "Gulf Monitor", "Capitol Watch", "Open Wire", "Ea
 AUTHORS = ["Sam Carter", "Lena Haddad", "Omar Rahimi", "Julia Brooks", "Peter Lang", "Nadia Karimi"]
 RETRACE_SHARE = 0.4  # a sentence of the document's own sharing more of its word pairs with one seed sentence is drawn again
 RETRACE_TRIES = 20
+NEWS_CYCLE = 50  # reprints and op-eds draw on the 50 latest stories: each story gets a few copies at any corpus size
+SEED_COPIES = 20  # at most 20 reprints of a seed body and 20 op-eds quoting a seed sentence (the seeds are one story)
 USERS = ["starfcker", "gilberts", "Pequiste", "CCRider", "TN Patriot", "Anonymous", "Hollow man", "Jai Seli", "rhs", "Gayle"]
 
 
@@ -303,6 +307,7 @@ def synthetic_documents(n: int, *, seed: int = 9) -> list[tuple[str, str, dict]]
     seed_bodies = [d.body for d in seeds.corpus if d.doc_id[:3] in ("000", "001", "002", "004")]
     rng = random.Random(seed)
     stories: list[str] = []
+    seed_copies = seed_quotes = 0
     docs = []
     for k in range(n):
         roll = rng.random()
@@ -316,15 +321,19 @@ def synthetic_documents(n: int, *, seed: int = 9) -> list[tuple[str, str, dict]]
             )
             stories.append("\n\n".join(paragraphs))
         elif roll < 0.60:
-            source = rng.choice(seed_bodies) if rng.random() < 0.02 else rng.choice(stories)
+            if seed_copies < SEED_COPIES and rng.random() < 0.02:
+                source, seed_copies = rng.choice(seed_bodies), seed_copies + 1
+            else:
+                source = rng.choice(stories[-NEWS_CYCLE:])
             genre, paragraphs = "reprint", _split(reprint(gen, source, rng))
         elif roll < 0.80:
             mixed = [voice.sentence() for _ in range(rng.randint(4, 10))]
-            for story in rng.sample(stories, k=2):
+            for story in rng.sample(stories[-NEWS_CYCLE:], k=2):
                 pool = [" ".join(s.split()) for s in _sentences(story)]
                 mixed += [_edit(s, rng) for s in rng.sample(pool, k=min(len(pool), rng.randint(2, 6)))]
-            if rng.random() < 0.3:
+            if seed_quotes < SEED_COPIES and rng.random() < 0.3:
                 mixed.append(rng.choice(seeds.pool))
+                seed_quotes += 1
             rng.shuffle(mixed)
             genre, paragraphs = "op-ed", _with_extras(
                 _paragraphs(mixed, rng), voice, _Context.draw(rng), rng, figures=rng.randint(1, 2), names=rng.randint(0, 2)
