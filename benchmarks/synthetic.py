@@ -227,7 +227,7 @@ class _Voice:
     ``RETRACE_SHARE`` of its word pairs with one seed sentence is drawn again.
     """
 
-    def __init__(self, gen: MarkovText, seeds: _Seeds, rng: random.Random, *, substitute: float = 0.4) -> None:
+    def __init__(self, gen: MarkovText, seeds: _Seeds, rng: random.Random, *, substitute: float = 0.6) -> None:
         self.gen, self.seeds, self.rng, self.substitute = gen, seeds, rng, substitute
         self.swaps: dict[str, str] = {}
 
