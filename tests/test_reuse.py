@@ -195,9 +195,61 @@ def test_lsh_candidates_are_the_pairs_datasketchs_index_finds(tmp_path):
     opts = reuse.ReuseOptions()
     units = {d.doc_id: reuse._units(d.doc_id, d.body, opts=opts) for d in corpus}
     ids = sorted(units)
-    got = reuse._candidates(ids, [units[d].signatures for d in ids], opts)
+    got, skipped = reuse._candidates(ids, [units[d].signatures for d in ids], opts)
     want = _datasketch_candidates(units, opts)
-    assert len(want) > 60 and got == sorted(want)
+    assert len(want) > 30 and got == sorted(want)
+    assert skipped == {"buckets_skipped": 0, "bucket_documents_skipped": 0}
+
+
+BOILERPLATE = "Click here to subscribe to our newsletter and get the latest news from the region every morning."
+
+
+def _boilerplate_corpus(corpus, n: int) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """``n`` short documents, each one sentence of seed 004 of its own plus the same subscription line, and two of
+    them (twice) reprinting three more sentences of 004: the reprint pairs."""
+    body = corpus[FULL].body
+    own = [" ".join(body[a:b].split()) for a, b in sentence_spans(body) if len(body[a:b].split()) >= 12]
+    assert len(own) >= n + 6
+    texts = {f"doc{k:03d}": f"{own[k]}\n\n{BOILERPLATE}" for k in range(n)}
+    reprints = [("doc000", "doc001"), ("doc010", "doc011")]
+    for k, (a, b) in enumerate(reprints):
+        shared = " ".join(own[n + 3 * k : n + 3 * k + 3])
+        texts[a] += f"\n\n{shared}"
+        texts[b] += f"\n\n{shared}"
+    return texts, reprints
+
+
+def test_boilerplate_in_more_documents_than_the_bucket_cap_proposes_no_pairs_but_reprints_are_found(corpus):
+    n = 120  # more documents than the default cap (100) share the subscription line
+    texts, reprints = _boilerplate_corpus(corpus, n)
+    capped = reuse.align_texts(texts, method="lsh")
+    uncapped = reuse.align_texts(texts, method="lsh", max_bucket_documents=None)
+    assert reuse.ReuseOptions().max_bucket_documents == 100
+    # without the cap the shared line makes every pair a candidate; with it only the reprints are compared
+    assert uncapped.stats["pairs_compared"] == n * (n - 1) // 2 and uncapped.stats["buckets_skipped"] == 0
+    assert set(reprints) <= set(capped.compared_pairs) and capped.stats["pairs_compared"] < 10
+    assert capped.stats["buckets_skipped"] >= 16 and capped.stats["bucket_documents_skipped"] == n  # in every band
+    # the reprint pairs are found as fully as without the cap
+    got, want = reuse.pairs_frame(capped), reuse.pairs_frame(uncapped)
+    for a, b in reprints:
+        rows = [(x, y) for x, y in [(a, b), (b, a)]]
+        for x, y in rows:
+            mine = got[(got["doc_a"] == x) & (got["doc_b"] == y)].reset_index(drop=True)
+            theirs = want[(want["doc_a"] == x) & (want["doc_b"] == y)].reset_index(drop=True)
+            assert len(mine) == 1 and int(mine["shared_sentences_a"].iloc[0]) == 4  # 3 reprinted + the boilerplate
+            pd.testing.assert_frame_equal(mine, theirs)
+
+
+def test_bucket_cap_logs_what_it_skipped_and_a_cap_above_the_corpus_changes_nothing(corpus, caplog):
+    texts, reprints = _boilerplate_corpus(corpus, 24)
+    with caplog.at_level("INFO", logger="presslens.reuse"):
+        small_cap = reuse.align_texts(texts, method="lsh", max_bucket_documents=20)
+    assert small_cap.stats["bucket_documents_skipped"] == 24 and set(reprints) <= set(small_cap.compared_pairs)
+    assert any("band buckets of more than 20 documents proposed no pairs" in r.getMessage() for r in caplog.records)
+    default = reuse.align_texts(texts, method="lsh")  # 24 documents: below the default cap of 100
+    uncapped = reuse.align_texts(texts, method="lsh", max_bucket_documents=None)
+    assert default.stats["buckets_skipped"] == 0 and default.compared_pairs == uncapped.compared_pairs
+    _same_tables(default, uncapped)
 
 
 def test_common_words_counts_the_shared_words_of_each_sentence_pair(corpus):
@@ -286,7 +338,9 @@ def test_alignment_is_cached_per_corpus_and_options(corpus):
 
 
 @pytest.mark.parametrize(
-    "options", [{"threshold": 0}, {"threshold": 101}, {"method": "fast"}, {"min_words": 0}, {"colour": "red"}]
+    "options",
+    [{"threshold": 0}, {"threshold": 101}, {"method": "fast"}, {"min_words": 0}, {"colour": "red"},
+     {"max_bucket_documents": 1}, {"max_bucket_documents": 2.5}, {"max_bucket_documents": True}],
 )
 def test_bad_options_raise_our_error(options):
     with pytest.raises(reuse.ReuseError):

@@ -25,7 +25,12 @@ unrelated sentences reached the same level as real paraphrase.)
 documents on, only pairs that share at least one near-identical sentence by
 MinHash LSH (datasketch's MinHash and bands, on the word pairs of each sentence
 of 8 words or more) are compared, so the cost grows with the number of
-documents plus the number of pairs that share text, not with all pairs.
+documents plus the number of pairs that share text, not with all pairs. A band
+bucket holding more than ``max_bucket_documents`` (100) documents proposes no
+pairs: a sentence in that many documents (boilerplate such as "Click here to
+subscribe to our newsletter.", a stock phrase) says nothing about who copies
+whom and would make the candidates grow with the square of the corpus
+(passim's ``--max-series`` does the same).
 
 **At scale.** Each document's sentences are prepared once (keys, word and
 phrase ids, MinHash rows: :func:`_units`) and each pair compared once
@@ -109,6 +114,9 @@ class ReuseOptions:
         method: ``auto`` (exact below ``lsh_min_documents`` documents, LSH from there), ``exact`` or ``lsh``.
         lsh_min_documents: corpus size from which ``auto`` uses LSH candidates.
         lsh_threshold: estimated Jaccard similarity of two sentences' word pairs for LSH to pair them.
+        max_bucket_documents: an LSH band bucket holding more documents than this proposes no candidate
+            pairs (boilerplate and stock sentences, in too many documents to say who copies whom); ``None``: no cap.
+            Documents that really share text are still paired by their other sentences.
         num_perm: MinHash permutations.
         seed: MinHash seed (fixed: same candidates on every run).
     """
@@ -120,6 +128,7 @@ class ReuseOptions:
     method: str = "auto"
     lsh_min_documents: int = 50
     lsh_threshold: float = 0.4
+    max_bucket_documents: int | None = 100
     num_perm: int = 64
     seed: int = 1
 
@@ -135,6 +144,9 @@ class ReuseOptions:
                 f"bad options: min_words={self.min_words} (>= 1), max_gap={self.max_gap} (>= 0), "
                 f"num_perm={self.num_perm} (>= 16), lsh_threshold={self.lsh_threshold} (0-1)"
             )
+        cap = self.max_bucket_documents
+        if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 2):
+            raise ReuseError(f"max_bucket_documents must be an integer >= 2 or None, got {cap!r}")
 
 
 # --------------------------------------------------------------------------- text keys
@@ -766,7 +778,9 @@ def _passage(a: _Units, b: _Units, chain: Sequence[tuple[int, int]]) -> tuple:
 # --------------------------------------------------------------------------- candidates
 
 
-def _candidates(doc_ids: Sequence[str], signatures: Sequence[np.ndarray], opts: ReuseOptions) -> list[tuple[str, str]]:
+def _candidates(
+    doc_ids: Sequence[str], signatures: Sequence[np.ndarray], opts: ReuseOptions
+) -> tuple[list[tuple[str, str]], dict[str, int]]:
     """Document pairs with at least one pair of sentences whose word pairs (2-shingles) MinHash LSH finds similar.
 
     The pairs are those datasketch's ``MinHashLSH(threshold, num_perm)`` gives
@@ -786,20 +800,31 @@ def _candidates(doc_ids: Sequence[str], signatures: Sequence[np.ndarray], opts: 
     share text share longer sentences too (short ones are still compared
     within candidate pairs).
 
+    A bucket of one band holding sentences of more than
+    ``opts.max_bucket_documents`` documents proposes no pairs (it would propose
+    every pair of them): boilerplate ("Click here to subscribe.") or a stock
+    sentence in that many documents does not tell who copies whom. Two
+    documents that really share text share other sentences, or the same one in
+    another band's smaller bucket, and are still paired.
+
     Args:
         doc_ids: the documents, sorted.
         signatures: per document, the MinHash rows of its sentences of at least 8 words.
-        opts: ``lsh_threshold`` and ``num_perm`` choose the bands.
+        opts: ``lsh_threshold`` and ``num_perm`` choose the bands, ``max_bucket_documents`` the largest bucket used.
 
     Returns:
-        ``(doc_a, doc_b)`` pairs with ``doc_a < doc_b``, sorted.
+        ``(doc_a, doc_b)`` pairs with ``doc_a < doc_b``, sorted; and counts of what the cap left out:
+        ``buckets_skipped`` (band buckets) and ``bucket_documents_skipped`` (documents in any of them).
     """
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=opts.lsh_threshold, num_perm=opts.num_perm)
     sizes = [len(s) for s in signatures]
+    skipped = {"buckets_skipped": 0, "bucket_documents_skipped": 0}
     if sum(sizes) == 0:
-        return []
+        return [], skipped
+    cap = opts.max_bucket_documents
+    skipped_docs: list[np.ndarray] = []
     owner = np.repeat(np.arange(len(doc_ids), dtype=np.int64), sizes)
     values = np.concatenate([s for s in signatures if len(s)])
     n_docs = np.int64(len(doc_ids))
@@ -814,12 +839,25 @@ def _candidates(doc_ids: Sequence[str], signatures: Sequence[np.ndarray], opts: 
         size = np.diff(np.r_[first, len(bucket)])
         two = first[size == 2]
         found.append(doc[two] * n_docs + doc[two + 1])
-        for at, k in zip(first[size > 2], size[size > 2]):
+        used = size > 2
+        if cap is not None:
+            over = size > cap
+            used &= ~over
+            skipped["buckets_skipped"] += int(over.sum())
+            skipped_docs += [doc[at : at + k] for at, k in zip(first[over], size[over])]
+        for at, k in zip(first[used], size[used]):
             docs = doc[at : at + k]
             i, j = np.triu_indices(int(k), 1)
             found.append(docs[i] * n_docs + docs[j])
     codes = np.unique(np.concatenate(found))
-    return [(doc_ids[int(c // n_docs)], doc_ids[int(c % n_docs)]) for c in codes]
+    if skipped_docs:
+        skipped["bucket_documents_skipped"] = len(np.unique(np.concatenate(skipped_docs)))
+        log.info(
+            "LSH candidates: %d band buckets of more than %d documents proposed no pairs "
+            "(%d documents hold such common sentences: boilerplate or stock phrases)",
+            skipped["buckets_skipped"], cap, skipped["bucket_documents_skipped"],
+        )
+    return [(doc_ids[int(c // n_docs)], doc_ids[int(c % n_docs)]) for c in codes], skipped
 
 
 # --------------------------------------------------------------------------- the alignment of a corpus
@@ -1118,8 +1156,9 @@ def align_texts(
 
     # 2. candidates
     use_lsh = opts.method == "lsh" or (opts.method == "auto" and len(doc_ids) >= opts.lsh_min_documents)
+    skipped = {"buckets_skipped": 0, "bucket_documents_skipped": 0}
     if use_lsh:
-        candidates = _candidates(doc_ids, [signatures[d] for d in doc_ids], opts)
+        candidates, skipped = _candidates(doc_ids, [signatures[d] for d in doc_ids], opts)
     else:
         candidates = [(a, b) for k, a in enumerate(doc_ids) for b in doc_ids[k + 1 :]]
     paired = time.perf_counter()
@@ -1176,6 +1215,7 @@ def align_texts(
         "sentences": sum(sentences.values()),
         "documents_computed": len(todo), "documents_cached": len(doc_ids) - len(todo),
         "pairs_computed": len(missing), "pairs_cached": len(candidates) - len(missing),
+        **skipped,
     }
     log.info(
         "aligned %d documents: %s, %d of %d pairs compared (%d from the cache), %d passages",
