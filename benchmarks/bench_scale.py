@@ -208,7 +208,7 @@ def markdown(results: dict[int, dict], *, jobs: int, seed: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], help="corpus sizes (10000 on request: it takes longer than 20 minutes here)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], help="corpus sizes (10000 on request: about 8 minutes here)")
     parser.add_argument("--out", type=Path, default=None, help="folder for bench.json and bench.md")
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--jobs", type=int, default=None, help="workers for pipeline.build (default: every core)")

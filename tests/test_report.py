@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+from html import escape
 import json
 import os
 import re
@@ -343,6 +344,21 @@ def test_index_lists_reports_inputs_and_is_self_contained(completed: Path):
     hrefs = re.findall(r'(?:href|src)="([^"]*)"', html)
     assert hrefs and all(not re.match(r"^[a-z]+:|^/", h) for h in hrefs), hrefs
     assert "<link" not in html.lower() and "@import" not in html
+
+
+def test_index_of_thousands_of_inputs_lists_the_first_and_says_where_the_rest_are(completed: Path):
+    """A corpus of thousands of files keeps a small index: the first entries of each list and a line pointing to all."""
+    manifest = json.loads((completed / "run.json").read_text())
+    real = manifest["inputs"]
+    many = [dict(real[k % len(real)], file=f"{k:05d}_{real[k % len(real)]['file']}") for k in range(2500)]
+    bad = [{"file": f"{k:05d}_evil<script>.bin", "reason": "binary <b>content</b>"} for k in range(150)]
+    html = report.render_index({**manifest, "inputs": many, "rejected": bad, "warnings": []}, max_rows=40)
+    assert "Input files (2500)" in html and "Showing the first 40 of 2,500 input files" in html
+    assert "00039_" in html and "00040_" not in html
+    assert "Showing the first 40 of 150 rejected files" in html and "<script" not in html.lower()
+    assert len(html) < 40_000
+    small = report.render_index(manifest)
+    assert "Showing the first" not in small and all(escape(i["file"], quote=False) in small for i in real)
 
 
 # --------------------------------------------------------------------------- failures

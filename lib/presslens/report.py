@@ -798,8 +798,18 @@ def package_versions() -> dict[str, str | None]:
     return versions
 
 
-def render_index(manifest: Mapping[str, Any]) -> str:
-    """``reports/index.html``: one self-contained page (inline CSS, relative links, no scripts)."""
+#: input files, rejected files and warnings listed on the index page at most (the rest are in data/inputs.csv and run.json)
+INDEX_MAX_ROWS = 100
+
+
+def render_index(manifest: Mapping[str, Any], *, max_rows: int = INDEX_MAX_ROWS) -> str:
+    """``reports/index.html``: one self-contained page (inline CSS, relative links, no scripts).
+
+    The lists of input files, rejected files and warnings show at most
+    ``max_rows`` entries each (the first in file order), under a line saying how
+    many there are and where all of them are, so the page stays small for a
+    corpus of thousands of files.
+    """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from .htmlexport import TEMPLATES_DIR
@@ -817,7 +827,7 @@ def render_index(manifest: Mapping[str, Any]) -> str:
             "notebook_href": "../" + quote(nb["notebook"]),
         })
     params = [(k, json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)) for k, v in manifest["parameters"].items()]
-    return env.get_template("run_index.html.j2").render(m=manifest, reports=rows, params=params)
+    return env.get_template("run_index.html.j2").render(m=manifest, reports=rows, params=params, max_rows=max_rows)
 
 
 # --------------------------------------------------------------------------- publishing
