@@ -45,12 +45,13 @@ def test_signal_mid_notebook_keeps_the_last_good_outputs(good_run, sig, code):
     proc = subprocess.Popen(run_cmd(out), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        staged = list(out.glob(".run-*/data/documents.csv"))
-        if staged and list(out.glob(".run-*/data/sentences.csv")):
+        # papermill writes the executed notebook into staging when it starts the kernel:
+        # from then on the kernel is starting or running the notebook's cells (a few seconds)
+        if list(out.glob(".run-*/notebooks/00_corpus_overview.ipynb")):
             break
         assert proc.poll() is None, f"run ended before it could be interrupted: {proc.communicate()}"
-        time.sleep(0.05)
-    time.sleep(1.0)  # the kernel is starting or executing the notebook now
+        time.sleep(0.02)
+    time.sleep(0.2)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == code, err
