@@ -52,9 +52,10 @@ def test_signal_mid_notebook_keeps_the_last_good_outputs(good_run, sig, code):
         assert proc.poll() is None, f"run ended before it could be interrupted: {proc.communicate()}"
         time.sleep(0.02)
     time.sleep(0.2)
+    alive = proc.poll() is None
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode == code, err
+    assert proc.returncode == code, f"alive when signalled: {alive}; stderr: {err[-2000:]!r}"
     assert published(out) == before, "a published file changed"
     failed_after = set((out / "failed-runs").glob("*"))
     assert len(failed_after - failed_before) == 1, "the partial run was not kept for inspection"
