@@ -25,6 +25,10 @@ def run_cmd(out: Path) -> list[str]:
     return [sys.executable, "-m", "presslens.cli", "run", "--corpus", "seeds", "--out", str(out), "--notebooks", "00", "--no-progress"]
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def published(out: Path) -> dict[str, bytes]:
     files = [p for part in ("data", "reports") for p in (out / part).rglob("*") if p.is_file()] + [out / "run.json"]
     return {str(p.relative_to(out)): p.read_bytes() for p in files}
@@ -42,7 +46,10 @@ def test_signal_mid_notebook_keeps_the_last_good_outputs(good_run, sig, code):
     out = good_run
     before = published(out)
     failed_before = set((out / "failed-runs").glob("*")) if (out / "failed-runs").exists() else set()
-    proc = subprocess.Popen(run_cmd(out), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # a shell starts background jobs with SIGINT ignored, and Python keeps an ignored SIGINT ignored:
+    # give the run the default disposition an analyst's terminal gives it, however pytest was started
+    proc = subprocess.Popen(run_cmd(out), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         # papermill writes the executed notebook into staging when it starts the kernel:
