@@ -270,29 +270,6 @@ def _chunks(n: int, jobs: int, *, max_chunk: int = 256) -> list[range]:
     return [range(i, min(n, i + size)) for i in range(0, n, size)]
 
 
-def _run_tasks(tasks: Sequence[_Task], *, jobs: int, engine: str, scheduler: str | None) -> list[dict[str, dict[str, pd.DataFrame]]]:
-    if engine == "dask":
-        return _run_dask(tasks, scheduler=scheduler)
-    if jobs <= 1 or len(tasks) <= 1:
-        return [_compute(t) for t in tasks]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        return list(pool.map(_compute, tasks))
-
-
-def _run_dask(tasks: Sequence[_Task], *, scheduler: str | None) -> list[dict[str, dict[str, pd.DataFrame]]]:
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise EngineError('engine "dask" needs dask.distributed: pip install "dask[distributed]"') from None
-    if scheduler:
-        with Client(scheduler) as client:
-            return client.gather(client.map(_compute, list(tasks), pure=False))
-    from dask.distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True) as cluster, Client(cluster) as client:
-        return client.gather(client.map(_compute, list(tasks), pure=False))
-
-
 # ---------------------------------------------------------------------------
 # Assembling whole tables from per-document pieces
 # ---------------------------------------------------------------------------
@@ -432,7 +409,14 @@ class TaskMapper:
         client = self._client
         return lambda function, task: client.submit(function, task, pure=False)
 
+    def __enter__(self) -> "TaskMapper":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
+        """Stop the worker pool or the Dask client (and the local cluster it started)."""
         if self._pool is not None:
             self._pool.shutdown()
         for resource in (self._client, self._cluster):
@@ -459,13 +443,10 @@ def reuse_tables(
     Returns:
         The tables and what the alignment did (``EngineStats.reuse``).
     """
-    mapper = TaskMapper(jobs=jobs, engine=engine, scheduler=scheduler)
-    try:
+    with TaskMapper(jobs=jobs, engine=engine, scheduler=scheduler) as mapper:
         alignment = reuse.align_texts(
             {d.doc_id: d.body for d in corpus}, cache_dir=cache_dir, mapper=mapper, jobs=jobs, keep_sides=False
         )
-    finally:
-        mapper.close()
     frames = {name: REUSE_TABLES[name][1](alignment) for name in names}
     report = {"method": alignment.method}
     report.update({k: (round(v, 3) if isinstance(v, float) else v) for k, v in alignment.stats.items()})
@@ -575,7 +556,9 @@ def compute_tables(
                   groups=[g for _, g in items], document_tables=doc_tables, codebook_tables=book_tables, book=book, cache_dir=cache)
             for items in batches
         ]
-        for result in _run_tasks(tasks, jobs=jobs, engine=engine, scheduler=scheduler):
+        with TaskMapper(jobs=jobs, engine=engine, scheduler=scheduler) as mapper:
+            results = list(mapper(_compute, tasks))
+        for result in results:
             for whole in result.values():
                 for name, frame in whole.items():
                     pieces[name].append(frame)
