@@ -11,7 +11,6 @@ and in wall time, which on a shared machine also counts other processes); with `
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import time
@@ -21,6 +20,7 @@ from presslens import entities as E
 from presslens.corpus import load_corpus
 from presslens.paths import resolve_corpus
 from presslens.text import clear_memos, count_words, split_sentences
+from presslens.io import write_json
 
 
 def _best(fn, repeat: int) -> tuple[float, float, object]:
@@ -94,9 +94,7 @@ def main(argv: list[str] | None = None) -> dict:
           f"= {corpus_words / table_cpu:,.0f} words/CPU-second")
     print(f"discover_names on {corpus.path.name}/: {discover_cpu:.3f} CPU s, {len(cands)} candidates")
     if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "bench_entities.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        write_json(results, Path(args.out) / "bench_entities.json", sort_keys=False)
     return results
 
 

@@ -18,13 +18,14 @@ also writes ``bench_figures.json`` there.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from presslens.io import write_json
 
 
 def seed_sentences() -> list[str]:
@@ -110,8 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     for key, value in result.items():
         print(f"  {key:<{width}}  {value:,}" if isinstance(value, int) else f"  {key:<{width}}  {value}")
     if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "bench_figures.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        write_json(result, args.out / "bench_figures.json", sort_keys=False)
     return 0
 
 

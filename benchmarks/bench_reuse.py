@@ -23,7 +23,6 @@ Run on demand (not a test; figures depend on the machine)::
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import random
 import re
@@ -36,6 +35,7 @@ from presslens import reuse
 from presslens.corpus import load_corpus
 from presslens.paths import seeds_dir
 from presslens.text import sentence_spans
+from presslens.io import write_json
 
 SPELLINGS = {
     "neighbor": "neighbour", "favor": "favour", "labor": "labour", "center": "centre", "defense": "defence",
@@ -231,8 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = run(sizes=args.sizes, exact_max=args.exact_max, seed=args.seed)
     print(report(rows, seed=args.seed))
     if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "bench_reuse.json").write_text(json.dumps(rows, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        write_json(rows, args.out / "bench_reuse.json")
     return 0
 
 

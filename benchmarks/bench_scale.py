@@ -50,6 +50,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from presslens.io import write_json
+
 HERE = Path(__file__).resolve().parent
 STAGES = ("ingest", "tidy", "sentences", "entities", "sentiment", "figures", "reuse")
 PER_DOCUMENT = ("tidy", "sentences", "sentiment", "entities", "figures")
@@ -253,8 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     text = markdown(results, jobs=jobs, seed=args.seed)
     print(text)
     if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "bench.json").write_text(json.dumps({str(k): v for k, v in results.items()}, indent=2, sort_keys=True), encoding="utf-8")
+        write_json({str(k): v for k, v in results.items()}, args.out / "bench.json")
         (args.out / "bench.md").write_text(text, encoding="utf-8")
     return 0
 

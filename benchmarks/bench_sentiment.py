@@ -14,7 +14,6 @@ Run on demand (not a test; figures depend on the machine)::
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from presslens import sentiment, tables
 from presslens.corpus import load_corpus
 from presslens.paths import seeds_dir
 from presslens.text import clear_memos, count_words
+from presslens.io import write_json
 
 SENTENCES_PER_PARAGRAPH = 5
 PARAGRAPHS_PER_DOCUMENT = 100
@@ -146,8 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = run(n_sentences=args.sentences, n_comments=args.comments, n_resamples=args.resamples, seed=args.seed)
     print(report(figures))
     if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "bench_sentiment.json").write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        write_json(figures, args.out / "bench_sentiment.json")
     return 0
 
 

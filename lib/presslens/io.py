@@ -1,7 +1,8 @@
-"""Writing tables: deterministic CSV files (sorted rows, fixed columns, ``\\n`` line ends)."""
+"""Writing tables and records: deterministic CSV files (sorted rows, fixed columns, ``\\n`` line ends) and JSON."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -20,6 +21,19 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def write_json(data: object, path: str | os.PathLike[str], *, sort_keys: bool = True) -> Path:
+    """Write ``data`` as indented JSON to ``path`` atomically, as :func:`write_csv` writes tables.
+
+    Values JSON does not know (paths, dates) are written as their ``str``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=sort_keys, default=str) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return path
 

@@ -45,6 +45,7 @@ from . import __version__, paths
 from .corpus import MAX_BYTES_ENV
 from .errors import ParameterError, PresslensError
 from .htmlexport import ReportHeader, write_report
+from .io import write_json
 
 log = logging.getLogger(__name__)
 
@@ -592,7 +593,7 @@ def _execute_all(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: 
             seconds=result.seconds, detail=result.error,
         ))
     manifest = build_manifest(plan, build=build, results=results, started=started, finished=_utcnow(), commit=commit)
-    (staging / "run.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    write_json(manifest, staging / "run.json")
     (staging / "reports").mkdir(exist_ok=True)
     (staging / "reports" / "index.html").write_text(render_index(manifest), encoding="utf-8")
     log.info("run finished: %d notebooks, %d failed", total, sum(r.status != "ok" for r in results))
