@@ -555,25 +555,8 @@ def run_suite(plan: RunPlan, *, progress: ProgressCallback | None = None) -> Run
 
 def _execute(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: ProgressCallback) -> RunResult:
     """Everything a run produces, written into ``staging``."""
-    with _environment(MAX_BYTES_ENV, None if plan.max_bytes is None else str(plan.max_bytes)):
+    with _environments({} if plan.max_bytes is None else {MAX_BYTES_ENV: str(plan.max_bytes)}):
         return _execute_all(plan, staging=staging, started=started, notify=notify)
-
-
-@contextmanager
-def _environment(name: str, value: str | None) -> Iterator[None]:
-    """Set an environment variable for the run (kernels inherit it), then restore it."""
-    if value is None:
-        yield
-        return
-    previous = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = previous
 
 
 def _execute_all(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: ProgressCallback) -> RunResult:
@@ -638,21 +621,22 @@ def kernel_environment(plan: RunPlan, *, staging: Path, notebook: str) -> dict[s
 
 @contextmanager
 def _environments(values: Mapping[str, str | None]) -> Iterator[None]:
-    """Set (a value) or unset (``None``) several environment variables, then restore them."""
+    """Set (a value) or unset (``None``) several environment variables, then restore them (kernels inherit them)."""
+
+    def put(name: str, value: str | None) -> None:
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
     previous = {name: os.environ.get(name) for name in values}
     try:
         for name, value in values.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+            put(name, value)
         yield
     finally:
         for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+            put(name, value)
 
 
 def _run_notebook(
