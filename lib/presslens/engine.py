@@ -39,7 +39,6 @@ import itertools
 import logging
 import math
 import os
-import pickle
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -52,6 +51,7 @@ import pandas as pd
 from . import __version__, entities, figures, reuse, sentiment, tables
 from .corpus import Corpus, Document
 from .errors import PresslensError
+from .io import read_pickle, write_pickle
 
 log = logging.getLogger(__name__)
 
@@ -143,24 +143,9 @@ def _cache_path(cache_dir: Path, group: str, key: str, book: str) -> Path:
     return cache_dir / f"v{CACHE_FORMAT}" / sub / key[:2] / f"{key}.pkl"
 
 
-def _read_cache(path: Path) -> dict[str, pd.DataFrame] | None:
-    try:
-        with path.open("rb") as handle:
-            value = pickle.load(handle)
-    except FileNotFoundError:
-        return None
-    except Exception as exc:  # a truncated or foreign file is a miss, never an error
-        log.warning("ignoring unreadable cache file %s (%s)", path.name, exc.__class__.__name__)
-        return None
+def _read_cache(path: Path) -> dict | None:
+    value = read_pickle(path)
     return value if isinstance(value, dict) else None
-
-
-def _write_cache(path: Path, frames: Mapping[str, pd.DataFrame]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump(dict(frames), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
 
 
 #: folder (under ``v{CACHE_FORMAT}``) of the last run's per-document tables, one file per group
@@ -183,7 +168,7 @@ def _read_last_run(cache_dir: Path, group: str, book: str) -> dict | None:
 def _write_last_run(cache_dir: Path, group: str, book: str, keys: Mapping[str, str], frames: Mapping[str, pd.DataFrame]) -> None:
     """Keep a group's whole tables with the document keys they hold: the next run reads one file instead of a file per document."""
     book = book if group == "codebook" else ""
-    _write_cache(_last_run_path(cache_dir, group), {"book": book, "keys": dict(keys), "tables": dict(frames)})
+    write_pickle({"book": book, "keys": dict(keys), "tables": dict(frames)}, _last_run_path(cache_dir, group))
 
 
 # ---------------------------------------------------------------------------
@@ -246,7 +231,7 @@ def _compute(task: _Task) -> dict[str, dict[str, pd.DataFrame]]:
             ids = [d.doc_id for d in sub]
             split = {name: split_by_document(frame, ids) for name, frame in whole.items()}
             for k, doc_id in zip(chosen, ids):
-                _write_cache(_cache_path(task.cache_dir, group, task.keys[k], task.book), {name: split[name][doc_id] for name in names})
+                write_pickle({name: split[name][doc_id] for name in names}, _cache_path(task.cache_dir, group, task.keys[k], task.book))
         out[group] = whole
     return out
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ import pandas as pd
 from . import __version__, engine, entities, figures, reuse, sentiment, tables
 from .corpus import Corpus, load_corpus
 from .engine import DERIVED, compute_tables
-from .io import write_csv
+from .io import read_pickle, write_csv, write_pickle
 from .paths import CACHE_ENV
 
 log = logging.getLogger(__name__)
@@ -150,10 +149,7 @@ def save_run_tables(corpus: Corpus, frames: dict[str, pd.DataFrame], cache_dir: 
     folder = _run_tables_folder(cache_dir, corpus)
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in frames.items():
-        tmp = folder / f".{name}.{os.getpid()}.tmp"
-        with tmp.open("wb") as handle:
-            pickle.dump(frame, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / f"{name}.pickle")
+        write_pickle(frame, folder / f"{name}.pickle")
     for other in folder.parent.iterdir():
         if other.is_dir() and other != folder:
             shutil.rmtree(other, ignore_errors=True)
@@ -164,14 +160,7 @@ def _load_run_tables(corpus: Corpus, names: tuple[str, ...], cache_dir: str | Pa
     folder = _run_tables_folder(cache_dir, corpus)
     frames = {}
     for name in names:
-        try:
-            with (folder / f"{name}.pickle").open("rb") as handle:
-                frame = pickle.load(handle)
-        except FileNotFoundError:
-            return None
-        except Exception as exc:  # a truncated or foreign file is a miss, never an error
-            log.warning("ignoring unreadable run table %s (%s)", name, exc.__class__.__name__)
-            return None
+        frame = read_pickle(folder / f"{name}.pickle", what="run table")
         if not isinstance(frame, pd.DataFrame):
             return None
         frames[name] = frame

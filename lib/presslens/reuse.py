@@ -58,7 +58,6 @@ import itertools
 import logging
 import math
 import os
-import pickle
 import re
 import textwrap
 import time
@@ -77,6 +76,7 @@ from .charts import add_source
 from .corpus import Corpus
 from .errors import PresslensError
 from .framing import STOPWORDS
+from .io import read_pickle, write_pickle
 from .paths import CACHE_ENV
 from .text import count_words, fold, sentence_spans, words
 
@@ -1026,8 +1026,8 @@ class _Cache:
         return value if isinstance(value, _Units) else None
 
     def put_units(self, key: str, units: _Units) -> None:
-        _dump(self._path(self.units_dir, key, ".pkl"), units)
-        _dump(self._path(self.units_dir, key, ".sig.pkl"), (len(units), units.signatures))
+        write_pickle(units, self._path(self.units_dir, key, ".pkl"))
+        write_pickle((len(units), units.signatures), self._path(self.units_dir, key, ".sig.pkl"))
 
     def pairs(self, key: str, *, sides: bool = True) -> dict[str, _PairResult]:
         """The comparisons stored with a document: partner's unit key -> result (with the sentence arrays if ``sides``)."""
@@ -1042,27 +1042,12 @@ class _Cache:
 
     def put_pairs(self, key: str, entries: Mapping[str, _PairResult]) -> None:
         """Store comparisons with a document: what the tables need, and apart the sentence arrays (read only when asked)."""
-        _dump(self._path(self.pairs_dir, key, ".sides.pkl"), {k: (r.side_a, r.side_b) for k, r in entries.items()})
-        _dump(self._path(self.pairs_dir, key, ".pkl"), {k: r.without_sides() for k, r in entries.items()})
+        write_pickle({k: (r.side_a, r.side_b) for k, r in entries.items()}, self._path(self.pairs_dir, key, ".sides.pkl"))
+        write_pickle({k: r.without_sides() for k, r in entries.items()}, self._path(self.pairs_dir, key, ".pkl"))
 
 
 def _load(path: Path) -> Any:
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except FileNotFoundError:
-        return None
-    except Exception as exc:  # a truncated or foreign file is a miss, never an error
-        log.warning("ignoring unreadable reuse cache file %s (%s)", path.name, exc.__class__.__name__)
-        return None
-
-
-def _dump(path: Path, value: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    return read_pickle(path, what="reuse cache file")
 
 
 def _units_task(task: tuple[list[tuple[str, str, str]], ReuseOptions, str | None]) -> list[_Units]:
