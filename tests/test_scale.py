@@ -86,13 +86,13 @@ def test_the_per_process_memos_do_not_change_a_table(tmp_path, synthetic):
     """Sentence spans, VADER scores, number readings and word counts are remembered per process
     (``presslens.text.TextMemo``): a run with every memo warm, one with every memo cold, one whose memos are
     too small to keep a body, and the whole-corpus functions give the same files."""
-    from presslens import text as T
+    from presslens.text import memo as M, sentences as S, words as W
 
-    T.clear_memos()
+    M.clear_memos()
     pipeline.build(synthetic, tmp_path / "cold", jobs=1)
-    assert T._SPANS.misses > 0 and T._WORD_COUNTS.hits > 0  # the memos were used, and shared between tables
+    assert S._SPANS.misses > 0 and W._WORD_COUNTS.hits > 0  # the memos were used, and shared between tables
     pipeline.build(synthetic, tmp_path / "warm", jobs=1)
-    budgets = [(memo, memo.max_chars) for memo in T._MEMOS]
+    budgets = [(memo, memo.max_chars) for memo in M._MEMOS]
     try:
         for memo, _ in budgets:
             memo.clear()

@@ -1,0 +1,82 @@
+"""Per-process memos of pure functions of one text, bounded in characters.
+
+The only process-wide state of the library: each memo remembers what a pure
+function answered for a text, so the answer is the one it would compute again,
+whichever table asks first. :func:`clear_memos` empties them all.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Callable, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class TextMemo(Generic[T]):
+    """A per-process memo of a pure function of one text, least recently used first out, bounded in characters.
+
+    The per-document stages read the same texts several times (the sentences
+    table, entity matching and figure extraction all split each body into
+    sentences; the figures and numbers tables read the same numbers), and a
+    corpus of reprints repeats sentences word for word. A function whose answer
+    depends on the text alone can remember it: the answer is the one it would
+    compute again. The memo keeps at most ``max_chars`` characters of keys
+    (plus 64 per entry, for the entries' own size), so memory stays bounded on
+    long documents; values must be immutable or copied by the caller.
+
+    Args:
+        function: the pure function of a ``str``.
+        max_chars: the characters of texts kept.
+
+    >>> calls = []
+    >>> double = TextMemo(lambda t: calls.append(t) or t * 2, max_chars=100)
+    >>> double("ab"), double("ab"), calls
+    ('abab', 'abab', ['ab'])
+    """
+
+    def __init__(self, function: Callable[[str], T], *, max_chars: int) -> None:
+        self.function = function
+        self.max_chars = max_chars
+        self._store: OrderedDict[str, T] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+        _MEMOS.append(self)
+
+    def __call__(self, text: str) -> T:
+        store = self._store
+        with self._lock:
+            if text in store:
+                store.move_to_end(text)
+                self.hits += 1
+                return store[text]
+        value = self.function(text)
+        size = len(text) + 64
+        with self._lock:
+            self.misses += 1
+            if size <= self.max_chars and text not in store:
+                store[text] = value
+                self._chars += size
+                while self._chars > self.max_chars:
+                    old, _ = store.popitem(last=False)
+                    self._chars -= len(old) + 64
+        return value
+
+    def clear(self) -> None:
+        """Forget every text (tests and benchmarks that time a cold start)."""
+        with self._lock:
+            self._store.clear()
+            self._chars = 0
+            self.hits = self.misses = 0
+
+
+_MEMOS: list[TextMemo] = []
+
+
+def clear_memos() -> None:
+    """Empty every :class:`TextMemo` of this process, so a benchmark times the work from a cold start."""
+    for memo in _MEMOS:
+        memo.clear()
