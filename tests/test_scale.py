@@ -86,7 +86,7 @@ def test_the_per_process_memos_do_not_change_a_table(tmp_path, synthetic):
     """Sentence spans, VADER scores, number readings and word counts are remembered per process
     (``presslens.text.TextMemo``): a run with every memo warm, one with every memo cold, one whose memos are
     too small to keep a body, and the whole-corpus functions give the same files."""
-    from presslens.text import memo as M, sentences as S, words as W
+    from presslens.text import memo as M, sentences as S, tokens as W
 
     M.clear_memos()
     pipeline.build(synthetic, tmp_path / "cold", jobs=1)

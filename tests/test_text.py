@@ -139,7 +139,7 @@ def test_sentence_spans_from_the_memo_equal_a_fresh_split_and_are_the_callers_ow
 
 @pytest.mark.parametrize("text", ["Tehran’s “deal”", "‘quoted’ and ″ and ′prime′", "", "plain 'ascii' \"text\""])
 def test_straighten_quotes_is_the_translation_table(text):
-    from presslens.text.words import _CURLY
+    from presslens.text.tokens import _CURLY
 
     assert straighten_quotes(text) == text.translate(_CURLY)
     assert len(straighten_quotes(text)) == len(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .text.escape import chart_text
+from .text.markup import chart_text
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 

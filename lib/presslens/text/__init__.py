@@ -6,16 +6,16 @@ abbreviation list of our own (Punkt's trained data is never downloaded), and
 decoding falls back from UTF-8 to cp1252/latin-1 and charset-normalizer's guess.
 
 Modules: :mod:`.decode` (bytes to text), :mod:`.memo` (per-process memos of
-pure functions), :mod:`.words`, :mod:`.sentences`, :mod:`.escape` (HTML,
+pure functions), :mod:`.tokens` (words), :mod:`.sentences`, :mod:`.markup` (HTML,
 Markdown and chart text), :mod:`.wrap` (clipping and wrapping), :mod:`.vader`.
 """
 
 from .decode import Decoded, decode_bytes
-from .escape import INVISIBLE, chart_text, escape, visible
+from .markup import INVISIBLE, chart_text, escape, visible
 from .memo import TextMemo, clear_memos
 from .sentences import ABBREVIATIONS, sentence_spans, sentence_splitter, split_sentences
 from .vader import analyzer, label, scores
-from .words import count_words, fold, straighten_quotes, words
+from .tokens import count_words, fold, straighten_quotes, words
 from .wrap import axis_label, clip, hover_text, wrap_lines
 
 __all__ = [

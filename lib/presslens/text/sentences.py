@@ -12,7 +12,7 @@ from functools import lru_cache
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from .memo import TextMemo
-from .words import straighten_quotes
+from .tokens import straighten_quotes
 
 #: Abbreviations that end with a period but do not end a sentence (lower case, no final period).
 ABBREVIATIONS: frozenset[str] = frozenset(

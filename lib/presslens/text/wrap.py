@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from .escape import chart_text
+from .markup import chart_text
 
 
 def clip(text: Any, n: int = 160) -> str:
