@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from .corpus import Corpus
 from .display import _INVISIBLE
+from .style import add_source  # noqa: F401  (the one copy; charts of every stage call it as charts.add_source)
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 PART_COLOURS = {"body": "#1f77b4", "comments": "#ff7f0e", "title, captions and other kept parts": "#2ca02c", "boilerplate": "#7f7f7f"}
@@ -33,22 +34,6 @@ def plot_text(text: object) -> str:
 
 
 _safe = plot_text
-
-
-def add_source(fig: go.Figure, source: str) -> go.Figure:
-    """Put a "Source: ..." note under the plot, as analysts expect on every chart.
-
-    The note is pinned a fixed number of pixels under the plot area (below the
-    x-axis title), so it stays inside the figure however tall the chart is.
-    """
-    fig.add_annotation(
-        text=f"Source: {_safe(source)}",
-        xref="paper", yref="paper", x=0, y=0, yshift=-72, xanchor="left", yanchor="top",
-        showarrow=False, font={"size": 11, "color": "#555"},
-    )
-    bottom = (fig.layout.margin.b or 0) if fig.layout.margin else 0
-    fig.update_layout(margin={"b": max(bottom, 110)})
-    return fig
 
 
 def _top_documents(totals: pd.Series, top: int | None) -> tuple[list, str]:

@@ -121,43 +121,8 @@ class SentimentError(PresslensError):
 # ---------------------------------------------------------------------------
 # Scores
 # ---------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def analyzer() -> SentimentIntensityAnalyzer:
-    """One analyzer per process (loading the lexicon takes ~50 ms)."""
-    return SentimentIntensityAnalyzer()
-
-
-def scores(text: str) -> dict[str, float]:
-    """VADER's scores for a text: compound, pos, neu, neg.
-
-    ``polarity_scores`` is a pure function of the text, so each process
-    remembers the scores of recent texts (:class:`~presslens.text.TextMemo`):
-    a comment of one sentence is scored once for the comments and the sentences
-    tables, and a sentence reprinted word for word by many outlets once per
-    process. Every caller gets its own dict.
-
-    >>> scores("No problem at all.")["compound"]
-    0.3089
-    """
-    if not isinstance(text, str):
-        return analyzer().polarity_scores(text)
-    return dict(_SCORES(text))
-
-
-_SCORES: TextMemo[tuple[tuple[str, float], ...]] = TextMemo(lambda text: tuple(analyzer().polarity_scores(text).items()), max_chars=8_000_000)
-
-
-def label(compound: float) -> str:
-    """``positive``, ``negative`` or ``neutral`` by the standard thresholds.
-
-    >>> label(0.05), label(-0.2), label(0.0)
-    ('positive', 'negative', 'neutral')
-    """
-    if compound >= POSITIVE:
-        return "positive"
-    if compound <= NEGATIVE:
-        return "negative"
-    return "neutral"
+# VADER's per-text scores live in the leaf presslens.text.vader (the tidy tables carry them); the same objects here.
+from .text.vader import _SCORES, analyzer, label, scores  # noqa: E402,F401
 
 
 def lexicon_words(text: str) -> list[tuple[str, float]]:
