@@ -1,0 +1,340 @@
+"""Segmentation of a page's text into what the outlet published and the page's clutter.
+
+A page is read line by line. Each line gets a *kind* (title, standfirst, byline,
+body, caption, boilerplate, ...) and the name of the *rule* that decided it, so an
+analyst can check every removal. Rules are small and reusable; a page turns
+rules on by what it looks like (a comment widget, forum chrome, a "Highlights"
+box), and ``sources.yml`` can add per-document overrides, so a new outlet costs a
+rule, not a rewrite.
+
+Kinds that make up the article's running text: ``body``. Kinds kept beside it:
+``title``, ``standfirst``, ``byline``, ``dateline``, ``subhead``, ``caption``,
+``image``, ``credit``, ``note``, ``summary`` and ``pullquote`` (both marked with the
+body paragraph they repeat, so they are not counted twice). Everything else is
+``boilerplate`` and is never part of the body.
+
+This module applies the rules; :mod:`.rules` holds their patterns (data) and
+:mod:`.comments` parses and threads the comment section found here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..text import count_words, fold
+from . import rules
+from .comments import Comment, parse_comment_section
+
+BODY_KINDS = frozenset({"body"})
+KEPT_KINDS = frozenset(
+    {"title", "standfirst", "byline", "dateline", "subhead", "caption", "image", "credit", "note", "summary", "pullquote"}
+)
+
+
+@dataclass
+class Segment:
+    """One piece of a page: a line (or part of one) with its kind and the rule that chose it."""
+
+    kind: str
+    text: str
+    line: int  # 1-based line number in the decoded file
+    rule: str
+    repeats: int | None = None  # index of the body paragraph a summary or pull quote repeats
+
+
+@dataclass
+class Overrides:
+    """Per-document corrections to the rules, from ``sources.yml``.
+
+    Attributes:
+        boilerplate: extra regexes; a matching line is removed as boilerplate.
+        keep: regexes; a matching line is body whatever the rules say.
+        title_line: the 1-based line of the title, or 0 when the page has none.
+        comments: ``False`` when the page has no comment section to look for.
+    """
+
+    boilerplate: list[str] = field(default_factory=list)
+    keep: list[str] = field(default_factory=list)
+    title_line: int | None = None
+    comments: bool = True
+
+
+@dataclass
+class Segmentation:
+    """The result of :func:`segment_page`."""
+
+    segments: list[Segment]
+    comments: list[Comment]
+    declared_comments: int | None
+    layouts: list[str]
+    warnings: list[str]
+
+
+def segment_page(text: str, *, overrides: Overrides | None = None) -> Segmentation:
+    """Split a page's text into segments and comments.
+
+    Args:
+        text: the decoded, normalised page (``\\n`` line ends).
+        overrides: per-document corrections from ``sources.yml``.
+
+    Returns:
+        A :class:`Segmentation`: segments in page order (every non-blank line is in
+        exactly one segment), parsed comments, the comment count the page declares,
+        the layouts recognised and any warnings.
+    """
+    overrides = overrides or Overrides()
+    lines = text.split("\n")
+    page = _Page(lines)
+    warnings: list[str] = []
+
+    comment_start, layout = (len(lines), None)
+    if overrides.comments:
+        comment_start, layout = _find_comment_section(lines)
+    if layout:
+        page.layouts.append(layout)
+    _mark_forum_chrome(page, end=comment_start)
+    _mark_overrides(page, overrides, end=comment_start)
+    _mark_line_rules(page, end=comment_start)
+    _mark_separator_blocks(page, end=comment_start)
+    _mark_header(page, end=comment_start, overrides=overrides)
+    _mark_body(page, end=comment_start)
+    _mark_repeats(page)
+
+    comments: list[Comment] = []
+    declared = None
+    if layout:
+        comments, declared, comment_warnings, first_comment = parse_comment_section(page.lines, comment_start)
+        for i in range(comment_start, first_comment):
+            page.mark(i, "boilerplate", "comment-widget")
+        warnings.extend(comment_warnings)
+    segments = page.segments()
+    return Segmentation(segments=segments, comments=comments, declared_comments=declared, layouts=page.layouts, warnings=warnings)
+
+
+class _Page:
+    """Lines with their labels while the rules run."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.labels: list[tuple[str, str] | None] = [None] * len(lines)
+        self.extra: list[Segment] = []  # segments split off the start of a line (image markers)
+        self.repeats: dict[int, int] = {}
+        self.layouts: list[str] = []
+
+    def free(self, i: int) -> bool:
+        return self.labels[i] is None and self.lines[i].strip() != ""
+
+    def mark(self, i: int, kind: str, rule: str) -> None:
+        if self.labels[i] is None and self.lines[i].strip():
+            self.labels[i] = (kind, rule)
+
+    def segments(self) -> list[Segment]:
+        out = list(self.extra)
+        for i, label in enumerate(self.labels):
+            if label is None:
+                continue
+            kind, rule = label
+            out.append(Segment(kind=kind, text=self.lines[i].strip(), line=i + 1, rule=rule, repeats=self.repeats.get(i)))
+        out.sort(key=lambda s: (s.line, s.kind != "image"))
+        return out
+
+
+# ---------------------------------------------------------------------------
+# Rules.
+# ---------------------------------------------------------------------------
+def _find_comment_section(lines: list[str]) -> tuple[int, str | None]:
+    """Where the comment section (with its widget chrome) starts, and its layout."""
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if rules.REACTION_HEADING.match(stripped):
+            return i, "reaction-widget"
+        match = rules.COMMENT_COUNT.match(stripped)
+        if match:
+            start = i
+            # widget chrome just above the count: Subscribe / Notify of / guest
+            while start > 0 and lines[start - 1].strip().lower() in rules.COMMENT_CHROME:
+                start -= 1
+            while start < i and not lines[start].strip():
+                start += 1
+            return start, "threaded-comments"
+    return len(lines), None
+
+
+def _mark_forum_chrome(page: _Page, *, end: int) -> None:
+    lines = page.lines
+    related = next((i for i in range(end) if rules.FORUM_RELATED.match(lines[i])), None)
+    rating = next((i for i in range(min(end, 10)) if rules.FORUM_RATING.match(lines[i])), None)
+    if related is None and rating is None:
+        return
+    page.layouts.append("forum")
+    if rating is not None:
+        page.mark(rating, "boilerplate", "forum-rating")
+        i = rating + 1
+        while i < end and rules.BULLET.match(lines[i]):
+            page.mark(i, "boilerplate", "forum-rating")
+            i += 1
+    tail_start = related
+    if tail_start is None:
+        tail_start = next((i for i in range(end) if rules.FORUM_TAIL.match(lines[i])), end)
+    for i in range(tail_start, end):
+        page.mark(i, "boilerplate", "forum-related-threads" if not rules.FORUM_TAIL.match(lines[i]) or "Last Post" in lines[i] else "forum-footer")
+    # signature quotes: the run of quoted lines with an attribution just above the forum tail
+    i = tail_start - 1
+    while i >= 0 and (not lines[i].strip() or rules.SIGNATURE.match(lines[i])):
+        if lines[i].strip():
+            page.mark(i, "boilerplate", "forum-signature")
+        i -= 1
+
+
+def _mark_overrides(page: _Page, overrides: Overrides, *, end: int) -> None:
+    keep = [re.compile(p) for p in overrides.keep]
+    drop = [re.compile(p) for p in overrides.boilerplate]
+    for i in range(end):
+        if not page.free(i):
+            continue
+        if any(p.search(page.lines[i]) for p in keep):
+            page.mark(i, "body", "override-keep")
+        elif any(p.search(page.lines[i]) for p in drop):
+            page.mark(i, "boilerplate", "override-boilerplate")
+
+
+def _mark_line_rules(page: _Page, *, end: int) -> None:
+    for i in range(end):
+        if not page.free(i):
+            continue
+        line = page.lines[i]
+        marker = rules.IMAGE_MARKER.match(line)
+        if marker and line[marker.end() :].strip():
+            # "[Image: x.jpg]REYKJAVIK -": the marker is an image, the rest stays for the other rules
+            page.extra.append(Segment(kind="image", text=marker.group(0).strip(), line=i + 1, rule="image-marker"))
+            page.lines[i] = line[marker.end() :]
+            line = page.lines[i]
+        for name, kind, pattern in rules.LINE_RULES:
+            if pattern.search(line):
+                page.mark(i, kind, name)
+                break
+
+
+def _mark_separator_blocks(page: _Page, *, end: int) -> None:
+    """Lines between rule separators (``-----``) after the article are site chrome (appeals, promos)."""
+    seps = [i for i in range(end) if rules.SEPARATOR.match(page.lines[i])]
+    if not seps:
+        return
+    for i in seps:
+        page.mark(i, "boilerplate", "separator")
+    first = seps[0]
+    for i in range(first + 1, end):
+        if page.free(i):
+            page.mark(i, "boilerplate", "donation-appeal" if rules.APPEAL_WORDS.search(page.lines[i]) else "site-chrome")
+
+
+def _is_paragraph(line: str) -> bool:
+    n = count_words(line)
+    return n >= 40 or (n >= 10 and bool(rules.TERMINAL.search(line)))
+
+
+def _mark_header(page: _Page, *, end: int, overrides: Overrides) -> None:
+    """Title, repeated title, summary box, byline, standfirst and dateline before the first paragraph."""
+    lines = page.lines
+    content = [i for i in range(end) if lines[i].strip()]
+    if not content:
+        return
+    first_para = next((i for i in content if page.free(i) and _is_paragraph(lines[i]) and not rules.SUMMARY_HEADER.match(lines[i])), end)
+
+    # summary box ("Highlights") and the lines after it that repeat the article
+    for i in content:
+        if i >= first_para:
+            break
+        if page.free(i) and rules.SUMMARY_HEADER.match(lines[i]):
+            page.mark(i, "boilerplate", "summary-header")
+            page.layouts.append("summary-box")
+            for j in content:
+                if j > i and page.free(j):
+                    page.mark(j, "summary", "summary-box")
+                    break
+    first_para = next((i for i in content if page.free(i) and _is_paragraph(lines[i])), end)
+
+    # title: a line given by the overrides, else the first free short line before the first paragraph
+    title = None
+    if overrides.title_line is not None:
+        title = overrides.title_line - 1 if overrides.title_line > 0 else None
+        if title is not None:
+            page.labels[title] = ("title", "override-title")
+    else:
+        for i in content:
+            if i >= first_para:
+                break
+            if page.free(i) and count_words(lines[i]) <= 25 and not rules.BYLINE.match(lines[i]):
+                page.mark(i, "title", "first-line")
+                title = i
+                break
+    if title is not None:
+        key = fold(lines[title])
+        for i in content:
+            if i > title and i < first_para and page.free(i):
+                other = fold(lines[i])
+                if other == key or (other.startswith(key) and count_words(lines[i][len(lines[title].strip()) :]) <= 3):
+                    page.mark(i, "boilerplate", "repeated-title")
+    for i in content:
+        if i >= first_para:
+            break
+        if not page.free(i):
+            continue
+        line = lines[i]
+        if rules.BYLINE.match(line):
+            page.mark(i, "byline", "byline")
+        elif rules.DATELINE.match(line):
+            page.mark(i, "dateline", "dateline")
+        elif title is not None and i > title and count_words(line) >= 5:
+            page.mark(i, "standfirst", "standfirst")
+
+
+def _mark_body(page: _Page, *, end: int) -> None:
+    lines = page.lines
+    for i in range(end):
+        if not page.free(i):
+            continue
+        line = lines[i]
+        if rules.DATELINE.match(line):
+            page.mark(i, "dateline", "dateline")
+        elif _is_subhead(lines, i, end):
+            page.mark(i, "subhead", "subhead")
+        else:
+            page.mark(i, "body", "text")
+
+
+def _is_subhead(lines: list[str], i: int, end: int) -> bool:
+    line = lines[i].strip()
+    if count_words(line) > 10 or rules.TERMINAL.search(line) or not line[:1].isupper():
+        return False
+    following = next((lines[j] for j in range(i + 1, end) if lines[j].strip()), "")
+    return _is_paragraph(following)
+
+
+def _mark_repeats(page: _Page) -> None:
+    """Summaries, captions and duplicate paragraphs that repeat a body paragraph are marked, not counted twice."""
+    body = [i for i, label in enumerate(page.labels) if label and label[0] == "body"]
+    keys = {i: fold(page.lines[i]) for i in body}
+    seen: dict[str, int] = {}
+    for para_index, i in enumerate(body):
+        key = keys[i]
+        if key in seen:
+            page.labels[i] = ("pullquote", "duplicate-paragraph")
+            page.repeats[i] = seen[key]
+        else:
+            seen[key] = para_index
+    paragraphs = [(n, keys[i]) for n, i in enumerate(i for i in body if page.labels[i][0] == "body")]
+    for i, label in enumerate(page.labels):
+        if not label or label[0] not in {"summary", "caption"}:
+            continue
+        key = fold(rules.TRAILING_PARENTHESIS.sub("", page.lines[i]))
+        if count_words(key) < 8:
+            continue
+        best = max(paragraphs, key=lambda p: fuzz.ratio(key, p[1]), default=None)
+        if best is not None and fuzz.ratio(key, best[1]) >= 80:
+            page.repeats[i] = best[0]
+            if label[0] == "caption":
+                page.labels[i] = ("pullquote", "caption-repeats-paragraph")
