@@ -1,0 +1,160 @@
+"""Charts of the entities stage: the entity × source heatmap, body against comments, the co-occurrence network.
+
+The only module of the stage that imports plotly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..display import listing
+from ..style import PALETTE, add_source
+from ..text import chart_text
+from .codebook import TYPES
+
+TYPE_COLOURS = {"person": PALETTE[0], "organisation": PALETTE[1], "place": PALETTE[2], "group": PALETTE[4], "event": PALETTE[3]}
+
+
+def entity_heatmap(
+    counts: pd.DataFrame,
+    labels: Mapping[str, str],
+    *,
+    part: str = "body",
+    value: str = "per_1k_words",
+    top: int = 25,
+    source: str,
+) -> go.Figure:
+    """Entity × source heatmap of mentions per 1,000 words (or raw counts), the ``top`` entities by total mentions.
+
+    Args:
+        counts: :func:`entity_counts_table`.
+        labels: ``doc_id -> label`` (:func:`source_labels`); every source gets a column, even with no mention.
+        part: ``body`` or ``comment``.
+        value: ``per_1k_words`` or ``count``.
+        top: how many entities (rows).
+        source: the note under the chart.
+    """
+    sub = counts[counts["part"] == part]
+    totals = sub.groupby("entity")["count"].sum()
+    names = sorted(totals.index, key=lambda n: (-totals[n], n))[:top]
+    grid = sub.pivot_table(index="entity", columns="doc_id", values=value, aggfunc="sum", fill_value=0)
+    grid = grid.reindex(index=names, columns=list(labels), fill_value=0)
+    raw = sub.pivot_table(index="entity", columns="doc_id", values="count", aggfunc="sum", fill_value=0)
+    raw = raw.reindex(index=names, columns=list(labels), fill_value=0)
+    what = "mentions per 1,000 words" if value == "per_1k_words" else "mentions"
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.values, x=[chart_text(labels[d]) for d in grid.columns], y=[chart_text(n) for n in names], colorscale="Blues",
+            colorbar={"title": what},
+            customdata=raw.values, text=[[f"{v:g}" if v else "" for v in row] for row in grid.values.round(1)],
+            texttemplate="%{text}", hovertemplate="%{y}<br>%{x}<br>%{customdata} mentions, %{z:.2f} per 1,000 words<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title={"text": f"Top {len(names)} entities by source ({chart_text(part)}: {what})", "y": 0.98, "yanchor": "top"},
+        xaxis={"title": "source", "side": "top", "tickangle": -20}, yaxis={"title": "entity", "autorange": "reversed"},
+        height=300 + 24 * len(names), margin={"t": 190},
+    )
+    return add_source(fig, source)
+
+def body_comment_chart(table: pd.DataFrame, *, top: int = 15, labels: Iterable[str] = (), source: str) -> go.Figure:
+    """Bars of mentions per 1,000 words in bodies and in comments: what readers talk about against what the articles do.
+
+    Args:
+        table: :func:`body_comment_table`.
+        top: how many entities (the most mentioned overall).
+        labels: the documents compared, named in the title.
+        source: the note under the chart.
+    """
+    rows = table.head(top)
+    fig = go.Figure()
+    for part, colour, name in (("body", PALETTE[0], "article body"), ("comment", PALETTE[1], "reader comments")):
+        fig.add_bar(
+            y=[chart_text(e) for e in rows["entity"]], x=rows[f"{part}_per_1k"], name=name, orientation="h", marker_color=colour, customdata=rows[part],
+            hovertemplate="%{y}<br>%{x:.2f} per 1,000 words (%{customdata} mentions)<extra>" + name + "</extra>",
+        )
+    which = ", ".join(labels)
+    fig.update_layout(
+        barmode="group", title="Body against comments" + (f" ({chart_text(which)})" if which else ""),
+        xaxis_title="mentions per 1,000 words of the part", yaxis_title="entity", yaxis={"autorange": "reversed"},
+        height=220 + 34 * len(rows), legend_title="part",
+    )
+    return add_source(fig, source)
+
+def _circle_layout(names: list[str]) -> dict[str, tuple[float, float]]:
+    n = max(len(names), 1)
+    return {name: (math.cos(math.pi / 2 - 2 * math.pi * i / n), math.sin(math.pi / 2 - 2 * math.pi * i / n)) for i, name in enumerate(names)}
+
+
+def network_chart(
+    mentions: pd.DataFrame, cooccurrence: pd.DataFrame, *, min_sentences: int = 2, top: int = 30, source: str
+) -> go.Figure:
+    """Co-occurrence network: entities (nodes, sized by mentions, coloured by type) linked when named in the same sentence.
+
+    The layout is a circle, entities grouped by type and, within a type, by
+    mentions, clockwise from the top: the same data always gives the same picture.
+
+    Args:
+        mentions: :func:`entity_mentions_table`.
+        cooccurrence: :func:`cooccurrence_table`.
+        min_sentences: draw a link only for pairs named together in at least this many sentences.
+        top: at most this many entities (the most mentioned among those with a link).
+        source: the note under the chart.
+    """
+    edges = cooccurrence[cooccurrence["sentences"] >= min_sentences]
+    totals = mentions.groupby("entity").size()
+    types = mentions.drop_duplicates("entity").set_index("entity")["type"]
+    linked = sorted(set(edges["entity_a"]) | set(edges["entity_b"]), key=lambda n: (-totals.get(n, 0), n))[:top]
+    keep = set(linked)
+    edges = edges[edges["entity_a"].isin(keep) & edges["entity_b"].isin(keep)]
+    ordered = sorted(linked, key=lambda n: (TYPES.index(types[n]), -totals[n], n))
+    pos = _circle_layout(ordered)
+    fig = go.Figure()
+    widest = max(edges["sentences"].max() if len(edges) else 1, 1)
+    bands = sorted({max(1, round(4 * w / widest)) for w in edges["sentences"]})
+    for band in bands:
+        xs, ys = [], []
+        for a, b, w in zip(edges["entity_a"], edges["entity_b"], edges["sentences"]):
+            if max(1, round(4 * w / widest)) == band:
+                xs += [pos[a][0], pos[b][0], None]
+                ys += [pos[a][1], pos[b][1], None]
+        fig.add_scatter(x=xs, y=ys, mode="lines", line={"width": 0.8 + 1.6 * band, "color": "rgba(120,120,120,0.45)"},
+                        hoverinfo="skip", showlegend=False)
+    fig.add_scatter(
+        x=[(pos[a][0] + pos[b][0]) / 2 for a, b in zip(edges["entity_a"], edges["entity_b"])],
+        y=[(pos[a][1] + pos[b][1]) / 2 for a, b in zip(edges["entity_a"], edges["entity_b"])],
+        mode="markers", marker={"size": 6, "color": "rgba(0,0,0,0)"}, showlegend=False,
+        customdata=[[chart_text(a), chart_text(b), int(n), chart_text(listing(str(d).split(", "), 8, sep=", "))] for a, b, n, d in
+                    zip(edges["entity_a"], edges["entity_b"], edges["sentences"], edges["doc_ids"])],
+        hovertemplate="%{customdata[0]} + %{customdata[1]}<br>%{customdata[2]} sentences in %{customdata[3]}<extra></extra>",
+    )
+    biggest = max((totals[n] for n in ordered), default=1)
+    for kind in TYPES:
+        group = [n for n in ordered if types[n] == kind]
+        if not group:
+            continue
+        fig.add_scatter(
+            x=[pos[n][0] for n in group], y=[pos[n][1] for n in group], mode="markers+text", name=kind,
+            text=[chart_text(n) for n in group], textposition=[_text_side(pos[n]) for n in group], textfont={"size": 11},
+            marker={"size": [10 + 30 * math.sqrt(totals[n] / biggest) for n in group], "color": TYPE_COLOURS[kind],
+                    "line": {"width": 1, "color": "#fff"}},
+            customdata=[[int(totals[n])] for n in group], hovertemplate="%{text}<br>%{customdata[0]} mentions<extra>" + kind + "</extra>",
+        )
+    axis = {"visible": False, "range": [-1.55, 1.55]}
+    fig.update_layout(
+        title=f"Who is named with whom (in the same sentence, at least {min_sentences} times)",
+        xaxis=axis, yaxis={**axis, "scaleanchor": "x"}, height=820, legend_title="type", plot_bgcolor="#fff",
+        margin={"l": 40, "r": 40},
+    )
+    return add_source(fig, f"{source} · nodes sized by mentions, links by shared sentences; circular layout by type, position carries no meaning")
+
+
+def _text_side(point: tuple[float, float]) -> str:
+    x, y = point
+    vertical = "top" if y > 0.3 else "bottom" if y < -0.3 else "middle"
+    horizontal = "right" if x > 0.05 else "left" if x < -0.05 else "center"
+    return f"{vertical} {horizontal}"

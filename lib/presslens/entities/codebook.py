@@ -1,0 +1,264 @@
+"""The codebook: ``entities.yml`` read, checked and held as :class:`Codebook` (see the package docstring for the format)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from ..errors import MetadataError
+from ..io import load_yaml
+from .keys import _form_key, is_acronym
+from .matching import _Matcher
+
+CODEBOOK_FILE = "entities.yml"
+TYPES = ("person", "organisation", "place", "group", "event")
+ENTRY_KEYS = ("name", "type", "aliases", "short", "wikidata", "parent", "lowercase", "note")
+
+
+class CodebookError(MetadataError):
+    """``entities.yml`` is malformed: the message names the file, the line, the entry and the problem."""
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One real-world entity of the codebook and the ways texts name it."""
+
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    short: tuple[str, ...] = ()
+    wikidata: str = ""
+    parent: str = ""
+    lowercase: bool = False
+    note: str = ""
+    line: int = 0
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """The full forms: the name, then the aliases."""
+        return (self.name, *self.aliases)
+
+@dataclass
+class Codebook:
+    """The entities of ``entities.yml``, with a matcher compiled on first use."""
+
+    entities: tuple[Entity, ...]
+    path: str = ""
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = {e.name: i for i, e in enumerate(self.entities)}
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def __iter__(self):
+        return iter(self.entities)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._index
+
+    def __getitem__(self, name: str) -> Entity:
+        try:
+            return self.entities[self._index[name]]
+        except KeyError:
+            raise KeyError(f"no entity {name!r} in the codebook {self.path or '(in memory)'}") from None
+
+    def without(self, *names: str) -> Codebook:
+        """A copy without some entries (and without parent links to them): what discovery sees when a name is missing."""
+        missing = [n for n in names if n not in self]
+        if missing:
+            raise KeyError(f"not in the codebook: {missing}")
+        gone = set(names)
+        kept = tuple(
+            Entity(**{**vars(e), "parent": "" if e.parent in gone else e.parent}) for e in self.entities if e.name not in gone
+        )
+        return Codebook(entities=kept, path=self.path)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per entry: name, type, aliases, short forms, Wikidata id, parent, line in the file."""
+        rows = [
+            {
+                "entity": e.name, "type": e.type, "aliases": "; ".join(e.aliases), "short": "; ".join(e.short),
+                "wikidata": e.wikidata, "parent": e.parent, "lowercase": e.lowercase, "line": e.line,
+            }
+            for e in self.entities
+        ]
+        frame = pd.DataFrame(rows, columns=["entity", "type", "aliases", "short", "wikidata", "parent", "lowercase", "line"])
+        return frame.sort_values(["type", "entity"], ignore_index=True)
+
+    def ancestor(self, name: str) -> str:
+        """The top of an entry's ``parent`` chain (Quds Force -> Islamic Revolutionary Guard Corps)."""
+        seen = {name}
+        while self[name].parent:
+            name = self[name].parent
+            if name in seen:  # parse_codebook rejects cycles; this guards hand-built codebooks
+                break
+            seen.add(name)
+        return name
+
+    @cached_property
+    def matcher(self) -> _Matcher:
+        return _Matcher(self.entities)
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read an entity codebook (``entities.yml``).
+
+    Args:
+        path: the YAML file.
+
+    Returns:
+        A :class:`Codebook`, entries in file order.
+
+    Raises:
+        CodebookError: the file is missing, is not valid YAML, or an entry breaks the
+            schema; the message names the file, the line and the problem.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise CodebookError(f"{file}: codebook not found")
+    return parse_codebook(file.read_text(encoding="utf-8"), source=str(file))
+
+
+def parse_codebook(text: str, *, source: str = "<codebook>") -> Codebook:
+    """Parse codebook YAML text (see ``seeds/entities.yml`` for the format).
+
+    Each entry of the top-level ``entities:`` list is a mapping with ``name`` and
+    ``type`` (one of :data:`TYPES`), and optionally ``aliases`` and ``short``
+    (lists of text), ``wikidata`` (``Q`` and digits, or empty), ``parent`` (the
+    name of another entry), ``lowercase`` (true or false) and ``note``.
+
+    >>> book = parse_codebook("entities:\\n  - {name: Iran, type: place, aliases: [IRI]}\\n")
+    >>> book["Iran"].aliases
+    ('IRI',)
+    >>> parse_codebook("entities:\\n  - {name: Iran, type: country}\\n")
+    Traceback (most recent call last):
+    ...
+    presslens.entities.codebook.CodebookError: <codebook>, line 2, entry 'Iran': type must be one of ['person', 'organisation', 'place', 'group', 'event'], found 'country'
+
+    Raises:
+        CodebookError: with the line of the offending entry or field.
+    """
+    root, data = load_yaml(text, source=source, error=CodebookError)
+    if data is None:
+        return Codebook(entities=(), path=source)
+    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
+        raise CodebookError(f"{source}, line 1: expected a mapping with an 'entities' list at the top, found {type(data).__name__}")
+    top = {k.value: (k, v) for k, v in root.value}
+    unknown = sorted(set(data) - {"version", "entities"})
+    if unknown:
+        key = top[str(unknown[0])][0] if str(unknown[0]) in top else root
+        raise CodebookError(f"{source}, line {key.start_mark.line + 1}: unknown top-level key(s) {unknown}; expected 'version' and 'entities'")
+    if data.get("version", 1) != 1:
+        raise CodebookError(f"{source}, line {top['version'][1].start_mark.line + 1}: version must be 1, found {data['version']!r}")
+    items = data.get("entities")
+    if items is None:
+        return Codebook(entities=(), path=source)
+    items_node = top["entities"][1]
+    if not isinstance(items, list) or not isinstance(items_node, yaml.SequenceNode):
+        raise CodebookError(f"{source}, line {items_node.start_mark.line + 1}: 'entities' must be a list of entries, found {type(items).__name__}")
+    entities: list[Entity] = []
+    for raw, node in zip(items, items_node.value):
+        entities.append(_parse_entry(raw, node, source=source))
+    _check_codebook(entities, source=source)
+    return Codebook(entities=tuple(entities), path=source)
+
+
+def _parse_entry(raw: Any, node: yaml.Node, *, source: str) -> Entity:
+    line = node.start_mark.line + 1
+    if not isinstance(raw, dict) or not isinstance(node, yaml.MappingNode):
+        raise CodebookError(f"{source}, line {line}: an entry must be a mapping with name and type, found {type(raw).__name__} {raw!r}")
+    lines: dict[str, int] = {}
+    for key, value in node.value:
+        if key.value in lines:
+            raise CodebookError(f"{source}, line {key.start_mark.line + 1}: key {key.value!r} given twice in one entry")
+        lines[key.value] = value.start_mark.line + 1
+    name = raw.get("name")
+    label = f"entry {name!r}" if isinstance(name, str) and name.strip() else "entry"
+    where = f"{source}, line {{}}, {label}"
+    unknown = sorted(str(k) for k in set(raw) - set(ENTRY_KEYS))
+    if unknown:
+        raise CodebookError(f"{where.format(lines.get(unknown[0], line))}: unknown key(s) {unknown}; expected {list(ENTRY_KEYS)}")
+    if not isinstance(name, str) or not name.strip():
+        raise CodebookError(f"{where.format(lines.get('name', line))}: 'name' must be non-empty text, found {name!r}")
+    kind = raw.get("type")
+    if kind not in TYPES:
+        raise CodebookError(f"{where.format(lines.get('type', line))}: type must be one of {list(TYPES)}, found {kind!r}")
+    lists = {}
+    for key in ("aliases", "short"):
+        value = raw.get(key)
+        value = [] if value is None else value
+        if not isinstance(value, list):
+            raise CodebookError(f"{where.format(lines.get(key, line))}: {key!r} must be a list like [a, b], found {value!r}")
+        for item in value:
+            if not isinstance(item, str) or not any(ch.isalnum() for ch in item):
+                raise CodebookError(f"{where.format(lines.get(key, line))}: {key!r} item {item!r} is not a name (quote numbers and dates)")
+        lists[key] = tuple(dict.fromkeys(" ".join(item.split()) for item in value))
+    wikidata = raw.get("wikidata")
+    wikidata = "" if wikidata is None else wikidata
+    if not isinstance(wikidata, str) or (wikidata and not re.fullmatch(r"Q[1-9]\d*", wikidata)):
+        raise CodebookError(f"{where.format(lines.get('wikidata', line))}: wikidata must be an id like Q794 or empty, found {wikidata!r}")
+    parent = raw.get("parent")
+    parent = "" if parent is None else parent
+    if not isinstance(parent, str):
+        raise CodebookError(f"{where.format(lines.get('parent', line))}: parent must be the name of another entry, found {parent!r}")
+    lowercase = raw.get("lowercase", False)
+    if not isinstance(lowercase, bool):
+        raise CodebookError(f"{where.format(lines.get('lowercase', line))}: lowercase must be true or false, found {lowercase!r}")
+    note = raw.get("note")
+    return Entity(
+        name=" ".join(name.split()), type=kind, aliases=tuple(a for a in lists["aliases"] if a != name.strip()),
+        short=lists["short"], wikidata=wikidata, parent=parent.strip(), lowercase=lowercase,
+        note="" if note is None else str(note), line=line,
+    )
+
+
+def _check_codebook(entities: list[Entity], *, source: str) -> None:
+    """Names unique, parents exist without cycles, a full form belongs to one entry only."""
+    by_name: dict[str, Entity] = {}
+    for e in entities:
+        other = by_name.get(e.name.casefold())
+        if other:
+            raise CodebookError(f"{source}, line {e.line}, entry {e.name!r}: the name is already used by the entry at line {other.line}")
+        by_name[e.name.casefold()] = e
+    names = {e.name for e in entities}
+    for e in entities:
+        if e.parent and e.parent not in names:
+            raise CodebookError(f"{source}, line {e.line}, entry {e.name!r}: parent {e.parent!r} is not an entry of the codebook")
+        if e.parent == e.name:
+            raise CodebookError(f"{source}, line {e.line}, entry {e.name!r}: an entry cannot be its own parent")
+    parents = {e.name: e.parent for e in entities}
+    for e in entities:
+        chain, node = [e.name], e.parent
+        while node:
+            if node in chain:
+                raise CodebookError(f"{source}, line {e.line}, entry {e.name!r}: parent chain loops: {' -> '.join([*chain, node])}")
+            chain.append(node)
+            node = parents.get(node, "")
+    full: dict[tuple[bool, str], Entity] = {}
+    for e in entities:
+        for form in e.forms:
+            exact = is_acronym(form)
+            key = (exact, _form_key(form, exact=exact))
+            owner = full.get(key)
+            if owner is not None and owner.name != e.name:
+                raise CodebookError(
+                    f"{source}, line {e.line}, entry {e.name!r}: the form {form!r} already names {owner.name!r} (line {owner.line}); "
+                    "a full name or alias must belong to one entry (shared surnames go under 'short')"
+                )
+            full[key] = e
+    for e in entities:
+        for form in e.short:
+            exact = is_acronym(form)
+            owner = full.get((exact, _form_key(form, exact=exact)))
+            if owner is not None and owner.name != e.name:
+                raise CodebookError(
+                    f"{source}, line {e.line}, entry {e.name!r}: the short form {form!r} is a full name or alias of {owner.name!r} (line {owner.line})"
+                )

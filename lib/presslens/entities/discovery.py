@@ -1,0 +1,416 @@
+"""Discovery: capitalised names the codebook lacks, ranked by sources, and codebook entries to paste for them."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ..corpus import Corpus
+from ..labels import PARTS
+from ..text import sentence_spans
+from .codebook import TYPES, Codebook
+from .keys import _ALLCAPS_WORD, fold_key
+from .tables import _parts, codebook_for
+from .words import (
+    DEMONYMS, DERIVED_SUFFIXES, EVENT_WORDS, ORG_WORDS, PARTICLES, PLACE_WORDS, PREFIX_WORDS, STOPWORDS, TITLES,
+)
+
+DISCOVERY_COLUMNS = [
+    "name", "kind", "type_guess", "count", "n_sources", "sources", "parts", "variants", "short_forms", "short_count",
+    "similar", "titles", "guess_basis", "example",
+]
+
+_TOKEN_RE = re.compile(r"[^\W_](?:[^\W_]|[-\u2010'’](?=[^\W_]))*")
+_PARTICLE_PREFIX = re.compile(r"^(?P<p>[A-Za-z]{1,5})[-\u2010'’](?P<rest>[^\W\d_].*)$")
+_POSSESSIVE = re.compile(r"^(?P<core>.+?)['’]s$")
+_OPEN_QUOTE = "“\"‘'(["
+
+
+@dataclass
+class _Occurrence:
+    key: str
+    surface: str
+    doc_id: str
+    part: str
+    start: int
+    words: int
+    particle: bool
+    acronym: bool
+    title: str
+    sentence: str
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in _TOKEN_RE.finditer(text)]
+
+
+def _is_initial(text: str, start: int, starts: list[int]) -> bool:
+    i = bisect_right(starts, start) - 1
+    s = starts[i] if i >= 0 else 0
+    between = text[s:start]
+    if not any(ch.isalnum() for ch in between):
+        return True
+    lead = text[max(0, start - 2) : start].strip()
+    return bool(lead) and lead[-1] in _OPEN_QUOTE
+
+
+def _name_token(word: str) -> tuple[str, bool, bool] | None:
+    """(core, particle, possessive) for a token that can be part of a name, else None.
+
+    Hyphenated words are names only when every part is capitalised ("Takht-Ravanchi")
+    or the first part is a particle ("al-Abadi", "e-Khalq"): "Iranian-backed" is not.
+    """
+    possessive = False
+    m = _POSSESSIVE.match(word)
+    if m and len(m.group("core")) > 1:
+        word, possessive = m.group("core"), True
+    pm = _PARTICLE_PREFIX.match(word)
+    if pm and pm.group("p").lower() in PARTICLES and pm.group("rest")[0].isupper():
+        return word, True, possessive
+    if word.lower() in PARTICLES:
+        return word, True, possessive
+    pieces = re.split(r"[-\u2010]", word)
+    if all(piece[:1].isupper() for piece in pieces):
+        return word, False, possessive
+    return None
+
+
+def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    i = bisect_right(spans, (a, float("inf"))) - 1
+    for j in (i, i + 1):
+        if 0 <= j < len(spans) and spans[j][0] < b and a < spans[j][1]:
+            return True
+    return False
+
+
+def discover_names(
+    corpus: Corpus,
+    codebook: Codebook | str | Path | None = None,
+    *,
+    min_single: int = 2,
+    acronyms: bool = True,
+) -> pd.DataFrame:
+    """Capitalised names the codebook does not cover, ranked by how many sources use them, then by count.
+
+    A candidate is a run of capitalised words joined by single spaces, with name
+    particles (al-, Al, Abdul, bin, ibn, Abu) and "of" ("Ministry of Defense")
+    allowed inside. Text the codebook already matches is never a candidate. Filtered
+    out: function words and months, a leading "The" or title (kept in ``titles``),
+    the first word of a sentence unless the corpus also capitalises it mid-sentence,
+    nationality adjectives ("Iranian") and words built on a codebook name ("Syrian"),
+    and candidates made only of words the corpus also writes in lower case (a
+    capitalised common word: "Cabinet", "GATHER", "Iraqi Government").
+    Spellings that share a key ("Jurf al-Sakhar", "Jurf Al Sakhar") are one candidate
+    (``variants``); a single word that ends a multi-word candidate in the same
+    sources ("Danaiefar" for "Hassan Danaiefar"), or precedes a generic head noun
+    ("Quds" for "Quds Force"), becomes its short form. Multi-word candidates that
+    are probably one name transliterated two ways are listed in ``similar``.
+
+    Args:
+        corpus: the loaded corpus.
+        codebook: as for :func:`entity_mentions_table`.
+        min_single: single-word candidates need this many mentions (or a title before them).
+        acronyms: also list words in capitals (EFP, JIEDDO) the codebook lacks.
+
+    Returns:
+        Columns ``name, kind`` (multi-word, particle, single, acronym), ``type_guess,
+        count, n_sources, sources, parts, variants, short_forms, short_count, similar,
+        titles, guess_basis, example``, sorted by ``n_sources`` then ``count +
+        short_count`` (descending) then name; feed it to :func:`discovery_yaml`.
+    """
+    book = codebook_for(corpus, codebook)
+    single_forms = {fold_key(f) for e in book for f in (*e.forms, *e.short) if " " not in f.strip()}
+    parts = []
+    for doc in corpus:
+        for part, _, text in _parts(doc):
+            spans = sorted((a, b) for a, b, _ in book.matcher.hits(text))
+            sentences = sentence_spans(text)
+            parts.append((doc.doc_id, part, text, spans, sentences))
+    # pass 1: which words the corpus capitalises mid-sentence, and which it also writes in lower case
+    midsentence: set[str] = set()
+    lower: set[str] = set()
+    for _, _, text, _, sentences in parts:
+        starts = [a for a, _ in sentences]
+        for a, b, word in _tokens(text):
+            core = _POSSESSIVE.sub(r"\g<core>", word)
+            if word.islower():
+                lower.update(fold_key(core).split())
+            elif word[0].isupper() and not _is_initial(text, a, starts):
+                midsentence.add(fold_key(core))
+    occurrences: list[_Occurrence] = []
+    for doc_id, part, text, spans, sentences in parts:
+        starts = [a for a, _ in sentences]
+        for run in _runs(text, spans):
+            for piece in _split_at_titles(run):
+                occ = _candidate(piece, text, starts, midsentence, doc_id=doc_id, part=part, sentences=sentences)
+                if occ is not None:
+                    occurrences.append(occ)
+    return _rank(occurrences, single_forms=single_forms, common=lower | PREFIX_WORDS, min_single=min_single, acronyms=acronyms)
+
+
+def _runs(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int, str, bool, bool]]]:
+    """Maximal runs of name tokens joined by single spaces: (start, end, core, particle, possessive).
+
+    "of" ("of the") may join two name tokens, and "and" too once the run has an "of"
+    ("Ministry of Intelligence and Security"); a possessive ends its run
+    ("Iran’s Revolutionary Guard" is two runs); text the codebook matched breaks runs.
+    """
+    runs: list[list] = []
+    current: list = []
+    pending: list = []
+    prev_end = None
+    for a, b, word in _tokens(text):
+        joined = prev_end is not None and text[prev_end:a] in (" ", "\u00a0")
+        prev_end = b
+        info = None if _overlaps(spans, a, b) else _name_token(word)
+        if info is not None:
+            core, particle, possessive = info
+            token = (a, a + len(core), core, particle, possessive)
+            if current and joined:
+                current.extend(pending)
+                current.append(token)
+            else:
+                if current:
+                    runs.append(current)
+                current = [token]
+            pending = []
+            if possessive:
+                runs.append(current)
+                current = []
+            continue
+        has_of = any(t[2] == "of" for t in current)
+        connector = (
+            (word == "of" and not pending) or (word == "the" and [p[2] for p in pending] in (["of"], ["and"]))
+            or (word == "and" and not pending and has_of)  # "Ministry of Intelligence and Security", not "Lebanon and Syria"
+        )
+        if current and joined and connector:
+            pending.append((a, b, word, False, False))
+            continue
+        if current:
+            runs.append(current)
+        current, pending = [], []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _split_at_titles(run: list) -> list[list]:
+    """A title inside a run starts a new name: "Baghdad | Lieutenant General Hatem al-Maksusi"."""
+    pieces, current = [], []
+    for i, token in enumerate(run):
+        is_title = fold_key(token[2]) in TITLES
+        starts_name = is_title and i + 1 < len(run) and current and fold_key(current[-1][2]) not in TITLES
+        if starts_name and current[-1][2] not in ("of", "the", "and"):
+            pieces.append(current)
+            current = []
+        current.append(token)
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _candidate(run, text, starts, midsentence, *, doc_id, part, sentences) -> _Occurrence | None:
+    tokens = list(run)
+    titles = []
+    # the first word of a sentence is capitalised by position unless the corpus capitalises it elsewhere too
+    if tokens and _is_initial(text, tokens[0][0], starts) and fold_key(tokens[0][2]) not in midsentence:
+        if fold_key(tokens[0][2]) in TITLES:
+            titles.append(tokens[0][2])
+        tokens = tokens[1:]
+    # a leading run of nationality adjectives, titles and function words up to its last title ("Iraqi Prime Minister")
+    prefix = 0
+    while prefix < len(tokens) and fold_key(tokens[prefix][2]) in PREFIX_WORDS:
+        prefix += 1
+    last_title = max((i for i in range(prefix) if fold_key(tokens[i][2]) in TITLES), default=-1)
+    titles += [t[2] for t in tokens[: last_title + 1] if fold_key(t[2]) in TITLES]
+    tokens = tokens[last_title + 1 :]
+    while tokens and (fold_key(tokens[0][2]) in STOPWORDS or tokens[0][2] in ("of", "the", "and")):
+        tokens = tokens[1:]
+    while tokens and (
+        tokens[-1][2] in ("of", "the", "and") or fold_key(tokens[-1][2]) in STOPWORDS or fold_key(tokens[-1][2]) in TITLES
+        or tokens[-1][2].lower() in PARTICLES
+    ):
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
+    a, b = tokens[0][0], tokens[-1][1]
+    surface = text[a:b]
+    words = len(tokens)
+    letters = [ch for ch in surface if ch.isalpha()]
+    acronym = words == 1 and len(letters) >= 2 and _ALLCAPS_WORD.fullmatch(surface.rstrip("s")) is not None
+    if words == 1 and not acronym and len(letters) < 3:
+        return None
+    i = bisect_right(starts, a) - 1
+    sentence = text[sentences[i][0] : sentences[i][1]] if i >= 0 else text[a:b]
+    key = " ".join(fold_key(surface[:-1] if acronym and surface.endswith("s") else surface).split())
+    return _Occurrence(
+        key=key, surface=" ".join(surface.split()), doc_id=doc_id, part=part, start=a,
+        words=words, particle=any(t[3] for t in tokens), acronym=acronym, title=" ".join(titles), sentence=" ".join(sentence.split()),
+    )
+
+
+def _derived(key: str, single_forms: set[str]) -> bool:
+    """A function word, title, nationality adjective, codebook word, or a codebook word plus a suffix ("Syrian", "Iraqi")."""
+    if key in single_forms or key in DEMONYMS or key in STOPWORDS or key in TITLES:
+        return True
+    return any(key.endswith(suffix) and len(key) - len(suffix) >= 4 and key[: -len(suffix)] in single_forms for suffix in DERIVED_SUFFIXES)
+
+
+def _rank(
+    occurrences: list[_Occurrence], *, single_forms: set[str], common: set[str], min_single: int, acronyms: bool
+) -> pd.DataFrame:
+    groups: dict[str, list[_Occurrence]] = defaultdict(list)
+    for occ in occurrences:
+        groups[occ.key].append(occ)
+    candidates: dict[str, dict] = {}
+    for key, occs in sorted(groups.items()):
+        words = max(o.words for o in occs)
+        acronym = all(o.acronym for o in occs)
+        particle = any(o.particle for o in occs)
+        if acronym and not acronyms:
+            continue
+        all_common = all(word in common for word in key.split())  # capitalised common words: "Cabinet", "GATHER"
+        if all_common and (words == 1 or len(occs) < 2):
+            continue
+        if words == 1 and not acronym and not particle and _derived(key, single_forms):
+            continue
+        spellings = Counter(o.surface for o in occs)
+        name = sorted(spellings, key=lambda s: (-spellings[s], s))[0]
+        first = min(occs, key=lambda o: (o.doc_id, o.part, o.start))
+        candidates[key] = {
+            "name": name, "kind": "acronym" if acronym else "particle" if particle else "multi-word" if words > 1 else "single",
+            "count": len(occs), "docs": sorted({o.doc_id for o in occs}), "parts": sorted({o.part for o in occs}, key=PARTS.index),
+            "variants": [s for s in sorted(spellings) if s != name], "titles": sorted({o.title for o in occs if o.title}),
+            "example": first.sentence, "words": words, "short": [], "short_count": 0,
+        }
+    # "Arab Iraq", "Persian Iran": a nationality adjective before a name that is a candidate on its own counts for that name
+    for key in sorted(candidates):
+        words = key.split()
+        rest = " ".join(words[1:])
+        if len(words) > 1 and words[0] in DEMONYMS and rest in candidates and key in candidates:
+            into, cand = candidates[rest], candidates.pop(key)
+            into["count"] += cand["count"]
+            into["docs"] = sorted(set(into["docs"]) | set(cand["docs"]))
+            into["parts"] = sorted(set(into["parts"]) | set(cand["parts"]), key=PARTS.index)
+    # a single word that ends a longer candidate found in the same sources is its short form ("Danaiefar"),
+    # or that starts it when the rest is a generic head noun ("Quds" of "Quds Force")
+    for key in sorted(candidates, key=lambda k: (-candidates[k]["words"], -candidates[k]["count"], k)):
+        cand = candidates.get(key)
+        if cand is None or cand["words"] < 2 or cand["kind"] == "acronym":
+            continue
+        parts = key.split()
+        tails = [parts[-1]] + ([" ".join(parts[-2:])] if len(parts) > 2 and parts[-2] in PARTICLES else [])
+        if parts[-1] in ORG_WORDS | PLACE_WORDS | EVENT_WORDS:  # "Quds" for "Quds Force", "Badr" for "Badr Organization"
+            tails = [" ".join(parts[:-1])]
+        for tail in tails:
+            other = candidates.get(tail)
+            if other and other is not cand and other["words"] == 1 and set(other["docs"]) & set(cand["docs"]):
+                cand["short"].append(other["name"])
+                cand["short_count"] += other["count"]
+                cand["titles"] = sorted(set(cand["titles"]) | set(other["titles"]))
+                del candidates[tail]
+    for key in [k for k, c in candidates.items() if c["words"] == 1 and c["kind"] != "acronym"]:
+        if candidates[key]["count"] < min_single and not candidates[key]["titles"]:
+            del candidates[key]
+    similar = _similar_names({k: c for k, c in candidates.items() if c["words"] > 1})
+    rows = []
+    for key, cand in candidates.items():
+        kind_guess, basis = _guess_type(cand)
+        rows.append({
+            "name": cand["name"], "kind": cand["kind"], "type_guess": kind_guess, "count": cand["count"],
+            "n_sources": len(cand["docs"]), "sources": ", ".join(cand["docs"]), "parts": ", ".join(cand["parts"]),
+            "variants": "; ".join(cand["variants"]), "short_forms": "; ".join(cand["short"]), "short_count": cand["short_count"],
+            "similar": "; ".join(candidates[k]["name"] for k in similar.get(key, [])),
+            "titles": "; ".join(cand["titles"]), "guess_basis": basis, "example": cand["example"],
+        })
+    frame = pd.DataFrame(rows, columns=DISCOVERY_COLUMNS)
+    frame["_total"] = frame["count"] + frame["short_count"]
+    frame = frame.sort_values(["n_sources", "_total", "name"], ascending=[False, False, True], ignore_index=True)
+    return frame.drop(columns="_total")
+
+
+def _similar_names(candidates: dict[str, dict], *, threshold: float = 85.0) -> dict[str, list[str]]:
+    """Multi-word candidates that are probably one name transliterated two ways ("Qassem Suleimani", "Qassim Suleimani")."""
+    from rapidfuzz import fuzz
+
+    keys = sorted(candidates)
+    out: dict[str, list[str]] = defaultdict(list)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            if len(a.split()) == len(b.split()) and fuzz.ratio(a, b) >= threshold:
+                out[a].append(b)
+                out[b].append(a)
+    return out
+
+
+def _guess_type(cand: dict) -> tuple[str, str]:
+    words = [w.lower() for w in cand["name"].replace("-", " ").split()]
+    for word in reversed(words):
+        if word in ORG_WORDS:
+            return "organisation", f"the word {word!r}"
+        if word in PLACE_WORDS:
+            return "place", f"the word {word!r}"
+        if word in EVENT_WORDS:
+            return "event", f"the word {word!r}"
+    if cand["titles"]:
+        return "person", f"the title {cand['titles'][0]!r}"
+    if cand["kind"] == "acronym":
+        return "organisation", "the capitals"
+    if cand["kind"] == "particle":
+        return "person", "a name particle (al-, Abdul, bin)"
+    if len(words) in (2, 3):
+        return "person", "two or three capitalised words"
+    return "person", "nothing (default)"
+
+
+def discovery_yaml(candidates: pd.DataFrame, *, indent: int = 2, limit: int | None = None) -> str:
+    """Codebook entries for discovered names, to paste at the end of ``entities.yml`` (under ``entities:``).
+
+    Types are guesses (the ``note`` says from what) and every Wikidata id is left
+    empty: check each entry before pasting.
+
+    >>> frame = pd.DataFrame([{"name": "Hassan Danaiefar", "type_guess": "person", "variants": "", "short_forms": "Danaiefar",
+    ...                        "count": 2, "n_sources": 2, "sources": "001, 004", "guess_basis": "nothing (default)"}])
+    >>> print(discovery_yaml(frame))
+      # 1 candidate found by presslens.entities.discover_names: check type, aliases and short forms before use
+      - name: Hassan Danaiefar
+        type: person
+        aliases: []
+        short: [Danaiefar]
+        wikidata: ''
+        note: 'discovered: 2 mentions in 2 sources (001, 004); type guessed from nothing (default)'
+    <BLANKLINE>
+    """
+    rows = candidates if limit is None else candidates.head(limit)
+    entries = []
+    for row in rows.itertuples(index=False):
+        entries.append({
+            "name": row.name,
+            "type": row.type_guess if row.type_guess in TYPES else "person",
+            "aliases": _split_list(row.variants),
+            "short": _split_list(row.short_forms),
+            "wikidata": "",
+            "note": f"discovered: {_plural(row.count, 'mention')} in {_plural(row.n_sources, 'source')} ({row.sources}); "
+                    f"type guessed from {row.guess_basis}",
+        })
+    pad = " " * indent
+    n = len(entries)
+    header = f"{pad}# {n} candidate{'s' if n != 1 else ''} found by presslens.entities.discover_names: check type, aliases and short forms before use\n"
+    if not entries:
+        return header
+    body = yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, default_flow_style=None, width=10_000)
+    return header + "".join(pad + line + "\n" for line in body.splitlines())
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _split_list(value: object) -> list[str]:
+    return [v.strip() for v in str(value or "").split(";") if v.strip()]
