@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import doctest
+import importlib
 import math
+import pkgutil
 import re
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from presslens.figures import (
     parse_number,
     read_numbers,
 )
+from presslens.figures.lexicon import _HAS_NUMBER
+from presslens.figures.readings import _has_number
 
 GOLD = Path(__file__).parent / "data" / "figures_gold.yml"
 NAN = math.nan
@@ -516,8 +520,9 @@ def test_format_bounds(low, high, unit, qualifier, text):
 
 
 def test_docstring_examples_run():
-    result = doctest.testmod(fg, optionflags=doctest.ELLIPSIS)
-    assert result.attempted >= 5 and result.failed == 0
+    results = [doctest.testmod(importlib.import_module(f"{fg.__name__}.{m.name}"), optionflags=doctest.ELLIPSIS)
+               for m in pkgutil.iter_modules(fg.__path__)]
+    assert sum(r.attempted for r in results) >= 5 and sum(r.failed for r in results) == 0
 
 
 # ---------------------------------------------------------------------------
@@ -533,7 +538,7 @@ from hypothesis import strategies as st  # noqa: E402
     "scores", "Kelvin", "kilo", "x", " ", ",", ".", "’", "-", "\n", "é", "thousand", "dozen", "dozens",
 ]), max_size=12).map("".join))
 def test_the_quick_number_test_equals_the_regex(sentence):
-    assert fg._has_number(sentence) == bool(fg._HAS_NUMBER.search(sentence))
+    assert _has_number(sentence) == bool(_HAS_NUMBER.search(sentence))
 
 
 def test_read_numbers_gives_each_caller_its_own_readings():

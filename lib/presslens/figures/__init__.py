@@ -1,0 +1,81 @@
+"""Casualty, displacement and war-cost figures: every number a source states, with its bounds, hedge and population.
+
+Sources disagree most on numbers, and they hedge them: "nearly 4,500 U.S.
+troops", "an estimated 300,000 Iraqis", "estimates range from 80 thousand to
+almost 600 thousand deaths". Casualty recorders such as Iraq Body Count keep a
+minimum and a maximum for every claim and never drop the hedge; this module does
+the same, per source, with rules a reader can check:
+
+1. **Numbers in every form** are found per sentence: digits ("300,000", "87.5"),
+   words ("Eight thousand one hundred and seventy five"), mixed ("80 thousand",
+   "$6.4 trillion", "13 billion dollars"), fractions ("half a million"), vague
+   magnitudes ("tens of thousands") and ranges ("from X to Y", "X-Y",
+   "a trillion or two or six").
+2. **Hedges become bounds**: "nearly"/"up to" keep only ``high``, "at least"/
+   "more than"/"could exceed" only ``low``; "an estimated"/"about" keep both,
+   equal. The hedge is kept as written in ``qualifier``.
+3. **What is counted** comes from the words next to the number: a casualty,
+   displacement or cost word (``kind``), the population (``who``, as written,
+   plus a normalised ``group``) and the conflict.
+4. **Not figures**: years, dates, times, identifiers, list numbers, durations,
+   percentages, counts of things (pages, reports, tanks), payments (salaries,
+   bonuses, bribes, expenses, arms contracts) and people counted without a
+   casualty word (troop deployments). Every rejected number keeps its reason
+   (:func:`numbers_table`), so the rules can be audited.
+
+The output is the ``figures`` table of DESIGN.md (:func:`figures_table`), charts
+(:func:`figures_chart`, :func:`who_says_what`) and an evaluation against a
+hand-checked gold file (:func:`load_gold`, :func:`evaluate`).
+
+Vague magnitudes are read literally as "at least two of the unit, fewer than ten":
+"tens of thousands" is 20,000-100,000, "hundreds" 200-1,000, "dozens" 24-120.
+
+Modules, each importing only those before it: :mod:`.lexicon` (word lists and
+compiled patterns: data), :mod:`.numbers` (the value and bounds of a number
+phrase), :mod:`.readings` (number phrases and their hedges), :mod:`.decide`
+(figure or not, kind, population, group, claim; :func:`read_numbers`),
+:mod:`.tables`, :mod:`.claims` (bounds as said, claims across sources),
+:mod:`.gold` (gold file and evaluation) and :mod:`.charts`, the only one that
+imports plotly, loaded on first use of a chart name.
+"""
+
+from __future__ import annotations
+
+from .claims import (
+    FiguresError,
+    claims_table,
+    figures_for_display,
+    format_bounds,
+    headline_claims,
+    spread_sources,
+    top_sources,
+    who_says_what,
+)
+from .decide import extract_figures, read_numbers
+from .gold import Evaluation, Gold, evaluate, load_gold
+from .lexicon import CONFLICT_LABELS, GROUP_LABELS, KINDS
+from .numbers import number_bounds, parse_number
+from .readings import Figure, NumberReading
+from .tables import FIGURE_COLUMNS, NUMBER_COLUMNS, figures_table, numbers_table
+
+__all__ = [
+    "FIGURE_COLUMNS", "NUMBER_COLUMNS", "KINDS", "FiguresError", "Figure", "NumberReading", "Gold", "Evaluation",
+    "parse_number", "number_bounds", "read_numbers", "extract_figures", "figures_table", "numbers_table",
+    "format_bounds", "claims_table", "figures_for_display", "who_says_what", "headline_claims", "figures_chart", "who_says_what_chart", "spread_sources", "top_sources",
+    "load_gold", "evaluate", "GROUP_LABELS", "CONFLICT_LABELS",
+]
+
+#: chart builders, imported from :mod:`.charts` (and plotly) on first use
+_CHARTS = frozenset({"figures_chart", "who_says_what_chart"})
+
+
+def __getattr__(name: str):
+    if name in _CHARTS:
+        from . import charts
+
+        return getattr(charts, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_CHARTS})

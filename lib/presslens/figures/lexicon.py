@@ -1,0 +1,249 @@
+"""The words and patterns figures are read with: number words, hedges, traps, cue words, populations, conflicts, labels.
+
+Data in one place, compiled once when the module is imported: the number
+words and scales, the hedge lists (read as upper, lower or approximate bounds),
+the patterns of the traps (dates, identifiers, durations, things counted,
+payments, deployments), the casualty and cost cue words, the noun phrases of
+populations, the named conflicts and periods, the rules from a population as
+written to a group, and the labels charts and tables show. The month names
+are written once (:data:`_MONTHS`).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: what a figure counts: the ``kind`` column of the figures table
+KINDS = ("deaths", "wounded", "displaced", "cost")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Number words and the atoms of a number phrase
+# --------------------------------------------------------------------------------------------------------------
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6}
+#: Plural magnitude words read as ranges [2 x unit, 10 x unit]: "hundreds" is 200-1,000.
+_VAGUE_UNITS = {"dozens": 12, "scores": 20, "tens": 10, "hundreds": 1e2, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
+_FRACTIONS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3}
+
+_WORD_ALT = "|".join(sorted([*_SMALL, *_TENS, "hundred", "thousand", "million", "billion", "trillion"], key=len, reverse=True))
+_SCALE_ALT = "hundred|thousand|million|billion|trillion"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+_ATOM_RE = re.compile(
+    rf"""
+    (?<![\w/:.,*#$€£\-–])
+    (?P<cur>US\s?\$|\$|€|£)?
+    (?:
+        (?P<vague>(?:tens|hundreds|thousands|millions|billions|dozens|scores)(?:\s+of\s+(?:thousands|millions|billions))?)(?![\w-])
+      | (?P<frac>(?:a\s+)?(?:half|quarter|third)\s+(?:of\s+)?an?\s+(?:{_SCALE_ALT}))(?![\w-])
+      | (?P<andhalf>(?:{_DIGITS}|(?:{_WORD_ALT}))\s+and\s+a\s+half\s+(?:{_SCALE_ALT}))(?![\w-])
+      | (?P<few>(?:several|a\s+few|a\s+couple(?:\s+of)?)\s+(?:{_SCALE_ALT}))(?![\w-])
+      | (?P<a>an?\s+(?:{_SCALE_ALT}))(?![\w-])
+      | (?P<num>(?:{_DIGITS})(?:\s?[-–]\s?(?:{_DIGITS}))?)(?:\s+(?P<numscale>{_SCALE_ALT}|bn|mn))?(?![\w/:]|[.,]\d|[-–]\d|\s?%)
+      | (?P<words>\b(?:{_WORD_ALT})(?:(?:\s+|-)(?:and\s+)?(?:{_WORD_ALT}))*)(?![\w-])
+    )
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_CURRENCY_WORD_RE = re.compile(r"\s+(?:US\s+)?(?P<w>dollars|euros|pounds|USD|EUR|GBP)\b", re.IGNORECASE)
+_CURRENCY_UNITS = {"$": "USD", "us$": "USD", "us $": "USD", "€": "EUR", "£": "GBP", "dollars": "USD", "usd": "USD",
+                   "euros": "EUR", "eur": "EUR", "pounds": "GBP", "gbp": "GBP"}
+#: A quick test that a sentence holds anything number-like; most sentences do not.
+_NUMBER_WORDS = [*_WORD_ALT.split("|"), "tens", "hundreds", "thousands", "millions", "billions", "dozens", "scores", "half", "quarter"]
+_HAS_NUMBER = re.compile(rf"\d|\b(?:{'|'.join(_NUMBER_WORDS)})\b", re.IGNORECASE)
+_NUMBER_WORD_SET = frozenset(_NUMBER_WORDS)
+_DIGIT_RE = re.compile(r"\d")
+_WORD_RUN_RE = re.compile(r"\w+")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Hedges, ranges and traps
+# --------------------------------------------------------------------------------------------------------------
+
+_UPPER = ["nearly", "almost", "up to", "as many as", "as much as", "as high as", "at most", "no more than", "not more than",
+          "fewer than", "less than", "just under", "under", "close to", "approaching", "short of"]
+_LOWER = ["at least", "more than", "well over", "over", "in excess of", "upwards of", "no fewer than", "no less than",
+          "exceeding", "exceeds", "exceeded", "exceed", "above", "topping", "surpassing"]
+_APPROX = ["an estimated", "estimated", "an approximate", "approximately", "about", "around", "roughly", "some", "circa",
+           "perhaps", "possibly", "maybe", "probably", "reportedly", "an average of"]
+_HEDGE_KIND = {**{h: "upper" for h in _UPPER}, **{h: "lower" for h in _LOWER}, **{h: "approx" for h in _APPROX}}
+_HEDGE_ALT = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in sorted(_HEDGE_KIND, key=len, reverse=True))
+_HEDGE_LEFT = re.compile(rf"(?:^|(?<=[\s(\"“'‘]))(?P<h>(?:(?:could|may|might|would|will|can)\s+)?(?:{_HEDGE_ALT}))\s+$", re.IGNORECASE)
+_HEDGE_SUFFIX = re.compile(r"(?P<h>\s*(?:or\s+more|or\s+so|or\s+fewer|or\s+less|plus|\+|and\s+(?:still\s+)?counting))\b", re.IGNORECASE)
+_SUFFIX_KIND = {"or more": "lower", "plus": "lower", "+": "lower", "or fewer": "upper", "or less": "upper", "or so": "approx"}
+#: Verbs after which "over"/"under" is a preposition ("niggle over a trillion"), not a hedge.
+_PREPOSITION_OVER = re.compile(
+    r"\b(?:niggle|niggling|quibble|quibbling|argue|arguing|argued|fight|fighting|fought|worry|worrying|fret|debate|debating|squabble|"
+    r"haggle|haggling|bicker|clash|clashed|dispute|disputed|control|spread|took|handed|all|cry|crying|sweat)\s+$",
+    re.IGNORECASE,
+)
+_MODAL_LEFT = re.compile(r"\b(?P<m>(?:may|might|could|would)\s+have)\s+(?:\w+ly\s+)?(?:been\s+)?\w+\s+$", re.IGNORECASE)
+_RANGE_GAP = re.compile(rf"^\s*(?P<c>to|through|[-–—]|or|and)\s*(?:(?P<h>{_HEDGE_ALT})\s+)?$", re.IGNORECASE)
+_RANGE_PREFIX = re.compile(r"\b(?P<p>from|between)\s+$", re.IGNORECASE)
+
+_MONTHS = r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
+_DATE_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?$")
+_DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)\b|^\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|^\s+(?:{_MONTHS})\b|^,?\s+(?:19|20)\d\d\b", re.IGNORECASE)
+_ID_BEFORE = re.compile(r"\b(?:Source|No\.?|Nos\.?|number|#|Box|ID|code|Flight|Resolution|Article|Section|Chapter|page|pp?\.|Vol\.?|Room|Route|Highway|Camp|Unit)\s*$", re.IGNORECASE)
+_LIST_AFTER = re.compile(r"^[.)](?:\s|$)")
+#: "$3,000 per month", "$720 million a day": a rate is not a total, whatever it pays for.
+_RATE_AFTER = re.compile(r"^\s*(?:per|a|an|each|every)\s+(?:month|year|week|day|hour|night|head|person|capita)\b", re.IGNORECASE)
+_PERCENT_AFTER = re.compile(r"^\s*(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
+_DURATION_AFTER = re.compile(
+    r"^[\s-]+(?:(?:more|other|additional|long|full|straight|consecutive|previous|last|next|straight)\s+)?"
+    r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centur(?:y|ies)|nights?|year-old|years-old)\b",
+    re.IGNORECASE,
+)
+_DURATION_BEFORE = re.compile(r"\b(?:last|past|next|first|previous)\s+$", re.IGNORECASE)
+_THINGS = (
+    "pages?|documents?|reports?|cables?|files?|e-?mails?|letters?|messages?|words?|volumes?|votes?|views?|replies|comments?|posts?|"
+    "guests?|tanks?|jets?|aircraft|planes?|airplanes?|helicopters?|missiles?|bombs?|weapons?|rockets?|ships?|vehicles?|"
+    "F-\\d+s?|M-\\d+|miles?|kilometers?|kilometres?|km|acres?|barrels?|tons?|tonnes?|times|points?|items?|questions?|"
+    "articles?|books?|chapters?|countries|nations|states|cities|towns|villages|provinces|ministries|ministers|parties|"
+    "meetings?|visits?|trips?|flights?|calls?|steps?|phases?|rounds?|copies|videos?|photos?|pictures?|images?|hotels?|"
+    "houses?|homes?|buildings?|units?|battalions?|brigades?|divisions?|bases?|sites?|facilities|programs?|projects?|"
+    "contracts?|snakes?|heads?|rivals?|enemies|sides?|households?|respondents?|interviews?|samples?|clusters?"
+)
+_THINGS_AFTER = re.compile(rf"^\s+(?:of\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_THINGS})\b", re.IGNORECASE)
+_PAYMENT = re.compile(
+    r"\b(?:salar(?:y|ies)|wages?|bonus(?:es)?|bribes?|gifts?|expenses?|reward|fees?|"
+    r"ransom|contracts?|programs?|programmes?|deals?|sales?|paid|paying|payments?|worth\s+of|loans?|grants?|aid\s+package|budget\s+request)\b",
+    re.IGNORECASE,
+)
+_DEPLOYMENT = re.compile(
+    r"\b(?:shipped|ship|sent|send|sending|deploy(?:ed|ing|ment)?|pouring|withdraw(?:al|n|ing)?|leave|left|stationed|based|surge|"
+    r"reinforcements?|strength|garrison|heading|arrived?)\b",
+    re.IGNORECASE,
+)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Cue words, populations, conflicts and groups
+# --------------------------------------------------------------------------------------------------------------
+
+_CUES = {
+    "deaths": r"killed|killing|kills?|died|dies|die|dead|lives|deaths?(?!\s+squads?)|death\s+toll|toll|fatalities|fatality|lives\s+lost|"
+              r"lost\s+their\s+lives|slain|murdered|massacred|executed|perished|tortured\s+to\s+death|shot\s+dead|casualties|casualty",
+    "wounded": r"wounded|injured|injuries|injuring|maimed",
+    "displaced": r"displaced|displacement|refugees|fled|flee|fleeing|driven\s+(?:from|out|away)|homeless|evacuated|expelled|uprooted",
+    "cost": r"cost|costs|costing|spent|spend|spends|spending|price|price\s+tag|expenditures?|outlays?|bill",
+}
+_CUE_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in _CUES.items()), re.IGNORECASE)
+#: An active verb of killing between a noun phrase and the number makes the noun phrase the killer, not the dead.
+_ACTIVE_KILL = re.compile(r"(?<!were )(?<!was )(?<!been )(?<!be )\b(?:killed|shot|massacred|murdered|executed|wounded|injured|displaced)\b", re.IGNORECASE)
+#: "... of which at least 335,000 were civilians": the second number takes the first one's kind.
+_INHERIT_LEFT = re.compile(r"^[\s,;]*(?:of\s+(?:which|whom|those|them|these)|including|among\s+(?:them|whom)|as\s+well\s+as|plus)\s+$", re.IGNORECASE)
+
+_MOD = (
+    r"(?:(?:American|U\.S\.|(?-i:US)|Iraqi|Iranian|Afghan|Syrian|Kurdish|Sunni|Shiite|Shia|Shi['’]ite|Muslim|Christian|civilian|"
+    r"military|coalition|British|foreign|innocent|local|allied|enemy|Western|NATO|Pakistani|Yemeni|Israeli|Palestinian|Lebanese|"
+    r"Saudi|unarmed|young|Jewish|Arab|Turkish|Russian|Ukrainian)\s+)"
+)
+_HEAD = (
+    r"(?:people|persons|civilians|soldiers|troops|service\s?members|servicemen|servicewomen|marines|sailors|airmen|contractors|"
+    r"Iraqis|Americans|Afghans|Afghanis|Iranians|Syrians|Kurds|Sunnis|Shiites|Shias|Muslims|Christians|protesters|protestors|"
+    r"demonstrators|prisoners|detainees|residents|refugees|children|women|men|militants|fighters|insurgents|policemen|police|"
+    r"officers|journalists|citizens|military|GIs|GI['’]s|G\.I\.['’]?s|pilgrims|workers|combatants|taxpayers|veterans|vets|victims|"
+    r"Palestinians|Israelis|inhabitants|villagers|Yemenis|Syrians|Jews|Arabs|Kurds)"
+)
+_DET = r"(?:(?:the|its|their|our|his|her|these|those)\s+)?(?:[A-Za-z-]+['’]s\s+)?"
+_NP = (
+    rf"{_DET}{_MOD}{{0,3}}{_HEAD}\b(?:(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+){_MOD}{{0,2}}{_HEAD}\b){{0,4}}"
+    r"(?:\s+on\s+(?:each|both|either)\s+sides?)?"
+)
+_NP_RE = re.compile(_NP, re.IGNORECASE)
+_NP_AFTER = re.compile(rf"^\s+(?:of\s+)?(?P<np>{_NP})", re.IGNORECASE)
+_NP_PREDICATE = re.compile(rf"^\s+(?:were|was|are|is|being)\s+(?:(?:mostly|mainly|largely|all)\s+)?(?P<np>{_NP})", re.IGNORECASE)
+_NP_APPOSITION = re.compile(
+    rf"^\s*[,;(–—-]\s*(?P<np>(?:(?:overwhelmingly|mostly|mainly|largely|predominantly|primarily|almost\s+all|most\s+of\s+them)\s+)?{_NP})",
+    re.IGNORECASE,
+)
+_NP_RELATIVE = re.compile(rf"(?P<np>{_NP})(?:\s+(?:that|who)\s+(?:have|has|had)\s+(?:been\s+)?\w+(?:\s+\w+ly)?\s+in\s+[A-Z][\w-]+)?", re.IGNORECASE)
+
+#: Named conflicts and periods, first match wins (looked for in the sentence, then in the one before).
+_CONFLICTS = [
+    ("war_on_terror", re.compile(r"war\s+on\s+terror", re.IGNORECASE)),
+    ("afghanistan_iraq_wars", re.compile(r"wars?\s+in\s+Afghanistan\s+and\s+Iraq|Afghanistan\s+and\s+Iraq\s+wars", re.IGNORECASE)),
+    ("iran_iraq_war", re.compile(r"Iran[-–]Iraq\s+war|\b1980\s*[-–]\s*(?:19)?88\b", re.IGNORECASE)),
+    ("protests", re.compile(r"\bprotests?\b", re.IGNORECASE)),
+    ("iraq_war", re.compile(
+        r"\bIraq\s+war\b|\bwar\s+in\s+Iraq\b|(?:invasion|occupation)\s+of\s+Iraq|\bin\s+Iraq\b.{0,40}\b(?:since|by)\s+20\d\d\b|"
+        r"\b(?:since|by)\s+20\d\d\b.{0,80}\bin\s+Iraq\b", re.IGNORECASE)),
+]
+_PERIOD_RE = re.compile(
+    r"\b(?:since|by|in|from|between|through|until|during|throughout)\s+(?:the\s+)?(?:(?:late|early|mid)[-\s]+)?"
+    r"(?:\d{4}s?|\d{4}\s*[-–]\s*\d{2,4})(?:\s+(?:to|and|through)\s+\d{4})?|[“\"]?(?:global\s+)?war\s+on\s+terror[”\"]?|"
+    r"wars?\s+in\s+Afghanistan\s+and\s+Iraq|\bIraq\s+war\b|\bIran[-–]Iraq\s+war\b|\b1980\s*[-–]\s*(?:19)?88\b",
+    re.IGNORECASE,
+)
+_INDIRECT = re.compile(r"\b(?:collateral|indirect(?:ly)?|disease|starvation|excess\s+deaths|malnutrition)\b", re.IGNORECASE)
+_COUNTRY_DEMONYM = [("Iran", "iranians"), ("Iraq", "iraqis"), ("Afghanistan", "afghans"), ("Syria", "syrians"),
+                    ("United States", "americans"), ("America", "americans"), ("Israel", "israelis"), ("Yemen", "yemenis")]
+#: who (as written) -> group, first match wins.
+_GROUP_RULES = [
+    ("us_military_and_contractors", re.compile(
+        r"\b(?:American|U\.S\.|(?-i:US))\s+(?:\w+\s+)?(?:soldiers|troops|service\s?members|servicemen|military|marines|GIs|personnel)"
+        r".*\b(?:contractors|civilians)\b", re.IGNORECASE)),
+    ("us_military", re.compile(
+        r"\b(?:American|U\.S\.|(?-i:US))\s+(?:\w+\s+)?(?:soldiers|troops|service\s?members|servicemen|military|marines|GIs|personnel)|"
+        r"\bGI['’]?s\b", re.IGNORECASE)),
+    ("americans", re.compile(r"\bAmericans?\b|\bU\.S\.\s+(?:citizens|civilians)", re.IGNORECASE)),
+    ("iraqis", re.compile(r"\bIraqis?\b|\bpeople\b.*\bin\s+Iraq\b", re.IGNORECASE)),
+    ("iranians", re.compile(r"\bIranians?\b", re.IGNORECASE)),
+    ("afghans", re.compile(r"\bAfghans?\b|\bAfghanis\b", re.IGNORECASE)),
+    ("protesters", re.compile(r"\bprotest[eo]rs\b|\bdemonstrators\b", re.IGNORECASE)),
+    ("civilians", re.compile(r"\bcivilians\b", re.IGNORECASE)),
+    ("prisoners", re.compile(r"\bprisoners\b|\bdetainees\b", re.IGNORECASE)),
+    ("sunnis", re.compile(r"\bSunnis?\b", re.IGNORECASE)),
+    ("shiites", re.compile(r"\bShi(?:['’]?ites|as?)\b", re.IGNORECASE)),
+    ("muslims", re.compile(r"\bMuslims\b", re.IGNORECASE)),
+]
+_PER_SIDE = re.compile(r"\b(?:each|both|either|per)\s+sides?\b", re.IGNORECASE)
+#: When no population is written, the conflict names the group.
+_CONFLICT_GROUP = {"protests": "protesters"}
+#: Groups that are the same population for comparing claims across sources.
+_FAMILY = {"us_military": "us", "us_military_and_contractors": "us", "americans": "us"}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Years, counts and the words after a number
+# --------------------------------------------------------------------------------------------------------------
+
+_YEAR_PREP = re.compile(r"\b(?:in|since|by|from|until|till|of|between|through|during|throughout|after|before|around|circa|c\.)\s+(?:(?:late|early|mid|the)[-\s]+)?$", re.IGNORECASE)
+#: "2003 deaths", "1500 civilians": a year-like number directly followed by what it counts is a count.
+_COUNTED_AFTER = re.compile(rf"^\s+(?:{_MOD}{{0,2}}{_HEAD}\b|(?:deaths|dead|casualties|fatalities)\b)", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"\s+(?:of\s+)?(?P<w>[A-Za-z][\w’'-]*)")
+#: Words that may follow a casualty number without being what it counts ("300 were", "4,000 more", "$2 trillion on").
+_FUNCTION_WORDS = frozenset(
+    """
+    a an the its their his her our these those this that which who whom whose and or but nor so yet of in on at to from by for with
+    without since during over under above below into onto across through throughout among between after before until till as than
+    about around per more fewer less other others additional further extra were was are is be been being have has had will would
+    could can may might must shall should do does did not also already now then still reportedly say says said according each
+    every all both some many most several
+    """.split()
+)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Labels for charts and tables
+# --------------------------------------------------------------------------------------------------------------
+
+GROUP_LABELS = {
+    "us_military": "US troops", "us_military_and_contractors": "US troops, contractors and civilians", "americans": "Americans",
+    "iraqis": "Iraqis", "iranians": "Iranians", "civilians": "civilians", "protesters": "protesters", "prisoners": "prisoners",
+    "sunnis": "Sunnis", "shiites": "Shiites", "muslims": "Muslims", "indirect_deaths": "indirect deaths (disease, starvation…)",
+    "war_on_terror_total": "all deaths", "iran_iraq_war_per_side": "each side", "us": "US (troops, contractors)",
+    "afghanistan_iraq_wars": "wars in Afghanistan and Iraq", "iraq_war": "Iraq war", "unspecified": "unspecified",
+}
+CONFLICT_LABELS = {
+    "war_on_terror": "'war on terror'", "afghanistan_iraq_wars": "Afghanistan and Iraq wars", "iran_iraq_war": "Iran–Iraq war 1980–88",
+    "protests": "2019 protests", "iraq_war": "Iraq war since 2003", "": "",
+}

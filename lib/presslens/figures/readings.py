@@ -1,0 +1,163 @@
+"""Readings: the number phrases of a sentence with their bounds and hedges, before any verdict.
+
+:class:`NumberReading` is one number phrase and what it means; the hedge
+written before ("nearly", "at least", "an estimated") or after ("or more",
+"plus") it becomes its bounds (:func:`_hedges`). :class:`Figure` is what
+:func:`~presslens.figures.extract_figures` returns for a reading judged a figure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .lexicon import (
+    _DIGIT_RE,
+    _HAS_NUMBER,
+    _HEDGE_KIND,
+    _HEDGE_LEFT,
+    _HEDGE_SUFFIX,
+    _MODAL_LEFT,
+    _NUMBER_WORD_SET,
+    _PREPOSITION_OVER,
+    _SUFFIX_KIND,
+    _WORD_RUN_RE,
+)
+from .numbers import _is_year_atom, _ranges, _share_scale
+
+
+@dataclass
+class NumberReading:
+    """One number phrase in a text, what it means and whether it is a figure.
+
+    Offsets index the text given to :func:`read_numbers`. ``verdict`` is
+    ``figure`` or the reason it is not one (``year``, ``payment``...).
+    """
+
+    num_start: int
+    num_end: int
+    value_text: str
+    sent_start: int
+    sent_end: int
+    low: float
+    high: float
+    scale: float
+    vague: bool
+    currency: str
+    is_range: bool
+    qualifier: str = ""
+    hedge: str = ""  # upper, lower, approx or ""
+    verdict: str = ""
+    kind: str = ""
+    who: str = ""
+    who_basis: str = ""
+    group: str = ""
+    period: str = ""
+    conflict: str = ""
+    years: bool = False
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A stated casualty, displacement or cost figure; offsets index the text it was read from."""
+
+    kind: str
+    low: float | None
+    high: float | None
+    qualifier: str
+    unit: str
+    who: str
+    sentence: str
+    start: int
+    end: int
+    num_start: int
+    num_end: int
+    value_text: str
+    bound: str
+    group: str
+    who_basis: str
+    period: str
+    conflict: str
+    claim_id: str
+
+
+def _has_number(sentence: str) -> bool:
+    """``_HAS_NUMBER.search(sentence)``, three times faster.
+
+    A number word between ``\\b`` s is a whole run of word characters, so the
+    runs are looked up in a set; ASCII runs compare lower-cased (what
+    ``IGNORECASE`` does on ASCII), any other run goes through the regex itself.
+    """
+    if _DIGIT_RE.search(sentence):
+        return True
+    if sentence.isascii():  # lower-casing ASCII keeps every run of word characters as it is, one set test for all
+        return not _NUMBER_WORD_SET.isdisjoint(_WORD_RUN_RE.findall(sentence.lower()))
+    for run in _WORD_RUN_RE.findall(sentence):
+        if run.isascii():
+            if run.lower() in _NUMBER_WORD_SET:
+                return True
+        elif _HAS_NUMBER.fullmatch(run):
+            return True
+    return False
+
+
+def _phrases(sentence: str, offset: int) -> list[NumberReading]:
+    """Number phrases of one sentence: atoms joined into ranges, with currency and inner hedges."""
+    readings: list[NumberReading] = []
+    for group, inner in _ranges(sentence):
+        values = _share_scale([(a.low, a.high, a.scale, a.vague) for a in group])
+        start, end = group[0].start, group[-1].end
+        currency = next((a.currency for a in group if a.currency), "")
+        reading = NumberReading(
+            num_start=offset + start, num_end=offset + end, value_text=sentence[start:end],
+            sent_start=offset, sent_end=offset + len(sentence),
+            low=min(v[0] for v in values), high=max(v[1] for v in values), scale=max(v[2] for v in values),
+            vague=any(v[3] for v in values), currency=currency, is_range=len(group) > 1 or "-" in group[0].text or "–" in group[0].text,
+            qualifier=" … ".join(inner),
+        )
+        reading.years = all(_is_year_atom(a) for a in group)
+        readings.append(reading)
+    return readings
+
+
+def _hedges(reading: NumberReading, sentence: str, rel_start: int, rel_end: int) -> tuple[int, int]:
+    """Attach the hedge written before and after the number; returns the phrase's extended span (relative)."""
+    left = sentence[:rel_start]
+    m = _HEDGE_LEFT.search(left)
+    quals = []
+    kind = ""
+    ext_start = rel_start
+    if m and _PREPOSITION_OVER.search(left[: m.start("h")]) and m.group("h").lower() in ("over", "above", "under"):
+        m = None
+    if m:
+        hedge = " ".join(m.group("h").split())
+        core = re.sub(r"^(?:could|may|might|would|will|can)\s+", "", hedge, flags=re.IGNORECASE).lower()
+        kind = _HEDGE_KIND.get(core, "approx")
+        quals.append(hedge)
+        ext_start = m.start("h")
+    else:
+        mm = _MODAL_LEFT.search(left)
+        if mm:
+            quals.append(mm.group("m"))
+            kind = "approx"
+    if reading.qualifier:
+        quals.append(reading.qualifier)
+    ext_end = rel_end
+    s = _HEDGE_SUFFIX.match(sentence, rel_end)
+    if s:
+        ext_end = s.end()
+        suffix = " ".join(s.group("h").split())
+        quals.append(suffix)
+        skind = _SUFFIX_KIND.get(suffix.lower(), "approx")
+        if skind != "approx":
+            kind = skind if kind in ("", "approx", skind) else "approx"  # "up to 300 or more" bounds nothing
+        elif not kind:
+            kind = "approx"
+    reading.qualifier = " … ".join(quals)
+    reading.hedge = kind
+    if kind == "upper":
+        reading.low = math.nan
+    elif kind == "lower":
+        reading.high = math.nan
+    return ext_start, ext_end
