@@ -11,7 +11,7 @@ import pandas as pd
 
 from .corpus import Corpus
 from .metadata import FIELDS
-from .sentiment import label, scores
+from .text.vader import label, scores
 from .text import count_words, sentence_spans
 
 DOCUMENT_COLUMNS = [
