@@ -1,0 +1,193 @@
+"""Entity-targeted sentiment: mentions of terms or codebook entities, and the sentences that carry them."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from ..entities import entity_mentions_table
+from ..labels import part_rank
+from .frames import SentimentError, _ids, _require
+from .rollups import rollup
+from .words import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, DEFAULT_TERMS, _TERM_NAME
+
+log = logging.getLogger(__name__)
+
+MENTION_COLUMNS = ["doc_id", "part", "comment_id", "entity", "type", "surface", "start", "end"]
+
+
+def _term_pattern(term: str, *, regex: bool, ignore_case: bool) -> tuple[str, re.Pattern[str]]:
+    if not isinstance(term, str) or not term.strip().strip("|"):
+        raise SentimentError(f"entity term {term!r} is empty; give e.g. 'Soleimani|Suleimani'")
+    name_match = _TERM_NAME.match(term)
+    name = name_match.group(1) if name_match else term.strip()
+    if regex:
+        body = term
+    else:
+        alternatives = sorted({a.strip() for a in term.split("|") if a.strip()}, key=lambda a: (-len(a), a))
+        body = "|".join(re.escape(a) for a in alternatives)
+    try:
+        pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE if ignore_case else 0)
+    except re.error as exc:
+        raise SentimentError(f"entity term {term!r} is not a valid regular expression: {exc}") from None
+    if pattern.match(""):
+        raise SentimentError(f"entity term {term!r} matches the empty string")
+    return name, pattern
+
+
+def term_mentions(corpus: Iterable, terms: Sequence[str], *, regex: bool = False, ignore_case: bool = False) -> pd.DataFrame:
+    """Mentions of each term in every body and comment, in the columns of ``presslens.entities.entity_mentions_table``.
+
+    A term lists alternative spellings separated by ``|``; the first names the
+    entity ("Soleimani|Suleimani" -> ``Soleimani``). By default each alternative
+    is a literal, matched with its case on word boundaries ("U.S." is the
+    abbreviation, not "U" any "S" any; "US" does not match "us", "Iran" does not
+    match "Iranian"). With ``regex=True`` the term is a regular expression.
+
+    Args:
+        corpus: a :class:`~presslens.corpus.Corpus` (or any iterable of documents).
+        terms: e.g. :data:`DEFAULT_TERMS`.
+
+    Returns:
+        ``doc_id, part, comment_id, entity, type, surface, start, end`` with
+        ``type == "term"``, offsets into the body or the comment text, sorted.
+
+    >>> from types import SimpleNamespace as NS
+    >>> doc = NS(doc_id="d", body="The U.S. and Iran; Iranian oil.", comments=[])
+    >>> term_mentions([doc], ["Iran", "United States|U.S."])[["entity", "surface", "start"]].values.tolist()
+    [['United States', 'U.S.', 4], ['Iran', 'Iran', 13]]
+    """
+    if isinstance(terms, str):
+        raise SentimentError(f"terms must be a list of terms, not one string ({terms!r}); write [{terms!r}]")
+    compiled = [_term_pattern(t, regex=regex, ignore_case=ignore_case) for t in terms]
+    names = [n for n, _ in compiled]
+    if len(set(names)) != len(names):
+        raise SentimentError(f"two terms name the same entity: {sorted({n for n in names if names.count(n) > 1})}; join their spellings with |")
+    rows = []
+    for doc in corpus:
+        parts = [("body", "", doc.body)] + [("comment", c.comment_id, c.text) for c in doc.comments]
+        for part, comment_id, text in parts:
+            for name, pattern in compiled:
+                for m in pattern.finditer(text):
+                    rows.append({"doc_id": doc.doc_id, "part": part, "comment_id": comment_id, "entity": name, "type": "term",
+                                 "surface": m.group(0), "start": m.start(), "end": m.end()})
+    frame = pd.DataFrame(rows, columns=MENTION_COLUMNS).astype({"start": "int64", "end": "int64"})
+    order = part_rank(frame["part"])
+    return frame.assign(_o=order).sort_values(["doc_id", "_o", "comment_id", "start", "entity"], ignore_index=True).drop(columns="_o")
+
+
+def entity_mentions(corpus, *, terms: Sequence[str] | None = None) -> tuple[pd.DataFrame, str]:
+    """The mentions entity sentiment is built on, and a sentence saying where they came from.
+
+    ``terms`` (a non-empty list) wins; else ``presslens.entities.entity_mentions_table``
+    (the codebook); when that finds no mentions, :data:`DEFAULT_TERMS`.
+    """
+    if terms:
+        return term_mentions(corpus, terms), f"the terms given ({len(terms)})"
+    default = f"the default terms in presslens.sentiment.DEFAULT_TERMS ({', '.join(t.split('|')[0] for t in DEFAULT_TERMS)})"
+    mentions = entity_mentions_table(corpus)
+    if mentions.empty:
+        log.info("presslens.entities found no mentions (no codebook?); using the default entity terms")
+        return term_mentions(corpus, DEFAULT_TERMS), f"{default}; presslens.entities found no mentions (is there an entities.yml?)"
+    return mentions, "presslens.entities (the codebook entities.yml, with its aliases and short forms)"
+
+
+def entity_sentiment(
+    sentences: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    by_document: bool = False,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    confidence: float = DEFAULT_CONFIDENCE,
+    seed: int = DEFAULT_SEED,
+) -> pd.DataFrame:
+    """Mean compound of the sentences that mention each entity, body and comments apart.
+
+    A mention belongs to the sentence whose ``[start, end)`` contains it, in the
+    same ``doc_id``, ``part`` and ``comment_id``. A sentence that names an entity
+    twice counts once for it (``n_mentions`` counts both). Mentions outside every
+    sentence (or straddling two) are left out and counted in the log.
+
+    Args:
+        sentences: ``sentences_table``.
+        mentions: ``doc_id, part, comment_id, entity, type, surface, start, end``
+            (``presslens.entities.entity_mentions_table`` or :func:`term_mentions`).
+        by_document: one row per document too (adds ``doc_id``).
+
+    Returns:
+        ``entity, type, part`` [``doc_id``], ``n_mentions, n_documents`` and the
+        :func:`rollup` columns with ``n`` renamed ``n_sentences``; sorted.
+    """
+    _require(sentences, ["doc_id", "part", "comment_id", "sent_id", "start", "end", "compound"], "sentences")
+    _require(mentions, ["doc_id", "part", "comment_id", "entity", "type", "start", "end"], "mentions")
+    keys = ["doc_id", "part", "comment_id"]
+    left = mentions.assign(
+        comment_id=_ids(mentions["comment_id"]), doc_id=mentions["doc_id"].astype(str), part=mentions["part"].astype(str),
+        start=pd.to_numeric(mentions["start"]).astype("int64"), end=pd.to_numeric(mentions["end"]).astype("int64"),
+    )[[*keys, "entity", "type", "start", "end"]]
+    right = sentences.assign(
+        comment_id=_ids(sentences["comment_id"]), doc_id=sentences["doc_id"].astype(str), part=sentences["part"].astype(str),
+        start=sentences["start"].astype("int64"), s_end=sentences["end"].astype("int64"),
+    )[[*keys, "sent_id", "start", "s_end", "compound"]].rename(columns={"start": "s_start"})
+    merged = pd.merge_asof(
+        left.sort_values("start"), right.sort_values("s_start"), left_on="start", right_on="s_start", by=keys, direction="backward"
+    )
+    inside = merged["s_start"].notna() & (merged["end"] <= merged["s_end"])
+    if (~inside).sum():
+        log.info("left out %d mention(s) not inside one sentence", int((~inside).sum()))
+    merged = merged[inside]
+    group = ["entity", "type", "part"] + (["doc_id"] if by_document else [])
+    per_sentence = merged.drop_duplicates(list(dict.fromkeys([*group, *keys, "sent_id"])))
+    opts = {"n_resamples": n_resamples, "confidence": confidence, "seed": seed}
+    table = rollup(per_sentence, group, **opts).rename(columns={"n": "n_sentences"})
+    counts = merged.groupby(group).agg(n_mentions=("start", "size"), n_documents=("doc_id", "nunique")).reset_index()
+    table = table.merge(counts, on=group, how="left")
+    cols = [*group, "n_mentions", "n_documents", "n_sentences", "mean", "ci_low", "ci_high", "negative", "neutral", "positive", "note"]
+    order = part_rank(table["part"])
+    return table.assign(_o=order).sort_values(["entity", "type", "_o", *group[3:]], ignore_index=True)[cols]
+
+
+def most_mentioned(entities: pd.DataFrame, *, n: int = 15) -> pd.DataFrame:
+    """The rows of :func:`entity_sentiment` for the ``n`` entities named in the most sentences (body and comments together).
+
+    Rows come most-named entity first (ties: alphabetical), body before comments,
+    which is the order :func:`rollup_chart` draws them top to bottom.
+    """
+    _require(entities, ["entity", "n_sentences"], "entity sentiment")
+    totals = entities.groupby("entity")["n_sentences"].sum()
+    ranked = totals.reset_index().sort_values(["n_sentences", "entity"], ascending=[False, True])["entity"].head(n).tolist()
+    rank = {e: i for i, e in enumerate(ranked)}
+    top = entities[entities["entity"].isin(rank)]
+    keys = top["entity"].map(rank)
+    part = part_rank(top["part"]) if "part" in top.columns else 0
+    return top.assign(_r=keys, _p=part).sort_values(["_r", "_p"], kind="stable").drop(columns=["_r", "_p"]).reset_index(drop=True)
+
+
+def entity_comparison(entities: pd.DataFrame) -> pd.DataFrame:
+    """Body against comments side by side, one row per entity (from :func:`entity_sentiment` without ``by_document``).
+
+    Returns:
+        ``entity, type, body_sentences, body_mean, body_ci_low, body_ci_high,
+        comment_sentences, comment_mean, comment_ci_low, comment_ci_high,
+        difference`` (comments minus body; NaN when one side never names it), in
+        the order the entities first appear in ``entities`` (alphabetical from
+        :func:`entity_sentiment`, most named first from :func:`most_mentioned`).
+    """
+    _require(entities, ["entity", "type", "part", "n_sentences", "mean", "ci_low", "ci_high"], "entity sentiment")
+    if "doc_id" in entities.columns:
+        raise SentimentError("entity_comparison takes entity_sentiment(..., by_document=False): one row per entity and part")
+    rows = []
+    for (entity, kind), sub in entities.groupby(["entity", "type"], sort=False):
+        row = {"entity": entity, "type": kind}
+        for part in ("body", "comment"):
+            hit = sub[sub["part"] == part]
+            row[f"{part}_sentences"] = int(hit["n_sentences"].iloc[0]) if len(hit) else 0
+            for col in ("mean", "ci_low", "ci_high"):
+                row[f"{part}_{col}"] = hit[col].iloc[0] if len(hit) else math.nan
+        row["difference"] = round(row["comment_mean"] - row["body_mean"], 4)
+        rows.append(row)
+    return pd.DataFrame(rows)
