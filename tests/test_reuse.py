@@ -165,7 +165,7 @@ def test_minhash_rows_are_datasketchs(corpus):
 
     sets = _shingle_sets(corpus)
     want = np.array([m.hashvalues for m in MinHash.bulk([[t.encode() for t in ts] for ts in sets], num_perm=64, seed=1)])
-    got = reuse._minhashes(sets, num_perm=64, seed=1)
+    got = reuse.units._minhashes(sets, num_perm=64, seed=1)
     assert got.dtype == want.dtype and np.array_equal(got, want)
 
 
@@ -193,9 +193,9 @@ def test_lsh_candidates_are_the_pairs_datasketchs_index_finds(tmp_path):
 
     corpus = load_corpus(write_corpus(60, tmp_path / "syn", seed=4))
     opts = reuse.ReuseOptions()
-    units = {d.doc_id: reuse._units(d.doc_id, d.body, opts=opts) for d in corpus}
+    units = {d.doc_id: reuse.units._units(d.doc_id, d.body, opts=opts) for d in corpus}
     ids = sorted(units)
-    got, skipped = reuse._candidates(ids, [units[d].signatures for d in ids], opts)
+    got, skipped = reuse.candidates._candidates(ids, [units[d].signatures for d in ids], opts)
     want = _datasketch_candidates(units, opts)
     assert len(want) > 30 and got == sorted(want)
     assert skipped == {"buckets_skipped": 0, "bucket_documents_skipped": 0}
@@ -254,8 +254,8 @@ def test_bucket_cap_logs_what_it_skipped_and_a_cap_above_the_corpus_changes_noth
 
 def test_common_words_counts_the_shared_words_of_each_sentence_pair(corpus):
     opts = reuse.ReuseOptions()
-    a, b = (reuse._units(d, corpus[d].body, opts=opts) for d in (REPRINT, FULL))
-    got = reuse._common(a.word_ptr, a.word_ids, a.word_vocab, b.word_ptr, b.word_ids, b.word_vocab)
+    a, b = (reuse.units._units(d, corpus[d].body, opts=opts) for d in (REPRINT, FULL))
+    got = reuse.compare._common(a.word_ptr, a.word_ids, a.word_vocab, b.word_ptr, b.word_ids, b.word_vocab)
     sets_a = [set(words(k)) for k in a.keys]
     sets_b = [set(words(k)) for k in b.keys]
     want = np.array([[len(x & y) for y in sets_b] for x in sets_a], dtype=float)
@@ -637,15 +637,19 @@ def test_charts_have_titles_sources_and_escaped_labels(corpus, pairs, relations)
     assert "condensed reprint" in graph and "&lt;b&gt;forum" in graph
 
 
-def test_align_corpus_under_a_run_reads_the_runs_cache_from_the_environment(tmp_path, monkeypatch):
-    """``presslens run`` gives each kernel PRESSLENS_CACHE_DIR: notebook 01 then reads the build's reuse work."""
+def test_align_corpus_under_a_run_reads_the_runs_cache_it_is_given(tmp_path, monkeypatch):
+    """A notebook under ``presslens run`` passes the run's cache folder: notebook 01 then reads the build's reuse work.
+
+    The environment is never read: ``PRESSLENS_CACHE_DIR`` alone changes nothing.
+    """
     corpus_dir = tmp_path / "corpus"
     shutil.copytree(seeds_dir(), corpus_dir)
     reuse.align_texts({d.doc_id: d.body for d in load_corpus(corpus_dir)}, cache_dir=tmp_path / "cache")
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     fresh_corpus = load_corpus(corpus_dir)  # a new corpus object: not the per-corpus memo
-    under_run = reuse.align_corpus(fresh_corpus)
+    under_run = reuse.align_corpus(fresh_corpus, cache_dir=tmp_path / "cache")
     assert under_run.stats["documents_computed"] == 0 and under_run.stats["pairs_computed"] == 0
     assert under_run.stats["pairs_cached"] == 10
-    monkeypatch.delenv(CACHE_ENV)
-    _same_tables(under_run, reuse.align_corpus(load_corpus(corpus_dir)))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    without = reuse.align_corpus(load_corpus(corpus_dir))
+    assert without.stats["documents_computed"] == 5 and without.stats["pairs_cached"] == 0
+    _same_tables(under_run, without)

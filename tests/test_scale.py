@@ -237,7 +237,7 @@ def test_adding_a_copy_to_a_corpus_above_the_lsh_size_compares_only_its_candidat
 def test_a_damaged_reuse_cache_file_is_recomputed(tmp_path, seeds_copy, seeds_reference):
     cache = tmp_path / "cache"
     pipeline.build(seeds_copy, tmp_path / "a", jobs=1, cache_dir=cache)
-    files = sorted((cache / "reuse-v1").rglob("*.pkl"))
+    files = sorted((cache / "reuse-v2").rglob("*.pkl"))
     assert files
     for path in files:
         path.write_bytes(b"\x80 not a pickle")

@@ -1,0 +1,133 @@
+"""Quotations across documents: every quotation, and which documents carry which; the documents most involved in reuse."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from ..corpus import Corpus
+from ..labels import doc_number
+from ..text import count_words
+from .quotes import extract_quotes
+from .units import sentence_key
+
+QUOTE_COLUMNS = ["doc_id", "quote_id", "start", "end", "words", "speaker", "speaker_basis", "closed", "text"]
+
+
+def quotes_table(corpus: Corpus, *, min_words: int = 2) -> pd.DataFrame:
+    """Every direct quotation in the bodies: ``body[start:end] == text`` (the words inside the marks).
+
+    ``quote_id`` is ``<doc number>-q<n>`` in text order; ``speaker_basis`` as in :class:`Quote`.
+    """
+    rows = []
+    for doc in corpus:
+        for n, q in enumerate(extract_quotes(doc.body, min_words=min_words), start=1):
+            rows.append(
+                {
+                    "doc_id": doc.doc_id, "quote_id": f"{doc_number(doc.doc_id)}-q{n:02d}", "start": q.start, "end": q.end,
+                    "words": count_words(q.text), "speaker": q.speaker, "speaker_basis": q.basis,
+                    "closed": q.closed, "text": q.text,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+    return frame.sort_values(["doc_id", "start"], ignore_index=True)
+
+
+def quote_matrix(
+    corpus: Corpus,
+    *,
+    min_words: int = 3,
+    threshold: float = 85.0,
+    text_threshold: float = 92.0,
+    min_documents: int = 2,
+    labels: bool = True,
+) -> pd.DataFrame:
+    """Which documents carry which quotation: ``quoted`` (in quotation marks), ``in text`` (the same words as its own text), or empty.
+
+    Quotations of different documents are the same when their texts match
+    (RapidFuzz ratio >= ``threshold``), or one lies inside the other
+    (``partial_ratio`` >= ``threshold``) and is at least half as long. A
+    document also counts as quoting it when one of its own quotations contains
+    it. A document "carries in text" a quotation when its body contains those
+    words outside quotation marks (``partial_ratio`` >= ``text_threshold``,
+    stricter because a short quotation matches loosely in a long body):
+    typically the source the others quote.
+
+    Args:
+        corpus: the documents.
+        min_words: shorter quotations (scare quotes, "democratic") are left out.
+        threshold: 0-100 fuzzy-match threshold between quotations.
+        text_threshold: 0-100 threshold for finding a quotation in a body.
+        min_documents: keep quotations carried by at least this many documents.
+        labels: name the document columns by ``Document.label`` instead of doc_id.
+
+    Returns:
+        ``quote, words, speaker, documents`` then one column per document;
+        sorted by number of documents (most first), then first appearance.
+    """
+    table = quotes_table(corpus, min_words=min_words)
+    doc_ids = [d.doc_id for d in corpus]
+    keyed = [(r, sentence_key(r.text)) for r in table.itertuples(index=False)]
+    keyed.sort(key=lambda rk: (-len(rk[1]), rk[0].doc_id, rk[0].start))
+    clusters: list[dict[str, Any]] = []
+    for row, key in keyed:
+        for cluster in clusters:
+            rep = cluster["key"]
+            if fuzz.ratio(key, rep) >= threshold or (
+                len(key) >= 0.5 * len(rep) and fuzz.partial_ratio(key, rep) >= threshold
+            ):
+                cluster["members"].append(row)
+                break
+        else:
+            clusters.append({"key": key, "text": row.text, "members": [row]})
+    bodies = {d.doc_id: sentence_key(d.body) for d in corpus}
+    quote_keys: dict[str, list[str]] = {d: [] for d in doc_ids}
+    for row, key in keyed:
+        quote_keys[row.doc_id].append(key)
+    rows = []
+    for cluster in clusters:
+        quoted_in = {m.doc_id for m in cluster["members"]}
+        cells = {}
+        for doc_id in doc_ids:
+            if doc_id in quoted_in or any(
+                len(k) >= len(cluster["key"]) and fuzz.partial_ratio(cluster["key"], k) >= threshold for k in quote_keys[doc_id]
+            ):
+                cells[doc_id] = "quoted"
+            elif fuzz.partial_ratio(cluster["key"], bodies[doc_id]) >= text_threshold:
+                cells[doc_id] = "in text"
+            else:
+                cells[doc_id] = ""
+        first = min(cluster["members"], key=lambda m: (m.doc_id, m.start))
+        speakers = [m.speaker for m in sorted(cluster["members"], key=lambda m: (m.doc_id, m.start)) if m.speaker]
+        rows.append(
+            {
+                "quote": cluster["text"], "words": count_words(cluster["text"]),
+                "speaker": speakers[0] if speakers else "",
+                "documents": sum(1 for v in cells.values() if v),
+                "_first": (first.doc_id, first.start), **cells,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["quote", "words", "speaker", "documents", "_first", *doc_ids])
+    frame = frame[frame["documents"] >= min_documents]
+    frame = frame.sort_values(["documents", "_first"], ascending=[False, True]).drop(columns="_first").reset_index(drop=True)
+    if labels:
+        frame = frame.rename(columns={d.doc_id: d.label for d in corpus})
+    return frame
+
+
+def most_reused(pairs: pd.DataFrame, n: int, *, doc_ids: Iterable[str] = ()) -> list[str]:
+    """The ``n`` documents most involved in reuse: ranked by the largest ``share_a`` they have with any other document, in either role.
+
+    Ties go to the smaller ``doc_id``; documents of ``doc_ids`` without any pair
+    come last. Charts and the quotation matrix of a large corpus show these.
+    """
+    both = pd.concat([pairs[["doc_a", "share_a"]].rename(columns={"doc_a": "doc"}),
+                      pairs[["doc_b", "share_a"]].rename(columns={"doc_b": "doc"})], ignore_index=True)
+    best = both.groupby("doc")["share_a"].max()
+    for doc in doc_ids:
+        if doc not in best.index:
+            best.loc[doc] = -1.0
+    ranked = sorted(best.index, key=lambda d: (-float(best[d]), d))
+    return ranked[:n]

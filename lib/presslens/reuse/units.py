@@ -1,0 +1,229 @@
+"""What the comparison needs of one document: sentence keys, sentence units (word and phrase ids), MinHash rows.
+
+:func:`_units` prepares a body once; :func:`unit_key` names it in the reuse
+cache (:mod:`.cache`). ``_Units`` objects are pickled there, so a change to
+their class (or its module) bumps :data:`REUSE_CACHE_FORMAT`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from .. import __version__
+from ..text import count_words, fold, sentence_spans, words
+from .options import ReuseOptions
+from .quotes import quote_spans
+from .words import STOPWORDS, TYPOGRAPHY
+
+#: bump when the layout of the reuse cache files changes, or a pickled class (``_Units``, ``_PairResult``) changes or moves
+#: (2: the classes moved from ``presslens.reuse`` to ``presslens.reuse.units`` and ``presslens.reuse.compare``)
+REUSE_CACHE_FORMAT = 2
+
+_LSH_MIN_WORDS = 8  # shorter sentences do not propose LSH candidate pairs
+
+_QUOTE_MARKS = re.compile(r"[\"'\[\]]|\.\.\.")
+_SPACES = re.compile(r"\s+")
+
+
+def sentence_key(text: str) -> str:
+    """The comparison key of a sentence: folded, quotation marks, brackets and ellipses removed, dashes unified.
+
+    Typography differs between outlets (curly or straight quotes, em dash or
+    hyphen, "[…]" for a cut) and says nothing about reuse.
+
+    >>> sentence_key("“The leaked cables […] detail the extent,” it said — twice.")
+    'the leaked cables detail the extent, it said - twice.'
+    """
+    text = _QUOTE_MARKS.sub("", fold(text).translate(TYPOGRAPHY))
+    return _SPACES.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A body sentence used in the comparison (``sent_id`` is its 1-based number among all body sentences)."""
+
+    doc_id: str
+    sent_id: int
+    start: int
+    end: int
+    text: str
+    words: int
+    quoted: bool  # at least half of its characters sit inside quotation marks
+
+
+@dataclass
+class _Units:
+    """What the comparison needs of one document, in compact arrays (computed once per document, cached).
+
+    Words and two-word phrases are kept as sorted 64-bit ids per sentence
+    (:func:`_ids`), so two documents are compared on their own vocabularies,
+    never on one grown over the whole corpus. ``signatures`` holds the MinHash
+    of each sentence of at least ``_LSH_MIN_WORDS`` words. ``text`` (the body)
+    is attached only for the comparison and never cached: the corpus has it.
+    """
+
+    doc_id: str
+    keys: list[str]
+    sent_id: np.ndarray  # int32, 1-based number among all body sentences
+    start: np.ndarray  # int32 offsets into the body
+    end: np.ndarray
+    words: np.ndarray  # int32 words of each sentence (count_words)
+    quoted: np.ndarray  # bool
+    word_ptr: np.ndarray  # int64: word ids of sentence i are word_ids[word_ptr[i]:word_ptr[i + 1]]
+    word_ids: np.ndarray  # uint64
+    phrase_ptr: np.ndarray
+    phrase_ids: np.ndarray
+    quotes: tuple[tuple[int, int, bool], ...]
+    signatures: np.ndarray  # (sentences of >= _LSH_MIN_WORDS words, num_perm) MinHash values
+    text: str = ""
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @functools.cached_property
+    def word_vocab(self) -> np.ndarray:
+        """The document's word ids, sorted, each once (made where the comparison runs, never cached)."""
+        return np.unique(self.word_ids)
+
+    @functools.cached_property
+    def phrase_vocab(self) -> np.ndarray:
+        return np.unique(self.phrase_ids)
+
+    def sentences(self, text: str) -> tuple[Sentence, ...]:
+        """The compared sentences as :class:`Sentence` objects (``text`` is the body)."""
+        return tuple(
+            Sentence(self.doc_id, int(n), int(s), int(e), text[s:e], int(w), bool(q))
+            for n, s, e, w, q in zip(self.sent_id, self.start, self.end, self.words, self.quoted)
+        )
+
+
+def _ids(rows: Sequence[Iterable[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row of strings as its sorted unique 64-bit ids, all rows in one array: ``(ptr, ids)``.
+
+    The ids of row ``i`` are ``ids[ptr[i]:ptr[i + 1]]``. An id is the first 8
+    bytes of the string's blake2b digest: the same in every process and on every
+    run; two different words get the same id with probability about 2**-64 per
+    pair of words, never in practice.
+    """
+    memo = {
+        token: int.from_bytes(hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+        for token in set().union(*rows)
+    }
+    sorted_rows = [sorted({memo[token] for token in row}) for row in rows]
+    ptr = np.zeros(len(sorted_rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in sorted_rows], out=ptr[1:])
+    flat = np.fromiter(itertools.chain.from_iterable(sorted_rows), dtype=np.uint64, count=int(ptr[-1]))
+    return ptr, flat
+
+
+def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
+    """The compared sentences of a body (at least ``min_words`` words) with their keys, words, phrases and MinHash."""
+    spans = quote_spans(text)
+    quoted_chars = None
+    if spans:
+        inside = np.zeros(len(text) + 1, dtype=np.int64)
+        for start, end, _ in spans:
+            inside[start] += 1
+            inside[end] -= 1
+        quoted_chars = np.concatenate([[0], np.cumsum(np.cumsum(inside)[: len(text)] > 0)])
+    keys, numbers, starts, ends, counts, quoted_flags = [], [], [], [], [], []
+    word_rows, phrase_rows, shingles = [], [], []
+    for number, (start, end) in enumerate(sentence_spans(text), start=1):
+        sentence = text[start:end]
+        n_words = count_words(sentence)
+        if n_words < opts.min_words:
+            continue
+        quoted = quoted_chars is not None and (quoted_chars[end] - quoted_chars[start]) * 2 >= (end - start)
+        key = sentence_key(sentence)
+        tokens = words(key)
+        keys.append(key)
+        numbers.append(number)
+        starts.append(start)
+        ends.append(end)
+        counts.append(n_words)
+        quoted_flags.append(bool(quoted))
+        word_rows.append(tokens)
+        phrase_rows.append(_phrases(tokens))
+        if n_words >= _LSH_MIN_WORDS:
+            shingles.append(sorted({f"{x} {y}" for x, y in zip(tokens, tokens[1:])}))
+    word_ptr, word_ids = _ids(word_rows)
+    phrase_ptr, phrase_ids = _ids(phrase_rows)
+    return _Units(
+        doc_id=doc_id, keys=keys, sent_id=np.array(numbers, dtype=np.int32), start=np.array(starts, dtype=np.int32),
+        end=np.array(ends, dtype=np.int32), words=np.array(counts, dtype=np.int32), quoted=np.array(quoted_flags, dtype=bool),
+        word_ptr=word_ptr, word_ids=word_ids, phrase_ptr=phrase_ptr, phrase_ids=phrase_ids, quotes=tuple(spans),
+        signatures=_minhashes(shingles, num_perm=opts.num_perm, seed=opts.seed),
+    )
+
+
+_POSSESSIVE_END = re.compile(r"'s$")
+
+
+def _phrases(tokens: Sequence[str]) -> frozenset[str]:
+    """Two-word phrases of a sentence's key tokens, leaving out pairs of stopwords and pairs with a number.
+
+    >>> sorted(_phrases(["the", "safe", "houses", "of", "the", "cia", "in", "2014"]))
+    ['cia in', 'houses of', 'safe houses', 'the cia', 'the safe']
+    """
+    plain = [_POSSESSIVE_END.sub("", t) for t in tokens]
+    return frozenset(
+        f"{a} {b}"
+        for a, b in zip(plain, plain[1:])
+        if not (a in STOPWORDS and b in STOPWORDS) and not (a.isdigit() or b.isdigit())
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _minhash_prototype(num_perm: int, seed: int) -> Any:
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=seed)
+
+
+def _minhashes(token_sets: Sequence[Sequence[str]], *, num_perm: int, seed: int) -> np.ndarray:
+    """datasketch's MinHash of each token set (one row each), computed for all sets of a document at once.
+
+    The values are those of ``MinHash.bulk(sets, num_perm=num_perm, seed=seed)``
+    (a test checks it): the same sha1 hash of each token, the same
+    permutations, the minimum per set, and an empty set keeps the initial
+    values. Computing them per document instead of per corpus is what lets
+    them be cached per document.
+    """
+    from datasketch import MinHash
+
+    proto = _minhash_prototype(num_perm, seed)
+    if not token_sets:
+        return np.zeros((0, num_perm), dtype=proto.hashvalues.dtype)
+    if proto.scheme != "affine32":  # another datasketch default: let datasketch do it, one set at a time
+        encoded = [[t.encode("utf-8") for t in ts] for ts in token_sets]
+        return np.array([m.hashvalues for m in MinHash.bulk(encoded, num_perm=num_perm, seed=seed)])
+    from datasketch.minhash import _fmix
+
+    sizes = np.array([len(ts) for ts in token_sets], dtype=np.int64)
+    hashed = np.array([proto.hashfunc(t.encode("utf-8")) for ts in token_sets for t in ts], dtype=np.uint32)
+    out = np.tile(proto.hashvalues, (len(token_sets), 1))
+    if hashed.size:
+        a, b = proto.permutations
+        permuted = _fmix(hashed, 32)[:, None] * a[None, :] + b[None, :]
+        filled = sizes > 0
+        starts = (np.cumsum(sizes) - sizes)[filled]
+        out[filled] = np.minimum(out[filled], np.minimum.reduceat(permuted, starts, axis=0))
+    return out
+
+
+def unit_key(doc_id: str, text: str) -> str:
+    """The cache key of a document's sentence units: sha256 of the presslens version, the doc_id and the body.
+
+    Reuse reads nothing else of a document, so a changed ``sources.yml``
+    entry or comment section keeps its units and comparisons.
+    """
+    digest = hashlib.sha256(f"presslens {__version__}; reuse {REUSE_CACHE_FORMAT}; {doc_id}\n".encode("utf-8", "surrogatepass"))
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()

@@ -1,0 +1,42 @@
+"""Word lists and character tables of source comparison and framing, as data (one copy each).
+
+Nothing here computes: :mod:`.framing` and :mod:`.units` read :data:`STOPWORDS`,
+:mod:`.quotes` the speech verbs and the capitalised words that do not start a
+name, :mod:`.units` and :mod:`.edits` the typography table.
+"""
+
+from __future__ import annotations
+
+#: English function words (and contraction pieces) left out of framing terms and of content-word overlap.
+#: Reporting verbs ("said", "told") are kept on purpose: how often a source attributes is part of its framing.
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a about above after again against ago all almost along already also although always am among an and another any
+    anyone anything are aren around as at away back be became because become becomes been before being below between
+    beyond both but by can cannot could couldn did didn do does doesn doing don done down during each either else
+    enough even ever every few for from further get gets got had hadn has hasn have haven having he her here hers
+    herself him himself his how however i if in into is isn it its itself just least less let like ll made make
+    many may me might more most much must mustn my myself neither never no nor not now of off often on once one only
+    onto or other others otherwise our ours ourselves out over own per perhaps put quite rather re really s same
+    shall she should shouldn since so some something still such t than that the their theirs them themselves then
+    there these they this those though through thus to too toward towards under until up upon us ve very via was
+    wasn we well were weren what whatever when whenever where whether which while who whoever whom whose why will
+    with within without won would wouldn yet you your yours yourself yourselves d m o y ain also etc
+    """.split()
+)
+
+#: Typography that differs between outlets and says nothing about reuse: curly quotes, dashes, the ellipsis.
+TYPOGRAPHY = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": "-", "\u2013": "-", "\u2212": "-", "\u2026": "..."}
+)
+
+#: Speech verbs of an attribution ("..., Jabr told"), as one regular-expression alternation.
+SPEECH_VERBS = (
+    r"said|says|say|told|tells|wrote|writes|stated|states|added|adds|asked|noted|notes|reported|reports|explained|"
+    r"declared|warned|cautioned|concluded|concludes|insisted|recalled|continued|argued|replied|remarked|acknowledged|"
+    r"confirmed|observed|suggested|commented|complained|recounted|testified|announced|revealed|reveals|reveal|"
+    r"showed|shows|show|read|reads"
+)
+
+#: Capitalised words that start a sentence but not a person's name ("The", "According"...).
+NOT_A_PERSON_START = frozenset("The A An In On At When While After Before According But And If As".split())
