@@ -11,21 +11,16 @@ import pytest
 
 from benchmarks.synthetic import write_corpus
 from presslens import display, pipeline, tables
+from presslens.build import engine as build_engine
 from presslens.corpus import load_corpus
 from presslens.display import Bounded, Selection, choose, show
 from presslens.io import write_csv
+from presslens.paths import RunContext
 
 
 @pytest.fixture(scope="module")
 def comments(corpus) -> pd.DataFrame:
     return tables.comments_table(corpus)
-
-
-@pytest.fixture(autouse=True)
-def _no_run(monkeypatch):
-    """Tests run outside ``presslens run`` unless they set the run's variables themselves."""
-    for name in (display.OUTPUT_DIR_ENV, display.NOTEBOOK_ENV, pipeline.CACHE_ENV):
-        monkeypatch.delenv(name, raising=False)
 
 
 def _table_rows(page: str) -> list[int]:
@@ -97,21 +92,26 @@ def test_caption_and_cells_are_escaped(comments):
     page = show(hostile, 2)._repr_html_()
     assert "<script>" not in page and "&lt;script&gt;" in page
     with pytest.raises(ValueError, match="table name"):
-        display.export_view(comments, "../escape")
+        display.export_view(comments, "../escape", folder=Path("views"))
 
 
-def test_derived_table_is_exported_under_a_run_only(tmp_path, monkeypatch, comments):
+def test_derived_table_is_exported_only_into_the_views_folder_given(tmp_path, monkeypatch, comments):
     outside = show(comments, 3, name="comment_list")
     assert "the notebook's `comment_list`" in outside.caption
     assert not list(tmp_path.rglob("*.csv"))
-    monkeypatch.setenv(display.OUTPUT_DIR_ENV, str(tmp_path))
-    monkeypatch.setenv(display.NOTEBOOK_ENV, "02_commentary_sentiment")
-    inside = show(comments.set_index("comment_id"), 3, name="comment_list")
+    # the variables of a run change nothing unless the notebook passes its views folder
+    run = RunContext(out_dir=tmp_path, notebook="02_commentary_sentiment")
+    for name, value in run.environment().items():
+        if value is not None:
+            monkeypatch.setenv(name, value)
+    show(comments, 3, name="comment_list")
+    assert not list(tmp_path.rglob("*.csv"))
+    inside = show(comments.set_index("comment_id"), 3, name="comment_list", views=run.views_dir)
     assert inside.caption.endswith("the full table is data/views/02_commentary_sentiment/comment_list.csv.")
     written = pd.read_csv(tmp_path / "data/views/02_commentary_sentiment/comment_list.csv", keep_default_na=False)
     assert len(written) == 14 and written.columns[0] == "comment_id"  # the named index is kept as data
     # a table that fits is not exported
-    show(comments, 50, name="small")
+    show(comments, 50, name="small", views=run.views_dir)
     assert not (tmp_path / "data/views/02_commentary_sentiment/small.csv").exists()
 
 
@@ -132,17 +132,16 @@ def small_synthetic(tmp_path_factory) -> Path:
     return write_corpus(12, tmp_path_factory.mktemp("syn") / "corpus", seed=3)
 
 
-def test_tables_for_equals_the_table_functions_with_and_without_the_run_cache(tmp_path, monkeypatch, small_synthetic):
+def test_tables_for_equals_the_table_functions_with_and_without_the_run_cache(tmp_path, small_synthetic):
     corpus = load_corpus(small_synthetic)
     names = ["documents", "comments", "sentences", "segments", "metadata", "entity_mentions", "entity_counts",
              "comment_threads", "entity_sentiment", "figures", "figure_numbers"]
     want = {n: _csv(pipeline.TABLES[n](corpus), tmp_path / "want" / f"{n}.csv") for n in names}
     direct = dict(zip(names, pipeline.tables_for(corpus, *names)))
-    # the run's build fills the cache; a notebook kernel finds it through the environment
+    # the run's build fills the cache; a notebook kernel is given it in its run context
     cache = tmp_path / "cache"
     pipeline.build(small_synthetic, tmp_path / "data", jobs=1, cache_dir=cache)
-    monkeypatch.setenv(pipeline.CACHE_ENV, str(cache))
-    cached = dict(zip(names, pipeline.tables_for(load_corpus(small_synthetic), *names)))
+    cached = dict(zip(names, pipeline.tables_for(load_corpus(small_synthetic), *names, context=RunContext(cache_dir=cache))))
     for n in names:
         assert _csv(direct[n], tmp_path / "direct" / f"{n}.csv") == want[n], n
         assert _csv(cached[n], tmp_path / "cached" / f"{n}.csv") == want[n], n
@@ -150,7 +149,7 @@ def test_tables_for_equals_the_table_functions_with_and_without_the_run_cache(tm
     assert isinstance(pipeline.tables_for(corpus, "documents"), pd.DataFrame)
 
 
-def test_tables_for_from_per_document_pieces_alone_equals_the_table_functions(tmp_path, monkeypatch, small_synthetic):
+def test_tables_for_from_per_document_pieces_alone_equals_the_table_functions(tmp_path, small_synthetic):
     """Without the build's whole tables (another corpus built since), the per-document cache gives the same tables."""
     corpus = load_corpus(small_synthetic)
     cache = tmp_path / "cache"
@@ -158,9 +157,8 @@ def test_tables_for_from_per_document_pieces_alone_equals_the_table_functions(tm
     saved = list(cache.rglob("tables/*/comments.pickle"))
     assert len(saved) == 1
     shutil.rmtree(saved[0].parent)
-    monkeypatch.setenv(pipeline.CACHE_ENV, str(cache))
     for name in ("comments", "entity_counts", "figures"):
-        got = _csv(pipeline.tables_for(corpus, name), tmp_path / "got" / f"{name}.csv")
+        got = _csv(pipeline.tables_for(corpus, name, cache_dir=cache), tmp_path / "got" / f"{name}.csv")
         assert got == _csv(pipeline.TABLES[name](corpus), tmp_path / "want" / f"{name}.csv"), name
 
 
@@ -183,13 +181,10 @@ def test_tables_for_reads_the_cache_instead_of_recomputing(tmp_path, monkeypatch
     cache = tmp_path / "cache"
     pipeline.build(copy, tmp_path / "data", jobs=1, cache_dir=cache)
     before = sorted(p.stat().st_mtime_ns for p in cache.rglob("*.pkl"))
-    monkeypatch.setenv(pipeline.CACHE_ENV, str(cache))
-    from presslens import engine
-
     calls = []
-    real = engine._compute
-    monkeypatch.setattr(engine, "_compute", lambda task: calls.append(task) or real(task))
-    pipeline.tables_for(load_corpus(copy), "comments", "entity_counts")
+    real = build_engine._compute
+    monkeypatch.setattr(build_engine, "_compute", lambda task: calls.append(task) or real(task))
+    pipeline.tables_for(load_corpus(copy), "comments", "entity_counts", context=RunContext(cache_dir=cache))
     assert calls == []  # every document came from the cache
     assert sorted(p.stat().st_mtime_ns for p in cache.rglob("*.pkl")) == before
 
@@ -197,3 +192,36 @@ def test_tables_for_reads_the_cache_instead_of_recomputing(tmp_path, monkeypatch
 def test_tables_for_rejects_unknown_names(corpus):
     with pytest.raises(KeyError, match="the run's tables are: documents"):
         pipeline.tables_for(corpus, "documents", "nope")
+
+
+def test_tables_for_reads_the_run_only_for_the_options_the_build_used(tmp_path, monkeypatch, small_synthetic):
+    """The cache policy is the library's: the run's tables for the build's options, the notebook's own computation for others."""
+    from presslens import entities, figures
+
+    corpus = load_corpus(small_synthetic)
+    cache = tmp_path / "cache"
+    pipeline.build(small_synthetic, tmp_path / "data", jobs=1, cache_dir=cache)
+    ctx = RunContext(cache_dir=cache)
+    calls = []
+    real = build_engine._compute
+    monkeypatch.setattr(build_engine, "_compute", lambda task: calls.append(task) or real(task))
+    # the build's options: read back, nothing computed, the same objects as without options
+    same = pipeline.tables_for(corpus, "figures", "figure_numbers", context=ctx, options={"include_comments": True})
+    for frame, want in zip(same, (figures.figures_table(corpus), figures.numbers_table(corpus))):
+        assert _csv(frame, tmp_path / "a.csv") == _csv(want, tmp_path / "b.csv")
+    defaults = {"codebook_file": "", "require_full_name": False}
+    pipeline.tables_for(corpus, "documents", "entity_mentions", "entity_counts", context=ctx, options=defaults)
+    assert calls == []
+    # other options: computed with them, exactly as the notebook computed them before
+    bodies = pipeline.tables_for(corpus, "figures", "figure_numbers", context=ctx, options={"include_comments": False})
+    assert _csv(bodies[0], tmp_path / "c.csv") == _csv(figures.figures_table(corpus, include_comments=False), tmp_path / "d.csv")
+    assert _csv(bodies[1], tmp_path / "e.csv") == _csv(figures.numbers_table(corpus, include_comments=False), tmp_path / "f.csv")
+    documents, mentions, counts = pipeline.tables_for(
+        corpus, "documents", "entity_mentions", "entity_counts", context=ctx, options={"codebook_file": "", "require_full_name": True}
+    )
+    want = entities.entity_mentions_table(corpus, entities.codebook_for(corpus, ""), require_full_name=True)
+    assert _csv(mentions, tmp_path / "g.csv") == _csv(want, tmp_path / "h.csv")
+    assert _csv(counts, tmp_path / "i.csv") == _csv(entities.entity_counts_table(corpus, mentions=want), tmp_path / "j.csv")
+    assert _csv(documents, tmp_path / "k.csv") == _csv(tables.documents_table(corpus), tmp_path / "l.csv")
+    with pytest.raises(KeyError, match="they take: include_comments"):
+        pipeline.tables_for(corpus, "figures", options={"require_full_name": True})

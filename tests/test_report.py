@@ -415,7 +415,7 @@ def test_interrupt_between_notebooks_keeps_previous_outputs(
             raise KeyboardInterrupt
         return real(source, target, **kwargs)
 
-    monkeypatch.setattr(report, "execute_notebook", execute_then_interrupt)
+    monkeypatch.setattr(report.execute, "execute_notebook", execute_then_interrupt)  # where the run looks it up
     assert cli.main(["run", "--out", str(out), "--no-progress", "--notebooks", "02,03"]) == 130
     assert _published(out) == before
     (kept,) = (out / "failed-runs").iterdir()
@@ -443,6 +443,23 @@ def test_sigterm_stops_the_run_and_keeps_previous_outputs(fake: FakePipeline, co
     assert len(list((out / "failed-runs").iterdir())) == 1
     assert signal.getsignal(signal.SIGTERM) == previous_handler
     _assert_lock_free(out)
+
+
+@SLOW
+def test_the_kernel_gets_the_run_context_through_its_start_not_our_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from presslens.paths import RunContext
+
+    nb = tmp_path / "01_context.ipynb"
+    _notebook(nb, "x = 1  # x", "from presslens.paths import run_context\nctx = run_context()\n"
+              "print(ctx.notebook, ctx.cache_dir, ctx.max_bytes, ctx.views_dir.relative_to(ctx.out_dir))")
+    monkeypatch.setenv("PRESSLENS_CACHE_DIR", str(tmp_path / "not-this-cache"))  # --no-cache: unset for the kernel
+    before = dict(os.environ)
+    context = RunContext(out_dir=tmp_path / "staging", notebook="01_context", max_bytes=1234)
+    error = report.execute_notebook(nb, tmp_path / "executed.ipynb", parameters={}, cwd=tmp_path, context=context)
+    assert error == ""
+    executed = nbformat.read(tmp_path / "executed.ipynb", as_version=4)
+    assert executed.cells[-1].outputs[0]["text"] == "01_context None 1234 data/views/01_context\n"
+    assert dict(os.environ) == before  # this process's environment was never changed
 
 
 def test_library_errors_print_one_line(fake: FakePipeline, tmp_path: Path, capsys):

@@ -3,14 +3,19 @@
 Text from documents is untrusted: a comment may contain ``<script>``. nbconvert
 does not sanitise HTML produced by ``IPython.display.Markdown``/``HTML`` or
 ``DataFrame.style``, so every value from a document goes through :func:`escape`
-before it reaches such output. Plain DataFrame reprs and plotly JSON are escaped
-by their renderers.
+(:func:`presslens.text.escape`, the one copy) before it reaches such output.
+Plain DataFrame reprs and plotly JSON are escaped by their renderers.
+
+Nothing here reads the environment or writes a file unless given a folder:
+:func:`show` and :func:`export_view` write the full table behind a cut view only
+into the ``views`` folder a notebook passes (``run_context().views_dir`` under
+``presslens run``). IPython and plotly are imported only inside :func:`md` and
+:func:`setup`.
 """
 
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,23 +25,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+from .io import write_csv
+from .paths import VIEWS_DIR
+from .text import INVISIBLE, clip, escape
 
-
-def escape(value: Any) -> str:
-    """Escape a value for HTML and Markdown, and show invisible direction marks.
-
-    Right-to-left overrides and zero-width characters are replaced by a visible
-    ``[U+XXXX]`` so they cannot reorder or hide the text around them.
-
-    >>> escape("<script>alert(1)</script> *bold*")
-    '&lt;script&gt;alert\\\\(1\\\\)&lt;/script&gt; \\\\*bold\\\\*'
-    """
-    text = "" if value is None else str(value)
-    text = _INVISIBLE.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", text)
-    text = html.escape(text, quote=True)
-    return _MD_SPECIAL.sub(r"\\\1", text)
+#: kept for the old chart helpers that still import it from here (the one copy is :data:`presslens.text.INVISIBLE`)
+_INVISIBLE = INVISIBLE
 
 
 def md(template: str, /, **values: Any) -> Any:
@@ -81,27 +75,11 @@ def listing(items: Any, n: int = 10, *, sep: str = "; ") -> str:
     return head if len(items) <= n else f"{head} and {len(items) - n:,} more"
 
 
-def clip(text: str, n: int = 160) -> str:
-    """Shorten text for a table cell, marking the cut with an ellipsis.
-
-    >>> clip("a" * 10, 5)
-    'aaaa…'
-    """
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 # ---------------------------------------------------------------------------
 # Bounded tables: at most N rows, saying which and where the rest is
 # ---------------------------------------------------------------------------
 #: rows a report shows of one table by default; larger tables are cut with a caption
 MAX_ROWS = 50
-#: set by ``presslens run`` for each notebook: the run's output folder and the notebook's name,
-#: so a cut table that is not one of the run's ``data/`` tables can be written beside them
-OUTPUT_DIR_ENV = "PRESSLENS_OUTPUT_DIR"
-NOTEBOOK_ENV = "PRESSLENS_NOTEBOOK"
-#: where full tables of cut views go, relative to the output folder: ``data/views/<notebook>/<name>.csv``
-VIEWS_DIR = "data/views"
 
 
 @dataclass(frozen=True)
@@ -234,29 +212,23 @@ class Bounded:
             return f"{self.caption}\n{self.frame!r}"
 
 
-def views_dir() -> Path | None:
-    """The folder for full tables of cut views of this notebook (``OUT/data/views/<notebook>``), when ``presslens run`` gives one."""
-    out, notebook = os.environ.get(OUTPUT_DIR_ENV), os.environ.get(NOTEBOOK_ENV)
-    if not out or not notebook:
-        return None
-    return Path(out) / VIEWS_DIR / notebook
+def export_view(frame: pd.DataFrame, name: str, *, folder: str | Path) -> str:
+    """Write a derived table as ``folder/<name>.csv``; returns the path a reader of the run finds it at.
 
+    ``folder`` is the notebook's views folder, ``OUT/data/views/<notebook>``
+    (``run_context().views_dir``); the path returned is then relative to the
+    run's output folder (``data/views/<notebook>/<name>.csv``), as a reader of
+    the mailed report finds it beside ``data/``. Any other folder is named whole.
 
-def export_view(frame: pd.DataFrame, name: str) -> str:
-    """Write a derived table as ``data/views/<notebook>/<name>.csv`` when run by ``presslens run``; returns that path ("" otherwise).
-
-    The path returned is relative to the run's output folder, as a reader of the
-    mailed report finds it beside ``data/``.
+    Raises:
+        ValueError: a name that is not a plain file name.
     """
-    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
-        raise ValueError(f"table name {name!r}: use letters, digits, '_', '-' and '.'")
-    folder = views_dir()
-    if folder is None:
-        return ""
-    from .io import write_csv
-
-    write_csv(frame, folder / f"{name}.csv")
-    return f"{VIEWS_DIR}/{folder.name}/{name}.csv"
+    _check_name(name)
+    folder = Path(folder)
+    path = write_csv(frame, folder / f"{name}.csv")
+    if folder.parent.parts[-2:] == tuple(VIEWS_DIR.split("/")):
+        return f"{VIEWS_DIR}/{folder.name}/{name}.csv"
+    return str(path)
 
 
 def show(
@@ -266,6 +238,7 @@ def show(
     table: str | None = None,
     name: str | None = None,
     index: bool = True,
+    views: str | Path | None = None,
     **how: Any,
 ) -> pd.DataFrame | Bounded:
     """A table for a report, with at most ``n`` rows: the frame itself when it fits, else a captioned cut.
@@ -275,15 +248,16 @@ def show(
     and where the full table is: ``data/<table>.csv`` for one of the run's tables
     (``table``: a name of :data:`presslens.pipeline.TABLES`), else the table is
     written by :func:`export_view` as ``data/views/<notebook>/<name>.csv`` when
-    the notebook runs under ``presslens run``, or named as the notebook variable
-    ``name`` otherwise.
+    the notebook is given a ``views`` folder (``run_context().views_dir``, under
+    ``presslens run``), or named as the notebook variable ``name`` otherwise.
 
     Args:
         frame: the full table (as it would be shown).
         n: most rows shown.
         table: the run's table this one shows (its file is the full table).
-        name: a file name for the full derived table (exported only when cut).
+        name: a file name for the full derived table (exported only when cut, and only into ``views``).
         index: with ``name``, whether the index is data to keep in the export.
+        views: the folder of this notebook's cut views (``None``: nothing is written).
         **how: :func:`choose` options: ``by``, ``ascending``, ``sample``, ``seed``, ``order``, ``what``.
 
     Returns:
@@ -296,10 +270,24 @@ def show(
     if table:
         full = f"data/{table}.csv"
     elif name:
-        exported = export_view(frame.reset_index() if index and _named_index(frame) else frame, name)
-        full = exported or f"the notebook's `{name}` (written to {VIEWS_DIR}/ only by presslens run)"
+        if views is not None:
+            full = export_view(frame.reset_index() if index and _named_index(frame) else frame, name, folder=views)
+        else:
+            _check_name(name)
+            full = f"the notebook's `{name}` (written to {VIEWS_DIR}/ only by presslens run)"
     return Bounded(rows, selection, full=full)
+
+
+def _check_name(name: str) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", name):
+        raise ValueError(f"table name {name!r}: use letters, digits, '_', '-' and '.'")
 
 
 def _named_index(frame: pd.DataFrame) -> bool:
     return any(level is not None for level in frame.index.names)
+
+
+__all__ = [
+    "MAX_ROWS", "VIEWS_DIR", "Bounded", "Selection", "choose", "clip", "escape",
+    "export_view", "listing", "md", "relabel", "setup", "show",
+]

@@ -1,0 +1,172 @@
+"""The cache layout of a run (``OUT/cache``): what is kept, under which key, in which file.
+
+Everything the build keeps between runs is a pickle written atomically and read
+tolerantly (:func:`presslens.io.write_pickle`, :func:`presslens.io.read_pickle`:
+a truncated or foreign file is a miss, never an error)::
+
+    cache/
+      v{CACHE_FORMAT}/
+        documents/<key[:2]>/<key>.pkl            per-document rows of the document tables (one dict of frames)
+        codebook-<book[:16]>/<key[:2]>/<key>.pkl per-document rows of the codebook tables, per codebook
+        last-run/document.pkl, codebook.pkl      the last run's whole per-document tables, one file per group
+        tables/<corpus fingerprint>/<name>.pickle the whole tables of the last build, for its notebooks
+      reuse-v1/...                               sentence units and pair comparisons (kept by presslens.reuse)
+
+Keys: :func:`document_key` (presslens version, cache format, the whole loaded
+document), :func:`codebook_key` (``entities.yml`` bytes) and
+:func:`corpus_fingerprint` (every document key, the inputs and the codebook).
+Bump :data:`CACHE_FORMAT` whenever the layout or a pickled class changes, so old
+entries are a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from presslens import __version__, entities
+from presslens.corpus import Corpus, Document
+from presslens.io import read_pickle, write_pickle
+
+#: bump when the layout of cache files or a pickled class changes
+CACHE_FORMAT = 3  # 2: documents.label keeps all leading digits of the doc_id; 3: Document classes moved to presslens.ingest
+#: folder (under ``v{CACHE_FORMAT}``) of the last run's per-document tables, one file per group
+LAST_RUN_DIR = "last-run"
+#: folder (under ``v{CACHE_FORMAT}``) of the whole tables of the last build, for the notebooks of the same run
+RUN_TABLES_DIR = "tables"
+
+
+def root(cache_dir: str | Path) -> Path:
+    """The folder of this cache format inside a cache folder (``cache/v3``)."""
+    return Path(cache_dir) / f"v{CACHE_FORMAT}"
+
+
+# ---------------------------------------------------------------------------
+# Keys
+# ---------------------------------------------------------------------------
+def document_key(doc: Document) -> str:
+    """The cache key of a document's per-document rows.
+
+    It hashes the presslens version, the cache format and the whole loaded
+    document (its repr holds the file's sha256, name, segments, comments and the
+    ``sources.yml`` entry), so a changed file, a renamed file or a changed
+    metadata entry is a cache miss, and an unchanged one a hit.
+    """
+    digest = hashlib.sha256()
+    digest.update(f"presslens {__version__}; cache {CACHE_FORMAT}; sha256 {doc.sha256}\n".encode())
+    digest.update(repr(doc).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def codebook_key(corpus: Corpus) -> str:
+    """sha256 of the corpus's ``entities.yml`` bytes (``none`` without one): the codebook part of the entity cache key."""
+    path = Path(corpus.path) / entities.CODEBOOK_FILE
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "none"
+
+
+def corpus_fingerprint(corpus: Corpus) -> str:
+    """sha256 of everything the tables depend on: presslens, the cache format, every document's cache key, the inputs and the codebook.
+
+    Two loads of the same files give the same fingerprint; any changed, added,
+    removed or rejected file, a changed ``sources.yml`` entry or ``entities.yml``
+    gives another.
+    """
+    digest = hashlib.sha256(f"presslens {__version__}; cache {CACHE_FORMAT}\n".encode())
+    for doc in corpus.documents:
+        digest.update(document_key(doc).encode() + b"\n")
+    for item in corpus.inputs:
+        digest.update(repr(item).encode("utf-8", "surrogatepass") + b"\n")
+    digest.update(codebook_key(corpus).encode())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Per-document pieces: one pickle of DataFrames per document and group
+# ---------------------------------------------------------------------------
+def piece_path(cache_dir: str | Path, group: str, key: str, book: str) -> Path:
+    """The file of one document's rows of a stage group (``book``: the codebook key, for the codebook group)."""
+    sub = "documents" if group == "document" else f"codebook-{book[:16]}"
+    return root(cache_dir) / sub / key[:2] / f"{key}.pkl"
+
+
+def read_piece(cache_dir: str | Path, group: str, key: str, book: str) -> dict | None:
+    """One document's tables of a group (table name -> frame), or ``None`` when missing or unreadable."""
+    value = read_pickle(piece_path(cache_dir, group, key, book))
+    return value if isinstance(value, dict) else None
+
+
+def write_piece(cache_dir: str | Path, group: str, key: str, book: str, frames: Mapping[str, pd.DataFrame]) -> Path:
+    """Keep one document's tables of a group."""
+    return write_pickle(dict(frames), piece_path(cache_dir, group, key, book))
+
+
+# ---------------------------------------------------------------------------
+# The last run's per-document tables, one file per group
+# ---------------------------------------------------------------------------
+def last_run_path(cache_dir: str | Path, group: str) -> Path:
+    return root(cache_dir) / LAST_RUN_DIR / f"{group}.pkl"
+
+
+def read_last_run(cache_dir: str | Path, group: str, book: str) -> dict | None:
+    """The last run's tables of a group (``keys``: document key -> doc_id, ``tables``), or ``None`` if absent, unreadable or of another codebook."""
+    value = read_pickle(last_run_path(cache_dir, group))
+    book = book if group == "codebook" else ""  # the document stages do not depend on the codebook
+    if (not isinstance(value, dict) or value.get("book") != book or not isinstance(value.get("keys"), dict)
+            or not isinstance(value.get("tables"), dict)):
+        return None
+    return value
+
+
+def write_last_run(cache_dir: str | Path, group: str, book: str, keys: Mapping[str, str], frames: Mapping[str, pd.DataFrame]) -> None:
+    """Keep a group's whole tables with the document keys they hold: the next run reads one file instead of a file per document."""
+    book = book if group == "codebook" else ""
+    write_pickle({"book": book, "keys": dict(keys), "tables": dict(frames)}, last_run_path(cache_dir, group))
+
+
+# ---------------------------------------------------------------------------
+# The whole tables of the last build, for the notebooks of the same run
+# ---------------------------------------------------------------------------
+def run_tables_folder(cache_dir: str | Path, corpus: Corpus) -> Path:
+    return root(cache_dir) / RUN_TABLES_DIR / corpus_fingerprint(corpus)
+
+
+def save_run_tables(corpus: Corpus, frames: Mapping[str, pd.DataFrame], cache_dir: str | Path) -> Path:
+    """Keep the whole tables of a build in the cache (one pickle per table), so the run's notebooks read them instead of reassembling them.
+
+    Only the latest corpus is kept: tables of other fingerprints are removed,
+    so the folder does not grow with every hourly run.
+    """
+    folder = run_tables_folder(cache_dir, corpus)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        write_pickle(frame, folder / f"{name}.pickle")
+    for other in folder.parent.iterdir():
+        if other.is_dir() and other != folder:
+            shutil.rmtree(other, ignore_errors=True)
+    return folder
+
+
+def load_run_tables(corpus: Corpus, names: Sequence[str], cache_dir: str | Path) -> dict[str, pd.DataFrame] | None:
+    """The build's whole tables ``names`` for this very corpus (same fingerprint), or ``None`` when any is missing."""
+    folder = run_tables_folder(cache_dir, corpus)
+    frames = {}
+    for name in names:
+        frame = read_pickle(folder / f"{name}.pickle", what="run table")
+        if not isinstance(frame, pd.DataFrame):
+            return None
+        frames[name] = frame
+    return frames
+
+
+__all__ = [
+    "CACHE_FORMAT", "LAST_RUN_DIR", "RUN_TABLES_DIR", "codebook_key", "corpus_fingerprint", "document_key",
+    "last_run_path", "load_run_tables", "piece_path", "read_last_run", "read_piece", "root", "run_tables_folder",
+    "save_run_tables", "write_last_run", "write_piece",
+]

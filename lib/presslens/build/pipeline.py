@@ -1,0 +1,222 @@
+"""The library side of a run: load the corpus once and write every table of ``outputs/data/``.
+
+Notebooks compute what they show through the same functions, so a CSV and the
+chart built from it always agree; :func:`tables_for` gives them the run's
+tables, and decides when those can be read instead of computed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from presslens.corpus import Corpus, load_corpus
+from presslens.io import write_csv
+from presslens.paths import RunContext
+
+from .cache import corpus_fingerprint, load_run_tables, save_run_tables
+from .engine import compute_tables
+from .registry import BY_NAME, DERIVED, TABLES
+
+log = logging.getLogger(__name__)
+
+#: the tables whose row counts are the run's key numbers (index page, run.json)
+KEY_COUNTS = ("documents", "comments", "sentences", "entity_mentions", "figures", "shared_passages")
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build` did: inputs seen, files rejected, rows per table."""
+
+    corpus: Corpus
+    tables: dict[str, pd.DataFrame]
+    paths: dict[str, Path]
+    inputs: list[dict] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    #: what the engine did: documents processed and cached per stage group, jobs, seconds (see :class:`~presslens.engine.EngineStats`)
+    stats: dict = field(default_factory=dict)
+
+
+def build(
+    corpus_dir: str | Path,
+    data_dir: str | Path,
+    *,
+    strict: bool = False,
+    max_bytes: int | None = None,
+    jobs: int | None = None,
+    cache_dir: str | Path | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+) -> BuildResult:
+    """Load ``corpus_dir`` and write every table as ``data_dir/<name>.csv``.
+
+    The per-document stages run per document, in worker processes and through
+    a cache when one is given (:mod:`presslens.engine`); the tables are the same
+    as calling each :data:`TABLES` function on the whole corpus.
+
+    Args:
+        corpus_dir: the folder of documents and ``sources.yml``.
+        data_dir: where the CSV files go (created if missing).
+        strict: any rejected input raises :class:`~presslens.errors.CorpusError`.
+        max_bytes: size limit per file (default: the loader's).
+        jobs: worker processes for the per-document stages (default: every core; 1: this process only).
+        cache_dir: per-document cache folder (e.g. ``OUT/cache``); ``None`` computes everything.
+        engine: ``local`` or ``dask``.
+        scheduler: with ``engine="dask"``, a scheduler address (default: a local two-worker cluster).
+
+    Returns:
+        A :class:`BuildResult`; ``stats`` says how many documents were processed or read from the cache.
+    """
+    corpus = load_corpus(corpus_dir, strict=strict, max_bytes=max_bytes)
+    frames, stats = compute_tables(corpus, TABLES, jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler)
+    if cache_dir is not None:
+        save_run_tables(corpus, frames, cache_dir)
+    paths: dict[str, Path] = {}
+    for name, frame in frames.items():
+        paths[name] = write_csv(frame, Path(data_dir) / f"{name}.csv")
+        log.info("wrote %s: %d rows", paths[name], len(frame))
+    inputs = [
+        {"file": i.file, "sha256": i.sha256, "bytes": i.bytes, "encoding": i.encoding, "status": i.status, "reason": i.reason}
+        for i in corpus.inputs
+    ]
+    return BuildResult(
+        corpus=corpus,
+        tables=frames,
+        paths=paths,
+        inputs=inputs,
+        rejected=[{"file": i["file"], "reason": i["reason"]} for i in inputs if i["status"] == "rejected"],
+        warnings=[{"file": f, "warning": w} for f, w in corpus.warnings],
+        counts={name: len(frame) for name, frame in frames.items() if name in KEY_COUNTS},
+        stats=stats.as_dict(),
+    )
+
+
+def _with_inputs(names: tuple[str, ...]) -> list[str]:
+    """``names`` and, for each roll-up among them, its input tables (a roll-up is built from them)."""
+    wanted = list(names)
+    for name in names:
+        if name in DERIVED and DERIVED[name][0] is TABLES[name]:
+            wanted += [n for n in DERIVED[name][1] if n not in wanted]
+    return wanted
+
+
+def _asked_options(names: tuple[str, ...], options: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Per table (of ``names`` and their inputs), the options asked that differ from those the build uses.
+
+    A roll-up differs when one of its inputs does. Tables that do not differ are absent.
+
+    Raises:
+        KeyError: an option none of these tables takes (the message lists those they take).
+    """
+    if not options:
+        return {}
+    wanted = _with_inputs(names)
+    takes = {o for n in wanted if n in BY_NAME for o in BY_NAME[n].options}
+    unknown = sorted(set(options) - takes)
+    if unknown:
+        raise KeyError(f"unknown option(s) {unknown} for tables {list(names)}; they take: {', '.join(sorted(takes)) or 'none'}")
+    differ: dict[str, dict[str, Any]] = {}
+    for name in wanted:
+        table = BY_NAME[name]
+        mine = {o: options[o] for o in table.options if o in options}
+        if any(value != table.options[o] for o, value in mine.items()):
+            differ[name] = mine
+    for name in names:  # roll-ups of a table computed with other options
+        table = BY_NAME[name]
+        if table.derive is not None and any(n in differ for n in table.inputs):
+            differ.setdefault(name, {})
+    return differ
+
+
+def tables_for(
+    corpus: Corpus,
+    *names: str,
+    context: RunContext | None = None,
+    options: Mapping[str, Any] | None = None,
+    cache_dir: str | Path | None = None,
+    jobs: int = 1,
+) -> pd.DataFrame | tuple[pd.DataFrame, ...]:
+    """Tables of :data:`TABLES` for a notebook: the run's own when the notebook asks for what the build made, else computed here.
+
+    The cache policy is decided here, not in the notebook:
+
+    * with a cache folder (``context.cache_dir`` under ``presslens run``, or
+      ``cache_dir``), the whole tables the build just made for this very corpus
+      (same :func:`corpus_fingerprint`) are read back; failing that, the
+      per-document rows in the cache are, and only corpus-level tables (reuse,
+      roll-ups) are rebuilt. Without one (JupyterLab, nbval) everything is
+      computed here. Either way the tables equal ``TABLES[name](corpus)`` (the
+      engine's guarantee; ``tests/test_display.py`` checks it byte for byte).
+    * ``options`` are the notebook's parameters that change a table
+      (``include_comments`` of the figures, ``codebook_file`` and
+      ``require_full_name`` of the entity mentions: see the registry's
+      ``Table.options``). The run's tables are read only for a table whose
+      options equal those the build used; a table asked with other options (and
+      any roll-up of it) is computed with them, on the whole corpus.
+
+    Args:
+        corpus: the loaded corpus.
+        *names: table names (``"documents"``, ``"comments"``...).
+        context: the notebook's :class:`~presslens.paths.RunContext` (``run_context()``); gives the cache folder.
+        options: option name -> the value the notebook asks for.
+        cache_dir: a cache folder (default: ``context.cache_dir``, else none).
+        jobs: worker processes for documents missing from the cache.
+
+    Returns:
+        The table for one name, a tuple of tables (in the order asked) for several.
+
+    Raises:
+        KeyError: a name that is not one of :data:`TABLES`, or an option none of these tables takes (the messages list them).
+    """
+    unknown = [n for n in names if n not in TABLES]
+    if unknown or not names:
+        raise KeyError(f"unknown table(s) {unknown or '(none asked)'}; the run's tables are: {', '.join(TABLES)}")
+    if cache_dir is None and context is not None:
+        cache_dir = context.cache_dir
+    differ = _asked_options(names, options)
+    frames: dict[str, pd.DataFrame] = {}
+    same = tuple(n for n in names if n not in differ)
+    if same:
+        frames.update(zip(same, _run_tables(corpus, same, cache_dir=cache_dir, jobs=jobs)))
+    for name in names:
+        _with_options(corpus, name, differ, frames, cache_dir=cache_dir, jobs=jobs)
+    out = tuple(frames[n] for n in names)
+    return out[0] if len(out) == 1 else out
+
+
+def _with_options(
+    corpus: Corpus, name: str, differ: Mapping[str, Mapping[str, Any]], done: dict[str, pd.DataFrame], *, cache_dir, jobs: int
+) -> pd.DataFrame:
+    """Table ``name`` with the notebook's options: computed with them when they differ (a roll-up from such inputs), else the run's."""
+    if name in done:
+        return done[name]
+    table = BY_NAME[name]
+    if name not in differ:
+        (frame,) = _run_tables(corpus, (name,), cache_dir=cache_dir, jobs=jobs)
+    elif table.derive is not None and any(n in differ for n in table.inputs):
+        frame = table.derive(corpus, *(_with_options(corpus, n, differ, done, cache_dir=cache_dir, jobs=jobs) for n in table.inputs))
+    else:
+        frame = table.compute(corpus, **differ[name])
+    done[name] = frame
+    return frame
+
+
+def _run_tables(corpus: Corpus, names: tuple[str, ...], *, cache_dir: str | Path | None, jobs: int) -> tuple[pd.DataFrame, ...]:
+    """The tables the build makes (its options), from the run's cache when there is one."""
+    if cache_dir is not None:
+        saved = load_run_tables(corpus, names, cache_dir)
+        if saved is not None:
+            return tuple(saved[n] for n in names)
+    functions = {n: f for n, f in TABLES.items() if n in set(_with_inputs(names))}
+    frames, _ = compute_tables(corpus, functions, jobs=jobs, cache_dir=cache_dir)
+    return tuple(frames[n] for n in names)
+
+
+__all__ = ["KEY_COUNTS", "TABLES", "BuildResult", "build", "corpus_fingerprint", "save_run_tables", "tables_for"]

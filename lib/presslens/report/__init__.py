@@ -1,0 +1,69 @@
+"""Run the notebook suite on a corpus and publish data, HTML reports, an index and a manifest.
+
+A run is all-or-nothing for the reader: it builds into a fresh staging folder
+inside ``OUT`` and only swaps ``data/``, ``reports/``, ``notebooks/``,
+``run.json`` and ``run.log`` into place once every notebook has been attempted.
+A crash, Ctrl-C or SIGTERM leaves the previous outputs as they were and keeps
+the partial run under ``OUT/failed-runs/`` for inspection. One run at a time
+per ``OUT`` (``fcntl.flock`` on ``OUT/.presslens.lock``).
+
+Everything the user can get wrong (unknown parameter or notebook, wrong type,
+missing corpus, an output folder overlapping the corpus) is checked by
+:func:`plan_run` before anything starts, so a bad command never leaves half a
+run behind.
+
+Each notebook's kernel learns about the run (the run's folder, the notebook's
+name, the cache, the size limit) through the environment it is started with,
+never through this process's ``os.environ``; the notebook reads it with
+:func:`presslens.paths.run_context` and passes paths to the library explicitly.
+
+Modules, in the order of a run: :mod:`.plan` (settings checked),
+:mod:`.execute` (build, papermill, kernels, refresh-notebooks), :mod:`.export`
+(offline HTML pages), :mod:`.index` (``run.json`` and the index page),
+:mod:`.publish` (lock, atomic swap, failed runs, signals, the run log).
+"""
+
+from presslens.errors import ParameterError
+
+from .execute import (
+    ERROR_CHARS,
+    KERNEL_NAME,
+    NotebookResult,
+    Progress,
+    ProgressCallback,
+    RunResult,
+    execute_notebook,
+    kernel_context,
+    kernel_env,
+    refresh_notebook,
+    refresh_notebooks,
+    run_suite,
+    strip_run_metadata,
+)
+from .export import PLOTLY_MIME, TEMPLATES_DIR, ReportHeader, write_report
+from .index import INDEX_MAX_ROWS, KEY_PACKAGES, build_manifest, display_path, git_commit, package_versions, render_index
+from .plan import (
+    NOTEBOOK_RE,
+    NotebookPlan,
+    ParamSpec,
+    RunPlan,
+    check_folders,
+    coerce_value,
+    discover_notebooks,
+    load_params_file,
+    notebook_parameters,
+    parse_assignment,
+    plan_run,
+    select_notebooks,
+)
+from .publish import FAILED_DIR, KEEP_FAILED_RUNS, LOCK_NAME, PUBLISHED, LockBusyError, RunTerminated
+
+__all__ = [
+    "ERROR_CHARS", "FAILED_DIR", "INDEX_MAX_ROWS", "KEEP_FAILED_RUNS", "KERNEL_NAME", "KEY_PACKAGES", "LOCK_NAME",
+    "NOTEBOOK_RE", "PLOTLY_MIME", "PUBLISHED", "TEMPLATES_DIR", "LockBusyError", "NotebookPlan", "NotebookResult",
+    "ParamSpec", "ParameterError", "Progress", "ProgressCallback", "ReportHeader", "RunPlan", "RunResult", "RunTerminated",
+    "build_manifest", "check_folders", "coerce_value", "discover_notebooks", "display_path", "execute_notebook",
+    "git_commit", "kernel_context", "kernel_env", "load_params_file", "notebook_parameters", "package_versions",
+    "parse_assignment", "plan_run", "refresh_notebook", "refresh_notebooks", "render_index", "run_suite",
+    "select_notebooks", "strip_run_metadata", "write_report",
+]

@@ -1,0 +1,411 @@
+"""Executing the suite: build the data, run each notebook in its own kernel, export it, publish the run.
+
+A notebook's kernel is told about the run through its start (the kernel
+manager adds the run's variables to the kernel's environment, see
+:meth:`presslens.paths.RunContext.environment`); this process's own
+environment is never changed. The notebook reads them back with
+:func:`presslens.paths.run_context` and passes the paths to the library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from presslens import paths
+from presslens.io import write_json
+from presslens.paths import RunContext
+from presslens.text import clip
+
+from .export import ReportHeader, write_report
+from .index import _iso, _utcnow, build_manifest, display_path, git_commit, render_index
+from .plan import NotebookPlan, RunPlan, _abs, _project_path, discover_notebooks, select_notebooks
+from .publish import LOCK_NAME, _keep_failed_run, _recover_stale_runs, _run_lock, _run_logging, _sigterm_raises, _stamp, _swap_in
+
+log = logging.getLogger(__name__)
+
+KERNEL_NAME = "python3"
+#: characters of the one-line error a failed notebook records
+ERROR_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A step of a run, for the CLI's progress lines (the library itself prints nothing).
+
+    ``stage`` is ``build``, ``notebook`` or ``publish``; ``status`` is
+    ``start``, ``ok`` or ``failed``.
+    """
+
+    stage: str
+    status: str
+    name: str = ""
+    index: int = 0
+    total: int = 0
+    seconds: float = 0.0
+    detail: str = ""
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class NotebookResult:
+    """What happened to one notebook. Paths are relative to ``OUT``."""
+
+    name: str
+    status: str
+    seconds: float
+    report: str
+    notebook: str
+    error: str = ""
+    plotly_outputs: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "seconds": self.seconds,
+            "report": self.report,
+            "notebook": self.notebook,
+            "error": self.error,
+        }
+
+
+@dataclass
+class RunResult:
+    """A published run."""
+
+    out: Path
+    manifest: dict[str, Any]
+    notebooks: list[NotebookResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.status == "ok" for r in self.notebooks)
+
+
+def run_suite(plan: RunPlan, *, progress: ProgressCallback | None = None) -> RunResult:
+    """Build the data, run every planned notebook, export reports and publish them atomically.
+
+    Args:
+        plan: from :func:`plan_run`.
+        progress: called at each step (the CLI prints these to stderr).
+
+    Returns:
+        The published run; ``result.ok`` is false when a notebook failed (its
+        report still shows the traceback).
+
+    Raises:
+        LockBusyError: another run held the lock for longer than ``plan.wait``.
+        PresslensError: from the build (e.g. a rejected input with ``strict``);
+            the partial run is kept in ``OUT/failed-runs/``.
+        KeyboardInterrupt, RunTerminated: likewise, previous outputs untouched.
+    """
+    notify = progress or (lambda _event: None)
+    started = _utcnow()
+    plan.out.mkdir(parents=True, exist_ok=True)
+    with _run_lock(plan.out / LOCK_NAME, wait=plan.wait), _sigterm_raises():
+        _recover_stale_runs(plan.out)
+        staging = plan.out / f".run-{_stamp(started)}-{os.getpid()}"
+        staging.mkdir()
+        try:
+            with _run_logging(plan.log_file, staging / "run.log"):
+                log.info("run started %s: corpus %s -> %s", _iso(started), plan.corpus, plan.out)
+                try:
+                    result = _execute(plan, staging=staging, started=started, notify=notify)
+                except BaseException as exc:
+                    log.error("run aborted (%s); previous outputs kept", _one_line(exc))
+                    raise
+            notify(Progress(stage="publish", status="start"))
+            _swap_in(plan.out, staging)
+            notify(Progress(stage="publish", status="ok", detail=str(plan.out)))
+        except BaseException as exc:
+            kept = _keep_failed_run(plan.out, staging, started)
+            exc.add_note(f"previous outputs kept; partial run in {kept}")
+            raise
+    result.out = plan.out
+    return result
+
+
+def _execute(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: ProgressCallback) -> RunResult:
+    """Everything a run produces, written into ``staging``."""
+    build = _build_data(plan, data_dir=staging / "data", notify=notify)
+    commit = git_commit(plan.notebooks_dir)
+    corpus_shown = display_path(plan.corpus)
+    results = []
+    total = len(plan.notebooks)
+    for index, nb_plan in enumerate(plan.notebooks, start=1):
+        notify(Progress(stage="notebook", status="start", name=nb_plan.name, index=index, total=total))
+        result = _run_notebook(
+            nb_plan, plan=plan, staging=staging, commit=commit, corpus_shown=corpus_shown, started=started
+        )
+        results.append(result)
+        notify(Progress(
+            stage="notebook", status=result.status, name=nb_plan.name, index=index, total=total,
+            seconds=result.seconds, detail=result.error,
+        ))
+    manifest = build_manifest(plan, build=build, results=results, started=started, finished=_utcnow(), commit=commit)
+    write_json(manifest, staging / "run.json")
+    (staging / "reports").mkdir(exist_ok=True)
+    (staging / "reports" / "index.html").write_text(render_index(manifest), encoding="utf-8")
+    log.info("run finished: %d notebooks, %d failed", total, sum(r.status != "ok" for r in results))
+    return RunResult(out=staging, manifest=manifest, notebooks=results)
+
+
+def _build_data(plan: RunPlan, *, data_dir: Path, notify: ProgressCallback) -> Any:
+    """``presslens.pipeline.build`` into the staging data folder (imported late: it is heavy)."""
+    notify(Progress(stage="build", status="start", detail=display_path(plan.corpus)))
+    start = time.monotonic()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    pipeline = importlib.import_module("presslens.pipeline")
+    build = pipeline.build(
+        plan.corpus, data_dir, strict=plan.strict, max_bytes=plan.max_bytes, jobs=plan.jobs,
+        cache_dir=plan.out / "cache" if plan.cache else None, engine=plan.engine, scheduler=plan.scheduler,
+    )
+    counts = dict(getattr(build, "counts", {}) or {})
+    seconds = round(time.monotonic() - start, 2)
+    log.info("built data in %.2f s: %s; %d rejected", seconds, counts, len(getattr(build, "rejected", []) or []))
+    notify(Progress(stage="build", status="ok", seconds=seconds, detail=_counts_line(counts)))
+    return build
+
+
+def kernel_context(plan: RunPlan, *, staging: Path, notebook: str) -> RunContext:
+    """What a run tells a notebook's kernel (through the kernel's environment, see :func:`execute_notebook`).
+
+    * ``cache_dir``: the run's cache, so :func:`presslens.pipeline.tables_for`
+      reads the tables the build computed (``None`` with ``--no-cache``);
+    * ``out_dir`` and ``notebook``: the run being built and the notebook's name,
+      so :func:`presslens.display.show` writes the full table behind a cut view
+      as ``data/views/<notebook>/<name>.csv`` (``RunContext.views_dir``);
+    * ``max_bytes``: ``--max-bytes``, the size limit the build used, for the notebook's ``load_corpus``.
+    """
+    return RunContext(
+        out_dir=staging, notebook=notebook, cache_dir=plan.out / "cache" if plan.cache else None, max_bytes=plan.max_bytes,
+    )
+
+
+def _run_notebook(
+    nb_plan: NotebookPlan, *, plan: RunPlan, staging: Path, commit: str, corpus_shown: str, started: dt.datetime
+) -> NotebookResult:
+    """Execute one notebook with papermill, then export it; a failure is recorded, not raised."""
+    executed = staging / "notebooks" / f"{nb_plan.name}.ipynb"
+    html = staging / "reports" / f"{nb_plan.name}.html"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    start = time.monotonic()
+    error = execute_notebook(
+        nb_plan.path, executed, parameters=nb_plan.parameters, cwd=plan.notebooks_dir, kernel_log=staging / "run.log",
+        context=kernel_context(plan, staging=staging, notebook=nb_plan.name),
+    )
+    seconds = round(time.monotonic() - start, 2)
+    status = "failed" if error else "ok"
+    log.info("%s: %s in %.2f s%s", nb_plan.name, status, seconds, f" ({error})" if error else "")
+    if not executed.exists():  # papermill could not even start: export a page that says why
+        _write_stub_notebook(executed, name=nb_plan.name, error=error)
+    shown = {k: (corpus_shown if k == "corpus_dir" else v) for k, v in nb_plan.parameters.items()}
+    header = ReportHeader(
+        title=nb_plan.name, corpus=corpus_shown, parameters=shown, commit=commit,
+        started=_iso(started), status=status, error=error,
+    )
+    plotly_outputs = 0
+    try:
+        plotly_outputs = write_report(executed, html, header=header, with_code=plan.with_code)
+    except Exception as exc:  # an unexportable notebook is a failed report, not a failed run
+        log.exception("%s: HTML export failed", nb_plan.name)
+        status, error = "failed", f"HTML export failed: {_one_line(exc)}"
+    return NotebookResult(
+        name=nb_plan.name, status=status, seconds=seconds, report=f"reports/{html.name}",
+        notebook=f"notebooks/{executed.name}", error=error, plotly_outputs=plotly_outputs,
+    )
+
+
+def execute_notebook(
+    source: Path,
+    target: Path,
+    *,
+    parameters: Mapping[str, Any],
+    cwd: Path,
+    kernel_log: Path | None = None,
+    context: RunContext | None = None,
+) -> str:
+    """Run ``source`` into ``target`` with papermill in the project's interpreter.
+
+    The kernel's working directory is set explicitly (papermill would use
+    ours); the kernel's stderr goes to ``kernel_log`` so cron mails stay quiet.
+    The kernel starts with ``context``'s variables in its environment
+    (:meth:`~presslens.paths.RunContext.environment`; ``None``: outside a run,
+    every run variable unset), which it reads with :func:`presslens.paths.run_context`.
+
+    Returns:
+        An empty string on success, else one line saying what failed (the
+        executed notebook, saved even on failure, holds the traceback).
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        with _kernel_manager_class(kernel_log, context=context) as km_class:
+            papermill.execute_notebook(
+                str(source), str(target), parameters=dict(parameters), kernel_name=KERNEL_NAME,
+                cwd=str(cwd), progress_bar=False, log_output=False, kernel_manager_class=km_class,
+            )
+    except PapermillExecutionError as exc:
+        return clip(f"{exc.ename}: {exc.evalue}" if exc.evalue else exc.ename, ERROR_CHARS)
+    except Exception as exc:  # dead kernel, cell timeout, unreadable notebook: the run goes on
+        log.exception("%s: execution failed", source.name)
+        return _one_line(exc)
+    return ""
+
+
+def kernel_env(base: Mapping[str, str], context: RunContext | None) -> dict[str, str]:
+    """A kernel's environment: ``base`` (this process's) with the run's variables of ``context`` set, or unset when empty.
+
+    >>> env = kernel_env({"PATH": "/bin", "PRESSLENS_NOTEBOOK": "old"}, RunContext(cache_dir=Path("/c")))
+    >>> sorted(env.items())
+    [('PATH', '/bin'), ('PRESSLENS_CACHE_DIR', '/c')]
+    """
+    env = dict(base)
+    for name, value in (context or RunContext()).environment().items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+@contextmanager
+def _kernel_manager_class(stderr_path: Path | None, *, context: RunContext | None = None) -> Iterator[type]:
+    """A kernel manager whose kernel starts with ``context``'s run variables and writes its stderr to ``stderr_path`` (None: ours).
+
+    The variables go into the environment the kernel is started with (as
+    ``km.start_kernel(env=...)`` would); this process's ``os.environ`` is not changed.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    with (open(stderr_path, "ab") if stderr_path is not None else nullcontext()) as stream:
+
+        class _RunKernelManager(AsyncKernelManager):
+            async def _async_pre_start_kernel(self, **kw):  # noqa: ANN001 - jupyter_client API
+                kw["env"] = kernel_env(kw.get("env") or os.environ, context)
+                return await super()._async_pre_start_kernel(**kw)
+
+            async def _async_launch_kernel(self, kernel_cmd, **kw):  # noqa: ANN001 - jupyter_client API
+                if stream is not None:
+                    kw.setdefault("stderr", stream)
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+        yield _RunKernelManager
+
+
+def _write_stub_notebook(path: Path, *, name: str, error: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {name}\n\nThis notebook could not be run.")]
+    nb.cells.append(nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("stream", name="stderr", text=error)]))
+    nbformat.write(nb, path)
+
+
+def refresh_notebooks(
+    *,
+    notebooks_dir: str | os.PathLike[str] | None = None,
+    selection: Sequence[str] = (),
+    progress: ProgressCallback | None = None,
+) -> list[NotebookResult]:
+    """Re-execute notebooks in place with their default parameters (``make notebooks``).
+
+    The stored outputs then match a seeds run, which is what nbval compares.
+    Unlike papermill this injects no cell and leaves the ``parameters`` cell
+    as written; execution timing metadata is not recorded, so diffs stay
+    small. A notebook that fails is left untouched on disk.
+    """
+    notify = progress or (lambda _event: None)
+    nb_dir = _abs(notebooks_dir) if notebooks_dir is not None else _project_path(paths.notebooks_dir)
+    chosen = select_notebooks(discover_notebooks(nb_dir), selection)
+    results = []
+    for index, path in enumerate(chosen, start=1):
+        notify(Progress(stage="notebook", status="start", name=path.stem, index=index, total=len(chosen)))
+        start = time.monotonic()
+        error = refresh_notebook(path)
+        seconds = round(time.monotonic() - start, 2)
+        status = "failed" if error else "ok"
+        notify(Progress(stage="notebook", status=status, name=path.stem, index=index, total=len(chosen),
+                        seconds=seconds, detail=error))
+        results.append(NotebookResult(name=path.stem, status=status, seconds=seconds, report="",
+                                      notebook=str(path), error=error))
+    return results
+
+
+def refresh_notebook(path: Path) -> str:
+    """Execute one notebook in its folder and write it back; returns an error line or ``""``."""
+    with tempfile.TemporaryDirectory(prefix="presslens-kernel-") as tmp:
+        kernel_log = Path(tmp) / "stderr.log"
+        error, in_cell = _execute_in_place(path, kernel_log=kernel_log)
+        if error and not in_cell and kernel_log.exists() and kernel_log.read_text(errors="replace").strip():
+            log.warning("%s: kernel stderr:\n%s", path.name, kernel_log.read_text(errors="replace").strip())
+    return error
+
+
+def _execute_in_place(path: Path, *, kernel_log: Path) -> tuple[str, bool]:
+    """Run and write back; returns (error line, whether the error was raised by a cell)."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    with _kernel_manager_class(kernel_log, context=RunContext()) as km_class:  # outside a run: no run variable
+        client = NotebookClient(
+            nb, kernel_name=KERNEL_NAME, resources={"metadata": {"path": str(path.parent)}},
+            record_timing=False, kernel_manager_class=km_class,
+        )
+        try:
+            # Cell by cell like papermill (not client.execute(), whose signal handlers
+            # would swallow Ctrl-C): KeyboardInterrupt must stop the whole refresh.
+            client.reset_execution_trackers()
+            with client.setup_kernel():
+                for index, cell in enumerate(nb.cells):
+                    client.execute_cell(cell, index)
+                info = client.wait_for_reply(client.kc.kernel_info())
+                nb.metadata["language_info"] = info["content"]["language_info"]
+        except CellExecutionError as exc:
+            return clip(f"{exc.ename}: {exc.evalue}", ERROR_CHARS), True
+        except Exception as exc:  # dead kernel, timeout: the kernel's stderr may say why
+            return _one_line(exc), False
+    strip_run_metadata(nb)
+    tmp = path.with_name(f".{path.name}.tmp")
+    nbformat.write(nb, tmp)
+    os.replace(tmp, path)
+    return "", False
+
+
+def strip_run_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what changes on every execution: timings and papermill's bookkeeping."""
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("ExecuteTime", None)
+    return nb
+
+
+def _counts_line(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return clip(f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__, ERROR_CHARS)
+
+
+__all__ = [
+    "ERROR_CHARS", "KERNEL_NAME", "NotebookResult", "Progress", "ProgressCallback", "RunResult", "execute_notebook", "kernel_context", "kernel_env",
+    "refresh_notebook", "refresh_notebooks", "run_suite", "strip_run_metadata",
+]

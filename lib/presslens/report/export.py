@@ -1,0 +1,229 @@
+"""Executed notebook -> one self-contained HTML page that opens offline.
+
+nbconvert's lab template drops plotly's ``application/vnd.plotly.v1+json``
+outputs (the notebooks keep that small, deterministic mimetype on purpose) and
+loads require.js, MathJax and mermaid from a CDN. Here each plotly output
+becomes a ``<div>`` plus a ``Plotly.newPlot`` call, the plotly.js bundle of the
+installed ``plotly`` package is embedded once per page, and every CDN tag is
+removed by the template in ``presslens/templates/``, so a page makes no network request
+and two exports of the same notebook differ only in the header's run time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+
+log = logging.getLogger(__name__)
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+#: the Jinja templates of the report pages and the index page (package data of presslens)
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+REPORT_TEMPLATE = "report.html.j2"
+#: Plotly options for every chart: resize with the window, no vendor logo.
+PLOTLY_CONFIG: Mapping[str, Any] = {"responsive": True, "displaylogo": False}
+
+
+@dataclass(frozen=True)
+class ReportHeader:
+    """What a reader needs to trust a report: which corpus, which settings, which code, when.
+
+    Attributes:
+        title: the notebook's name, e.g. ``01_source_comparison``.
+        corpus: the corpus folder as shown to the reader (project-relative when possible).
+        parameters: the parameters the notebook ran with.
+        commit: short git hash of the code, or a phrase saying there is none.
+        started: run start time, ISO 8601 UTC; the only field that changes between runs.
+        status: ``ok`` or ``failed``.
+        error: one line saying what failed, empty when ok.
+    """
+
+    title: str
+    corpus: str
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    commit: str = "not a git checkout"
+    started: str = ""
+    status: str = "ok"
+    error: str = ""
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element.
+
+    Figure titles and hover texts come from the corpus, so they can contain
+    ``</script>`` or ``<!--``; either would end or derail the script element.
+    ``</`` becomes ``<\\/`` and ``<!--`` becomes ``<\\u0021--``, both still
+    valid JSON and JavaScript meaning the same string.
+
+    >>> script_json({"t": "</script><!--"})
+    '{"t":"<\\\\/script><\\\\u0021--"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
+    # U+2028/2029 are legal in JSON but ended string literals in older JavaScript engines.
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def plotly_div(figure: Mapping[str, Any], *, div_id: str) -> str:
+    """HTML for one plotly figure: an empty ``<div>`` and the script that draws into it.
+
+    Args:
+        figure: the ``application/vnd.plotly.v1+json`` payload (``data``,
+            ``layout``, optional ``frames`` and ``config``).
+        div_id: a deterministic element id, so repeat exports are byte-identical.
+    """
+    config = {**dict(figure.get("config") or {}), **PLOTLY_CONFIG}
+    spec = {
+        "data": figure.get("data", []),
+        "layout": figure.get("layout", {}),
+        "config": config,
+    }
+    if figure.get("frames"):
+        spec["frames"] = figure["frames"]
+    return (
+        f'<div id="{div_id}" class="presslens-plotly" style="width:100%;"></div>\n'
+        '<script type="text/javascript">'
+        f'Plotly.newPlot(document.getElementById("{div_id}"), {script_json(spec)});'
+        "</script>"
+    )
+
+
+def count_plotly_outputs(nb: nbformat.NotebookNode) -> int:
+    """How many plotly figures a notebook's outputs hold (what a browser should draw)."""
+    return sum(
+        1
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if PLOTLY_MIME in output.get("data", {})
+    )
+
+
+class PlotlyOfflinePreprocessor(Preprocessor):
+    """Turn every plotly output into HTML that draws with the embedded plotly.js.
+
+    Runs on nbconvert's copy of the notebook, so the executed notebook on disk
+    keeps its plotly JSON. Any ``text/html`` plotly left beside the JSON (the
+    ``notebook`` renderer's random div ids and require.js calls) is replaced.
+    """
+
+    def preprocess(self, nb, resources):  # noqa: D102 - nbconvert API
+        count = 0
+        for cell_index, cell in enumerate(nb.cells):
+            for output_index, output in enumerate(cell.get("outputs", [])):
+                figure = output.get("data", {}).get(PLOTLY_MIME)
+                if figure is None:
+                    continue
+                html = plotly_div(figure, div_id=f"plotly-{cell_index}-{output_index}")
+                output["data"] = nbformat.from_dict({"text/html": html})
+                output["metadata"] = nbformat.from_dict({})
+                count += 1
+        resources.setdefault("presslens", {})["plotly_outputs"] = count
+        return nb, resources
+
+
+@lru_cache(maxsize=1)
+def plotly_bundle() -> str:
+    """plotly.js from the installed ``plotly`` package (read once per process: ~5 MB)."""
+    from plotly.offline import get_plotlyjs
+
+    bundle = get_plotlyjs()
+    if "</script" in bundle.lower():  # pragma: no cover - would break the page; never seen
+        raise RuntimeError("the plotly.js bundle contains '</script' and cannot be inlined")
+    return bundle
+
+
+def _exporter(*, with_code: bool) -> HTMLExporter:
+    """The lab HTML exporter with our template and preprocessor, code shown only on request."""
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_template_paths=[str(TEMPLATES_DIR)],
+        template_file=REPORT_TEMPLATE,
+        exclude_input=not with_code,
+        exclude_input_prompt=not with_code,
+        exclude_output_prompt=not with_code,
+        embed_images=False,
+    )
+    exporter.register_preprocessor(PlotlyOfflinePreprocessor(), enabled=True)
+    return exporter
+
+
+def export_html(
+    nb: nbformat.NotebookNode,
+    *,
+    header: ReportHeader,
+    with_code: bool = False,
+) -> str:
+    """Render an executed notebook as one offline HTML page with a provenance header.
+
+    Args:
+        nb: the executed notebook (not modified).
+        header: what goes in the box at the top; every field is HTML-escaped.
+        with_code: keep the code cells; reports for readers hide them.
+
+    Returns:
+        The page. Deterministic for a given notebook and header.
+    """
+    exporter = _exporter(with_code=with_code)
+    has_plotly = count_plotly_outputs(nb) > 0
+    resources = {
+        "metadata": {"name": header.title},
+        "presslens": {
+            "header": _header_fields(header),
+            "plotly_js": plotly_bundle() if has_plotly else "",
+        },
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def _header_fields(header: ReportHeader) -> dict[str, Any]:
+    """Header values as plain strings, parameters as sorted ``(name, repr)`` pairs."""
+    params = [
+        (str(name), json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))
+        for name, value in sorted(header.parameters.items())
+    ]
+    return {
+        "title": header.title,
+        "corpus": header.corpus,
+        "parameters": params,
+        "commit": header.commit,
+        "started": header.started,
+        "status": header.status,
+        "error": header.error,
+    }
+
+
+def write_report(
+    notebook_path: Path,
+    html_path: Path,
+    *,
+    header: ReportHeader,
+    with_code: bool = False,
+) -> int:
+    """Export the executed notebook at ``notebook_path`` to ``html_path``.
+
+    Returns:
+        The number of plotly figures in the page, which a browser check compares
+        against the number of drawn charts.
+    """
+    nb = nbformat.read(notebook_path, as_version=4)
+    html = export_html(nb, header=header, with_code=with_code)
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    html_path.write_text(html, encoding="utf-8")
+    log.info("exported %s -> %s", notebook_path.name, html_path.name)
+    return count_plotly_outputs(nb)
+
+
+__all__ = [
+    "PLOTLY_CONFIG", "PLOTLY_MIME", "REPORT_TEMPLATE", "TEMPLATES_DIR", "PlotlyOfflinePreprocessor", "ReportHeader",
+    "count_plotly_outputs", "export_html", "plotly_bundle", "plotly_div", "script_json", "write_report",
+]

@@ -1,0 +1,158 @@
+"""The record of a run: ``run.json`` (the manifest) and ``reports/index.html`` (the page that links every report).
+
+The manifest says what ran, on what, with which code and packages, and how it
+went; the index page shows it to a reader: one self-contained page with inline
+CSS and relative links, no scripts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import subprocess
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from presslens import __version__, paths
+
+from .export import TEMPLATES_DIR
+from .plan import RunPlan
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .execute import NotebookResult
+
+#: Packages whose versions go into run.json (absent ones are recorded as null).
+KEY_PACKAGES = (
+    "pandas", "numpy", "plotly", "papermill", "nbconvert", "nbclient", "nbformat",
+    "ipykernel", "jupyter_client", "nltk", "vaderSentiment", "rapidfuzz", "datasketch",
+    "text2num", "pyahocorasick", "charset-normalizer", "PyYAML",
+)
+
+
+def build_manifest(
+    plan: RunPlan,
+    *,
+    build: Any,
+    results: Sequence[NotebookResult],
+    started: dt.datetime,
+    finished: dt.datetime,
+    commit: str,
+) -> dict[str, Any]:
+    """``run.json``: what ran, on what, with which code and packages, and how it went."""
+    inputs = sorted((dict(i) for i in getattr(build, "inputs", []) or []), key=lambda i: str(i.get("file", "")))
+    rejected = sorted((dict(r) for r in getattr(build, "rejected", []) or []), key=lambda r: str(r.get("file", "")))
+    warnings = [dict(w) for w in getattr(build, "warnings", []) or []]
+    return {
+        "presslens": __version__,
+        "git_commit": commit,
+        "started": _iso(started),
+        "finished": _iso(finished),
+        "status": "ok" if all(r.status == "ok" for r in results) else "failed",
+        "corpus": str(plan.corpus),
+        "corpus_display": display_path(plan.corpus),
+        "parameters": dict(plan.parameters),
+        "options": {
+            "notebooks": [n.name for n in plan.notebooks],
+            "strict": plan.strict,
+            "with_code": plan.with_code,
+            "max_bytes": plan.max_bytes,
+            "jobs": plan.jobs,
+            "cache": plan.cache,
+            "engine": plan.engine,
+        },
+        "inputs": inputs,
+        "rejected": rejected,
+        "warnings": warnings,
+        "counts": dict(sorted((getattr(build, "counts", {}) or {}).items())),
+        "build": dict(getattr(build, "stats", {}) or {}),
+        "versions": dict(package_versions()),
+        "notebooks": [r.as_json() for r in results],
+    }
+
+
+@lru_cache(maxsize=1)
+def package_versions() -> dict[str, str | None]:
+    """Python and the key packages' versions (``None`` when a package is missing)."""
+    versions: dict[str, str | None] = {"python": platform.python_version(), "presslens": __version__}
+    for name in KEY_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+#: input files, rejected files and warnings listed on the index page at most (the rest are in data/inputs.csv and run.json)
+INDEX_MAX_ROWS = 100
+
+
+def render_index(manifest: Mapping[str, Any], *, max_rows: int = INDEX_MAX_ROWS) -> str:
+    """``reports/index.html``: one self-contained page (inline CSS, relative links, no scripts).
+
+    The lists of input files, rejected files and warnings show at most
+    ``max_rows`` entries each (the first in file order), under a line saying how
+    many there are and where all of them are, so the page stays small for a
+    corpus of thousands of files.
+    """
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        keep_trailing_newline=True,
+    )
+    rows = []
+    for nb in manifest["notebooks"]:
+        rows.append({
+            **nb,
+            "href": quote(Path(nb["report"]).name),
+            "notebook_href": "../" + quote(nb["notebook"]),
+        })
+    params = [(k, json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)) for k, v in manifest["parameters"].items()]
+    return env.get_template("run_index.html.j2").render(m=manifest, reports=rows, params=params, max_rows=max_rows)
+
+
+def git_commit(folder: Path) -> str:
+    """Short hash of the checkout holding ``folder``, or a phrase saying there is none."""
+    try:
+        inside = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
+            capture_output=True, text=True, timeout=10, check=False,
+        )
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            return "not a git checkout"
+        head = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, timeout=10, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "not a git checkout"
+    return head.stdout.strip() if head.returncode == 0 else "no commit yet"
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the project when inside it (reports get mailed; home folders stay private)."""
+    try:
+        root = paths.project_root()
+    except FileNotFoundError:
+        return str(path)
+    try:
+        return str(path.relative_to(root)) or "."
+    except ValueError:
+        return str(path)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+__all__ = ["INDEX_MAX_ROWS", "KEY_PACKAGES", "build_manifest", "display_path", "git_commit", "package_versions", "render_index"]
