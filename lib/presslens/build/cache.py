@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from presslens import __version__, entities
-from presslens.corpus import Corpus, Document
+from presslens.ingest.corpus import Corpus, Document
 from presslens.io import read_pickle, write_pickle
 
 #: bump when the layout of cache files or a pickled class changes

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from presslens import entities, reuse
-from presslens.corpus import Corpus, Document
+from presslens.ingest.corpus import Corpus, Document
 from presslens.errors import PresslensError
 
 from . import cache as store

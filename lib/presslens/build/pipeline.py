@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from presslens.corpus import Corpus, load_corpus
+from presslens.ingest.corpus import Corpus, load_corpus
 from presslens.io import write_csv
 from presslens.paths import RunContext
 

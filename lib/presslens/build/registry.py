@@ -30,8 +30,9 @@ from typing import Any
 
 import pandas as pd
 
-from presslens import entities, figures, reuse, sentiment, tables
-from presslens.corpus import Corpus
+from presslens import entities, figures, reuse, sentiment
+from presslens.ingest import tables
+from presslens.ingest.corpus import Corpus
 
 #: the stage groups of the registry
 STAGE_GROUPS = ("document", "codebook", "corpus")

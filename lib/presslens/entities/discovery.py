@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ..corpus import Corpus
+from ..ingest.corpus import Corpus
 from ..labels import PARTS
 from ..text import sentence_spans
 from .codebook import TYPES, Codebook

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import ahocorasick
 
-from ..corpus import Document
+from ..ingest.corpus import Document
 from .keys import _ALLCAPS_WORD, _MULTISPACE, _form_key, _lower, _shape, is_acronym
 from .words import TITLE_LAST_WORDS, TITLE_WORDS
 

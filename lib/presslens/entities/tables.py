@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..corpus import Corpus, Document
+from ..ingest.corpus import Corpus, Document
 from ..labels import PARTS, part_rank
 from ..paths import project_root
 from ..text import count_words, sentence_spans

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ..corpus import Corpus
+from ..ingest.corpus import Corpus
 from .claims import FiguresError, _fmt, format_bounds
 from .lexicon import KINDS
 

@@ -6,7 +6,7 @@ import logging
 
 import pandas as pd
 
-from ..corpus import Corpus
+from ..ingest.corpus import Corpus
 from ..labels import part_rank
 from ..text import fold
 from .decide import _READINGS, extract_figures

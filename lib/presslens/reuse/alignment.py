@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ..corpus import Corpus
+from ..ingest.corpus import Corpus
 from .cache import _Cache
 from .candidates import _candidates
 from .compare import Passage, SideMatch, _compare, _PairResult

@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..corpus import Corpus
+from ..ingest.corpus import Corpus
 from ..labels import doc_number
 from .alignment import Alignment, align_corpus
 from .options import ReuseError

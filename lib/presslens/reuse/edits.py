@@ -10,7 +10,7 @@ from typing import Any, Sequence
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ..corpus import Corpus
+from ..ingest.corpus import Corpus
 from .tables import shared_passages_table
 from .words import TYPOGRAPHY
 

@@ -23,7 +23,7 @@ from typing import Collection, Mapping
 
 import pandas as pd
 
-from ..corpus import Corpus
+from ..ingest.corpus import Corpus
 from ..errors import PresslensError
 from ..text import count_words, fold, sentence_spans, words
 from .words import STOPWORDS

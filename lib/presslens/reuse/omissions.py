@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..corpus import Corpus
+from ..ingest.corpus import Corpus
 from .alignment import align_corpus
 from .options import ReuseError
 from .tables import _matches

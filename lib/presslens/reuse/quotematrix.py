@@ -7,7 +7,7 @@ from typing import Any, Iterable
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ..corpus import Corpus
+from ..ingest.corpus import Corpus
 from ..labels import doc_number
 from ..text import count_words
 from .quotes import extract_quotes

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..corpus import Corpus
+from ..ingest.corpus import Corpus
 from .alignment import Alignment, align_corpus
 from .options import ReuseError
 

@@ -6,7 +6,7 @@ import logging
 
 import pandas as pd
 
-from ..tables import comments_table, documents_table, sentences_table
+from ..ingest.tables import comments_table, documents_table, sentences_table
 from .caveats import caveat_flags
 from .targets import entity_mentions, entity_sentiment
 from .threads import thread_table
