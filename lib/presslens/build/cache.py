@@ -10,7 +10,7 @@ a truncated or foreign file is a miss, never an error)::
         codebook-<book[:16]>/<key[:2]>/<key>.pkl per-document rows of the codebook tables, per codebook
         last-run/document.pkl, codebook.pkl      the last run's whole per-document tables, one file per group
         tables/<corpus fingerprint>/<name>.pickle the whole tables of the last build, for its notebooks
-      reuse-v1/...                               sentence units and pair comparisons (kept by presslens.reuse)
+      reuse-v2/...                               sentence units and pair comparisons (kept by presslens.reuse)
 
 Keys: :func:`document_key` (presslens version, cache format, the whole loaded
 document), :func:`codebook_key` (``entities.yml`` bytes) and

@@ -93,7 +93,7 @@ def figures_chart(
             for f in rows[rows["source"] == src].itertuples():
                 style = _Style(
                     colour=colours[src.split(" · reader comment")[0]], comment=src.endswith("reader comment"),
-                    name=_short_source(src), rank=ranks[src], legend=src not in shown,
+                    name=_short_source(chart_text(src)), rank=ranks[src], legend=src not in shown,
                 )
                 shown.add(src)
                 _draw_figure(fig, f, row + offset, style, _hover(f, src), fade)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from typing import TYPE_CHECKING
 
 from .memo import TextMemo
 from .tokens import straighten_quotes
+
+if TYPE_CHECKING:
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 #: Abbreviations that end with a period but do not end a sentence (lower case, no final period).
 ABBREVIATIONS: frozenset[str] = frozenset(
@@ -32,7 +34,14 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 
 @lru_cache(maxsize=1)
 def sentence_splitter() -> PunktSentenceTokenizer:
-    """Punkt, untrained, with our abbreviations (no NLTK data needed)."""
+    """Punkt, untrained, with our abbreviations (no NLTK data needed).
+
+    NLTK is imported here, on the first sentence split, not when the module is imported: importing the
+    ``nltk`` package costs about two seconds (it loads most of NLTK), which every process that only
+    reads a table, draws a chart or lists the notebooks would otherwise pay.
+    """
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
     params = PunktParameters()
     params.abbrev_types = set(ABBREVIATIONS)
     return PunktSentenceTokenizer(params)
