@@ -26,6 +26,7 @@ class Comment:
     depth: int
     text: str
     line: int
+    pingback: bool = False  # a pingback or trackback (another site linking here), not a reader's words
 
 
 def parse_comment_section(lines: list[str], start: int) -> tuple[list[Comment], int | None, list[str], int]:
