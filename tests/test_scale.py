@@ -11,6 +11,7 @@ import pytest
 
 from benchmarks.synthetic import synthetic_documents, write_corpus
 from presslens import engine, pipeline
+from presslens.build import cache as build_cache, pipeline as build_pipeline, registry
 from presslens.corpus import Corpus, load_corpus
 from presslens.io import write_csv
 from presslens.paths import seeds_dir
@@ -195,7 +196,7 @@ def test_a_run_reads_the_last_runs_tables_for_the_documents_it_still_has(tmp_pat
     assert after.stats["processed"] == {"document": 0, "codebook": 0}
     assert after.stats["cached"] == {"document": 4, "codebook": 4}
     _assert_same(_csv_bytes(tmp_path / "b"), _reference(corpus, tmp_path / "ref"))
-    last = engine._read_last_run(cache, "document", "none")
+    last = build_cache.read_last_run(cache, "document", "none")
     assert sorted(last["keys"].values()) == sorted(p.stem for p in corpus.glob("*.txt"))
 
 
@@ -262,7 +263,7 @@ def test_a_table_the_engine_does_not_know_is_computed_on_the_whole_corpus(tmp_pa
         return pd.DataFrame({"doc_id": [d.doc_id for d in corpus], "n": [len(d.paragraphs) for d in corpus]})
 
     tables = dict(pipeline.TABLES, extra=first_sentences)
-    monkeypatch.setattr(pipeline, "TABLES", tables)
+    monkeypatch.setattr(build_pipeline, "TABLES", tables)  # the table list the build reads
     result = pipeline.build(seeds_copy, tmp_path / "data", jobs=1)
     assert "extra" in result.stats["plain"]
     assert len(pd.read_csv(tmp_path / "data" / "extra.csv")) == 5
@@ -326,3 +327,34 @@ def test_assembled_column_whose_type_differs_between_chunks_is_reinferred_in_tab
     assert engine.assemble_table([empty, empty], position, lambda: empty) is empty
     one = engine.assemble_table([a], position, lambda: empty)
     pd.testing.assert_frame_equal(one, a)
+
+
+def test_the_registry_declares_every_table_once_and_the_old_lookups_are_views_of_it():
+    import inspect
+
+    names = [t.name for t in registry.REGISTRY]
+    assert len(names) == len(set(names)) and list(pipeline.TABLES) == names
+    assert pipeline.TABLES is registry.TABLES and engine.DERIVED is registry.DERIVED
+    groups = {t.name: t.group for t in registry.REGISTRY}
+    assert set(groups.values()) <= set(registry.STAGE_GROUPS)
+    assert set(engine.DOCUMENT_TABLES) == {n for n, g in groups.items() if g == "document"}
+    assert set(engine.CODEBOOK_TABLES) == {n for n, g in groups.items() if g == "codebook"}
+    assert set(engine.DERIVED) | set(engine.REUSE_TABLES) | {"inputs"} == {n for n, g in groups.items() if g == "corpus"}
+    for t in registry.REGISTRY:  # the options a notebook may ask are the function's own, with the build's values as defaults
+        parameters = inspect.signature(t.with_options or t.function).parameters
+        for option, value in t.options.items():
+            assert parameters[option].default == value, (t.name, option)
+        for name in t.inputs:
+            assert name in groups, (t.name, name)
+
+
+def test_the_build_modules_import_no_plotly_or_ipython_themselves():
+    """The engine worker computes tables; only a stage's charts may import plotly (checked here for the build's own modules)."""
+    import ast
+    import presslens.build
+
+    folder = Path(presslens.build.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            assert not [n for n in names if n.split(".")[0] in ("plotly", "IPython")], f"{path.name} imports {names}"

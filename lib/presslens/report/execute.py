@@ -165,11 +165,11 @@ def _execute(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: Prog
 
 
 def _build_data(plan: RunPlan, *, data_dir: Path, notify: ProgressCallback) -> Any:
-    """``presslens.build.pipeline.build`` into the staging data folder (imported late: it is heavy)."""
+    """``presslens.pipeline.build`` (the stable path, where tests patch it) into the staging data folder (imported late: it is heavy)."""
     notify(Progress(stage="build", status="start", detail=display_path(plan.corpus)))
     start = time.monotonic()
     data_dir.mkdir(parents=True, exist_ok=True)
-    pipeline = importlib.import_module("presslens.build.pipeline")
+    pipeline = importlib.import_module("presslens.pipeline")
     build = pipeline.build(
         plan.corpus, data_dir, strict=plan.strict, max_bytes=plan.max_bytes, jobs=plan.jobs,
         cache_dir=plan.out / "cache" if plan.cache else None, engine=plan.engine, scheduler=plan.scheduler,
