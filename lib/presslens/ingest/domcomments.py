@@ -1160,6 +1160,9 @@ def _p_drupal(doc: HtmlElement) -> Optional[_Parsed]:
                         f".//*[contains(@class,'comment-date')]", f".//*[{C('submitted')}]")
         author = _author_text(author_el)
         raw, attr = _time_of(date_el)
+        if not attr:        # Drupal's RDFa keeps the exact time with its zone in a hidden span
+            rdfa = _own1(n, members, ".//*[@property='schema:dateCreated' or @property='dc:date'][@content]")
+            attr = _iso_attr(rdfa.get("content")) if rdfa is not None else ""
         if date_el is not None and date_el.tag != "time" and author and author in raw:
             raw = re.sub(r"^.*?\b(?:am|on|le|el)\s+", "", raw)      # "Submitted by X on <date>"
         if not author or not raw:
