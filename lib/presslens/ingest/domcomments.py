@@ -28,12 +28,103 @@ __all__ = ["DomComment", "CommentResult", "extract_comments", "parse_date", "loa
 
 
 # --------------------------------------------------------------------------------------------
+# data: the markup words, date names and patterns the parsers read (edit here, not in the code)
+# --------------------------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_START_RUN = re.compile(r"(?:<[a-zA-Z][^<>]{0,200}>\s*){256,}")
+_TAG = re.compile(r"<[a-zA-Z][^<>]{0,200}>")
+_PART_SPLIT = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
+_BLOCK = {"p", "div", "br", "li", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5",
+          "h6", "tr", "table", "dd", "dt", "dl", "section", "article", "header", "footer", "hr",
+          "figure", "figcaption", "aside", "main", "nav", "address", "center"}
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "button", "form", "input", "select",
+              "textarea", "option", "iframe", "object", "embed", "head", "title", "meta", "link",
+              "img", "picture", "video", "audio", "canvas", "map"}
+# Class/id words of controls and chrome that are never a comment's own text.
+_UI_PARTS = {"reply", "button", "btn", "actions", "action", "like", "likes", "liked", "report",
+             "flag", "share", "sharing", "sharedaddy", "vote", "votes", "voting", "votelinks",
+             "rating", "toggle", "togg", "toolbar", "controls", "permalink", "says", "avatar",
+             "signature", "sr", "visually", "screen", "invisible", "reactions", "reaction",
+             "edit", "navs", "clicky", "readmore", "hellip"}
+_UI_WHOLE = re.compile(r"^(sr-only|visually-hidden|screen-reader-text|element-invisible|element-hidden|"
+                       r"comment-actions|comment-reply-link|reply|post-buttons|js-comment-actions)$")
+_SIDEBAR_TOKEN = re.compile(r"^(?:widget|widgets|sidebar|widget-area|sidebar-widget|widget[_-]\w+)$", re.I)
+_BADGE_PARTS = {"badge", "says", "label", "role", "usertitle", "title", "rank", "flair", "status",
+                "icon", "avatar", "online", "offline", "p3"}
+_AUTHOR_TRAIL = re.compile(r"\s*(?:says|sagt|schrieb|wrote|dijo|a écrit|escribió|meint)\s*:?\s*$", re.I)
+_MONTHS = {
+    "jan": 1, "januar": 1, "january": 1, "jänner": 1, "janvier": 1, "enero": 1, "ene": 1,
+    "feb": 2, "februar": 2, "february": 2, "février": 2, "fevrier": 2, "febrero": 2, "fév": 2,
+    "mär": 3, "märz": 3, "maerz": 3, "mar": 3, "march": 3, "mars": 3, "marzo": 3, "mrz": 3,
+    "apr": 4, "april": 4, "avril": 4, "abril": 4, "abr": 4, "avr": 4,
+    "mai": 5, "may": 5, "mayo": 5,
+    "jun": 6, "juni": 6, "june": 6, "juin": 6, "junio": 6,
+    "jul": 7, "juli": 7, "july": 7, "juillet": 7, "julio": 7, "juil": 7,
+    "aug": 8, "august": 8, "août": 8, "aout": 8, "agosto": 8, "ago": 8,
+    "sep": 9, "sept": 9, "september": 9, "septembre": 9, "septiembre": 9, "set": 9,
+    "okt": 10, "oct": 10, "oktober": 10, "october": 10, "octobre": 10, "octubre": 10,
+    "nov": 11, "november": 11, "novembre": 11, "noviembre": 11,
+    "dez": 12, "dec": 12, "dezember": 12, "december": 12, "décembre": 12, "decembre": 12,
+    "diciembre": 12, "dic": 12, "déc": 12,
+}
+_MON = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_RE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
+                     r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?(?![\d-])")
+_RE_DMY_NUM = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})(?![\d.])")
+_RE_D_MON_Y = re.compile(rf"(?<!\d)(\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?({_MON})\.?,?\s+(?:de\s+)?(\d{{4}})", re.I)
+_RE_MON_D_Y = re.compile(rf"\b({_MON})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\.?,?\s+(\d{{4}})", re.I)
+_RE_TIME = re.compile(r"(?<!\d)(\d{1,2})[:.h](\d{2})(?::(\d{2}))?(?!\d)\s*([ap]\.?\s?m\.?)?", re.I)
+_RE_RELATIVE = re.compile(r"\b(vor|ago|hace|il y a|gestern|heute|yesterday|today|just now|"
+                          r"gerade eben|soeben)\b", re.I)
+_ITEM_LAST = {"comment", "comments", "kommentar", "reply", "item", "entry", "card", "post", "message",
+              "beitrag", "antwort", "response", "review", "reaction", "statement", "contribution"}
+_AUTHOR_PARTS = {"author", "user", "username", "name", "nick", "nickname", "poster", "fn", "byline",
+                 "autor", "verfasser", "creator", "commenter"}
+_DATE_PARTS = {"date", "time", "timestamp", "datetime", "zeit", "datum", "ago", "posted", "published"}
+_NOT_AUTHOR = {"avatar", "img", "image", "photo", "count", "form", "input", "title", "reply", "link"}
+_WROTE = re.compile(r"^\s*(.{1,60}?)\s+(?:schrieb|wrote|says|sagt|dijo|meint|a écrit)\s*:", re.I)
+_BYLINE = re.compile(r"(?:geschrieben von|verfasst von|kommentiert von|posted by|written by|comment by|"
+                     r"escrito por|publicado por)\s+(\S.{0,40}?)\s+(?:am|on|at|um|el|le)\s", re.I)
+_DATE_TEXT = re.compile(rf"(\d{{1,2}}\.\s?\d{{1,2}}\.\s?\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
+                        rf"\b(?:{_MON})\b\.?\s+\d{{1,2}}|\d{{1,2}}\.?\s+(?:{_MON})\b|"
+                        rf"\b(?:vor|ago|hace)\b\s*\d*|\d+\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago|"
+                        rf"\bvor\s+\d+\s+\w+)", re.I)
+_COUNT_WORDS = {
+    "comments": r"kommentare?|comments?|gedanken|thoughts|responses?|reaktionen|meinungen|ergänzungen|"
+                r"discussions?|leserkommentare|comentarios?|commentaires?|replies|antworten|respuestas",
+    "posts": r"posts?|beiträge|beitr&auml;ge|antworten|replies|messages|nachrichten|comments?",
+    "answers": r"answers?|antworten",
+}
+_CHILD_PARTS = {"children", "child", "replies", "indented", "nested", "sub", "subcomments", "antworten",
+                "thread"}
+
+
+# --------------------------------------------------------------------------------------------
 # result types
 # --------------------------------------------------------------------------------------------
 
 @dataclass
 class DomComment:
-    """One reader comment, forum post or answer, in page order."""
+    """One reader comment, forum post or answer, in page order.
+
+    The corpus layer (``presslens.ingest.comments.Comment``) is built from this; it stays a
+    DOM-level record so the element can still be cut from the page or inspected.
+
+    Attributes:
+        author: the name as displayed, without badges ("Autor"), "says:" or salutations.
+        posted: ISO 8601, with the zone when the page gives one; "" when the page shows only a
+            relative or year-less date (a saved page has no crawl date to anchor it).
+        posted_raw: the date as the page shows it (or its machine attribute when nothing shows).
+        parent: index in ``CommentResult.comments`` of the comment this one answers, or None.
+        depth: 0 for top level, parent's depth + 1 otherwise.
+        text: the comment's own text: no buttons, no nested replies, no quoted earlier posts.
+        pingback: True for WordPress pingbacks and trackbacks (author and text are the linking
+            page's title, not a reader's words).
+        quotes: authors of the earlier posts this post quotes (forums).
+        element: the comment's outer element in the parsed tree (None for JSON-LD comments).
+    """
 
     author: str
     posted: str                 # ISO 8601 ("" when the page gives no absolute date)
@@ -52,7 +143,19 @@ class DomComment:
 
 @dataclass
 class CommentResult:
-    """What extract_comments found; ``sections`` are elements of the parsed tree."""
+    """What ``extract_comments`` found on one page.
+
+    Attributes:
+        comments: the comments in page order.
+        platform: the parser that fired ("wordpress", "xenforo", "generic", ...), or None.
+        sections: the comment section elements of the parsed tree; the caller drops them from
+            the page before extracting the article body, so comment text never stays in a body.
+        section_xpaths: the same sections as XPaths (stable across re-parses of the same bytes).
+        declared: the count the page states ("20 thoughts on", "571 Kommentare"), or None.
+        warnings: every doubt, in words (count mismatch, relative dates, charset contradicted,
+            DOM too deep, a comment area no parser could read); never raised.
+        tree: the root element that was parsed.
+    """
 
     comments: list[DomComment]
     platform: Optional[str]
@@ -66,9 +169,6 @@ class CommentResult:
 # --------------------------------------------------------------------------------------------
 # loading: bytes -> str -> tree, with the encoding and depth problems reported, not raised
 # --------------------------------------------------------------------------------------------
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
 def _decode(raw: bytes, warnings: list[str]) -> str:
@@ -136,10 +236,6 @@ def load_document(source: Union[str, bytes, HtmlElement, etree._ElementTree],
     return root
 
 
-_START_RUN = re.compile(r"(?:<[a-zA-Z][^<>]{0,200}>\s*){256,}")
-_TAG = re.compile(r"<[a-zA-Z][^<>]{0,200}>")
-
-
 def _parse(text: str, warnings: list[str]) -> Optional[HtmlElement]:
     parser = html.HTMLParser(huge_tree=True, remove_comments=False)
     try:
@@ -161,9 +257,6 @@ def C(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
-_PART_SPLIT = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
-
-
 def _parts(el: HtmlElement) -> set[str]:
     """Lower-case words of the class and id (``c-comment__author-name`` -> c, comment, author, name)."""
     raw = f"{el.get('class') or ''} {el.get('id') or ''}"
@@ -178,22 +271,6 @@ def _digits(s: Optional[str]) -> Optional[str]:
 
 def _norm(s: Optional[str]) -> str:
     return re.sub(r"\s+", " ", s or "").strip()
-
-
-_BLOCK = {"p", "div", "br", "li", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5",
-          "h6", "tr", "table", "dd", "dt", "dl", "section", "article", "header", "footer", "hr",
-          "figure", "figcaption", "aside", "main", "nav", "address", "center"}
-_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "button", "form", "input", "select",
-              "textarea", "option", "iframe", "object", "embed", "head", "title", "meta", "link",
-              "img", "picture", "video", "audio", "canvas", "map"}
-# Class/id words of controls and chrome that are never a comment's own text.
-_UI_PARTS = {"reply", "button", "btn", "actions", "action", "like", "likes", "liked", "report",
-             "flag", "share", "sharing", "sharedaddy", "vote", "votes", "voting", "votelinks",
-             "rating", "toggle", "togg", "toolbar", "controls", "permalink", "says", "avatar",
-             "signature", "sr", "visually", "screen", "invisible", "reactions", "reaction",
-             "edit", "navs", "clicky", "readmore", "hellip"}
-_UI_WHOLE = re.compile(r"^(sr-only|visually-hidden|screen-reader-text|element-invisible|element-hidden|"
-                       r"comment-actions|comment-reply-link|reply|post-buttons|js-comment-actions)$")
 
 
 def _is_ui(el: HtmlElement) -> bool:
@@ -244,9 +321,6 @@ def element_text(el: HtmlElement, exclude: Iterable[HtmlElement] = (),
     return "\n".join(ln for ln in lines if ln)
 
 
-_SIDEBAR_TOKEN = re.compile(r"^(?:widget|widgets|sidebar|widget-area|sidebar-widget|widget[_-]\w+)$", re.I)
-
-
 def _in_sidebar(el: HtmlElement) -> bool:
     """Inside an <aside> or a widget/sidebar block ("recent comments" lists of other posts).
 
@@ -281,10 +355,6 @@ def _first(el: HtmlElement, *exprs: str) -> Optional[HtmlElement]:
     return None
 
 
-_BADGE_PARTS = {"badge", "says", "label", "role", "usertitle", "title", "rank", "flair", "status",
-                "icon", "avatar", "online", "offline", "p3"}
-
-
 def _author_text(el: Optional[HtmlElement]) -> str:
     """The name in an author element: text up to the first <br>, without badges and "says:"."""
     if el is None:
@@ -307,9 +377,6 @@ def _author_text(el: Optional[HtmlElement]) -> str:
     return _clean_author("".join(out))
 
 
-_AUTHOR_TRAIL = re.compile(r"\s*(?:says|sagt|schrieb|wrote|dijo|a écrit|escribió|meint)\s*:?\s*$", re.I)
-
-
 def _clean_author(s: str) -> str:
     s = _norm(s)
     s = _AUTHOR_TRAIL.sub("", s)
@@ -320,31 +387,6 @@ def _clean_author(s: str) -> str:
 # --------------------------------------------------------------------------------------------
 # dates
 # --------------------------------------------------------------------------------------------
-
-_MONTHS = {
-    "jan": 1, "januar": 1, "january": 1, "jänner": 1, "janvier": 1, "enero": 1, "ene": 1,
-    "feb": 2, "februar": 2, "february": 2, "février": 2, "fevrier": 2, "febrero": 2, "fév": 2,
-    "mär": 3, "märz": 3, "maerz": 3, "mar": 3, "march": 3, "mars": 3, "marzo": 3, "mrz": 3,
-    "apr": 4, "april": 4, "avril": 4, "abril": 4, "abr": 4, "avr": 4,
-    "mai": 5, "may": 5, "mayo": 5,
-    "jun": 6, "juni": 6, "june": 6, "juin": 6, "junio": 6,
-    "jul": 7, "juli": 7, "july": 7, "juillet": 7, "julio": 7, "juil": 7,
-    "aug": 8, "august": 8, "août": 8, "aout": 8, "agosto": 8, "ago": 8,
-    "sep": 9, "sept": 9, "september": 9, "septembre": 9, "septiembre": 9, "set": 9,
-    "okt": 10, "oct": 10, "oktober": 10, "october": 10, "octobre": 10, "octubre": 10,
-    "nov": 11, "november": 11, "novembre": 11, "noviembre": 11,
-    "dez": 12, "dec": 12, "dezember": 12, "december": 12, "décembre": 12, "decembre": 12,
-    "diciembre": 12, "dic": 12, "déc": 12,
-}
-_MON = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_RE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
-                     r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?(?![\d-])")
-_RE_DMY_NUM = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})(?![\d.])")
-_RE_D_MON_Y = re.compile(rf"(?<!\d)(\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?({_MON})\.?,?\s+(?:de\s+)?(\d{{4}})", re.I)
-_RE_MON_D_Y = re.compile(rf"\b({_MON})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\.?,?\s+(\d{{4}})", re.I)
-_RE_TIME = re.compile(r"(?<!\d)(\d{1,2})[:.h](\d{2})(?::(\d{2}))?(?!\d)\s*([ap]\.?\s?m\.?)?", re.I)
-_RE_RELATIVE = re.compile(r"\b(vor|ago|hace|il y a|gestern|heute|yesterday|today|just now|"
-                          r"gerade eben|soeben)\b", re.I)
 
 
 def _iso_attr(value: str) -> str:
@@ -507,20 +549,29 @@ def _own1(root: HtmlElement, members: dict, *exprs: str) -> Optional[HtmlElement
     return None
 
 
-_KIDS_CACHE: dict[int, tuple[dict, dict]] = {}
+class _Members(dict):
+    """Item element -> index, carrying the nesting map (item -> items directly inside it).
+
+    The map is computed on first use and lives on the object it describes, so a parser that
+    asks for the nested replies of every item pays for the walk once.
+    """
+
+    _kids: Optional[dict] = None
+
+    def kids(self) -> dict:
+        if self._kids is None:
+            kids: dict = {}
+            for m in self:
+                kids.setdefault(_nearest(m, self), []).append(m)
+            self._kids = kids
+        return self._kids
 
 
 def _nested_items(item_el: HtmlElement, members: dict) -> list[HtmlElement]:
-    """Items whose closest enclosing item is ``item_el`` (computed once per member set)."""
-    cached = _KIDS_CACHE.get(id(members))
-    if cached is None or cached[0] is not members:
-        kids: dict = {}
-        for m in members:
-            kids.setdefault(_nearest(m, members), []).append(m)
-        _KIDS_CACHE.clear()
-        _KIDS_CACHE[id(members)] = (members, kids)
-        cached = _KIDS_CACHE[id(members)]
-    return cached[1].get(item_el, [])
+    """Items whose closest enclosing item is ``item_el``."""
+    if not isinstance(members, _Members):
+        members = _Members(members)
+    return members.kids().get(item_el, [])
 
 
 def _time_of(el: Optional[HtmlElement]) -> tuple[str, str]:
@@ -846,7 +897,7 @@ def _p_reddit_new(doc: HtmlElement) -> Optional[_Parsed]:
     nodes = doc.xpath("//shreddit-comment")
     if not nodes:
         return None
-    members = {n: i for i, n in enumerate(nodes)}
+    members = _Members((n, i) for i, n in enumerate(nodes))
     items = []
     for n in nodes:
         body = _own1(n, members, ".//*[@slot='comment']", ".//*[contains(@id,'-comment-rtjson-content')]")
@@ -941,7 +992,7 @@ def _p_disqus(doc: HtmlElement) -> Optional[_Parsed]:
                       f"[.//*[{C('post-message')}]]")
     if not nodes:
         return None
-    members = {n: i for i, n in enumerate(nodes)}
+    members = _Members((n, i) for i, n in enumerate(nodes))
     items = []
     for n in nodes:
         author_el = _own1(n, members, f".//*[{C('post-byline')}]//*[{C('author')}]//a",
@@ -963,7 +1014,7 @@ def _p_wpdiscuz(doc: HtmlElement) -> Optional[_Parsed]:
             break
     else:
         return None
-    members = {n: i for i, n in enumerate(nodes)}
+    members = _Members((n, i) for i, n in enumerate(nodes))
     items = []
     for n in nodes:
         author_el = _own1(n, members, f".//*[{C(pre + '-comment-author')}]//a", f".//*[{C(pre + '-comment-author')}]")
@@ -984,7 +1035,7 @@ def _p_blogger(doc: HtmlElement) -> Optional[_Parsed]:
                       "translate(substring(@id, 2), '0123456789', '') = '' and string-length(@id) > 3]"
                       f"[.//*[{C('comment-content')}] or .//*[{C('comment-block')}]]")
     if nodes:
-        members = {n: i for i, n in enumerate(nodes)}
+        members = _Members((n, i) for i, n in enumerate(nodes))
         items = []
         for n in nodes:
             user = _own1(n, members, ".//cite[contains(@class,'user')]", f".//*[{C('user')}]")
@@ -1029,12 +1080,12 @@ def _p_wordpress(doc: HtmlElement) -> Optional[_Parsed]:
                            "[starts-with(@id,'comment-') or starts-with(@id,'li-comment-')]")
     # a theme that wraps li#li-comment-N around div#comment-N: keep the outer element only
     ids = {n: re.sub(r"\D", "", n.get("id")) for n in nodes}
-    members = {n: i for i, n in enumerate(nodes)}
+    members = _Members((n, i) for i, n in enumerate(nodes))
     nodes = [n for n in nodes if not ((o := _nearest(n, members)) is not None
                                       and (o.get("id") or "") == "li-" + (n.get("id") or ""))]
     if not nodes:
         return None
-    members = {n: i for i, n in enumerate(nodes)}
+    members = _Members((n, i) for i, n in enumerate(nodes))
     items = []
     for n in nodes:
         classes = (n.get("class") or "").split()
@@ -1099,7 +1150,7 @@ def _p_drupal(doc: HtmlElement) -> Optional[_Parsed]:
                       " or contains(@class,'comment__content') or contains(@class,'field-comment-body')]]")
     if not nodes:
         return None
-    members = {n: i for i, n in enumerate(nodes)}
+    members = _Members((n, i) for i, n in enumerate(nodes))
     items = []
     for n in nodes:
         author_el = _own1(n, members, f".//*[{C('username')}]", ".//*[@rel='author']",
@@ -1109,6 +1160,9 @@ def _p_drupal(doc: HtmlElement) -> Optional[_Parsed]:
                         f".//*[contains(@class,'comment-date')]", f".//*[{C('submitted')}]")
         author = _author_text(author_el)
         raw, attr = _time_of(date_el)
+        if not attr:        # Drupal's RDFa keeps the exact time with its zone in a hidden span
+            rdfa = _own1(n, members, ".//*[@property='schema:dateCreated' or @property='dc:date'][@content]")
+            attr = _iso_attr(rdfa.get("content")) if rdfa is not None else ""
         if date_el is not None and date_el.tag != "time" and author and author in raw:
             raw = re.sub(r"^.*?\b(?:am|on|le|el)\s+", "", raw)      # "Submitted by X on <date>"
         if not author or not raw:
@@ -1163,7 +1217,7 @@ def _p_schema_microdata(doc: HtmlElement) -> Optional[_Parsed]:
                       "[.//*[@itemprop='author' or @itemprop='creator']]")
     if not nodes:
         return None
-    members = {n: i for i, n in enumerate(nodes)}
+    members = _Members((n, i) for i, n in enumerate(nodes))
     items = []
     for n in nodes:
         a = _own1(n, members, ".//*[@itemprop='author' or @itemprop='creator']")
@@ -1223,18 +1277,6 @@ def _p_schema_jsonld(doc: HtmlElement) -> Optional[_Parsed]:
 
 # ---------------------------------------------------------------- generic fallback
 
-_ITEM_LAST = {"comment", "comments", "kommentar", "reply", "item", "entry", "card", "post", "message",
-              "beitrag", "antwort", "response", "review", "reaction", "statement", "contribution"}
-_AUTHOR_PARTS = {"author", "user", "username", "name", "nick", "nickname", "poster", "fn", "byline",
-                 "autor", "verfasser", "creator", "commenter"}
-_DATE_PARTS = {"date", "time", "timestamp", "datetime", "zeit", "datum", "ago", "posted", "published"}
-_NOT_AUTHOR = {"avatar", "img", "image", "photo", "count", "form", "input", "title", "reply", "link"}
-_WROTE = re.compile(r"^\s*(.{1,60}?)\s+(?:schrieb|wrote|says|sagt|dijo|meint|a écrit)\s*:", re.I)
-
-
-_BYLINE = re.compile(r"(?:geschrieben von|verfasst von|kommentiert von|posted by|written by|comment by|"
-                     r"escrito por|publicado por)\s+(\S.{0,40}?)\s+(?:am|on|at|um|el|le)\s", re.I)
-
 
 def _byline(block: HtmlElement, nested: set) -> Optional[tuple[str, HtmlElement]]:
     """("geschrieben von berg2012 am 21. Jan. 2015") -> (author, element) in a meta/info line."""
@@ -1282,12 +1324,6 @@ def _generic_author(block: HtmlElement, nested: set) -> Optional[HtmlElement]:
     return None
 
 
-_DATE_TEXT = re.compile(rf"(\d{{1,2}}\.\s?\d{{1,2}}\.\s?\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
-                        rf"\b(?:{_MON})\b\.?\s+\d{{1,2}}|\d{{1,2}}\.?\s+(?:{_MON})\b|"
-                        rf"\b(?:vor|ago|hace)\b\s*\d*|\d+\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago|"
-                        rf"\bvor\s+\d+\s+\w+)", re.I)
-
-
 def _generic_date(block: HtmlElement, nested: set, author: Optional[HtmlElement]) -> Optional[HtmlElement]:
     cands = []
     for el in block.iterdescendants():
@@ -1322,7 +1358,7 @@ def _p_generic(doc: HtmlElement) -> Optional[_Parsed]:
               if _is_item_class(el) and not el.xpath("ancestor::form")]
     if not blocks:
         return None
-    members = {b: i for i, b in enumerate(blocks)}
+    members = _Members((b, i) for i, b in enumerate(blocks))
     found: list[tuple[HtmlElement, Optional[HtmlElement], Optional[HtmlElement]]] = []
     bylines: dict = {}
     for b in blocks:
@@ -1365,7 +1401,7 @@ def _p_generic(doc: HtmlElement) -> Optional[_Parsed]:
         b = best[0][0]
         if not any(_section_word(a) for a in [b] + list(b.iterancestors())):
             return None
-    members2 = {t[0]: i for i, t in enumerate(best)}
+    members2 = _Members((t[0], i) for i, t in enumerate(best))
     items = []
     for b, a, d in best:
         nested = _nested_items(b, members2)
@@ -1445,14 +1481,6 @@ def _section_of(nodes: Sequence[HtmlElement], prefer: Optional[str] = None) -> l
     return [lca]
 
 
-_COUNT_WORDS = {
-    "comments": r"kommentare?|comments?|gedanken|thoughts|responses?|reaktionen|meinungen|ergänzungen|"
-                r"discussions?|leserkommentare|comentarios?|commentaires?|replies|antworten|respuestas",
-    "posts": r"posts?|beiträge|beitr&auml;ge|antworten|replies|messages|nachrichten|comments?",
-    "answers": r"answers?|antworten",
-}
-
-
 def _outside_items(section: HtmlElement, items: set) -> list[HtmlElement]:
     """Heading-like elements of a section that are not inside a comment (cheap: skips items)."""
     out = []
@@ -1515,10 +1543,6 @@ def _declared(doc: HtmlElement, sections: list[HtmlElement], words: str,
     return None
 
 
-_CHILD_PARTS = {"children", "child", "replies", "indented", "nested", "sub", "subcomments", "antworten",
-                "thread"}
-
-
 def _is_children_container(el: HtmlElement) -> bool:
     parts = _parts(el)
     if parts & {"toplevel", "top"}:
@@ -1553,10 +1577,11 @@ def _structural_parent(el: HtmlElement, members: dict, stop: set) -> Optional[in
 
 
 def _mention_parent(text: str, idx: int, authors: list[str]) -> Optional[int]:
-    """Flat threads: a post opening with "@name" answers the nearest earlier post by that name."""
+    """Flat threads: a post opening with "@name", or with the exact name of an earlier poster
+    ("yellowkitty die Ohren sind sauber"), answers the nearest earlier post by that name."""
     m = re.match(r"\s*@ ?([^\s:,;!?]+(?: [^\s:,;!?]+)?)", text)
     if not m:
-        return None
+        return _addressed_parent(text, idx, authors)
     wanted = m.group(1).lower()
     for j in range(idx - 1, -1, -1):
         a = authors[j].lower()
@@ -1566,7 +1591,21 @@ def _mention_parent(text: str, idx: int, authors: list[str]) -> Optional[int]:
     return None
 
 
+def _addressed_parent(text: str, idx: int, authors: list[str]) -> Optional[int]:
+    """A post whose first words are an earlier poster's full name (then a space, comma or colon)
+    addresses that poster: the nearest earlier post by them. Names under 4 characters are too
+    likely to be ordinary words to count."""
+    head = text.lstrip()[:80].casefold()
+    for j in range(idx - 1, -1, -1):
+        a = _norm(authors[j]).casefold()
+        if len(a) >= 4 and a != _norm(authors[idx]).casefold() and head.startswith(a) \
+                and (len(head) == len(a) or not head[len(a)].isalnum()):
+            return j
+    return None
+
+
 def _finish(doc: HtmlElement, name: str, parsed: _Parsed, warnings: list[str]) -> CommentResult:
+    """Threading, depth, dates, the stated count and the warnings, the same for every family."""
     items = parsed.items
     n = len(items)
     parents: list[Optional[int]] = [None] * n
@@ -1678,8 +1717,17 @@ def _detected_but_unparsed(doc: HtmlElement) -> Optional[HtmlElement]:
 def extract_comments(tree_or_html: Union[str, bytes, HtmlElement, etree._ElementTree]) -> CommentResult:
     """Find and parse the reader comments of a page; never raises on bad input.
 
-    Accepts HTML as str or bytes (the encoding is checked) or an lxml tree. Returned section
-    elements belong to the tree that was parsed (the caller's own tree if one was passed).
+    Parsers are tried from the most specific markup to the generic fallback (``PARSERS``); the
+    first that finds items wins, and threading, dates, the section and the stated count are
+    then resolved the same way for every family. A page with no comments gives an empty result,
+    with a warning when a comment area exists but holds nothing parsable (a script widget).
+
+    Args:
+        tree_or_html: the page as bytes (the encoding is read and checked against the bytes),
+            str, or an lxml element/tree (used as is, so the returned sections belong to it).
+
+    Returns:
+        A :class:`CommentResult`; problems are in its ``warnings``, never raised.
     """
     warnings: list[str] = []
     try:
@@ -1688,6 +1736,16 @@ def extract_comments(tree_or_html: Union[str, bytes, HtmlElement, etree._Element
         return CommentResult([], None, warnings=[f"input could not be read: {exc!r}"])
     if doc is None:
         return CommentResult([], None, warnings=warnings)
+    try:
+        return _extract(doc, warnings)
+    except RecursionError:
+        warnings.append("the DOM is too deeply nested to walk; comments not extracted")
+    except Exception as exc:  # a bug must cost this page its comments, not the run
+        warnings.append(f"comment extraction failed on this page: {exc!r}")
+    return CommentResult([], None, warnings=warnings, tree=doc)
+
+
+def _extract(doc: HtmlElement, warnings: list[str]) -> CommentResult:
     for name, parser in PARSERS:
         try:
             parsed = parser(doc)
