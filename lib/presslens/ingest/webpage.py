@@ -52,6 +52,7 @@ ARTICLE_SHARE = 0.5
 #: elements whose text is never the start of an article paragraph (for line numbers)
 _NO_TEXT = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link"})
 _KEY_CHARS = 40
+_BODY_TAG = re.compile(r"<body[\s>/]", re.I)
 _ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ]|$)")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 #: encodings that read the same bytes the same way (for the charset check)
@@ -107,6 +108,8 @@ def read_web_page(markup: str, *, name: str) -> WebPage:
     if tree is None:
         why = "; ".join(warnings) or "nothing to parse"
         return WebPage([], [], warnings=warnings, reason=f"HTML could not be parsed ({why})")
+    if not _BODY_TAG.search(markup):
+        warnings.append("the page has no <body> tag; its markup was read as a fragment")
     meta = page_metadata(tree)
     date = _htmldate(tree, warnings)
     if date and "published" not in meta:
@@ -321,6 +324,8 @@ def _spare_the_article(tree, found: CommentResult, warnings: list[str]) -> tuple
     articles = [i for i, c in enumerate(found.comments) if is_article(c)]
     if not articles and not any(holds(s) for s in found.sections):
         return found.comments, list(found.sections)
+    if not articles:  # a thread around its headline (forums, Q&A): cut the posts, keep the page's head
+        return found.comments, [c.element for c in found.comments if c.element is not None]
     keep = [i for i in range(len(found.comments)) if i not in articles]
     renumber = {old: new for new, old in enumerate(keep)}
     kept: list[DomComment] = []
@@ -330,8 +335,8 @@ def _spare_the_article(tree, found: CommentResult, warnings: list[str]) -> tuple
         depth = 0 if parent is None else kept[parent].depth + 1
         kept.append(DomComment(c.author, c.posted, c.posted_raw, parent, depth, c.text, c.pingback, list(c.quotes), c.element))
     warnings.append(
-        f"the {found.platform} comment section holds the article: only its {len(kept)} comment element(s) were cut "
-        f"from the body" + (f", and {len(articles)} item(s) holding the article are not comments" if articles else "")
+        f"the {found.platform} comment parser took {len(articles)} item(s) holding the article for comments: they stay "
+        f"in the body, and only the other {len(kept)} comment element(s) were cut"
     )
     spared = [found.comments[i].element for i in articles]
     cuts = [s for s in found.sections if not holds(s) and not any(holds_el(s, e) for e in spared)]
@@ -368,17 +373,19 @@ def _cut(tree, sections) -> None:
 
 
 def _keep_comment_text_out(segments: list[Segment], comments: list[Comment], warnings: list[str]) -> None:
-    """Body lines that repeat a comment's text (comments the DOM holds outside their section) become boilerplate."""
-    if not comments:
+    """Body lines that are a whole comment (the DOM holds a copy outside its section) become boilerplate.
+
+    Only a line equal to a comment's whole text: readers quote the article's
+    paragraphs in their comments, and a quoted paragraph is still the article's.
+    """
+    texts = {" ".join(c.text.split()) for c in comments if len(c.text.split()) >= 6}
+    if not texts:
         return
-    texts = [" ".join(c.text.split()) for c in comments if len(c.text.split()) >= 6]
     moved = 0
     for s in segments:
-        if s.kind in BODY_KINDS and len(s.text.split()) >= 6:
-            line = " ".join(s.text.split())
-            if any(line in t for t in texts):
-                s.kind, s.rule = "boilerplate", "html:comment-text"
-                moved += 1
+        if s.kind in BODY_KINDS and " ".join(s.text.split()) in texts:
+            s.kind, s.rule = "boilerplate", "html:comment-text"
+            moved += 1
     if moved:
         warnings.append(f"{moved} line(s) of comment text outside the comment section were removed from the body")
 
@@ -487,14 +494,27 @@ def _page_headline(tree, meta: dict[str, Value]) -> tuple[str, str] | None:
 
 
 def _no_text_reason(tree, segments: list[Segment]) -> str:
+    """Why a page gave no article text: no body, an empty one, a script-only app, or only clutter."""
     scripts = len(tree.xpath("//script"))
     body = tree.find("body")
-    if body is None or not " ".join(body.text_content().split()):
-        what = "no <body>" if body is None else "an empty <body>"
-        app = f" and {scripts} script(s): a JavaScript app saved before it ran?" if scripts else ""
+    if body is None or not _has_visible_text(body):
+        what = "no <body>" if body is None else "no visible text in <body>"
+        app = f", {scripts} script(s): a JavaScript app saved before its scripts ran?" if scripts else ""
         return f"no article text found ({what}{app})"
     kinds = sorted({s.kind for s in segments})
-    return f"no article text found (found only: {', '.join(kinds) or 'nothing'})"
+    return f"no article text found (the page's text is only: {', '.join(kinds) or 'nothing trafilatura keeps'})"
+
+
+def _has_visible_text(body) -> bool:
+    """Any text outside scripts, styles and templates (iteratively: a deep DOM cannot hit the recursion limit)."""
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag not in _NO_TEXT and el.text and el.text.strip() and not any(a.tag in _NO_TEXT for a in el.iterancestors()):
+            return True
+        if el.tail and el.tail.strip():
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------
