@@ -49,7 +49,7 @@ CHROME = re.compile(
     r"""^(?:
     tags?:?|text\ size|print(?:\ article)?|order\ reprints|share(?:\ this)?(?:\ article|\ story)?:?
   | (?:don['’]t\ miss|see\ more|read\ more|related(?:\ articles|\ stories)?|more\ on\ this|advertisement|anzeige|werbung
-     |most\ popular|recommended|you\ (?:might|may)\ (?:also\ )?(?:be\ interested|like|enjoy))\b.{0,80}
+     |most\ popular|recommended|ähnliche\ (?:beiträge|artikel)|weitere\ artikel|you\ (?:might|may)\ (?:also\ )?(?:be\ interested|like|enjoy))\b.{0,80}
   | (?:copyright|©|\(c\)).{0,200} | .{0,120}all\ rights\ reserved\.? | write\ to\ .{2,80}\ at\ \S+@\S+
   | this\ copy\ is\ for\ your\ personal,\ non-commercial\ use\ only.*
   | .{5,140}\[(?:insight|video|pictures|poll|reaction|latest|live|watch|gallery)\]\|?

@@ -172,6 +172,8 @@ def page_metadata(tree) -> dict[str, Value]:
             if not m:
                 return
             value = m.group(1)
+        if name == "language":
+            value = value.replace("_", "-")
         if name == "author" and re.match(r"(?i)https?://|www\.", value):
             return
         out[name] = Value(value, "stated", evidence)
@@ -404,11 +406,29 @@ def _trafilatura_lines(tree, warnings: list[str]) -> list[str]:
     try:
         # serialised, not the tree: trafilatura parses strings its own way and keeps more of the article
         # (recall 0.974 against 0.961 on the AEB development pages when handed lxml's tree)
-        markup = etree.tostring(tree, encoding="unicode", method="html")
+        # ... except for a DOM deeper than libxml2's default limit (255), which trafilatura's own parse would cut short
+        markup = etree.tostring(tree, encoding="unicode", method="html") if _depth(tree) < _PARSER_DEPTH else tree
         text = trafilatura.extract(markup, include_comments=False, favor_recall=True, include_tables=True) or ""
     except Exception as exc:  # a library failure on odd markup: fall back, say so
         warnings.append(f"trafilatura failed ({exc.__class__.__name__}); the page's visible text was used")
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+_PARSER_DEPTH = 250
+
+
+def _depth(tree) -> int:
+    """The DOM's nesting depth, counted iteratively (stops counting at :data:`_PARSER_DEPTH`)."""
+    from lxml import etree
+
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > deepest:
+            deepest = depth
+            if deepest >= _PARSER_DEPTH:
+                break
+    return deepest
 
 
 def _main_text(tree, warnings: list[str]) -> tuple[list[str], str]:
