@@ -16,7 +16,11 @@ and its evidence.
 
 Modules, in the order the data flows (decoding is in :mod:`presslens.text`):
 
-* :mod:`.html`: HTML pages to text, one block element per line;
+* :mod:`.html`: HTML pages to text, one block element per line (the fallback of :mod:`.webpage`);
+* :mod:`.pagerules`: the patterns of web pages' main-text lines (date lines, bylines, chrome), as data;
+* :mod:`.domcomments`: reader-comment threads from a page's DOM, per platform family;
+* :mod:`.webpage`: saved HTML pages: trafilatura's main text with line kinds, the page's
+  metadata (JSON-LD, Open Graph, meta tags) and its comments (:func:`read_web_page`);
 * :mod:`.rules`: the patterns of text pages (line rules, header shapes, forum
   chrome, comment-section shapes), as data;
 * :mod:`.segment`: the text-page rules, :class:`Segment` and :func:`segment_page`;
@@ -38,9 +42,11 @@ from .corpus import (
 from .html import html_to_text
 from .metadata import BASES, FIELDS, GENRES, SOURCES_FILE, SourceEntry, Value, load_sources
 from .rules import LINE_RULES, MONTHS
+from .webpage import PAGE_FIELDS, WebPage, charset_warning, page_metadata, read_web_page
 from .segment import BODY_KINDS, KEPT_KINDS, Overrides, Segment, Segmentation, segment_page
 from .tables import (
-    COMMENT_COLUMNS, DOCUMENT_COLUMNS, METADATA_COLUMNS, SEGMENT_COLUMNS, SENTENCE_COLUMNS, comments_table, documents_table,
+    COMMENT_COLUMNS, DOCUMENT_COLUMNS, METADATA_COLUMNS, OPTIONAL_FIELDS, SEGMENT_COLUMNS, SENTENCE_COLUMNS, comments_table,
+    documents_table,
     inputs_table, metadata_table, segments_table, sentences_table, words_per_part,
 )
 
@@ -58,9 +64,9 @@ def __getattr__(name):
 __all__ = [
     "BASES", "BODY_KINDS", "COMMENT_COLUMNS", "Comment", "Corpus", "DATA_FILES", "DATA_SUFFIXES", "DEFAULT_MAX_BYTES",
     "DOCUMENT_COLUMNS", "DOCUMENT_SUFFIXES", "Document", "FIELDS", "GENRES", "InputFile", "KEPT_KINDS", "LINE_RULES",
-    "METADATA_COLUMNS", "MONTHS", "Overrides", "PARAGRAPH_SEP", "PART_COLOURS", "SEGMENT_COLUMNS", "SENTENCE_COLUMNS",
-    "SOURCES_FILE", "Segment", "Segmentation", "SourceEntry", "Value", "comments_per_document_chart", "comments_table",
-    "documents_table", "html_to_text", "inputs_table", "load_corpus", "load_sources", "metadata_table",
-    "parse_comment_section", "segment_page", "segments_table", "sentences_table", "timeline_chart",
+    "METADATA_COLUMNS", "MONTHS", "OPTIONAL_FIELDS", "Overrides", "PAGE_FIELDS", "PARAGRAPH_SEP", "PART_COLOURS", "SEGMENT_COLUMNS", "SENTENCE_COLUMNS",
+    "SOURCES_FILE", "Segment", "Segmentation", "SourceEntry", "Value", "WebPage", "charset_warning", "comments_per_document_chart", "comments_table",
+    "documents_table", "html_to_text", "inputs_table", "load_corpus", "load_sources", "metadata_table", "page_metadata",
+    "parse_comment_section", "read_web_page", "segment_page", "segments_table", "sentences_table", "timeline_chart",
     "timeline_counts_chart", "words_per_part", "words_per_part_chart",
 ]

@@ -2,7 +2,9 @@
 
 ``load_corpus`` reads every document in a folder (``.txt``, ``.html``), decodes it,
 segments it into title, standfirst, body, captions, boilerplate and comments, and
-attaches what ``sources.yml`` says about it. Files it cannot use are *rejected*
+attaches what ``sources.yml`` says about it. HTML pages go through
+:func:`.webpage.read_web_page` (trafilatura's main text, DOM comment threads, the
+page's own metadata); text copies through :func:`.segment.segment_page`. Files it cannot use are *rejected*
 with a reason (empty, binary, undecodable, unsupported type, duplicate, no body,
 too large) and the run goes on; ``strict=True`` makes any rejection fatal.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,9 +21,9 @@ from ..errors import CorpusError
 from ..labels import document_label
 from ..text import count_words, decode_bytes
 from .comments import Comment
-from .html import html_to_text
 from .metadata import SOURCES_FILE, SourceEntry, Value, load_sources
 from .segment import BODY_KINDS, Segment, segment_page
+from .webpage import charset_warning, read_web_page
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,8 @@ class Document:
     declared_comments: int | None = None
     layouts: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: what an HTML page states about itself (JSON-LD, Open Graph, meta tags), by field; ``sources.yml`` overrides it
+    page_meta: dict[str, Value] = field(default_factory=dict)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -77,11 +82,17 @@ class Document:
         return [s for s in self.segments if s.kind == "boilerplate"]
 
     def meta(self, name: str) -> Value:
-        """A metadata field (``outlet``, ``published``...) with basis and evidence."""
+        """A metadata field (``outlet``, ``published``...) with basis and evidence.
+
+        ``sources.yml`` first (the analyst's word), then, for the title, the headline
+        on the page, then what the page's markup states (:attr:`page_meta`), else unknown.
+        """
+        stated = self.source.get(name)
+        if stated.value:
+            return stated
         if name == "title" and self.part("title"):
-            stated = self.source.get("title")
-            return stated if stated.value else Value(self.part("title"), "stated", "headline on the page")
-        return self.source.get(name)
+            return Value(self.part("title"), "stated", "headline on the page")
+        return self.page_meta.get(name) or stated
 
     @property
     def label(self) -> str:
@@ -219,26 +230,76 @@ def _load_document(file: Path, *, sources: dict[str, SourceEntry], seen: dict[st
     if sha in seen:
         raise CorpusError(f"{name}: exact duplicate of {seen[sha]} (same sha256 {sha[:12]}…)")
     decoded = decode_bytes(data, name=name)
-    text = html_to_text(decoded.text) if suffix in (".html", ".htm") else decoded.text
     doc_id = file.stem
     entry = sources.get(doc_id) or SourceEntry(doc_id=doc_id, file=name)
-    seg = segment_page(text, overrides=entry.overrides)
-    doc = Document(
-        doc_id=doc_id,
-        file=name,
-        sha256=sha,
-        n_bytes=len(data),
-        encoding=decoded.encoding,
-        segments=seg.segments,
-        comments=seg.comments,
-        source=entry,
-        declared_comments=seg.declared_comments,
-        layouts=seg.layouts,
-        warnings=list(seg.warnings),
-    )
+    if suffix in (".html", ".htm"):
+        doc = _web_document(decoded.text, data, name=name, doc_id=doc_id, sha=sha, encoding=decoded.encoding, entry=entry)
+    else:
+        seg = segment_page(decoded.text, overrides=entry.overrides)
+        doc = Document(
+            doc_id=doc_id,
+            file=name,
+            sha256=sha,
+            n_bytes=len(data),
+            encoding=decoded.encoding,
+            segments=seg.segments,
+            comments=seg.comments,
+            source=entry,
+            declared_comments=seg.declared_comments,
+            layouts=seg.layouts,
+            warnings=list(seg.warnings),
+        )
     if doc_id not in sources:
-        doc.warnings.append(f"no entry in {SOURCES_FILE}: all metadata unknown")
+        known = "metadata only from the page's markup" if doc.page_meta else "all metadata unknown"
+        doc.warnings.append(f"no entry in {SOURCES_FILE}: {known}")
     if not doc.body.strip():
         kinds = sorted({s.kind for s in doc.segments})
         raise CorpusError(f"{name}: no body text left after removing boilerplate (found only: {', '.join(kinds) or 'nothing'})")
     return doc, InputFile(file=name, sha256=sha, bytes=len(data), encoding=decoded.encoding, status="accepted")
+
+
+def _web_document(markup: str, data: bytes, *, name: str, doc_id: str, sha: str, encoding: str, entry: SourceEntry) -> Document:
+    """An HTML page as a document: :func:`.webpage.read_web_page`, plus the charset check and the analyst's overrides.
+
+    Raises:
+        CorpusError: the page cannot be parsed or holds no article text (the reason says which).
+    """
+    page = read_web_page(markup, name=name)
+    if page.reason:
+        raise CorpusError(f"{name}: {page.reason}")
+    warnings = list(page.warnings)
+    charset = charset_warning(data, encoding)
+    if charset:
+        warnings.insert(0, charset)
+    segments = _apply_overrides(page.segments, entry)
+    comments = page.comments if entry.overrides.comments else []
+    return Document(
+        doc_id=doc_id,
+        file=name,
+        sha256=sha,
+        n_bytes=len(data),
+        encoding=encoding,
+        segments=segments,
+        comments=comments,
+        source=entry,
+        declared_comments=page.declared_comments,
+        layouts=page.layouts,
+        warnings=warnings,
+        page_meta=page.meta,
+    )
+
+
+def _apply_overrides(segments: list[Segment], entry: SourceEntry) -> list[Segment]:
+    """``sources.yml``'s ``segmentation`` boilerplate/keep patterns on an HTML page's lines, as on text pages."""
+    drop = [re.compile(p) for p in entry.overrides.boilerplate]
+    keep = [re.compile(p) for p in entry.overrides.keep]
+    if not drop and not keep:
+        return segments
+    out = []
+    for s in segments:
+        if any(p.search(s.text) for p in keep):
+            s = Segment("body", s.text, s.line, "override-keep", s.repeats)
+        elif any(p.search(s.text) for p in drop):
+            s = Segment("boilerplate", s.text, s.line, "override-boilerplate", s.repeats)
+        out.append(s)
+    return out

@@ -23,10 +23,13 @@ DOCUMENT_COLUMNS = [
 ]
 COMMENT_COLUMNS = [
     "doc_id", "comment_id", "author", "posted", "reply_to", "depth", "text", "compound", "pos", "neu", "neg", "label", "words", "line",
+    "pingback",
 ]
 SENTENCE_COLUMNS = ["doc_id", "part", "comment_id", "sent_id", "start", "end", "text", "compound"]
 SEGMENT_COLUMNS = ["doc_id", "line", "kind", "rule", "repeats", "words", "text"]
 METADATA_COLUMNS = ["doc_id", "field", "value", "basis", "evidence"]
+#: fields of the metadata table beyond ``FIELDS``, present only when a page states them
+OPTIONAL_FIELDS = ("description",)
 
 
 def documents_table(corpus: Corpus) -> pd.DataFrame:
@@ -63,7 +66,11 @@ def documents_table(corpus: Corpus) -> pd.DataFrame:
 
 
 def comments_table(corpus: Corpus) -> pd.DataFrame:
-    """One row per comment or forum reply, threaded, with VADER scores of its text."""
+    """One row per comment or forum reply, threaded, with VADER scores of its text.
+
+    ``pingback`` (last column, so older readers of the table keep their columns) is
+    true for a pingback or trackback: another site linking here, not a reader's words.
+    """
     rows = []
     for doc in corpus:
         for c in doc.comments:
@@ -84,9 +91,11 @@ def comments_table(corpus: Corpus) -> pd.DataFrame:
                     "label": label(s["compound"]),
                     "words": count_words(c.text),
                     "line": c.line,
+                    "pingback": bool(c.pingback),
                 }
             )
     frame = pd.DataFrame(rows, columns=COMMENT_COLUMNS)
+    frame["pingback"] = frame["pingback"].astype(bool)
     return frame.sort_values(["doc_id", "comment_id"], ignore_index=True)
 
 
@@ -142,12 +151,19 @@ def segments_table(corpus: Corpus, *, kinds: set[str] | None = None) -> pd.DataF
 
 
 def metadata_table(corpus: Corpus) -> pd.DataFrame:
-    """Each document's metadata fields with basis (stated, inferred, unknown) and evidence."""
-    rows = [
-        {"doc_id": doc.doc_id, "field": name, **vars(doc.meta(name))}
-        for doc in corpus
-        for name in FIELDS
-    ]
+    """Each document's metadata fields with basis (stated, inferred, unknown) and evidence.
+
+    Every field of ``FIELDS`` for every document, then a ``description`` row for
+    each HTML page whose markup states one (JSON-LD, Open Graph or meta tag):
+    a long table takes an optional field without a new column.
+    """
+    rows = []
+    for doc in corpus:
+        rows.extend({"doc_id": doc.doc_id, "field": name, **vars(doc.meta(name))} for name in FIELDS)
+        for name in OPTIONAL_FIELDS:
+            value = doc.page_meta.get(name)
+            if value is not None and value.value:
+                rows.append({"doc_id": doc.doc_id, "field": name, **vars(value)})
     return pd.DataFrame(rows, columns=METADATA_COLUMNS)
 
 
