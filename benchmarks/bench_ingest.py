@@ -79,8 +79,97 @@ def aeb_section(corpora: Path) -> dict | None:
     return result
 
 
+def comments_section(corpora: Path) -> dict | None:
+    """Comments through the whole HTML path (:func:`read_web_page`) on the annotated pages.
+
+    Per split of ``tests/data/comment_gold`` (dev, eval) and the committed excerpts: comments found of
+    those expected, author right, parent right (each in % of expected), pages whose stated count differs,
+    comment words left in the article body (4-word shingles of the gold comments found in the body,
+    except shingles the page also has outside every comment: a comment quoting the article), pages/s.
+    A gold post marked ``opening_post`` (the first post of a forum thread) is right when it is the body.
+    """
+    from benchmarks import comment_eval as ce
+    from presslens.ingest.domcomments import element_text, extract_comments
+    from presslens.ingest.webpage import read_web_page
+    from presslens.text import decode_bytes
+
+    pages = ce.gold_pages(corpora if (corpora / ce.PAGE_SET).is_dir() else None)
+    if not pages:
+        print("comments: skipped (no annotated pages)")
+        return None
+    rows = []
+    for split, page, gold in pages:
+        markup = decode_bytes(page.read_bytes()).text
+        started = time.perf_counter()
+        web = read_web_page(markup, name=page.name)
+        seconds = time.perf_counter() - started
+        found = web.comments
+        index = {c.comment_id: i for i, c in enumerate(found)}
+        m = ce.match(gold["comments"], found)
+        row = {"split": split, "page": page.name, "layout": ",".join(web.layouts), "expected": len(gold["comments"]),
+               "found": len(m), "author": 0, "parent": 0, "both": 0, "seconds": seconds,
+               "declared_differs": gold.get("declared") != web.declared_comments}
+        # a thread's opening post is the document's body on the whole-page path: right when it is there
+        opening = [gi for gi, g in enumerate(gold["comments"]) if g.get("opening_post") and gi not in m]
+        body_words = ce.tokens(web.body)
+        for gi in opening:
+            if ce.first_words_match(gold["comments"][gi]["first_words"], " ".join(body_words[:400]), slack=400):
+                row["found"] += 1
+                row["author"] += 1
+                row["parent"] += 1
+                row["both"] += 1
+        for gi, fi in m.items():
+            want, have = gold["comments"][gi], found[fi]
+            a_ok = ce.norm_author(want["author"]) == ce.norm_author(have.author)
+            gp = want.get("parent")
+            parent = index.get(have.reply_to) if have.reply_to else None
+            p_ok = parent is None if gp is None else (gp in m and parent == m[gp])
+            row["author"] += a_ok
+            row["parent"] += p_ok
+            row["both"] += a_ok and p_ok
+        dom = extract_comments(page.read_bytes())
+        body_tree = dom.tree.find("body") if dom.tree is not None else None
+        outside = ce.shingles(element_text(body_tree, exclude=[c.element for c in dom.comments if c.element is not None], skip=None)) if body_tree is not None else set()
+        body = ce.shingles(web.body)
+        if opening and dom.comments:  # words of the opening post (now the body) that a reply quotes are not left over
+            outside |= ce.shingles(dom.comments[0].text)
+        left = 0
+        for gi, g in enumerate(gold["comments"]):
+            if gi in opening:
+                continue
+            sh = ce.shingles(g["first_words"])
+            if gi in m:
+                sh = (sh | ce.shingles(found[m[gi]].text)) - outside
+            left += len(sh & body)
+        row["left_in_body"] = left
+        rows.append(row)
+    result = {}
+    print("comments: the HTML path (read_web_page) on the annotated pages of tests/data/comment_gold")
+    print(f"  {'split':8} {'pages':>5} {'expected':>8} {'found':>6} {'author':>7} {'parent':>7} {'both':>6} {'left':>5} {'count≠':>6} {'pages/s':>7}")
+    for split in ("dev", "eval", "excerpt"):
+        part = [r for r in rows if r["split"] == split]
+        if not part:
+            continue
+        exp = sum(r["expected"] for r in part)
+        pct = lambda k: round(100.0 * sum(r[k] for r in part) / exp, 1) if exp else 0.0
+        secs = sum(r["seconds"] for r in part)
+        tot = {"pages": len(part), "expected": exp, "found_pct": pct("found"), "author_pct": pct("author"),
+               "parent_pct": pct("parent"), "author_and_parent_pct": pct("both"),
+               "comment_shingles_left_in_body": sum(r["left_in_body"] for r in part),
+               "declared_count_differs": [r["page"] for r in part if r["declared_differs"]],
+               "pages_per_second": round(len(part) / secs, 1) if secs else 0.0}
+        result[split] = tot
+        print(f"  {split:8} {len(part):5d} {exp:8d} {tot['found_pct']:5.1f}% {tot['author_pct']:6.1f}% {tot['parent_pct']:6.1f}% "
+              f"{tot['author_and_parent_pct']:5.1f}% {tot['comment_shingles_left_in_body']:5d} {len(tot['declared_count_differs']):6d} {tot['pages_per_second']:7.1f}")
+    for r in rows:
+        if r["both"] < r["expected"] or r["left_in_body"]:
+            print(f"    {r['split']:7} {r['page'][:50]:50} {r['layout']:12} expected {r['expected']}, found {r['found']}, "
+                  f"author+parent right {r['both']}, left in body {r['left_in_body']}")
+    return result
+
+
 #: the benchmark's sections, in order: (name, function of the corpora folder returning figures or None)
-SECTIONS = [("aeb", aeb_section)]
+SECTIONS = [("aeb", aeb_section), ("comments", comments_section)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -309,7 +309,8 @@ def _spare_the_article(tree, found: CommentResult, warnings: list[str]) -> tuple
     for a thread. An item is the article, not a comment, when its element holds the
     page's headline (first ``<h1>``) or ``itemprop=articleBody``, or when its text
     holds at least :data:`ARTICLE_SHARE` of the 4-word shingles of trafilatura's
-    main text of the uncut page. A section holding the headline or such an item is
+    main text of the uncut page and is the first item (the opening post of a forum
+    thread is the document's body; a long answer further down a Q&A page is not). A section holding the headline or such an item is
     then not cut whole: only the remaining comment elements are.
     """
     if not found.comments:
@@ -320,10 +321,13 @@ def _spare_the_article(tree, found: CommentResult, warnings: list[str]) -> tuple
         return el is not None and any(m is el or any(a is el for a in m.iterancestors()) for m in marks)
 
     article = _shingle_set(" ".join(_trafilatura_lines(tree, [])))
-    def is_article(c: DomComment) -> bool:
-        return holds(c.element) or (bool(article) and len(_shingle_set(c.text) & article) >= ARTICLE_SHARE * len(article))
+    def is_article(i: int, c: DomComment) -> bool:
+        # the share test is for the first item only: a thread's opening post or an article taken for a comment
+        # comes first; a long answer further down a Q&A page can hold most of trafilatura's main text too
+        share = i == 0 and bool(article) and len(_shingle_set(c.text) & article) >= ARTICLE_SHARE * len(article)
+        return holds(c.element) or share
 
-    articles = [i for i, c in enumerate(found.comments) if is_article(c)]
+    articles = [i for i, c in enumerate(found.comments) if is_article(i, c)]
     if not articles and not any(holds(s) for s in found.sections):
         return found.comments, list(found.sections)
     if not articles:  # a thread around its headline (forums, Q&A): cut the posts, keep the page's head
