@@ -180,6 +180,12 @@ def _plain_heads(lines: list[str]) -> list[_Head]:
     candidates: list[_Head] = []
     for i, line in enumerate(lines):
         name = line.strip()
+        pipe = rules.NAME_PIPE_TIME.match(name)
+        if pipe and rules.COMMENT_TIME_LINE.match(pipe.group("when")):
+            candidates.append(_Head(line=i, author=pipe.group("name"), posted_raw=pipe.group("when"), text_start=i + 1))
+            continue
+        if not name[:1].isalnum() and name[:1] != "@":
+            continue  # "– Bill" (a Stack Exchange comment's signature), "♦"
         if not name or len(name) > 60 or len(name.split()) > 8 or rules.TERMINAL.search(name) and not _initial_or_paren(name):
             continue
         if (rules.COMMENT_TIME_LINE.match(name) or _is_button(name) or rules.COMMENT_SECTION_HEADING.match(name)
@@ -214,6 +220,17 @@ def _blogger_heads(lines: list[str]) -> list[_Head]:
         match = rules.BLOGGER_HEAD.match(lines[i])
         if match and not rules.COMMENT_TIME_LINE.match(lines[i]) and len(match.group("name").split()) <= 6:
             heads.append(_Head(line=i, author=match.group("name").strip(), posted_raw=match.group("when"), text_start=i + 1))
+    # Blogger threads have two levels, and only a thread's top comment has a reply link: its buttons read
+    # "AntwortenLöschen" / "ReplyDelete", a reply's only "Löschen" / "Delete"
+    for n, head in enumerate(heads):
+        end = heads[n + 1].line if n + 1 < len(heads) else min(len(lines), head.text_start + 60)
+        buttons = [re.sub(r"\s+", "", lines[k].lower()) for k in range(head.text_start, end)]
+        if any(b in rules.BLOGGER_TOP_BUTTONS for b in buttons):
+            head.level = 1
+        elif any(b in rules.BLOGGER_REPLY_BUTTONS for b in buttons):
+            head.level = 2
+        else:
+            head.level = 1
     return heads
 
 
@@ -598,11 +615,12 @@ def _unparsed(lines: list[str], article_end: Callable[[int], bool] | None) -> Lo
             widget.append(i)
             continue
         guess = _guess_platform(lines, i)
-        warning = (f"lines {i + 1}-{len(lines)}: a comment section{f' ({guess}?)' if guess else ''} that could not be parsed; "
+        last = max(k for k in range(i, len(lines)) if lines[k].strip())
+        warning = (f"lines {i + 1}-{last + 1}: a comment section{f' ({guess}?)' if guess else ''} that could not be parsed; "
                    "cut from the body")
         warnings = [warning]
         return Located(start=i, layout="comment-section-unparsed", declared=declared, warnings=warnings,
-                       unparsed=(i, len(lines) - 1), widget_lines=widget)
+                       unparsed=(i, last), widget_lines=widget)
     return Located(start=len(lines), layout=None, widget_lines=widget)
 
 

@@ -123,7 +123,7 @@ COMMENT_BUTTONS = frozenset(
      "give award", "award", "avatar", "−", "-", "+", "•", "see more", "load more comments", "show more replies",
      "view more replies", "continue this thread", "permalinkembedsavereportreply", "permalinkembedsaveparentreportreply",
      "△ ▽", "▲", "▼", "⬆", "⬇", "reply quote", "quote reply", "like reply", "antwortenlöschen", "löschen",
-     "replydelete", "kommentar melden.", "melden", "zitieren", "antwort", "responder eliminar", "eliminar"}
+     "replydelete", "delete", "antworten löschen", "reply delete", "kommentar melden.", "melden", "zitieren", "antwort", "responder eliminar", "eliminar"}
 )
 #: a line holding only a vote count or "12 points" / "3 Likes" / "△ 2 ▽"
 VOTE_LINE = re.compile(r"^\s*(?:[△▲⬆]\s*)?-?\d[\d,.]*[km]?\s*(?:points?|votes?|likes?|upvotes?)?\s*(?:[▽▼⬇])?\s*$", re.I)
@@ -131,7 +131,7 @@ VOTE_LINE = re.compile(r"^\s*(?:[△▲⬆]\s*)?-?\d[\d,.]*[km]?\s*(?:points?|vo
 #: "Leave a Reply", "17 Discussion to this post", "5 Gedanken zu", "Kommentare"
 COMMENT_SECTION_HEADING = re.compile(
     r"^\s*(?:(?P<n>\d+|No|One|Zero|Keine|Ein)\s+(?:Comments?|thoughts? on|responses? to|Responses?|Replies|Discussions?|"
-    r"Kommentare?|Gedanken zu|Antworten|comentarios?|commentaires?|commenti|reacties|Meinungen)\b.*"
+    r"Kommentare?|Gedanken zu|Antworten|Answers?|comentarios?|commentaires?|commenti|reacties|Meinungen)\b.*"
     r"|Leave a (?:Reply|Comment)|Kommentar (?:hinterlassen|verfassen|schreiben)|Schreibe einen Kommentar|"
     r"Deja un comentario|Laisser un commentaire|Join the discussion|Comments?|Kommentare|Discussion)\s*$",
     re.I,
@@ -215,3 +215,8 @@ BLOGGER_HEAD = re.compile(
     r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)\s*$",
     re.I,
 )
+#: a one-line comment head "Name | Di, 21. April 2020 - 16:40" (Drupal themes of news sites)
+NAME_PIPE_TIME = re.compile(r"^\s*(?P<name>[^|]{2,60}?)\s*\|\s*(?:(?:Mo|Di|Mi|Do|Fr|Sa|So|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?,?\s+)?(?P<when>.+?)\s*$")
+#: Blogger's buttons under a thread's top comment (reply and delete) and under a reply (delete only), spaces removed
+BLOGGER_TOP_BUTTONS = frozenset({"antwortenlöschen", "replydelete", "responderexcluir", "respondereliminar", "répondresupprimer"})
+BLOGGER_REPLY_BUTTONS = frozenset({"löschen", "delete", "excluir", "eliminar", "supprimer"})
