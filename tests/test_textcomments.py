@@ -403,3 +403,21 @@ def test_an_unparsable_comment_section_after_the_article_is_cut_with_a_warning()
     assert result.warnings[0] == "lines 7-13: a comment section that could not be parsed; cut from the body"
     assert "picket line" not in _body(result) and "seventh day on Monday" in _body(result)
     assert {s.rule for s in result.segments if s.line >= 7} == {"comment-section-unparsed"}
+
+
+AEB = PAGES.parent / "aeb-dev"
+
+
+@pytest.mark.skipif(not (AEB / "ground-truth.json").is_file(), reason="../shared/corpora/aeb-dev is absent")
+@pytest.mark.parametrize("page", ["8634d1211c3f", "5f9c5ed5d64d"])
+def test_real_pages_keep_their_article_past_a_divider_or_a_comments_line(page):
+    """Two real AEB pages copied as text: a ``_________`` nav divider above the article (8634...) and a bare
+    "Comments" line with a comment count above the article's end (5f9c...) used to throw most of the article away."""
+    import json
+
+    truth = json.loads((AEB / "ground-truth.json").read_text(encoding="utf-8"))
+    key = next(k for k in truth if k.startswith(page))
+    result = segment_page(copy_text(next(AEB.glob(f"{key}*.html*"))))
+    gold = re.findall(r"\w+", truth[key]["articleBody"].lower())
+    body = set(re.findall(r"\w+", _body(result).lower()))
+    assert sum(w in body for w in gold) / len(gold) >= 0.95

@@ -605,13 +605,21 @@ def _unparsed(lines: list[str], article_end: Callable[[int], bool] | None) -> Lo
                            chrome=list(range(i, len(lines))), widget_lines=widget)
         if not (heading or chrome):
             continue
-        if not after(i):
-            widget.append(i)
-            continue
+        count_above = _count_above(lines, i)
         declared = _declared(lines, i, i + 1)
+        if declared is None and count_above is not None:
+            declared = int(lines[count_above].strip())
+        stated_here = bool(declared) and count_above is None  # "23 Comments" on one line, not a "6" / "comments" pair
+        if not after(i) or not (stated_here or _article_before(lines, i)):
+            widget.extend([count_above, i] if count_above is not None else [i])
+            continue
         texty = [k for k in range(i + 1, len(lines)) if len(lines[k].split()) >= 8 and not rules.COMMENT_FORM.match(lines[k])]
         if declared == 0 or not texty:
             # an empty widget ("0 Comments", "Leave a Reply" and its form): chrome, no comments to lose
+            widget.append(i)
+            continue
+        if not _holds_comments(lines, i, declared):
+            # a "Comment" menu item, a "604 COMMENTS" teaser of another story: one widget line
             widget.append(i)
             continue
         guess = _guess_platform(lines, i)
@@ -622,6 +630,43 @@ def _unparsed(lines: list[str], article_end: Callable[[int], bool] | None) -> Lo
         return Located(start=i, layout="comment-section-unparsed", declared=declared, warnings=warnings,
                        unparsed=(i, last), widget_lines=widget)
     return Located(start=len(lines), layout=None, widget_lines=widget)
+
+
+def _count_above(lines: list[str], i: int) -> int | None:
+    """The line of a bare count printed above a "Comments" heading ("6" / "comments"), or None."""
+    k = _previous_content(lines, i)
+    if k is not None and re.fullmatch(r"\d{1,5}", lines[k].strip()) and re.fullmatch(r"(?i)comments?|kommentare?", lines[i].strip()):
+        return k
+    return None
+
+
+def _article_before(lines: list[str], i: int) -> bool:
+    """Whether the page's running text lies mostly before line ``i``, or comment chrome follows it.
+
+    A comment heading in the page's header or in a teaser box above the article ("6 comments" beside the
+    byline) is followed by the article, not by comments: it must not cut the article away.
+    """
+    def words(rng: range) -> int:
+        return sum(len(lines[k].split()) for k in rng if len(lines[k].split()) >= 10)
+
+    before, after = words(range(0, i)), words(range(i + 1, len(lines)))
+    if before >= after / 2:
+        return True
+    buttons = sum(1 for k in range(i + 1, len(lines)) if rules.REPLY_BUTTON.match(lines[k]) or re.search(rules.RELATIVE_TIME, lines[k], re.I) and len(lines[k].split()) <= 8)
+    return buttons >= 3
+
+
+def _holds_comments(lines: list[str], i: int, declared: int | None) -> bool:
+    """Whether what follows a comment heading looks like comments: the heading states a count and no other
+    count follows (a list of story teasers each shows its own), or reply buttons / relative times follow."""
+    window = range(i + 1, min(len(lines), i + 400))
+    others = [k for k in window if (m := COMMENT_COUNT.match(lines[k].strip()) or COMMENT_COUNT_LINE.match(lines[k].strip()))
+              and m.group("n").isdigit() and int(m.group("n")) != declared]
+    if others:
+        return False
+    chrome = sum(1 for k in window if rules.REPLY_BUTTON.match(lines[k]) or rules.SAYS_HEAD.match(lines[k])
+                 or (re.search(rules.RELATIVE_TIME, lines[k], re.I) and len(lines[k].split()) <= 8))
+    return bool(declared) or chrome >= 2
 
 
 def _guess_platform(lines: list[str], start: int) -> str:

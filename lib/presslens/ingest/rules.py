@@ -144,7 +144,7 @@ DISQUS_HEAD = re.compile(
     re.I,
 )
 #: Disqus chrome that names the widget
-DISQUS_CHROME = re.compile(r"^\s*(?:•?Reply\s*•\s*Share\s*›|comments powered by Disqus|Disqus|Login\s*$|Sort by Best|Recommend)", re.I)
+DISQUS_CHROME = re.compile(r"^\s*(?:•?Reply\s*•\s*Share\s*›|comments powered by Disqus|Disqus\s*$|Sort by Best\s*$|Recommend\s*$)", re.I)
 #: MetaFilter's byline, AFTER the comment text: "posted by X at 10:32 AM on November 18 [2 favorites]"
 METAFILTER_BYLINE = re.compile(
     r"^\s*posted by (?P<name>.+?) at (?P<time>\d{1,2}:\d{2}\s*[AP]M) on (?P<date>(?:"
@@ -220,3 +220,5 @@ NAME_PIPE_TIME = re.compile(r"^\s*(?P<name>[^|]{2,60}?)\s*\|\s*(?:(?:Mo|Di|Mi|Do
 #: Blogger's buttons under a thread's top comment (reply and delete) and under a reply (delete only), spaces removed
 BLOGGER_TOP_BUTTONS = frozenset({"antwortenlöschen", "replydelete", "responderexcluir", "respondereliminar", "répondresupprimer"})
 BLOGGER_REPLY_BUTTONS = frozenset({"löschen", "delete", "excluir", "eliminar", "supprimer"})
+#: a reply button, the one button every comment of a list has (share and like buttons also sit under articles)
+REPLY_BUTTON = re.compile(r"^\s*(?:•?\s*Reply(?:\s*•\s*Share\s*›)?|Antworten|Responder|Répondre|Rispondi|Beantwoorden|Log in to Reply)\s*$", re.I)
