@@ -82,3 +82,143 @@ COMMENT_TIME = re.compile(
 )
 #: an indented "reply to" line naming the author replied to
 REPLY_TO = re.compile(r"^[\u00a0 \t]+(?P<name>\S.*?)\s*$")
+
+# ---------------------------------------------------------------------------
+# Comment sections of text copies, per layout (see :data:`.comments.LAYOUTS`).
+# ---------------------------------------------------------------------------
+#: German, Spanish, French, Italian and Dutch month names, for comment time lines of non-English themes
+MONTHS_OTHER = (
+    "Januar|Jänner|Februar|März|Mai|Juni|Juli|Oktober|Dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+    "septiembre|setiembre|octubre|noviembre|diciembre|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|"
+    "novembre|décembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|"
+    "mei|juli|augustus|oktober"
+)
+_MONTH_ANY = rf"(?:{MONTHS}|{MONTHS_OTHER}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+#: a relative time as platforms print it: "3 years ago", "a month ago", "5 yr. ago", "2h"
+RELATIVE_TIME = r"(?:(?:a|an|one|\d+)\s*(?:second|sec|minute|min|hour|hr|day|week|wk|month|mo|year|yr)s?\.?\s+ago|just now)"
+#: a whole line that is a comment's time: "August 15, 2020 at 9:35 am", "10. Februar 2019 um 18:05 Uhr",
+#: "2019-03-03 16:05", "15/08/2020 at 9:35", "March 3, 2019" (a date alone), "3 years ago"
+COMMENT_TIME_LINE = re.compile(
+    r"^\s*(?:"
+    rf"(?:{_MONTH_ANY}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\.?\s+(?:de\s+)?{_MONTH_ANY}\s+(?:de\s+)?\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
+    r"(?:,?\s*(?:at|um|à|a las|alle|om|-|—|/|,)?\s*\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?|Uhr|h)?)?"
+    rf"|(?:{_MONTH_ANY})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:at\s+)?\d{{1,2}}:\d{{2}}\s*[ap]\.?\s?m\.?"
+    rf"|{RELATIVE_TIME}"
+    r")\s*$",
+    re.I,
+)
+#: WordPress "Name says:" heads (and the same in the languages of the themes we meet)
+SAYS_HEAD = re.compile(
+    r"^\s*(?P<name>\S.{0,80}?)\s+(?:says|said|sagt|schreibt|schrieb|dijo|dice|escribió|a dit|écrit|scrive|ha scritto|zegt|schreef)\s*:\s*$",
+    re.I,
+)
+#: a pingback or trackback shown in a comment list: another site's title, not a reader's words
+PINGBACK = re.compile(r"^\s*(?:Pingback|Trackback)\s*:\s*(?P<title>\S.*?)\s*$", re.I)
+#: the buttons and counters under a comment, in the copies of every layout (lower-cased, whole lines)
+COMMENT_BUTTONS = frozenset(
+    {"reply", "antworten", "responder", "répondre", "rispondi", "beantwoorden", "reply ↓", "log in to reply", "report",
+     "share", "save", "edit", "delete", "permalink", "quote", "like", "upvote", "downvote", "vote", "flag", "embed",
+     "parent", "link", "•reply•share ›", "•reply", "•share ›", "share ›", "reply share", "reply share report save",
+     "give award", "award", "avatar", "−", "-", "+", "•", "see more", "load more comments", "show more replies",
+     "view more replies", "continue this thread", "permalinkembedsavereportreply", "permalinkembedsaveparentreportreply",
+     "△ ▽", "▲", "▼", "⬆", "⬇", "reply quote", "quote reply", "like reply", "antwortenlöschen", "löschen",
+     "replydelete", "delete", "antworten löschen", "reply delete", "kommentar melden.", "melden", "zitieren", "antwort", "responder eliminar", "eliminar"}
+)
+#: a line holding only a vote count or "12 points" / "3 Likes" / "△ 2 ▽"
+VOTE_LINE = re.compile(r"^\s*(?:[△▲⬆]\s*)?-?\d[\d,.]*[km]?\s*(?:points?|votes?|likes?|upvotes?)?\s*(?:[▽▼⬇])?\s*$", re.I)
+#: the heading or count a comment section opens with: "23 Comments", "20 thoughts on “...”", "11 responses to",
+#: "Leave a Reply", "17 Discussion to this post", "5 Gedanken zu", "Kommentare"
+COMMENT_SECTION_HEADING = re.compile(
+    r"^\s*(?:(?P<n>\d+|No|One|Zero|Keine|Ein)\s+(?:Comments?|thoughts? on|responses? to|Responses?|Replies|Discussions?|"
+    r"Kommentare?|Gedanken zu|Antworten|Answers?|comentarios?|commentaires?|commenti|reacties|Meinungen)\b.*"
+    r"|Leave a (?:Reply|Comment)|Kommentar (?:hinterlassen|verfassen|schreiben)|Schreibe einen Kommentar|"
+    r"Deja un comentario|Laisser un commentaire|Join the discussion|Comments?|Kommentare|Discussion)\s*$",
+    re.I,
+)
+#: Disqus: "Name • 3 years ago", "Nick Mavrakis Mod  dave guandalino • 25 days ago" (two spaces, then the
+#: name replied to), "Name • Mar 3, 2019"
+DISQUS_HEAD = re.compile(
+    rf"^\s*(?:Avatar\s*)?(?P<name>[^•\n]{{1,60}}?)(?:\s+(?:Mod|Admin|Moderator))?(?:\s{{2,}}(?:→\s*)?(?P<parent>[^•\n]{{1,60}}?))?"
+    rf"\s+•\s+(?P<when>{RELATIVE_TIME}|(?:{_MONTH_ANY})\s+\d{{1,2}},?\s+\d{{4}})(?:\s+edited)?\s*$",
+    re.I,
+)
+#: Disqus chrome that names the widget
+DISQUS_CHROME = re.compile(r"^\s*(?:•?Reply\s*•\s*Share\s*›|comments powered by Disqus|Disqus\s*$|Sort by Best\s*$|Recommend\s*$)", re.I)
+#: MetaFilter's byline, AFTER the comment text: "posted by X at 10:32 AM on November 18 [2 favorites]"
+METAFILTER_BYLINE = re.compile(
+    r"^\s*posted by (?P<name>.+?) at (?P<time>\d{1,2}:\d{2}\s*[AP]M) on (?P<date>(?:"
+    + MONTHS
+    + r")\s+\d{1,2}(?:,\s+\d{4})?)(?P<rest>.*)$",
+    re.I,
+)
+#: the count MetaFilter puts on the post's own byline: "(97 comments total)"
+METAFILTER_TOTAL = re.compile(r"\((?P<n>\d+) comments? total\)", re.I)
+#: Reddit: "level 1" (new Reddit's depth line), "username · 5 yr. ago", "· 5 yr. ago", old Reddit's
+#: "[–] username 12 points 5 years ago"
+REDDIT_LEVEL = re.compile(r"^\s*level\s+(?P<level>\d+)\s*$", re.I)
+REDDIT_HEAD = re.compile(rf"^\s*(?:u/)?(?P<name>[\w-]{{2,40}})?\s*(?:OP\s*)?·\s*(?P<when>{RELATIVE_TIME}|\d+\s*[hdmy])\s*(?:·\s*edited.*)?$", re.I)
+REDDIT_OLD_HEAD = re.compile(
+    rf"^\s*\[[–+-]\]\s*(?P<name>[\w-]{{2,40}})(?:\s+\S+){{0,3}}?\s+(?P<points>-?\d+|score hidden)\s*points?\s+(?P<when>{RELATIVE_TIME})",
+    re.I,
+)
+#: a bare username line as new Reddit copies print it
+REDDIT_USER = re.compile(r"^\s*(?:u/)?[\w-]{2,40}\s*$")
+#: Discourse: a post number line "#3" and its date line ("Mar 3, 2019", "Mar '19", "3d")
+POST_NUMBER = re.compile(r"^\s*#(?P<n>\d{1,5})\s*$")
+DISCOURSE_DATE = re.compile(rf"^\s*(?:(?:{_MONTH_ANY})\s+(?:\d{{1,2}},?\s+\d{{4}}|'\d\d|\d{{1,2}})|\d+\s*[mhdw])(?:,?\s+\d{{1,2}}:\d{{2}}\s*[ap]m)?\s*$", re.I)
+#: Discourse's crawler view puts them on one line: "name (Full Name) March 3, 2019, 4:05pm #3"
+DISCOURSE_ONE_LINE = re.compile(
+    rf"^\s*(?P<name>[\w.-]{{2,40}})(?:\s+\([^)]*\))?\s+(?P<when>(?:{_MONTH_ANY})\s+\d{{1,2}},\s+\d{{4}}(?:,\s+\d{{1,2}}:\d{{2}}\s*[ap]m)?)\s+#(?P<n>\d+)\s*$",
+    re.I,
+)
+#: forum posts: phpBB "Post by X » Mon Jan 02, 2017 3:04 pm", SMF "X\n« Reply #3 on: March 3, 2019, 04:05:12 PM »"
+PHPBB_HEAD = re.compile(r"^\s*(?:Post\s+)?by\s+(?P<name>.{1,60}?)\s+»\s+(?P<when>.+?\d{4}.*?)\s*$", re.I)
+SMF_HEAD = re.compile(r"^\s*«\s*(?:Reply\s+#(?P<n>\d+)\s+)?on:\s*(?P<when>.+?)\s*»\s*$", re.I)
+#: the opening line of a quoted post: "X wrote:", "Quote from: X on March 3, 2019", "X said:", "Originally Posted by X"
+QUOTE_OPEN = re.compile(
+    r"^\s*(?:Quote from:\s*(?P<smf>.+?)\s+on\b.*|(?P<wrote>\S.{0,60}?)\s+(?:wrote|said|schrieb|hat geschrieben|hat gesagt\.?|escribió|a écrit)\s*:"
+    r"|Quote(?: from)?:\s*(?:Originally Posted by\s+)?(?P<vb>\S.{0,60}?)|Originally Posted by\s+(?P<vb2>\S.{0,60}?))\s*$",
+    re.I,
+)
+#: the line that closes a quote block in some copies (XenForo)
+QUOTE_CLOSE = re.compile(r"^\s*(?:Click to expand\.\.\.|Zum Vergrößern anklicken\.\.\.\.?)\s*$", re.I)
+#: forum member boxes beside a post: lines that are not the post's text
+FORUM_PROFILE = re.compile(r"^\s*(?:Joined|Mitglied seit|Registriert(?: seit)?|Member since|Posts|Messages|Beiträge|Ort|Location|Reaction score|Punkte|Likes)\s*:?\s*$", re.I)
+#: the comment form and the navigation after a comment list: where the last comment's text ends at the latest
+COMMENT_FORM = re.compile(
+    r"^\s*(?:Your email address will not be published|Deine E-Mail-Adresse wird nicht veröffentlicht|Ihre E-Mail-Adresse wird nicht"
+    r"|Tu dirección de correo electrónico no será publicada|Cancel reply|Antworten abbrechen|Post Comment|Submit Comment"
+    r"|Kommentar abschicken|Publicar (?:el )?comentario|Post navigation|Beitrags-Navigation|Beitragsnavigation|Notify me of"
+    r"|Benachrichtige mich|You must be logged in to post a comment|Load more comments|Show more comments"
+    r"|Also on \S|What do you think\?|Sort by (?:Best|Newest|Oldest)|Add a comment|Add Comment|Write a comment)",
+    re.I,
+)
+#: what a comment section that no layout parsed most likely is, for the warning (first match wins)
+PLATFORM_HINTS: list[tuple[str, re.Pattern[str]]] = [
+    ("disqus", re.compile(r"Disqus|•\s*Reply|Share\s*›|\s•\s(?:a|an|\d+)\s+\w+\s+ago", re.I)),
+    ("reddit", re.compile(r"^\s*level \d+\s*$|\b\d+\s+points?\b.*\bago\b|·\s*\d+\s*(?:yr|mo|d|h)\.?\s*ago", re.I | re.M)),
+    ("metafilter", re.compile(r"^\s*posted by .+ at \d", re.I | re.M)),
+    ("forum", re.compile(r"\b(?:wrote|said|schrieb):\s*$|Quote from:|Originally Posted by", re.I | re.M)),
+    ("wordpress", re.compile(r"\b(?:says|sagt|dijo):\s*$|^\s*(?:Reply|Antworten|Responder)\s*$|Leave a Reply", re.I | re.M)),
+]
+#: the badge a theme prints between a commenter's name and the time ("Autor", "Post author")
+AUTHOR_BADGE = re.compile(r"^\s*(?:Autor(?:in)?|Author|Post author|Admin|Administrator|Moderator|Mod|Verfasser(?:in)?|Site Owner)\s*$", re.I)
+#: a like button with its count, as WordPress.com prints it ("LikeLiked by 21 people", "Like", "Gefällt mir")
+LIKE_BUTTON = re.compile(r"^\s*(?:Like|Gefällt mir|Me gusta|J'aime)(?:Liked by .*|\s*\(\d+\))?\s*$", re.I)
+#: Blogger's comment list heading: "2 Kommentare:", "Kommentare:", "1 Meinungen:", "5 comments:"
+BLOGGER_HEADING = re.compile(r"^\s*(?:\d+\s+)?(?:Kommentare?|Comments?|Meinungen|Meinung|Comentarios?|Commentaires?)\s*:\s*$", re.I)
+#: a Blogger comment head as copied: the name glued to the time ("Ruby21:00", "Ann Smith Mittwoch, Mai 10, 2017 4:14:00 PM")
+BLOGGER_HEAD = re.compile(
+    r"^\s*(?P<name>\S.{0,60}?)\s*(?P<when>(?:(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag|Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?(?:\w+\.?\s+\d{1,2},?\s+\d{4}\s+(?:um\s+|at\s+)?|\d{1,2}\.\s*\w+\s+\d{4}\s+(?:um\s+)?)?"
+    r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)\s*$",
+    re.I,
+)
+#: a one-line comment head "Name | Di, 21. April 2020 - 16:40" (Drupal themes of news sites)
+NAME_PIPE_TIME = re.compile(r"^\s*(?P<name>[^|]{2,60}?)\s*\|\s*(?:(?:Mo|Di|Mi|Do|Fr|Sa|So|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?,?\s+)?(?P<when>.+?)\s*$")
+#: Blogger's buttons under a thread's top comment (reply and delete) and under a reply (delete only), spaces removed
+BLOGGER_TOP_BUTTONS = frozenset({"antwortenlöschen", "replydelete", "responderexcluir", "respondereliminar", "répondresupprimer"})
+BLOGGER_REPLY_BUTTONS = frozenset({"löschen", "delete", "excluir", "eliminar", "supprimer"})
+#: a reply button, the one button every comment of a list has (share and like buttons also sit under articles)
+REPLY_BUTTON = re.compile(r"^\s*(?:•?\s*Reply(?:\s*•\s*Share\s*›)?|Antworten|Responder|Répondre|Rispondi|Beantwoorden|Log in to Reply)\s*$", re.I)

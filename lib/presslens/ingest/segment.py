@@ -26,7 +26,7 @@ from rapidfuzz import fuzz
 
 from ..text import count_words, fold
 from . import rules
-from .comments import Comment, parse_comment_section
+from .comments import Comment, locate_comments
 
 BODY_KINDS = frozenset({"body"})
 KEPT_KINDS = frozenset(
@@ -90,11 +90,17 @@ def segment_page(text: str, *, overrides: Overrides | None = None) -> Segmentati
     page = _Page(lines)
     warnings: list[str] = []
 
-    comment_start, layout = (len(lines), None)
+    comment_start = len(lines)
+    located = None
     if overrides.comments:
-        comment_start, layout = _find_comment_section(lines)
-    if layout:
-        page.layouts.append(layout)
+        first_para = next((i for i, line in enumerate(lines) if _is_paragraph(line)), len(lines))
+        located = locate_comments(lines, article_end=lambda i: i > first_para)
+        comment_start = located.start
+        if located.layout:
+            page.layouts.append(located.layout)
+        for i in located.widget_lines:
+            # a lone comment count or "Leave a reply" outside any comment section ("0 Comments" above the article)
+            page.mark(i, "boilerplate", "comment-widget")
     _mark_forum_chrome(page, end=comment_start)
     _mark_overrides(page, overrides, end=comment_start)
     _mark_line_rules(page, end=comment_start)
@@ -105,11 +111,15 @@ def segment_page(text: str, *, overrides: Overrides | None = None) -> Segmentati
 
     comments: list[Comment] = []
     declared = None
-    if layout:
-        comments, declared, comment_warnings, first_comment = parse_comment_section(page.lines, comment_start)
-        for i in range(comment_start, first_comment):
+    if located is not None and located.layout:
+        comments, declared = located.comments, located.declared
+        if located.unparsed is not None:
+            first, last = located.unparsed
+            for i in range(first, last + 1):
+                page.mark(i, "boilerplate", "comment-section-unparsed")
+        for i in located.chrome:
             page.mark(i, "boilerplate", "comment-widget")
-        warnings.extend(comment_warnings)
+        warnings.extend(located.warnings)
     segments = page.segments()
     return Segmentation(segments=segments, comments=comments, declared_comments=declared, layouts=page.layouts, warnings=warnings)
 
@@ -145,24 +155,6 @@ class _Page:
 # ---------------------------------------------------------------------------
 # Rules.
 # ---------------------------------------------------------------------------
-def _find_comment_section(lines: list[str]) -> tuple[int, str | None]:
-    """Where the comment section (with its widget chrome) starts, and its layout."""
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if rules.REACTION_HEADING.match(stripped):
-            return i, "reaction-widget"
-        match = rules.COMMENT_COUNT.match(stripped)
-        if match:
-            start = i
-            # widget chrome just above the count: Subscribe / Notify of / guest
-            while start > 0 and lines[start - 1].strip().lower() in rules.COMMENT_CHROME:
-                start -= 1
-            while start < i and not lines[start].strip():
-                start += 1
-            return start, "threaded-comments"
-    return len(lines), None
-
-
 def _mark_forum_chrome(page: _Page, *, end: int) -> None:
     lines = page.lines
     related = next((i for i in range(end) if rules.FORUM_RELATED.match(lines[i])), None)
@@ -219,13 +211,28 @@ def _mark_line_rules(page: _Page, *, end: int) -> None:
 
 
 def _mark_separator_blocks(page: _Page, *, end: int) -> None:
-    """Lines between rule separators (``-----``) after the article are site chrome (appeals, promos)."""
+    """Lines between rule separators (``-----``) after the article are site chrome (appeals, promos).
+
+    A separator is always chrome itself, but it starts the chrome run only when the article lies before it:
+    a ``_________`` in a nav menu above the article must not throw the article away. The run starts at the
+    first separator with no more paragraph text after it than before it.
+    """
     seps = [i for i in range(end) if rules.SEPARATOR.match(page.lines[i])]
     if not seps:
         return
     for i in seps:
         page.mark(i, "boilerplate", "separator")
-    first = seps[0]
+    words = [count_words(page.lines[i]) if page.free(i) and _is_paragraph(page.lines[i]) else 0 for i in range(end)]
+    total = sum(words)
+    before = 0
+    first = None
+    for i in range(end):
+        if i in seps and before >= total - before:
+            first = i
+            break
+        before += words[i]
+    if first is None:
+        return
     for i in range(first + 1, end):
         if page.free(i):
             page.mark(i, "boilerplate", "donation-appeal" if rules.APPEAL_WORDS.search(page.lines[i]) else "site-chrome")
