@@ -483,13 +483,14 @@ def _index_row(index: str, name: str) -> str:
 
 
 @SLOW
-def test_partial_run_updates_its_reports_and_keeps_the_others(fake: FakePipeline, completed: Path, tmp_path: Path):
+def test_partial_run_updates_its_reports_and_keeps_the_others(fake: FakePipeline, completed: Path, tmp_path: Path, capsys):
     out = _copy_run(completed, tmp_path)
     (out / "data" / "views" / "01_chart").mkdir(parents=True)
     (out / "data" / "views" / "01_chart" / "full.csv").write_text("a\n1\n")  # the table behind a cut view of report 01
     first = json.loads((out / "run.json").read_text())
     before = _tree(out)
-    assert cli.main(["run", "--out", str(out), "--no-progress", "--notebooks", "02"]) == 0
+    assert cli.main(["run", "--out", str(out), "--notebooks", "02"]) == 0
+    assert "kept 2 report(s) from earlier runs: 01_chart, 03_summary" in capsys.readouterr().err
     after = _tree(out)
     assert sorted(p.name for p in (out / "reports").iterdir()) == ["01_chart.html", "02_table.html", "03_summary.html", "index.html"]
     for kept in ("reports/01_chart.html", "reports/03_summary.html", "notebooks/01_chart.ipynb", "notebooks/03_summary.ipynb",
