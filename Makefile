@@ -9,12 +9,15 @@ STAMP  := $(VENV)/.presslens-installed
 CORPUS ?= seeds
 OUT    ?= outputs
 ARGS   ?=
+LAB_ARGS ?=
+# JupyterLab refuses to run as root without --allow-root, and containers usually run as root: add it only then.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: help install report test test-fast notebooks lab bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) ARGS='$(ARGS)' (passed to presslens run)"
+	@echo "  variables: CORPUS=$(CORPUS) OUT=$(OUT) ARGS='$(ARGS)' (passed to presslens run), LAB_ARGS='$(LAB_ARGS)' (to jupyter lab)"
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,8 +41,9 @@ test-fast: $(STAMP) ## library tests only (no notebooks, no browser)
 notebooks: $(STAMP) ## re-execute the notebooks in place so their stored outputs match the seeds run
 	$(BIN)/presslens refresh-notebooks
 
-lab: $(STAMP) ## open JupyterLab on notebooks/
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+lab: $(STAMP) ## open JupyterLab on notebooks/ with the project's kernel (LAB_ARGS='--no-browser --port 8899' for more)
+	@# JUPYTER_PREFER_ENV_PATH: .venv's kernelspecs win over any user-wide "python3"; its kernel runs .venv's python
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab --notebook-dir=notebooks --MappingKernelManager.default_kernel_name=python3 $(LAB_ROOT) $(LAB_ARGS)
 
 bench: $(STAMP) ## run the benchmarks (not part of the tests) into $(OUT)/bench
 	$(BIN)/python -m benchmarks --out $(OUT)/bench $(ARGS)

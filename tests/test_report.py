@@ -306,7 +306,9 @@ def test_run_json_records_the_run(completed: Path, project: Path):
     assert manifest["parameters"] == {"top_n": 4}
     assert [n["name"] for n in manifest["notebooks"]] == ["01_chart", "02_table", "03_summary"]
     first = manifest["notebooks"][0]
-    assert set(first) == {"name", "status", "seconds", "report", "notebook", "error"}
+    assert set(first) == {"name", "status", "seconds", "report", "notebook", "error", "kept", "run_started", "corpus", "corpus_display"}
+    assert first["kept"] is False and first["run_started"] == manifest["started"] and first["corpus_display"] == "seeds"
+    assert manifest["executed"] == ["01_chart", "02_table", "03_summary"] and manifest["kept"] == []
     assert first["report"] == "reports/01_chart.html" and first["notebook"] == "notebooks/01_chart.ipynb"
     assert [i["file"] for i in manifest["inputs"]] == ["a.txt", "b.txt", "evil<script>.bin"]
     assert len(manifest["inputs"][0]["sha256"]) == 64
@@ -471,6 +473,81 @@ def test_library_errors_print_one_line(fake: FakePipeline, tmp_path: Path, capsy
     err = capsys.readouterr().err.strip()
     assert err.startswith("presslens: error: evil.bin: binary file") and len(err.splitlines()) == 1
     assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- partial runs
+
+
+def _index_row(index: str, name: str) -> str:
+    return index[index.index(f'href="{name}.html"'):].split("</tr>")[0]
+
+
+@SLOW
+def test_partial_run_updates_its_reports_and_keeps_the_others(fake: FakePipeline, completed: Path, tmp_path: Path, capsys):
+    out = _copy_run(completed, tmp_path)
+    (out / "data" / "views" / "01_chart").mkdir(parents=True)
+    (out / "data" / "views" / "01_chart" / "full.csv").write_text("a\n1\n")  # the table behind a cut view of report 01
+    first = json.loads((out / "run.json").read_text())
+    before = _tree(out)
+    assert cli.main(["run", "--out", str(out), "--notebooks", "02"]) == 0
+    assert "kept 2 report(s) from earlier runs: 01_chart, 03_summary" in capsys.readouterr().err
+    after = _tree(out)
+    assert sorted(p.name for p in (out / "reports").iterdir()) == ["01_chart.html", "02_table.html", "03_summary.html", "index.html"]
+    for kept in ("reports/01_chart.html", "reports/03_summary.html", "notebooks/01_chart.ipynb", "notebooks/03_summary.ipynb",
+                 "data/views/01_chart/full.csv"):
+        assert after[kept] == before[kept], kept
+    assert after["reports/02_table.html"] != before["reports/02_table.html"]
+    second = json.loads((out / "run.json").read_text())
+    assert second["executed"] == ["02_table"] and second["kept"] == ["01_chart", "03_summary"]
+    assert second["status"] == "ok" and second["options"]["notebooks"] == ["02_table"]
+    entries = {n["name"]: n for n in second["notebooks"]}
+    assert list(entries) == ["01_chart", "02_table", "03_summary"]
+    assert entries["02_table"]["kept"] is False and entries["02_table"]["run_started"] == second["started"]
+    for name in ("01_chart", "03_summary"):
+        assert entries[name]["kept"] is True and entries[name]["run_started"] == first["started"]
+        assert entries[name]["corpus_display"] == "seeds" and entries[name]["report"] == f"reports/{name}.html"
+        assert entries[name]["seconds"] == next(n for n in first["notebooks"] if n["name"] == name)["seconds"]
+    index = (out / "reports" / "index.html").read_text()
+    assert "earlier run" in _index_row(index, "01_chart") and "earlier run" in _index_row(index, "03_summary")
+    assert "earlier run" not in _index_row(index, "02_table")
+    assert first["started"] in _index_row(index, "01_chart") and second["started"] in _index_row(index, "02_table")
+    assert "<code>seeds</code>" in _index_row(index, "02_table") and "2 reports were kept from earlier runs" in index
+    assert not list(out.glob(".run-*")) and not list(out.glob(".old-*")) and not (out / "failed-runs").exists()
+
+    # a second partial run, failing: published with its failure, the other reports kept with the run that made them
+    assert cli.main(["run", "--out", str(out), "--no-progress", "--notebooks", "01,02", "-p", "fail=true"]) == 1
+    third = json.loads((out / "run.json").read_text())
+    entries = {n["name"]: n for n in third["notebooks"]}
+    assert third["status"] == "failed" and third["executed"] == ["01_chart", "02_table"] and third["kept"] == ["03_summary"]
+    assert entries["02_table"]["status"] == "failed" and entries["01_chart"]["status"] == "ok"
+    assert entries["03_summary"]["run_started"] == first["started"]  # carried over, not the second run's time
+    assert _tree(out)["reports/03_summary.html"] == before["reports/03_summary.html"]
+    assert not (out / "data" / "views" / "01_chart").exists()  # 01 ran again: its old views went with its old report
+    _assert_lock_free(out)
+
+
+def test_keep_earlier_reports_keeps_only_the_suite_s_other_published_reports(tmp_path: Path):
+    out, staging = tmp_path / "out", tmp_path / "out" / ".run-x"
+    for name in ("01_a", "02_b", "03_gone", "04_nohtml"):
+        (out / "notebooks").mkdir(parents=True, exist_ok=True)
+        (out / "notebooks" / f"{name}.ipynb").write_text("{}")
+        if name != "04_nohtml":
+            (out / "reports").mkdir(exist_ok=True)
+            (out / "reports" / f"{name}.html").write_text(f"<p>{name}</p>")
+    entries = [{"name": n, "status": "ok", "seconds": 1.0, "report": f"reports/{n}.html", "notebook": f"notebooks/{n}.ipynb", "error": ""}
+               for n in ("01_a", "02_b", "03_gone", "04_nohtml")]
+    entries[1] |= {"kept": True, "run_started": "2020-01-01T00:00:00Z", "corpus": "/old", "corpus_display": "old"}
+    (out / "run.json").write_text(json.dumps({"started": "2021-02-03T04:05:06Z", "corpus": "/c", "corpus_display": "c", "notebooks": entries}))
+    staging.mkdir()
+    kept = report.keep_earlier_reports(out, staging, suite=["01_a", "02_b", "04_nohtml", "05_new"], executed=["05_new"])
+    assert [k["name"] for k in kept] == ["01_a", "02_b"]  # 03 left the suite; 04's report is missing
+    assert kept[0]["run_started"] == "2021-02-03T04:05:06Z" and kept[0]["corpus_display"] == "c" and kept[0]["kept"] is True
+    assert kept[1]["run_started"] == "2020-01-01T00:00:00Z" and kept[1]["corpus_display"] == "old"
+    assert sorted(p.name for p in (staging / "reports").iterdir()) == ["01_a.html", "02_b.html"]
+    assert (staging / "notebooks" / "01_a.ipynb").exists()
+    assert report.keep_earlier_reports(out, staging, suite=["01_a"], executed=["01_a"]) == []
+    (out / "run.json").write_text("{not json")
+    assert report.keep_earlier_reports(out, staging, suite=["01_a", "02_b"], executed=[]) == []
 
 
 def _assert_lock_free(out: Path) -> None:

@@ -399,6 +399,91 @@ def test_a_mention_belongs_to_the_sentence_containing_it(sentences):
     assert S.entity_sentiment(sentences, csv_like).iloc[0]["mean"] == body["compound"]
 
 
+# ---------------------------------------------------------------------------
+# Entity-targeted tone is scored with the entity's own name masked (VADER rates "Intelligence", "Security" positive)
+# ---------------------------------------------------------------------------
+MOIS = "Ministry of Intelligence and Security"
+
+
+@pytest.fixture(scope="module")
+def codebook_mentions(corpus):
+    from presslens.entities import entity_mentions_table
+
+    return entity_mentions_table(corpus)
+
+
+@pytest.fixture(scope="module")
+def codebook_tone(sentences, codebook_mentions):
+    return S.entity_sentiment(sentences, codebook_mentions).set_index(["entity", "part"])
+
+
+@pytest.mark.parametrize(
+    "text, spans, surfaces, masked",
+    [
+        ("The Ministry of Intelligence and Security (MOIS) helped.", [(4, 41)], ["MOIS"],
+         "The Entity entity Entity entity Entity (ENTITY) helped."),
+        ("the intelligence ministry, not the U.S. one", [], ["intelligence ministry", "U.S."], "the entity entity, not the ENTITY.ENTITY. one"),
+        ("Security matters; securityguard is one word.", [], ["Security"], "Entity matters; securityguard is one word."),
+        ("Nothing to mask here.", [], [], "Nothing to mask here."),
+    ],
+)
+def test_mask_names_replaces_each_name_word_in_place(text, spans, surfaces, masked):
+    out = S.mask_names(text, spans, surfaces=surfaces)
+    assert out == masked
+    assert len(out.split()) == len(text.split())  # VADER's negation and booster windows count words
+    assert S.analyzer().lexicon.get(S.MASK_WORD) is None
+
+
+def test_mois_scores_without_its_name(sentences, codebook_mentions, codebook_tone):
+    """Seeds: the sentences naming MOIS read warm on its own name; masked, they read far cooler."""
+    row = codebook_tone.loc[(MOIS, "body")]
+    # the raw mean is the plain mean of the sentences table's scores of the sentences naming it
+    per_sentence = S.entity_sentences(sentences, codebook_mentions)
+    mois = per_sentence[(per_sentence["entity"] == MOIS) & (per_sentence["part"] == "body")]
+    keyed = sentences.assign(comment_id=sentences["comment_id"].fillna("").astype(str)).set_index(["doc_id", "part", "comment_id", "sent_id"])
+    raw = keyed.loc[list(zip(mois["doc_id"], mois["part"], mois["comment_id"], mois["sent_id"])), "compound"]
+    assert row["n_sentences"] == len(mois) >= 20
+    assert row["mean_raw"] == round(raw.mean(), 4) and row["mean_raw"] > 0.5
+    assert row["mean"] == round(mois["compound"].mean(), 4)
+    assert row["mean"] < row["mean_raw"] - 0.25  # 0.61 raw, 0.22 masked on the seeds
+    assert row["n_masked"] > 0
+    # no name word of MOIS is left for VADER in the text it scored
+    lexicon = S.analyzer().lexicon
+    for masked in mois["masked"]:
+        for surface in codebook_mentions.loc[codebook_mentions["entity"] == MOIS, "surface"].unique():
+            assert re.search(rf"(?<!\w){re.escape(surface)}(?!\w)", masked) is None
+    assert {"intelligence", "security"} & set(lexicon)
+    # raw, MOIS is the warmest actor named in 10 or more body sentences; masked, it is not
+    body = codebook_tone.xs("body", level="part")
+    frequent = body[body["n_sentences"] >= 10]
+    assert frequent["mean_raw"].idxmax() == MOIS
+    assert frequent["mean"].idxmax() != MOIS
+
+
+@pytest.mark.parametrize("entity", ["Iran", "Qassem Soleimani"])
+def test_a_name_without_vader_words_scores_the_same_both_ways(codebook_mentions, codebook_tone, entity):
+    lexicon = S.analyzer().lexicon
+    surfaces = codebook_mentions.loc[codebook_mentions["entity"] == entity, "surface"].unique()
+    assert len(surfaces) and not any(w.lower() in lexicon for s in surfaces for w in re.findall(r"\w+", s))
+    rows = codebook_tone.xs(entity, level="entity")
+    assert (rows["mean"] == rows["mean_raw"]).all() and (rows["n_masked"] == 0).all()
+    assert rows["n_sentences"].sum() >= 10
+
+
+def test_masking_can_be_turned_off_and_the_raw_columns_come_last(sentences, codebook_mentions):
+    plain = S.entity_sentiment(sentences, codebook_mentions, mask=False)
+    assert (plain["mean"] == plain["mean_raw"]).all() and (plain["n_masked"] == 0).all()
+    assert list(plain.columns[-2:]) == ["mean_raw", "n_masked"]
+    per_sentence = S.entity_sentences(sentences, codebook_mentions)
+    assert list(per_sentence.columns) == S.ENTITY_SENTENCE_COLUMNS and per_sentence.columns[-1] == "compound_raw"
+    changed = per_sentence[per_sentence["compound"] != per_sentence["compound_raw"]]
+    assert len(changed) and (changed["masked"] != changed["text"]).all()
+    assert (changed["compound"] == [S.scores(t)["compound"] for t in changed["masked"]]).all()
+    comparison = S.entity_comparison(S.entity_sentiment(sentences, codebook_mentions)).set_index("entity")
+    assert list(comparison.columns[-2:]) == ["body_mean_raw", "comment_mean_raw"]
+    assert comparison.loc[MOIS, "body_mean_raw"] > comparison.loc[MOIS, "body_mean"]
+
+
 def test_entity_comparison_puts_body_and_comments_side_by_side(corpus, sentences):
     table = S.entity_comparison(S.entity_sentiment(sentences, S.term_mentions(corpus, ["Iran", "CIA"]))).set_index("entity")
     assert table.loc["Iran", "comment_sentences"] > 0 and table.loc["CIA", "comment_sentences"] == 0

@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--corpus", metavar="DIR", help="corpus folder (default: the project's seeds/)")
     run.add_argument("--out", metavar="DIR", help="output folder (default: the project's outputs/)")
-    _add_notebooks_option(run)
+    _add_notebooks_option(run, keeps=True)
     run.add_argument("-p", "--param", dest="params", action="append", default=[], metavar="NAME=VALUE",
                      help="set a notebook parameter (repeatable); values read like YAML scalars, "
                      "strings stay strings")
@@ -73,10 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_notebooks_option(parser: argparse.ArgumentParser) -> None:
+def _add_notebooks_option(parser: argparse.ArgumentParser, *, keeps: bool = False) -> None:
+    kept = "; the other reports already in OUT are kept, marked with the run that made them" if keeps else ""
     parser.add_argument("--notebooks", nargs="+", default=[], metavar="NB",
                         help="only these notebooks: number (01), name (01_source_comparison) or file name; "
-                        "comma-separated or repeated")
+                        f"comma-separated or repeated{kept}")
 
 
 def _add_progress_option(parser: argparse.ArgumentParser) -> None:
@@ -136,6 +137,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"presslens: {len(failed)} of {len(result.notebooks)} notebooks failed: {names} "
               f"(see {plan.out / 'reports' / 'index.html'})", file=sys.stderr)
         return EXIT_FAILED
+    kept = result.manifest.get("kept") or []
+    if printer and kept:
+        print(f"presslens: kept {len(kept)} report(s) from earlier runs: {', '.join(kept)}", file=sys.stderr)
     if printer:
         print(f"presslens: reports in {plan.out / 'reports' / 'index.html'}", file=sys.stderr)
     return EXIT_OK

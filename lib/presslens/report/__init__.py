@@ -5,7 +5,9 @@ inside ``OUT`` and only swaps ``data/``, ``reports/``, ``notebooks/``,
 ``run.json`` and ``run.log`` into place once every notebook has been attempted.
 A crash, Ctrl-C or SIGTERM leaves the previous outputs as they were and keeps
 the partial run under ``OUT/failed-runs/`` for inspection. One run at a time
-per ``OUT`` (``fcntl.flock`` on ``OUT/.presslens.lock``).
+per ``OUT`` (``fcntl.flock`` on ``OUT/.presslens.lock``). A run of some
+notebooks (``--notebooks 04``) replaces their reports and keeps the others,
+which the index and ``run.json`` mark with the run and corpus they came from.
 
 Everything the user can get wrong (unknown parameter or notebook, wrong type,
 missing corpus, an output folder overlapping the corpus) is checked by
@@ -56,14 +58,14 @@ from .plan import (
     plan_run,
     select_notebooks,
 )
-from .publish import FAILED_DIR, KEEP_FAILED_RUNS, LOCK_NAME, PUBLISHED, LockBusyError, RunTerminated
+from .publish import FAILED_DIR, KEEP_FAILED_RUNS, LOCK_NAME, PUBLISHED, LockBusyError, RunTerminated, keep_earlier_reports
 
 __all__ = [
     "ERROR_CHARS", "FAILED_DIR", "INDEX_MAX_ROWS", "KEEP_FAILED_RUNS", "KERNEL_NAME", "KEY_PACKAGES", "LOCK_NAME",
     "NOTEBOOK_RE", "PLOTLY_MIME", "PUBLISHED", "TEMPLATES_DIR", "LockBusyError", "NotebookPlan", "NotebookResult",
     "ParamSpec", "ParameterError", "Progress", "ProgressCallback", "ReportHeader", "RunPlan", "RunResult", "RunTerminated",
     "build_manifest", "check_folders", "coerce_value", "discover_notebooks", "display_path", "execute_notebook",
-    "git_commit", "kernel_context", "kernel_env", "load_params_file", "notebook_parameters", "package_versions",
+    "git_commit", "keep_earlier_reports", "kernel_context", "kernel_env", "load_params_file", "notebook_parameters", "package_versions",
     "parse_assignment", "plan_run", "refresh_notebook", "refresh_notebooks", "render_index", "run_suite",
     "select_notebooks", "strip_run_metadata", "write_report",
 ]

@@ -31,7 +31,9 @@ from presslens.text import clip
 from .export import ReportHeader, write_report
 from .index import _iso, _utcnow, build_manifest, display_path, git_commit, render_index
 from .plan import NotebookPlan, RunPlan, _abs, _project_path, discover_notebooks, select_notebooks
-from .publish import LOCK_NAME, _keep_failed_run, _recover_stale_runs, _run_lock, _run_logging, _sigterm_raises, _stamp, _swap_in
+from .publish import (
+    LOCK_NAME, _keep_failed_run, _recover_stale_runs, _run_lock, _run_logging, _sigterm_raises, _stamp, _swap_in, keep_earlier_reports,
+)
 
 log = logging.getLogger(__name__)
 
@@ -156,11 +158,14 @@ def _execute(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: Prog
             stage="notebook", status=result.status, name=nb_plan.name, index=index, total=total,
             seconds=result.seconds, detail=result.error,
         ))
-    manifest = build_manifest(plan, build=build, results=results, started=started, finished=_utcnow(), commit=commit)
+    suite = [p.stem for p in discover_notebooks(plan.notebooks_dir)]
+    kept = keep_earlier_reports(plan.out, staging, suite=suite, executed=[r.name for r in results])
+    manifest = build_manifest(plan, build=build, results=results, kept=kept, started=started, finished=_utcnow(), commit=commit)
     write_json(manifest, staging / "run.json")
     (staging / "reports").mkdir(exist_ok=True)
     (staging / "reports" / "index.html").write_text(render_index(manifest), encoding="utf-8")
-    log.info("run finished: %d notebooks, %d failed", total, sum(r.status != "ok" for r in results))
+    log.info("run finished: %d notebooks, %d failed, %d report(s) kept from earlier runs", total,
+             sum(r.status != "ok" for r in results), len(kept))
     return RunResult(out=staging, manifest=manifest, notebooks=results)
 
 

@@ -44,8 +44,17 @@ def build_manifest(
     started: dt.datetime,
     finished: dt.datetime,
     commit: str,
+    kept: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """``run.json``: what ran, on what, with which code and packages, and how it went."""
+    """``run.json``: what ran, on what, with which code and packages, and how it went.
+
+    ``notebooks`` lists every published report in suite order: those this run
+    executed and those ``kept`` from earlier runs (a partial run,
+    :func:`~presslens.report.publish.keep_earlier_reports`), each with the
+    ``run_started`` and ``corpus`` of the run that made it and ``kept``.
+    ``executed`` and ``kept`` name them; ``status`` is that of the notebooks
+    this run executed.
+    """
     inputs = sorted((dict(i) for i in getattr(build, "inputs", []) or []), key=lambda i: str(i.get("file", "")))
     rejected = sorted((dict(r) for r in getattr(build, "rejected", []) or []), key=lambda r: str(r.get("file", "")))
     warnings = [dict(w) for w in getattr(build, "warnings", []) or []]
@@ -73,8 +82,19 @@ def build_manifest(
         "counts": dict(sorted((getattr(build, "counts", {}) or {}).items())),
         "build": dict(getattr(build, "stats", {}) or {}),
         "versions": dict(package_versions()),
-        "notebooks": [r.as_json() for r in results],
+        "executed": [r.name for r in results],
+        "kept": [str(k["name"]) for k in kept],
+        "notebooks": _report_entries(plan, results=results, kept=kept, started=started),
     }
+
+
+def _report_entries(
+    plan: RunPlan, *, results: Sequence[NotebookResult], kept: Sequence[Mapping[str, Any]], started: dt.datetime
+) -> list[dict[str, Any]]:
+    """This run's notebooks and the kept reports, in suite (name) order, each saying which run and corpus made it."""
+    own = {"kept": False, "run_started": _iso(started), "corpus": str(plan.corpus), "corpus_display": display_path(plan.corpus)}
+    entries = [{**r.as_json(), **own} for r in results] + [dict(k) for k in kept]
+    return sorted(entries, key=lambda e: str(e["name"]))
 
 
 @lru_cache(maxsize=1)
@@ -96,6 +116,9 @@ INDEX_MAX_ROWS = 100
 def render_index(manifest: Mapping[str, Any], *, max_rows: int = INDEX_MAX_ROWS) -> str:
     """``reports/index.html``: one self-contained page (inline CSS, relative links, no scripts).
 
+    Each report's row shows the run time and corpus of the run that made it;
+    a report kept from an earlier run (a partial run) is marked so.
+
     The lists of input files, rejected files and warnings show at most
     ``max_rows`` entries each (the first in file order), under a line saying how
     many there are and where all of them are, so the page stays small for a
@@ -109,6 +132,7 @@ def render_index(manifest: Mapping[str, Any], *, max_rows: int = INDEX_MAX_ROWS)
     rows = []
     for nb in manifest["notebooks"]:
         rows.append({
+            "kept": False, "run_started": manifest.get("started", ""), "corpus_display": manifest.get("corpus_display", ""),
             **nb,
             "href": quote(Path(nb["report"]).name),
             "notebook_href": "../" + quote(nb["notebook"]),

@@ -6,19 +6,25 @@ once every notebook has been attempted. A crash, Ctrl-C or SIGTERM leaves the
 previous outputs as they were and keeps the partial run under
 ``OUT/failed-runs/``. One run at a time per ``OUT`` (``fcntl.flock`` on
 ``OUT/.presslens.lock``). The only folders a run deletes are strictly inside ``OUT``.
+
+A partial run (``--notebooks 04``) replaces the reports it runs and keeps the
+others: :func:`keep_earlier_reports` copies the published reports of the
+suite's other notebooks (their HTML, executed notebook and ``data/views/``)
+into the staging folder, each still marked with the run and corpus it came from.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import logging
 import os
 import shutil
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -69,6 +75,66 @@ def _swap_in(out: Path, staging: Path) -> None:
         raise
     _remove_inside(out, aside)
     _remove_inside(out, staging)
+
+
+def keep_earlier_reports(out: Path, staging: Path, *, suite: Iterable[str], executed: Iterable[str]) -> list[dict[str, Any]]:
+    """Copy the published reports of the suite's notebooks this run did not execute into ``staging``.
+
+    What was published is what ``OUT/run.json`` lists; a report is kept when
+    its notebook is still in ``suite`` (a notebook removed from the suite drops
+    its report), this run did not execute it and its HTML is still in
+    ``OUT/reports``. Its executed notebook and its ``data/views/<name>/`` tables
+    come along. Call it under the run's lock, before the swap.
+
+    Returns:
+        The kept reports' ``run.json`` entries, in suite order, each with
+        ``kept: true`` and the ``run_started``, ``corpus`` and
+        ``corpus_display`` of the run that made it (carried over from a report
+        kept before, else the earlier run's own).
+    """
+    manifest_path = out / "run.json"
+    if not manifest_path.is_file():
+        return []
+    try:
+        earlier = json.loads(manifest_path.read_text(encoding="utf-8"))
+        entries = [e for e in earlier.get("notebooks", []) if isinstance(e, dict) and e.get("name")]
+    except (OSError, ValueError, AttributeError) as exc:
+        log.warning("keeping no earlier report: %s is unreadable (%s)", manifest_path, exc)
+        return []
+    order = {name: i for i, name in enumerate(suite)}
+    done = set(executed)
+    kept = []
+    for entry in entries:
+        name = str(entry["name"])
+        if name not in order or name in done:
+            continue
+        report = out / "reports" / f"{name}.html"
+        if not report.is_file():
+            log.warning("%s: not kept, its report %s is missing", name, report.name)
+            continue
+        _copy_into(report, staging / "reports" / report.name)
+        notebook = out / "notebooks" / f"{name}.ipynb"
+        if notebook.is_file():
+            _copy_into(notebook, staging / "notebooks" / notebook.name)
+        views = out / "data" / "views" / name
+        if views.is_dir() and not views.is_symlink() and not (staging / "data" / "views" / name).exists():
+            shutil.copytree(views, staging / "data" / "views" / name, symlinks=True)
+        kept.append({
+            **entry,
+            "report": f"reports/{report.name}",
+            "notebook": f"notebooks/{notebook.name}",
+            "kept": True,
+            "run_started": entry.get("run_started") or earlier.get("started", ""),
+            "corpus": entry.get("corpus") or earlier.get("corpus", ""),
+            "corpus_display": entry.get("corpus_display") or earlier.get("corpus_display", ""),
+        })
+        log.info("%s: report kept from the run of %s", name, kept[-1]["run_started"])
+    return sorted(kept, key=lambda e: order[e["name"]])
+
+
+def _copy_into(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
 
 
 def _keep_failed_run(out: Path, staging: Path, started: dt.datetime) -> Path:
@@ -198,4 +264,4 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.strftime("%Y%m%dT%H%M%SZ")
 
 
-__all__ = ["FAILED_DIR", "KEEP_FAILED_RUNS", "LOCK_NAME", "PUBLISHED", "LockBusyError", "RunTerminated"]
+__all__ = ["FAILED_DIR", "KEEP_FAILED_RUNS", "LOCK_NAME", "PUBLISHED", "LockBusyError", "RunTerminated", "keep_earlier_reports"]

@@ -19,7 +19,9 @@ package builds on them:
   :func:`reply_drift`, :func:`time_rollup`, with :func:`rollup_chart`,
   :func:`body_vs_comments_chart` and :func:`time_chart` (:mod:`.charts`);
 * entity-targeted sentiment (:mod:`.targets`): :func:`term_mentions`, :func:`entity_mentions`,
-  :func:`entity_sentiment`, :func:`most_mentioned`, :func:`entity_comparison`;
+  :func:`entity_sentences` (each sentence naming an entity, scored with the entity's own name words masked by
+  :func:`mask_names`, and raw), :func:`entity_sentiment` (their means, masked and raw), :func:`most_mentioned`,
+  :func:`entity_comparison`;
 * what VADER gets wrong: :func:`caveat_flags`, :func:`extreme_comments` (:mod:`.caveats`),
   :func:`lexicon_words`, :func:`scored_words` (:mod:`.lexicon`);
 * tables for ``outputs/data`` (:mod:`.tables`): :func:`comment_threads_table`, :func:`entity_sentiment_table`.
@@ -41,21 +43,24 @@ from .frames import SentimentError
 from .lexicon import lexicon_words, score_mismatches, scored_words
 from .rollups import ROLLUP_STATS, body_vs_comments, bootstrap_ci, reply_drift, rollup, thread_rollup, time_rollup
 from .tables import comment_threads_table, entity_sentiment_table
-from .targets import MENTION_COLUMNS, entity_comparison, entity_mentions, entity_sentiment, most_mentioned, term_mentions
+from .targets import (
+    ENTITY_SENTENCE_COLUMNS, MENTION_COLUMNS, entity_comparison, entity_mentions, entity_sentences, entity_sentiment, mask_names, most_mentioned,
+    term_mentions,
+)
 from .threads import THREAD_COLUMNS, busiest_document, thread_table, thread_view
 from .words import (
-    DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, DEFAULT_TERMS, QUOTE_MIN_WORDS, SHORT_COMMENT_WORDS, SMALL_GROUP,
+    DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, DEFAULT_TERMS, MASK_WORD, QUOTE_MIN_WORDS, SHORT_COMMENT_WORDS, SMALL_GROUP,
 )
 
 #: names given by :mod:`.charts`, imported (with plotly) on first use
 _CHARTS = frozenset({"thread_chart", "rollup_chart", "body_vs_comments_chart", "time_chart", "DIVERGING", "PART_COLOURS", "PART_SYMBOLS"})
 
 __all__ = [
-    "DEFAULT_CONFIDENCE", "DEFAULT_RESAMPLES", "DEFAULT_SEED", "DEFAULT_TERMS", "DIVERGING", "FLAG_COLUMNS", "LABELS",
-    "MENTION_COLUMNS", "NEGATIVE", "PART_COLOURS", "PART_SYMBOLS", "POSITIVE", "QUOTE_MIN_WORDS", "ROLLUP_STATS", "SCORE_KEYS",
+    "DEFAULT_CONFIDENCE", "DEFAULT_RESAMPLES", "DEFAULT_SEED", "DEFAULT_TERMS", "DIVERGING", "ENTITY_SENTENCE_COLUMNS", "FLAG_COLUMNS", "LABELS",
+    "MASK_WORD", "MENTION_COLUMNS", "NEGATIVE", "PART_COLOURS", "PART_SYMBOLS", "POSITIVE", "QUOTE_MIN_WORDS", "ROLLUP_STATS", "SCORE_KEYS",
     "SHORT_COMMENT_WORDS", "SMALL_GROUP", "SentimentError", "THREAD_COLUMNS", "analyzer", "body_vs_comments",
     "body_vs_comments_chart", "bootstrap_ci", "busiest_document", "caveat_flags", "comment_threads_table", "entity_comparison",
-    "entity_mentions", "entity_sentiment", "entity_sentiment_table", "extreme_comments", "label", "lexicon_words",
+    "entity_mentions", "entity_sentences", "entity_sentiment", "entity_sentiment_table", "extreme_comments", "label", "lexicon_words", "mask_names",
     "most_mentioned", "profane_words", "quoted_passages", "reply_drift", "rollup", "rollup_chart", "score_mismatches", "scored_words",
     "scores", "term_mentions", "thread_chart", "thread_rollup", "thread_table", "thread_view", "time_chart", "time_rollup",
 ]

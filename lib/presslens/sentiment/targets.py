@@ -11,9 +11,10 @@ import pandas as pd
 
 from ..entities import entity_mentions_table
 from ..labels import part_rank
+from ..text.vader import scores
 from .frames import SentimentError, _ids, _require
 from .rollups import rollup
-from .words import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, DEFAULT_TERMS, _TERM_NAME
+from .words import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, DEFAULT_TERMS, MASK_WORD, _TERM_NAME
 
 log = logging.getLogger(__name__)
 
@@ -96,33 +97,83 @@ def entity_mentions(corpus, *, terms: Sequence[str] | None = None) -> tuple[pd.D
     return mentions, "presslens.entities (the codebook entities.yml, with its aliases and short forms)"
 
 
-def entity_sentiment(
-    sentences: pd.DataFrame,
-    mentions: pd.DataFrame,
-    *,
-    by_document: bool = False,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    confidence: float = DEFAULT_CONFIDENCE,
-    seed: int = DEFAULT_SEED,
-) -> pd.DataFrame:
-    """Mean compound of the sentences that mention each entity, body and comments apart.
+_WORD = re.compile(r"\w+")
+
+
+def _mask_word(word: str) -> str:
+    if word.isupper():
+        return MASK_WORD.upper()
+    return MASK_WORD.capitalize() if word[:1].isupper() else MASK_WORD
+
+
+def _surface_pattern(surfaces: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern finding any of ``surfaces`` whole (longest first), or None when there is none."""
+    forms = sorted({s for s in surfaces if isinstance(s, str) and s.strip()}, key=lambda x: (-len(x), x))
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, forms))})(?!\w)") if forms else None
+
+
+def mask_names(text: str, spans: Iterable[tuple[int, int]] = (), *, surfaces: Iterable[str] | re.Pattern[str] = ()) -> str:
+    """``text`` with every word of an entity's name replaced by :data:`MASK_WORD`, so VADER cannot score the name.
+
+    The name is given by ``spans`` (``(start, end)`` offsets into ``text``, the
+    matched mentions) and ``surfaces`` (spellings, replaced wherever they occur
+    whole, with their case, so a form the matcher passed over goes too). Each
+    word becomes one mask word of its case and the spaces and punctuation stay,
+    so the words around the name keep their places (VADER's negation and booster
+    windows count words) and "MOIS" stays in capitals.
+
+    >>> mask_names("The Ministry of Intelligence and Security (MOIS) helped.", [(4, 41)], surfaces=["MOIS"])
+    'The Entity entity Entity entity Entity (ENTITY) helped.'
+    """
+    marks = sorted((int(a), int(b)) for a, b in spans if 0 <= int(a) < int(b) <= len(text))
+    pattern = surfaces if isinstance(surfaces, re.Pattern) else _surface_pattern(surfaces)
+    if pattern is not None:
+        marks.extend((m.start(), m.end()) for m in pattern.finditer(text))
+    if not marks:
+        return text
+    merged: list[list[int]] = []
+    for a, b in sorted(marks):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out, last = [], 0
+    for a, b in merged:
+        out.append(text[last:a])
+        out.append(_WORD.sub(lambda m: _mask_word(m.group(0)), text[a:b]))
+        last = b
+    out.append(text[last:])
+    return "".join(out)
+
+
+ENTITY_SENTENCE_COLUMNS = ["entity", "type", "doc_id", "part", "comment_id", "sent_id", "n_mentions", "text", "masked", "compound", "compound_raw"]
+
+
+def entity_sentences(sentences: pd.DataFrame, mentions: pd.DataFrame, *, mask: bool = True) -> pd.DataFrame:
+    """One row per entity and sentence naming it: the sentence scored with the entity's own name masked, and raw.
 
     A mention belongs to the sentence whose ``[start, end)`` contains it, in the
-    same ``doc_id``, ``part`` and ``comment_id``. A sentence that names an entity
-    twice counts once for it (``n_mentions`` counts both). Mentions outside every
-    sentence (or straddling two) are left out and counted in the log.
+    same ``doc_id``, ``part`` and ``comment_id``. Mentions outside every sentence
+    (or straddling two) are left out and counted in the log.
+
+    VADER scores words, and names are words: "Intelligence" and "Security" read
+    positive, so the sentences naming Iran's Ministry of Intelligence and
+    Security would read warmer than their wording about it. For each entity the
+    sentence is scored again with :func:`mask_names` over that entity's mentions
+    in it and every surface of the entity found anywhere in ``mentions`` (other
+    entities' names stay as written).
 
     Args:
-        sentences: ``sentences_table``.
-        mentions: ``doc_id, part, comment_id, entity, type, surface, start, end``
-            (``presslens.entities.entity_mentions_table`` or :func:`term_mentions`).
-        by_document: one row per document too (adds ``doc_id``).
+        sentences: ``sentences_table`` (``doc_id, part, comment_id, sent_id, start, end, text, compound``).
+        mentions: ``doc_id, part, comment_id, entity, type, start, end`` [``surface``].
+        mask: ``False`` keeps the raw scores (``compound == compound_raw``; ``text`` may then be absent).
 
     Returns:
-        ``entity, type, part`` [``doc_id``], ``n_mentions, n_documents`` and the
-        :func:`rollup` columns with ``n`` renamed ``n_sentences``; sorted.
+        ``entity, type, doc_id, part, comment_id, sent_id, n_mentions, text,
+        masked`` (the text scored), ``compound`` (VADER on ``masked``) and
+        ``compound_raw`` (VADER on ``text``, the sentences table's score), sorted.
     """
-    _require(sentences, ["doc_id", "part", "comment_id", "sent_id", "start", "end", "compound"], "sentences")
+    _require(sentences, ["doc_id", "part", "comment_id", "sent_id", "start", "end", "compound", *(["text"] if mask else [])], "sentences")
     _require(mentions, ["doc_id", "part", "comment_id", "entity", "type", "start", "end"], "mentions")
     keys = ["doc_id", "part", "comment_id"]
     left = mentions.assign(
@@ -132,7 +183,8 @@ def entity_sentiment(
     right = sentences.assign(
         comment_id=_ids(sentences["comment_id"]), doc_id=sentences["doc_id"].astype(str), part=sentences["part"].astype(str),
         start=sentences["start"].astype("int64"), s_end=sentences["end"].astype("int64"),
-    )[[*keys, "sent_id", "start", "s_end", "compound"]].rename(columns={"start": "s_start"})
+        text=sentences["text"].astype(str) if "text" in sentences.columns else "",
+    )[[*keys, "sent_id", "start", "s_end", "text", "compound"]].rename(columns={"start": "s_start", "compound": "compound_raw"})
     merged = pd.merge_asof(
         left.sort_values("start"), right.sort_values("s_start"), left_on="start", right_on="s_start", by=keys, direction="backward"
     )
@@ -140,13 +192,78 @@ def entity_sentiment(
     if (~inside).sum():
         log.info("left out %d mention(s) not inside one sentence", int((~inside).sum()))
     merged = merged[inside]
+    patterns: dict[str, re.Pattern[str] | None] = {}
+    if mask and "surface" in mentions.columns:
+        forms: dict[str, set[str]] = {}
+        for entity, surface in zip(mentions["entity"].astype(str), mentions["surface"]):
+            forms.setdefault(entity, set()).add(surface)
+        patterns = {entity: _surface_pattern(f) for entity, f in forms.items()}
+    group = ["entity", "type", *keys, "sent_id"]
+    columns = {c: merged[c].to_numpy() for c in [*group, "start", "end", "s_start", "text", "compound_raw"]}
+    rows = []
+    for positions in merged.groupby(group, sort=False, dropna=False).indices.values():
+        i = positions[0]
+        text, raw = columns["text"][i], float(columns["compound_raw"][i])
+        masked, compound = text, raw
+        if mask:
+            offset = int(columns["s_start"][i])
+            spans = [(int(columns["start"][j]) - offset, int(columns["end"][j]) - offset) for j in positions]
+            masked = mask_names(text, spans, surfaces=patterns.get(str(columns["entity"][i])) or ())
+            compound = raw if masked == text else scores(masked)["compound"]
+        rows.append({**{c: columns[c][i] for c in group}, "n_mentions": len(positions),
+                     "text": text, "masked": masked, "compound": compound, "compound_raw": raw})
+    frame = pd.DataFrame(rows, columns=ENTITY_SENTENCE_COLUMNS)
+    frame = frame.astype({"n_mentions": "int64", "compound": "float64", "compound_raw": "float64"})
+    if "sent_id" in sentences.columns and not frame.empty:
+        frame["sent_id"] = frame["sent_id"].astype(sentences["sent_id"].dtype)
+    order = part_rank(frame["part"])
+    return frame.assign(_o=order).sort_values(["entity", "type", "doc_id", "_o", "comment_id", "sent_id"], ignore_index=True).drop(columns="_o")
+
+
+def entity_sentiment(
+    sentences: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    by_document: bool = False,
+    mask: bool = True,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    confidence: float = DEFAULT_CONFIDENCE,
+    seed: int = DEFAULT_SEED,
+) -> pd.DataFrame:
+    """Mean compound of the sentences that mention each entity, scored with its own name masked, body and comments apart.
+
+    The sentences are :func:`entity_sentences`: a sentence that names an entity
+    twice counts once for it (``n_mentions`` counts both), and it is scored
+    with that entity's name words masked, so a name VADER reads as warm
+    ("Intelligence", "Security") does not make its sentences warm. ``mean_raw``
+    keeps the mean of the sentences as written beside it; the two are equal
+    for a name with no VADER words ("Iran", "Soleimani").
+
+    Args:
+        sentences: ``sentences_table``.
+        mentions: ``doc_id, part, comment_id, entity, type, surface, start, end``
+            (``presslens.entities.entity_mentions_table`` or :func:`term_mentions`).
+        by_document: one row per document too (adds ``doc_id``).
+        mask: ``False`` scores the sentences as written (``mean == mean_raw``).
+
+    Returns:
+        ``entity, type, part`` [``doc_id``], ``n_mentions, n_documents`` and the
+        :func:`rollup` columns of the masked scores with ``n`` renamed
+        ``n_sentences``, then ``mean_raw`` (unmasked) and ``n_masked`` (sentences
+        whose score masking changed); sorted.
+    """
+    per_sentence = entity_sentences(sentences, mentions, mask=mask)
     group = ["entity", "type", "part"] + (["doc_id"] if by_document else [])
-    per_sentence = merged.drop_duplicates(list(dict.fromkeys([*group, *keys, "sent_id"])))
     opts = {"n_resamples": n_resamples, "confidence": confidence, "seed": seed}
-    table = rollup(per_sentence, group, **opts).rename(columns={"n": "n_sentences"})
-    counts = merged.groupby(group).agg(n_mentions=("start", "size"), n_documents=("doc_id", "nunique")).reset_index()
-    table = table.merge(counts, on=group, how="left")
-    cols = [*group, "n_mentions", "n_documents", "n_sentences", "mean", "ci_low", "ci_high", "negative", "neutral", "positive", "note"]
+    table = rollup(per_sentence, group, value="compound", **opts).rename(columns={"n": "n_sentences"})
+    counts = per_sentence.assign(_changed=per_sentence["compound"] != per_sentence["compound_raw"]).groupby(group).agg(
+        n_mentions=("n_mentions", "sum"), n_documents=("doc_id", "nunique"), n_masked=("_changed", "sum"),
+    ).reset_index()
+    raw = rollup(per_sentence, group, value="compound_raw", n_resamples=1, confidence=confidence, seed=seed)  # the same mean, rounded alike
+    table = table.merge(counts, on=group, how="left").merge(raw[[*group, "mean"]].rename(columns={"mean": "mean_raw"}), on=group, how="left")
+    table = table.astype({"n_mentions": "int64", "n_documents": "int64", "n_masked": "int64"})
+    cols = [*group, "n_mentions", "n_documents", "n_sentences", "mean", "ci_low", "ci_high", "negative", "neutral", "positive", "note",
+            "mean_raw", "n_masked"]
     order = part_rank(table["part"])
     return table.assign(_o=order).sort_values(["entity", "type", "_o", *group[3:]], ignore_index=True)[cols]
 
@@ -173,7 +290,9 @@ def entity_comparison(entities: pd.DataFrame) -> pd.DataFrame:
     Returns:
         ``entity, type, body_sentences, body_mean, body_ci_low, body_ci_high,
         comment_sentences, comment_mean, comment_ci_low, comment_ci_high,
-        difference`` (comments minus body; NaN when one side never names it), in
+        difference`` (comments minus body; NaN when one side never names it),
+        then ``body_mean_raw, comment_mean_raw`` (the means with the names
+        unmasked) when ``entities`` has ``mean_raw``, in
         the order the entities first appear in ``entities`` (alphabetical from
         :func:`entity_sentiment`, most named first from :func:`most_mentioned`).
     """
@@ -189,5 +308,9 @@ def entity_comparison(entities: pd.DataFrame) -> pd.DataFrame:
             for col in ("mean", "ci_low", "ci_high"):
                 row[f"{part}_{col}"] = hit[col].iloc[0] if len(hit) else math.nan
         row["difference"] = round(row["comment_mean"] - row["body_mean"], 4)
+        if "mean_raw" in sub.columns:
+            for part in ("body", "comment"):
+                hit = sub[sub["part"] == part]
+                row[f"{part}_mean_raw"] = hit["mean_raw"].iloc[0] if len(hit) else math.nan
         rows.append(row)
     return pd.DataFrame(rows)

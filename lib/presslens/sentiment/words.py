@@ -28,6 +28,11 @@ DEFAULT_TERMS: tuple[str, ...] = (
     "United States|U.S.|US|USA|America",
 )
 
+#: What each word of an entity's own name becomes before its sentence is scored for that entity: a word VADER's
+#: lexicon, negations and boosters lack, so "Ministry of Intelligence and Security" adds no valence of its own.
+#: It takes the replaced word's case (``ENTITY`` for "MOIS", ``Entity`` for "Ministry"), keeping VADER's capitals rule.
+MASK_WORD = "entity"
+
 #: Sarcasm markers VADER cannot see: it scores the words at face value.
 _SARCASM = re.compile(
     r"//\s*/?\s*sarc(?:asm)?(?:\s*off)?\s*//"  # //SARC OFF//, //sarc//
