@@ -323,6 +323,14 @@ def test_time_rollup_bins_by_hour(comments):
         S.time_rollup(comments, freq="fortnightly")
 
 
+def test_time_rollup_puts_pages_with_different_utc_offsets_on_their_own_clocks(comments):
+    """Real pages state times with "+01:00", "Z" or no zone; one corpus mixes them (pandas alone refuses)."""
+    mixed = comments.copy()
+    zones = ["+01:00", "Z", "", "-05:00"]
+    mixed["posted"] = [p + zones[i % 4] if p else p for i, p in enumerate(mixed["posted"])]
+    assert S.time_rollup(mixed, freq="1h").equals(S.time_rollup(comments, freq="1h"))
+
+
 # ---------------------------------------------------------------------------
 # Entity-targeted sentiment
 # ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from ..display import choose
 from ..style import PALETTE, add_source
 from ..text import chart_text
+from ..text.times import page_times
 from .corpus import Corpus
 
 #: the colour of each part in :func:`words_per_part_chart`
@@ -130,8 +131,8 @@ def timeline_counts_chart(corpus: Corpus, *, source: str, freq: str = "1D") -> g
 
     Undated documents and comments are counted in the title, never placed on the axis.
     """
-    published = pd.to_datetime(pd.Series([d.meta("published").value for d in corpus], dtype=object), errors="coerce", format="ISO8601")
-    posted = pd.to_datetime(pd.Series([c.posted for d in corpus for c in d.comments], dtype=object), errors="coerce", format="ISO8601")
+    published = page_times(d.meta("published").value for d in corpus)
+    posted = page_times(c.posted for d in corpus for c in d.comments)
     fig = go.Figure()
     for name, times, colour in (("documents published", published, PALETTE[0]), ("comments posted", posted, PALETTE[1])):
         counts = times.dropna().dt.floor(freq).value_counts().sort_index()

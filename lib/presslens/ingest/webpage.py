@@ -29,6 +29,7 @@ element's ``sourceline``, else 0.
 from __future__ import annotations
 
 import codecs
+import html as htmllib
 import json
 import re
 from copy import deepcopy
@@ -158,13 +159,16 @@ def page_metadata(tree) -> dict[str, Value]:
     >>> from lxml import html
     >>> page_metadata(html.fromstring('<html lang="en"><head><meta property="og:site_name" content="Daily"></head></html>'))["outlet"]
     Value(value='Daily', basis='stated', evidence='og:site_name')
+    >>> page_metadata(html.fromstring('<html><head><meta name="author" content="Lindsey O&amp;#039;Donnell"></head></html>'))["author"].value
+    "Lindsey O'Donnell"
     """
     out: dict[str, Value] = {}
 
     def put(name: str, value, evidence: str) -> None:
         if name in out or not isinstance(value, str):
             return
-        value = " ".join(value.split())
+        # CMSs often escape twice ("O&amp;#039;Donnell" in the markup reads "O&#039;Donnell"): undo the second
+        value = " ".join(htmllib.unescape(value).split()) if "&" in value else " ".join(value.split())
         if not value:
             return
         if name == "published":
@@ -340,10 +344,13 @@ def _spare_the_article(tree, found: CommentResult, warnings: list[str]) -> tuple
         parent = renumber.get(c.parent) if c.parent is not None else None
         depth = 0 if parent is None else kept[parent].depth + 1
         kept.append(DomComment(c.author, c.posted, c.posted_raw, parent, depth, c.text, c.pingback, list(c.quotes), c.element))
-    warnings.append(
-        f"the {found.platform} comment parser took {len(articles)} item(s) holding the article for comments: they stay "
-        f"in the body, and only the other {len(kept)} comment element(s) were cut"
-    )
+    if articles == [0] and not holds(found.comments[0].element):
+        warnings.append(f"the first post of this {found.platform} thread is read as the document's body; its {len(kept)} replies are the comments")
+    else:
+        warnings.append(
+            f"the {found.platform} comment parser took {len(articles)} item(s) holding the article for comments: they stay "
+            f"in the body, and only the other {len(kept)} comment element(s) were cut"
+        )
     spared = [found.comments[i].element for i in articles]
     cuts = [s for s in found.sections if not holds(s) and not any(holds_el(s, e) for e in spared)]
     return kept, cuts + [c.element for c in kept if c.element is not None]

@@ -9,6 +9,7 @@ from plotly.subplots import make_subplots
 
 from ..style import PALETTE, add_source
 from ..text import chart_text, hover_text
+from ..text.times import page_times
 from ..text.vader import NEGATIVE, POSITIVE
 from .frames import SentimentError, _require
 from .threads import busiest_document
@@ -46,7 +47,7 @@ def thread_chart(threads: pd.DataFrame, *, doc_id: str | None = None, source: st
         f"{'↳ ' if d else ''}{chart_text(a)} · {c}{pad * (top - d)}"
         for d, a, c in zip(frame["depth"], frame["author"], frame["comment_id"])
     ]
-    frame = frame.assign(_y=rows, _x=pd.to_datetime(frame["posted"], errors="coerce", format="ISO8601"))
+    frame = frame.assign(_y=rows, _x=page_times(frame["posted"]).set_axis(frame.index))
     where = dict(zip(frame["comment_id"], zip(frame["_x"], frame["_y"])))
     ex, ey = [], []
     for cid, target in zip(frame["comment_id"], frame["reply_to"]):

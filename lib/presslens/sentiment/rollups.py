@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..text import count_words
+from ..text.times import page_times
 from ..text.vader import NEGATIVE, POSITIVE
 from .frames import SentimentError, _check_options, _ids, _require
 from .words import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, SMALL_GROUP
@@ -258,7 +259,7 @@ def time_rollup(
     confidence: float = DEFAULT_CONFIDENCE,
     seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
-    """Comment sentiment per time bin of ``posted`` (page time; no time zone is given).
+    """Comment sentiment per time bin of ``posted``, on each page's own clock (a stated UTC offset is dropped).
 
     Comments without a time are left out and counted in the log.
 
@@ -276,13 +277,8 @@ def time_rollup(
         pd.Timestamp("2019-11-30T15:05").floor(offset)
     except (ValueError, TypeError) as exc:
         raise SentimentError(f"time bins: freq={freq!r} is not a fixed pandas offset such as '1h' or '30min' ({exc})") from None
-    text = comments["posted"].astype(object).where(comments["posted"].notna(), "").astype(str)
-    try:
-        posted = pd.to_datetime(text.where(text != "", None), errors="coerce", format="ISO8601")
-    except ValueError as exc:  # e.g. times with different UTC offsets
-        raise SentimentError(f"time bins: the comments' posted times cannot be put on one clock ({exc})") from None
-    if not pd.api.types.is_datetime64_any_dtype(posted):
-        posted = posted.astype("datetime64[ns]")
+    # the page's own clock: offsets dropped, so pages giving "+01:00", "Z" or no zone bin alike
+    posted = page_times(comments["posted"]).set_axis(comments.index)
     missing = int(posted.isna().sum())
     if missing:
         log.info("left out %d comment(s) without a posted time", missing)
