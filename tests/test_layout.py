@@ -16,7 +16,7 @@ LIB = Path(__file__).resolve().parents[1] / "lib" / "presslens"
 
 # the layers, lowest first: a module may import its own layer's packages and lower layers, never higher ones
 LAYERS = [
-    {"errors", "io", "paths", "text", "labels", "style"},
+    {"errors", "io", "paths", "text", "labels", "style", "lazy"},
     {"display"},
     {"ingest"},
     {"entities"},

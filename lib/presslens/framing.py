@@ -11,20 +11,12 @@ from .reuse.framing import (
     STOPWORDS, TERM_COLUMNS, FramingError, content_words, framing_terms, framing_terms_from_texts, log_odds_dirichlet,
     terms, top_terms,
 )
+from .lazy import lazy_names
 
 _CHARTS = frozenset({"framing_chart"})
 
 
-def __getattr__(name: str):
-    if name in _CHARTS:
-        from .reuse import charts
-
-        return getattr(charts, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | _CHARTS)
+__getattr__, __dir__ = lazy_names(__name__, "presslens.reuse.charts", _CHARTS, globals())
 
 
 __all__ = [

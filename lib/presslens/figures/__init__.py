@@ -57,6 +57,7 @@ from .lexicon import CONFLICT_LABELS, GROUP_LABELS, KINDS
 from .numbers import number_bounds, parse_number
 from .readings import Figure, NumberReading
 from .tables import FIGURE_COLUMNS, NUMBER_COLUMNS, figures_table, numbers_table
+from ..lazy import lazy_names
 
 __all__ = [
     "FIGURE_COLUMNS", "NUMBER_COLUMNS", "KINDS", "FiguresError", "Figure", "NumberReading", "Gold", "Evaluation",
@@ -69,13 +70,4 @@ __all__ = [
 _CHARTS = frozenset({"figures_chart", "who_says_what_chart"})
 
 
-def __getattr__(name: str):
-    if name in _CHARTS:
-        from . import charts
-
-        return getattr(charts, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_CHARTS})
+__getattr__, __dir__ = lazy_names(__name__, ".charts", _CHARTS, globals())

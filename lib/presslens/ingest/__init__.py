@@ -36,6 +36,7 @@ Modules, in the order the data flows (decoding is in :mod:`presslens.text`):
 from __future__ import annotations
 
 from .comments import Comment, parse_comment_section
+from ..lazy import lazy_names
 from .corpus import (
     DATA_FILES, DATA_SUFFIXES, DEFAULT_MAX_BYTES, DOCUMENT_SUFFIXES, PARAGRAPH_SEP, Corpus, Document, InputFile, load_corpus,
 )
@@ -53,12 +54,7 @@ from .tables import (
 _CHARTS = frozenset({"PART_COLOURS", "comments_per_document_chart", "timeline_chart", "timeline_counts_chart", "words_per_part_chart"})
 
 
-def __getattr__(name):
-    if name in _CHARTS:
-        from . import charts
-
-        return getattr(charts, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_names(__name__, ".charts", _CHARTS, globals())
 
 
 __all__ = [

@@ -77,21 +77,13 @@ from .tables import (
 )
 from .units import REUSE_CACHE_FORMAT, Sentence, sentence_key, unit_key
 from .words import STOPWORDS
+from ..lazy import lazy_names
 
 #: names of :mod:`.charts`, imported on first use so that computing tables never loads plotly
 _CHARTS = frozenset({"TYPE_COLOURS", "quote_matrix_chart", "reuse_graph", "side_by_side", "side_by_side_html", "similarity_heatmap"})
 
 
-def __getattr__(name: str):
-    if name in _CHARTS:
-        from . import charts
-
-        return getattr(charts, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | _CHARTS)
+__getattr__, __dir__ = lazy_names(__name__, ".charts", _CHARTS, globals())
 
 
 __all__ = [

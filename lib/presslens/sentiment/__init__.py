@@ -51,6 +51,7 @@ from .threads import THREAD_COLUMNS, busiest_document, thread_table, thread_view
 from .words import (
     DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, DEFAULT_TERMS, MASK_WORD, QUOTE_MIN_WORDS, SHORT_COMMENT_WORDS, SMALL_GROUP,
 )
+from ..lazy import lazy_names
 
 #: names given by :mod:`.charts`, imported (with plotly) on first use
 _CHARTS = frozenset({"thread_chart", "rollup_chart", "body_vs_comments_chart", "time_chart", "DIVERGING", "PART_COLOURS", "PART_SYMBOLS"})
@@ -66,13 +67,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name in _CHARTS:
-        from . import charts
-
-        return getattr(charts, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | _CHARTS)
+__getattr__, __dir__ = lazy_names(__name__, ".charts", _CHARTS, globals())
