@@ -2,8 +2,11 @@
 
 Each field carries a value, a *basis* (``stated`` by the text, ``inferred`` from
 it, or ``unknown``) and the evidence, so a report can show an analyst which
-metadata to trust. Malformed entries raise :class:`MetadataError` naming the file,
-the line and the problem.
+metadata to trust. A field is written in the full form
+(``outlet: {value: X, basis: inferred, evidence: how}``) or in the short form
+(``outlet: X``): a plain value is the analyst's word, basis ``stated`` with the
+evidence :data:`SHORT_FORM_EVIDENCE`. Malformed entries raise
+:class:`MetadataError` naming the file, the line and the problem.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ FIELDS = ("outlet", "title", "author", "published", "genre", "url", "language", 
 BASES = ("stated", "inferred", "unknown")
 GENRES = ("news", "op-ed", "forum post", "reprint")
 SOURCES_FILE = "sources.yml"
+#: the evidence of a field written in the short form (``outlet: X``), whose basis is ``stated``
+SHORT_FORM_EVIDENCE = "stated by the analyst in sources.yml"
 
 
 @dataclass(frozen=True)
@@ -100,8 +105,19 @@ def _parse_entry(doc_id: str, raw: Any, *, path: Path, line: int) -> SourceEntry
 
 
 def _parse_value(raw: Any, *, where: str, name: str) -> Value:
+    """One field, in the full form (a mapping of value, basis, evidence) or the short form (a plain value).
+
+    >>> _parse_value("Reuters", where="x", name="outlet")
+    Value(value='Reuters', basis='stated', evidence='stated by the analyst in sources.yml')
+    >>> _parse_value(date(2019, 11, 18), where="x", name="published").value
+    '2019-11-18'
+    """
     if not isinstance(raw, dict):
-        raise MetadataError(f"{where}: expected value/basis/evidence, found {raw!r}")
+        raw = _short_form(raw, where=where)
+    unknown = sorted(str(k) for k in set(raw) - {"value", "basis", "evidence"})
+    if unknown:
+        raise MetadataError(f"{where}: unknown key(s) {unknown}; a field is a plain value (the short form) "
+                            "or a mapping of value, basis and evidence")
     value = raw.get("value", "")
     value = "" if value is None else value
     if isinstance(value, date):
@@ -119,6 +135,17 @@ def _parse_value(raw: Any, *, where: str, name: str) -> Value:
     if name == "genre" and value and value not in GENRES:
         raise MetadataError(f"{where}: genre must be one of {list(GENRES)}, found {value!r}")
     return Value(value=value, basis=basis, evidence=str(raw.get("evidence", "") or ""))
+
+
+def _short_form(raw: Any, *, where: str) -> dict[str, Any]:
+    """``outlet: X`` as the full form: the analyst states it; an empty value is unknown."""
+    if isinstance(raw, bool) or isinstance(raw, (list, tuple, set)):
+        shown = "a list" if not isinstance(raw, bool) else f"{raw!r} (YAML reads yes/no/true/false as booleans: quote it)"
+        raise MetadataError(f"{where}: expected a plain value (the short form) or value/basis/evidence, found {shown}")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return {"value": "", "basis": "unknown", "evidence": "left empty in sources.yml"}
+    value = raw.isoformat() if isinstance(raw, date) else str(raw).strip()
+    return {"value": value, "basis": "stated", "evidence": SHORT_FORM_EVIDENCE}
 
 
 def _parse_overrides(raw: Any, *, where: str) -> Overrides:
