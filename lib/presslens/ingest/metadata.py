@@ -104,6 +104,20 @@ def _parse_entry(doc_id: str, raw: Any, *, path: Path, line: int) -> SourceEntry
     return entry
 
 
+def parse_field(name: str, raw: Any, *, where: str = "sources.yml") -> Value:
+    """One field of an entry as ``sources.yml`` reads it (full or short form), checked against the schema.
+
+    >>> parse_field("genre", {"value": "op-ed", "basis": "inferred", "evidence": "byline"}).basis
+    'inferred'
+
+    Raises:
+        MetadataError: an unknown field, or a value that breaks the schema (``where`` says where).
+    """
+    if name not in FIELDS:
+        raise MetadataError(f"{where}: unknown field {name!r}; expected {list(FIELDS)}")
+    return _parse_value(raw, where=f"{where}, field {name!r}", name=name)
+
+
 def _parse_value(raw: Any, *, where: str, name: str) -> Value:
     """One field, in the full form (a mapping of value, basis, evidence) or the short form (a plain value).
 
