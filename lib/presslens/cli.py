@@ -171,9 +171,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _quiet_library_log() -> None:
+    """``init`` and ``check`` say what the library would log (rejected files...) in their own report."""
+    logging.getLogger("presslens").addHandler(logging.NullHandler())
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
     from .story import DEFAULT_ENTITIES, init_story
 
+    _quiet_library_log()
     limit = DEFAULT_ENTITIES if args.entities is None else args.entities
     if limit < 0:
         raise ParameterError(f"--entities must be 0 or more, found {limit}")
@@ -196,6 +202,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from .story import check_story
 
+    _quiet_library_log()
     try:
         result = check_story(args.folder, max_bytes=args.max_bytes)
     except Exception as exc:  # noqa: BLE001 - check reports, never a traceback

@@ -31,7 +31,7 @@ from .entities.codebook import CODEBOOK_FILE, TYPES, Codebook, load_codebook, pa
 from .entities.discovery import discover_names, discovery_yaml
 from .errors import CorpusError, MetadataError
 from .ingest.corpus import DOCUMENT_SUFFIXES, Corpus, Document, InputFile, load_corpus
-from .ingest.metadata import BASES, FIELDS, GENRES, SOURCES_FILE, SHORT_FORM_EVIDENCE, load_sources, parse_field
+from .ingest.metadata import BASES, FIELDS, GENRES, SOURCES_FILE, SHORT_FORM_EVIDENCE, parse_field, read_sources
 
 #: how many discovered names ``init`` proposes for ``entities.yml`` unless told
 DEFAULT_ENTITIES = 30
@@ -329,10 +329,10 @@ def check_story(folder: str | Path, *, max_bytes: int | None = None) -> CheckRes
     if not folder.is_dir():
         result.add("error", f"{folder}: folder not found")
         return result
-    entries = _check_sources(folder, result)
+    entries, broken = _check_sources(folder, result)
     _check_codebook(folder, result)
     try:
-        if entries is None:  # sources.yml broken: read the pages alone, so the rest can still be checked
+        if broken:  # read the pages alone, so the rest can still be checked
             with pages_only(folder) as view:
                 corpus = load_corpus(view, max_bytes=max_bytes)
         else:
@@ -342,7 +342,7 @@ def check_story(folder: str | Path, *, max_bytes: int | None = None) -> CheckRes
         return result
     docs = {d.doc_id: d for d in corpus.documents}
     files = {i.file for i in corpus.inputs}
-    for doc_id, entry in sorted((entries or {}).items(), key=lambda kv: kv[1].line):
+    for doc_id, entry in sorted(entries.items(), key=lambda kv: kv[1].line):
         where = f"{SOURCES_FILE}, line {entry.line}, entry {doc_id!r}"
         if entry.file:
             if not (folder / entry.file).is_file():
@@ -357,12 +357,12 @@ def check_story(folder: str | Path, *, max_bytes: int | None = None) -> CheckRes
         result.add("error", f"{info.file}: rejected: {info.reason}")
     if not corpus.documents:
         result.add("error", f"no page presslens can read in {folder} (it reads {', '.join(DOCUMENT_SUFFIXES)})")
-    if entries is not None and (folder / SOURCES_FILE).exists():
+    if (folder / SOURCES_FILE).exists() and not broken:
         lacking = [d for d in docs if d not in entries]
         if lacking:
             result.add("warning", f"{_count(len(lacking), 'page')} with no entry in {SOURCES_FILE} "
                                   f"(metadata only from the page): {_listing(lacking)}")
-    for name in ("outlet", "title", "published"):
+    for name in ("outlet", "title", "published") if not broken else ():
         unknown = [d.doc_id for d in corpus.documents if not d.meta(name).value]
         if unknown:
             result.add("warning", f"{name} unknown for {_count(len(unknown), 'page')}: {_listing(unknown)}")
@@ -376,19 +376,20 @@ def check_story(folder: str | Path, *, max_bytes: int | None = None) -> CheckRes
     return result
 
 
-def _check_sources(folder: Path, result: CheckResult) -> dict | None:
+def _check_sources(folder: Path, result: CheckResult) -> tuple[dict, bool]:
+    """The valid entries of ``sources.yml`` (every broken one an error), and whether any was broken."""
     path = folder / SOURCES_FILE
     if not path.exists():
         result.add("warning", f"no {SOURCES_FILE}: metadata only from what the pages state "
                               f"(`presslens init {folder}` writes one to edit)")
-        return {}
-    try:
-        entries = load_sources(folder)
-    except MetadataError as exc:
-        result.add("error", str(exc))
-        return None
-    result.add("ok", f"{SOURCES_FILE}: {_count(len(entries), 'entry', 'entries')}, fits the schema")
-    return entries
+        return {}, False
+    entries, problems = read_sources(folder)
+    for problem in problems:
+        result.add("error", str(problem))
+    fits = "fits the schema" if not problems else f"{_count(len(problems), 'other')} broken"
+    if entries or not problems:
+        result.add("ok" if not problems else "warning", f"{SOURCES_FILE}: {_count(len(entries), 'entry', 'entries')} read, {fits}")
+    return entries, bool(problems)
 
 
 def _check_codebook(folder: Path, result: CheckResult) -> None:

@@ -61,23 +61,48 @@ def load_sources(corpus_dir: Path) -> dict[str, SourceEntry]:
         Entries by ``doc_id``.
 
     Raises:
-        MetadataError: invalid YAML or an entry that breaks the schema, with the line.
+        MetadataError: invalid YAML or an entry that breaks the schema, with the line
+            (the first problem; :func:`read_sources` lists them all).
+    """
+    entries, problems = read_sources(corpus_dir)
+    if problems:
+        raise problems[0]
+    return entries
+
+
+def read_sources(corpus_dir: Path) -> tuple[dict[str, SourceEntry], list[MetadataError]]:
+    """``sources.yml``'s valid entries and every problem found, for a check that reports them all.
+
+    Invalid YAML or a file without a ``documents`` mapping is one problem and no entries;
+    otherwise each entry that breaks the schema is one problem and the others are read.
     """
     path = Path(corpus_dir) / SOURCES_FILE
     if not path.exists():
-        return {}
+        return {}, []
     text = path.read_text(encoding="utf-8")
-    root, data = load_yaml(text, source=path, error=MetadataError)
+    try:
+        root, data = load_yaml(text, source=path, error=MetadataError)
+    except MetadataError as exc:
+        return {}, [exc]
     if data is None:
-        return {}
+        return {}, []
     if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
-        raise MetadataError(f"{path}: expected a mapping with a 'documents' mapping at the top, found {type(data).__name__}")
+        if not isinstance(data, dict):
+            found = type(data).__name__
+        elif "documents" not in data:
+            found = f"the keys {sorted(map(str, data))}"
+        else:
+            found = f"'documents' holding {type(data['documents']).__name__}"
+        return {}, [MetadataError(f"{path}: expected a mapping with a 'documents' mapping at the top, found {found}")]
     lines = _entry_lines(root)
-    entries = {}
+    entries, problems = {}, []
     for doc_id, raw in data["documents"].items():
         line = lines.get(str(doc_id), 0)
-        entries[str(doc_id)] = _parse_entry(str(doc_id), raw, path=path, line=line)
-    return entries
+        try:
+            entries[str(doc_id)] = _parse_entry(str(doc_id), raw, path=path, line=line)
+        except MetadataError as exc:
+            problems.append(exc)
+    return entries, problems
 
 
 def _entry_lines(root: yaml.Node | None) -> dict[str, int]:
