@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from presslens.cli import main
 from presslens.entities import load_codebook

@@ -271,7 +271,7 @@ def entities_yaml(corpus: Corpus, *, limit: int = DEFAULT_ENTITIES) -> tuple[str
         "# presslens.entities matches it against every body and comment; the pages are never edited.",
         "#",
         "# Fields of an entry:",
-        f"#   name       canonical name (also matched)                                  required",
+        "#   name       canonical name (also matched)                                  required",
         f"#   type       {' | '.join(TYPES):<62} required",
         "#   aliases    other full names and spellings: always counted                  optional list",
         "#   short      surnames and other partial names: counted in a document that     optional list",
