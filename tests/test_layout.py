@@ -22,7 +22,7 @@ LAYERS = [
     {"entities"},
     {"figures", "sentiment", "reuse"},
     {"build"},
-    {"report", "cli"},
+    {"report", "cli", "story"},
 ]
 # the stable old import paths, kept as re-export modules for notebooks, tests and users (no code of their own)
 FACADES = {"corpus", "segment", "metadata", "tables", "charts", "framing", "htmlexport", "engine", "pipeline"}

@@ -1,4 +1,4 @@
-"""The ``presslens`` command: ``run`` the report suite, ``refresh-notebooks`` in place.
+"""The ``presslens`` command: ``init`` and ``check`` a story folder, ``run`` the report suite, ``refresh-notebooks`` in place.
 
 Exit codes: 0 done; 1 a notebook failed or the run stopped on an error;
 2 the command was refused before anything started (bad parameter, notebook,
@@ -60,6 +60,32 @@ def build_parser() -> argparse.ArgumentParser:
                      help="wait this long for another run on the same OUT to finish (default: 0)")
     run.add_argument("--log", metavar="FILE", help="log file (default: OUT/logs/run.log)")
     run.set_defaults(handler=_cmd_run)
+
+    init = sub.add_parser(
+        "init",
+        help="turn a folder of saved pages into a story folder: write sources.yml and entities.yml to edit",
+        description="Read the pages of DIR (.html, .htm, .txt) as a run would and write DIR/sources.yml, prefilled "
+        "with what each page states about itself (basis and evidence; unknown fields as comments), and "
+        "DIR/entities.yml, with the names discovery finds in most sources, each marked as proposed. "
+        "Existing files are kept unless --force.",
+    )
+    init.add_argument("folder", metavar="DIR", help="the folder of saved pages")
+    init.add_argument("--force", action="store_true", help="overwrite an existing sources.yml and entities.yml")
+    init.add_argument("--entities", type=int, default=None, metavar="N",
+                      help="how many discovered names to propose in entities.yml (default: 30)")
+    init.add_argument("--max-bytes", type=int, metavar="N", help="skip pages larger than N bytes (default: 20 MiB)")
+    init.set_defaults(handler=_cmd_init)
+
+    check = sub.add_parser(
+        "check",
+        help="validate a story folder: sources.yml, entities.yml, which pages are read and which rejected",
+        description="Check that DIR/sources.yml and DIR/entities.yml parse and fit their schema, that every entry "
+        "names a page of DIR, and list pages without an entry, rejected files and why, and what was read. "
+        "Exit 0 when the folder is sound (warnings allowed), 1 otherwise.",
+    )
+    check.add_argument("folder", metavar="DIR", help="the story folder")
+    check.add_argument("--max-bytes", type=int, metavar="N", help="as for run (default: 20 MiB)")
+    check.set_defaults(handler=_cmd_check)
 
     refresh = sub.add_parser(
         "refresh-notebooks",
@@ -143,6 +169,56 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if printer:
         print(f"presslens: reports in {plan.out / 'reports' / 'index.html'}", file=sys.stderr)
     return EXIT_OK
+
+
+def _quiet_library_log() -> None:
+    """``init`` and ``check`` say what the library would log (rejected files...) in their own report."""
+    logging.getLogger("presslens").addHandler(logging.NullHandler())
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .story import DEFAULT_ENTITIES, init_story
+
+    _quiet_library_log()
+    limit = DEFAULT_ENTITIES if args.entities is None else args.entities
+    if limit < 0:
+        raise ParameterError(f"--entities must be 0 or more, found {limit}")
+    result = init_story(args.folder, force=args.force, entities=limit, max_bytes=args.max_bytes)
+    print(f"presslens init: {result.documents} page(s) read in {result.folder}, "
+          f"{result.comments} comment(s); {len(result.rejected)} file(s) rejected")
+    for info in result.rejected:
+        print(f"  rejected  {info.file}: {info.reason}")
+    for written in result.files:
+        print(f"  {written.action:<9} {written.path} ({written.detail})")
+    if any(w.action == "kept" for w in result.files):
+        print("  (existing files are never overwritten without --force)")
+    print("next: edit sources.yml (correct or fill in what each page does not state) and entities.yml "
+          "(check each proposed entry), then")
+    for command in result.next_commands:
+        print(f"  {command}")
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .story import check_story
+
+    _quiet_library_log()
+    try:
+        result = check_story(args.folder, max_bytes=args.max_bytes)
+    except Exception as exc:  # noqa: BLE001 - check reports, never a traceback
+        print(f"presslens check: {args.folder}: could not be checked: {type(exc).__name__}: {exc}")
+        return EXIT_FAILED
+    print(f"presslens check: {result.folder}")
+    for finding in result.findings:
+        print(f"  {finding.level:<8} {finding.message}")
+    if result.documents:
+        print(f"  {result.documents} document(s), {result.comments} comment(s), {result.words:,} words")
+    if result.ok:
+        print("presslens check: the folder is sound" + (" (see the warnings)" if result.findings and any(
+            f.level == "warning" for f in result.findings) else ""))
+        return EXIT_OK
+    print(f"presslens check: {len(result.errors)} problem(s) to fix")
+    return EXIT_FAILED
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:

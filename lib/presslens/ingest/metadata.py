@@ -2,8 +2,11 @@
 
 Each field carries a value, a *basis* (``stated`` by the text, ``inferred`` from
 it, or ``unknown``) and the evidence, so a report can show an analyst which
-metadata to trust. Malformed entries raise :class:`MetadataError` naming the file,
-the line and the problem.
+metadata to trust. A field is written in the full form
+(``outlet: {value: X, basis: inferred, evidence: how}``) or in the short form
+(``outlet: X``): a plain value is the analyst's word, basis ``stated`` with the
+evidence :data:`SHORT_FORM_EVIDENCE`. Malformed entries raise
+:class:`MetadataError` naming the file, the line and the problem.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ FIELDS = ("outlet", "title", "author", "published", "genre", "url", "language", 
 BASES = ("stated", "inferred", "unknown")
 GENRES = ("news", "op-ed", "forum post", "reprint")
 SOURCES_FILE = "sources.yml"
+#: the evidence of a field written in the short form (``outlet: X``), whose basis is ``stated``
+SHORT_FORM_EVIDENCE = "stated by the analyst in sources.yml"
 
 
 @dataclass(frozen=True)
@@ -56,23 +61,48 @@ def load_sources(corpus_dir: Path) -> dict[str, SourceEntry]:
         Entries by ``doc_id``.
 
     Raises:
-        MetadataError: invalid YAML or an entry that breaks the schema, with the line.
+        MetadataError: invalid YAML or an entry that breaks the schema, with the line
+            (the first problem; :func:`read_sources` lists them all).
+    """
+    entries, problems = read_sources(corpus_dir)
+    if problems:
+        raise problems[0]
+    return entries
+
+
+def read_sources(corpus_dir: Path) -> tuple[dict[str, SourceEntry], list[MetadataError]]:
+    """``sources.yml``'s valid entries and every problem found, for a check that reports them all.
+
+    Invalid YAML or a file without a ``documents`` mapping is one problem and no entries;
+    otherwise each entry that breaks the schema is one problem and the others are read.
     """
     path = Path(corpus_dir) / SOURCES_FILE
     if not path.exists():
-        return {}
+        return {}, []
     text = path.read_text(encoding="utf-8")
-    root, data = load_yaml(text, source=path, error=MetadataError)
+    try:
+        root, data = load_yaml(text, source=path, error=MetadataError)
+    except MetadataError as exc:
+        return {}, [exc]
     if data is None:
-        return {}
+        return {}, []
     if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
-        raise MetadataError(f"{path}: expected a mapping with a 'documents' mapping at the top, found {type(data).__name__}")
+        if not isinstance(data, dict):
+            found = type(data).__name__
+        elif "documents" not in data:
+            found = f"the keys {sorted(map(str, data))}"
+        else:
+            found = f"'documents' holding {type(data['documents']).__name__}"
+        return {}, [MetadataError(f"{path}: expected a mapping with a 'documents' mapping at the top, found {found}")]
     lines = _entry_lines(root)
-    entries = {}
+    entries, problems = {}, []
     for doc_id, raw in data["documents"].items():
         line = lines.get(str(doc_id), 0)
-        entries[str(doc_id)] = _parse_entry(str(doc_id), raw, path=path, line=line)
-    return entries
+        try:
+            entries[str(doc_id)] = _parse_entry(str(doc_id), raw, path=path, line=line)
+        except MetadataError as exc:
+            problems.append(exc)
+    return entries, problems
 
 
 def _entry_lines(root: yaml.Node | None) -> dict[str, int]:
@@ -99,9 +129,34 @@ def _parse_entry(doc_id: str, raw: Any, *, path: Path, line: int) -> SourceEntry
     return entry
 
 
+def parse_field(name: str, raw: Any, *, where: str = "sources.yml") -> Value:
+    """One field of an entry as ``sources.yml`` reads it (full or short form), checked against the schema.
+
+    >>> parse_field("genre", {"value": "op-ed", "basis": "inferred", "evidence": "byline"}).basis
+    'inferred'
+
+    Raises:
+        MetadataError: an unknown field, or a value that breaks the schema (``where`` says where).
+    """
+    if name not in FIELDS:
+        raise MetadataError(f"{where}: unknown field {name!r}; expected {list(FIELDS)}")
+    return _parse_value(raw, where=f"{where}, field {name!r}", name=name)
+
+
 def _parse_value(raw: Any, *, where: str, name: str) -> Value:
+    """One field, in the full form (a mapping of value, basis, evidence) or the short form (a plain value).
+
+    >>> _parse_value("Reuters", where="x", name="outlet")
+    Value(value='Reuters', basis='stated', evidence='stated by the analyst in sources.yml')
+    >>> _parse_value(date(2019, 11, 18), where="x", name="published").value
+    '2019-11-18'
+    """
     if not isinstance(raw, dict):
-        raise MetadataError(f"{where}: expected value/basis/evidence, found {raw!r}")
+        raw = _short_form(raw, where=where)
+    unknown = sorted(str(k) for k in set(raw) - {"value", "basis", "evidence"})
+    if unknown:
+        raise MetadataError(f"{where}: unknown key(s) {unknown}; a field is a plain value (the short form) "
+                            "or a mapping of value, basis and evidence")
     value = raw.get("value", "")
     value = "" if value is None else value
     if isinstance(value, date):
@@ -119,6 +174,17 @@ def _parse_value(raw: Any, *, where: str, name: str) -> Value:
     if name == "genre" and value and value not in GENRES:
         raise MetadataError(f"{where}: genre must be one of {list(GENRES)}, found {value!r}")
     return Value(value=value, basis=basis, evidence=str(raw.get("evidence", "") or ""))
+
+
+def _short_form(raw: Any, *, where: str) -> dict[str, Any]:
+    """``outlet: X`` as the full form: the analyst states it; an empty value is unknown."""
+    if isinstance(raw, bool) or isinstance(raw, (list, tuple, set)):
+        shown = "a list" if not isinstance(raw, bool) else f"{raw!r} (YAML reads yes/no/true/false as booleans: quote it)"
+        raise MetadataError(f"{where}: expected a plain value (the short form) or value/basis/evidence, found {shown}")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return {"value": "", "basis": "unknown", "evidence": "left empty in sources.yml"}
+    value = raw.isoformat() if isinstance(raw, date) else str(raw).strip()
+    return {"value": value, "basis": "stated", "evidence": SHORT_FORM_EVIDENCE}
 
 
 def _parse_overrides(raw: Any, *, where: str) -> Overrides:
