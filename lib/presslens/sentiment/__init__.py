@@ -22,7 +22,8 @@ package builds on them:
   :func:`entity_sentiment`, :func:`most_mentioned`, :func:`entity_comparison`;
 * what VADER gets wrong: :func:`caveat_flags`, :func:`extreme_comments` (:mod:`.caveats`),
   :func:`lexicon_words`, :func:`scored_words` (:mod:`.lexicon`);
-* tables for ``outputs/data`` (:mod:`.tables`): :func:`comment_threads_table`, :func:`entity_sentiment_table`.
+* tables for ``outputs/data`` (:mod:`.tables`): :func:`comment_threads_table`, :func:`entity_sentiment_table`, on the
+  mentions :func:`targeted_mentions` picks (the corpus's codebook, or the terms given; never another story's).
 
 Defaults, thresholds, the default entity terms and the sarcasm and profanity
 patterns are data in :mod:`.words`; input checks and :class:`SentimentError` are
@@ -40,7 +41,7 @@ from .caveats import FLAG_COLUMNS, caveat_flags, extreme_comments, profane_words
 from .frames import SentimentError
 from .lexicon import lexicon_words, score_mismatches, scored_words
 from .rollups import ROLLUP_STATS, body_vs_comments, bootstrap_ci, reply_drift, rollup, thread_rollup, time_rollup
-from .tables import comment_threads_table, entity_sentiment_table
+from .tables import comment_threads_table, entity_sentiment_table, targeted_mentions
 from .targets import MENTION_COLUMNS, entity_comparison, entity_mentions, entity_sentiment, most_mentioned, term_mentions
 from .threads import THREAD_COLUMNS, busiest_document, thread_table, thread_view
 from .words import (
@@ -57,7 +58,7 @@ __all__ = [
     "body_vs_comments_chart", "bootstrap_ci", "busiest_document", "caveat_flags", "comment_threads_table", "entity_comparison",
     "entity_mentions", "entity_sentiment", "entity_sentiment_table", "extreme_comments", "label", "lexicon_words",
     "most_mentioned", "profane_words", "quoted_passages", "reply_drift", "rollup", "rollup_chart", "score_mismatches", "scored_words",
-    "scores", "term_mentions", "thread_chart", "thread_rollup", "thread_table", "thread_view", "time_chart", "time_rollup",
+    "scores", "targeted_mentions", "term_mentions", "thread_chart", "thread_rollup", "thread_table", "thread_view", "time_chart", "time_rollup",
 ]
 
 
