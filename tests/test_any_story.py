@@ -57,13 +57,18 @@ def seed_names() -> tuple[str, ...]:
 
 
 def _pattern(name: str) -> re.Pattern:
-    return re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])")
+    """The name as a whole phrase, any run of spaces (no-break ones too) between its words."""
+    return re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, name.split())) + r"(?![\w])")
 
 
 def forbidden_names(corpus: Path) -> list[str]:
     """The seeds' names that the corpus's own documents do not contain (a codebook beside them does not count)."""
     docs = sorted(p for p in corpus.iterdir() if p.is_file() and p.suffix.lower() in {".txt", ".html", ".htm"})
     text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in docs)
+    book = corpus / "entities.yml"
+    if book.is_file():  # the corpus's own codebook names its entities, whether or not the text does
+        entries = yaml.safe_load(book.read_text(encoding="utf-8"))["entities"]
+        text += "\n" + "\n".join(n for e in entries for n in [e["name"], *(e.get("aliases") or []), *(e.get("short") or [])])
     return [n for n in seed_names() if not _pattern(n).search(text)]
 
 
@@ -122,18 +127,19 @@ def two_unrelated(folder: Path) -> None:
 
 
 def copies_of_one_story(folder: Path) -> None:
-    """Every document is a copy of one story: the whole text, a condensed copy, the opening only."""
+    """Every document is a copy of one story: the whole text, a copy without its second paragraph, the opening only."""
     paras = _paragraphs(_dev("08"))
     _write(folder, "full.txt", paras)
-    _write(folder, "condensed.txt", paras[: max(2, len(paras) - 2)])
-    _write(folder, "opening.txt", paras[: max(2, len(paras) // 2)])
+    _write(folder, "condensed.txt", paras[:1] + paras[2:])
+    _write(folder, "opening.txt", paras[:2])
 
 
 def no_figures(folder: Path) -> None:
-    """Real paragraphs with no number in them at all: nothing for the figures notebook."""
+    """Real sentences with no number in them at all: nothing for the figures notebook."""
     for number in ("06", "13"):
-        kept = [p for p in _paragraphs(_dev(number)) if not _NUMBERISH.search(p)]
-        _write(folder, f"{number}_no_numbers.txt", kept[1:])  # the first is the headline
+        paras = _paragraphs(_dev(number))
+        kept = [" ".join(s for s in re.split(r"(?<=[.!?\"])\s+", p) if not _NUMBERISH.search(s)) for p in paras[1:]]
+        _write(folder, f"{number}_no_numbers.txt", paras[:1] + [p for p in kept if p])
 
 
 def seed_alone(folder: Path) -> None:
@@ -163,7 +169,8 @@ def test_every_notebook_tells_this_corpus_only(name: str, tmp_path: Path) -> Non
         from presslens.corpus import load_corpus
         from presslens.figures import figures_table
 
-        assert figures_table(load_corpus(corpus)).empty, "the no_figures corpus states a figure"
+        loaded = load_corpus(corpus)
+        assert len(loaded) == 2 and figures_table(loaded).empty, "the no_figures corpus should be two documents stating no figure"
     done = subprocess.run(
         [sys.executable, "-m", "presslens.cli", "run", "--corpus", str(corpus), "--out", str(out), "--no-progress", "--jobs", "1"],
         capture_output=True, text=True, cwd=ROOT, timeout=900,
@@ -225,3 +232,20 @@ def test_a_figure_of_zero_does_not_break_the_charts(corpus) -> None:
     zero = figures.assign(low=[0.0] + list(figures["low"][1:]), high=[0.0] + list(figures["high"][1:]))
     fg.who_says_what_chart(zero, source="test")
     fg.figures_chart(zero, kinds=("deaths", "wounded", "displaced"), source="test")
+
+
+def test_no_codebook_no_entities_of_another_story(tmp_path: Path) -> None:
+    """Without entities.yml, entity sentiment scores nothing and says so; the seeds' default terms never stand in."""
+    from presslens import sentiment as S
+    from presslens.corpus import load_corpus
+
+    shutil.copy(SEEDS / "000_f852db828fd11835.txt", tmp_path)  # the op-ed names Iran, Iraq, the CIA...
+    corpus = load_corpus(tmp_path)
+    mentions, how = S.targeted_mentions(corpus)
+    assert mentions.empty and "no codebook" in how
+    assert S.entity_sentiment_table(corpus).empty
+    given, how = S.targeted_mentions(corpus, terms=["Iran"])
+    assert set(given["entity"]) == {"Iran"} and "1 terms given" in how
+    shutil.copy(SEEDS / "entities.yml", tmp_path)
+    mentions, how = S.targeted_mentions(load_corpus(tmp_path))
+    assert len(mentions) and "codebook entities.yml" in how
