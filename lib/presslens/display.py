@@ -45,6 +45,31 @@ def md(template: str, /, **values: Any) -> Any:
     return Markdown(template.format(**safe))
 
 
+#: folder beside a corpus's documents holding the analyst's commentary on that corpus, one ``<notebook>.md`` per report
+NOTES_DIR = "notes"
+
+
+def corpus_notes(corpus_dir: str | Path, notebook: str) -> Any:
+    """The analyst's notes on this corpus for one notebook, as Markdown; ``None`` (nothing shown) without.
+
+    Commentary about one story (what its documents are, which comment fools VADER)
+    does not belong in a notebook that runs on any corpus: it lives beside that
+    corpus, in ``notes/<notebook>.md``, and is shown only when that corpus runs.
+    The notes are Markdown written by the analyst, so their formatting is kept, but
+    raw HTML is escaped (``<`` and ``&``), so a note cannot inject a script.
+
+    >>> corpus_notes("/nonexistent", "02_commentary_sentiment") is None
+    True
+    """
+    from IPython.display import Markdown
+
+    file = Path(corpus_dir) / NOTES_DIR / f"{notebook}.md"
+    if not file.is_file():
+        return None
+    text = file.read_text(encoding="utf-8").replace("&", "&amp;").replace("<", "&lt;").strip()
+    return Markdown(f"## Notes on this corpus\n\n*From `{NOTES_DIR}/{file.name}` beside its documents, written by the analyst.*\n\n{text}")
+
+
 def setup(*, max_colwidth: int = 80, max_rows: int = 60) -> None:
     """Notebook defaults: plotly's mimetype renderer (small notebooks, stable outputs) and pandas display limits."""
     import plotly.io as pio
@@ -288,6 +313,6 @@ def _named_index(frame: pd.DataFrame) -> bool:
 
 
 __all__ = [
-    "MAX_ROWS", "VIEWS_DIR", "Bounded", "Selection", "choose", "clip", "escape",
+    "MAX_ROWS", "NOTES_DIR", "VIEWS_DIR", "Bounded", "Selection", "choose", "clip", "corpus_notes", "escape",
     "export_view", "listing", "md", "relabel", "setup", "show",
 ]

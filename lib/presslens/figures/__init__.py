@@ -47,6 +47,7 @@ from .claims import (
     figures_for_display,
     format_bounds,
     headline_claims,
+    shared_claims,
     spread_sources,
     top_sources,
     who_says_what,
@@ -62,7 +63,7 @@ from ..lazy import lazy_names
 __all__ = [
     "FIGURE_COLUMNS", "NUMBER_COLUMNS", "KINDS", "FiguresError", "Figure", "NumberReading", "Gold", "Evaluation",
     "parse_number", "number_bounds", "read_numbers", "extract_figures", "figures_table", "numbers_table",
-    "format_bounds", "claims_table", "figures_for_display", "who_says_what", "headline_claims", "figures_chart", "who_says_what_chart", "spread_sources", "top_sources",
+    "format_bounds", "claims_table", "figures_for_display", "who_says_what", "headline_claims", "shared_claims", "figures_chart", "who_says_what_chart", "spread_sources", "top_sources",
     "load_gold", "evaluate", "GROUP_LABELS", "CONFLICT_LABELS",
 ]
 

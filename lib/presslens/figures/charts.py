@@ -179,6 +179,11 @@ def _draw_figure(fig: go.Figure, f, y: float, style: _Style, hover: str, fade: f
 _RATIO_SPAN = math.log10(3)
 
 
+def _log10(value: float) -> float:
+    """log10 of a figure, NaN for zero or a missing bound ("no one was killed" states 0: nothing to compare on a log scale)."""
+    return math.log10(value) if value == value and value > 0 else math.nan
+
+
 def who_says_what_chart(figures: pd.DataFrame, *, kinds: Sequence[str] = KINDS, source: str, max_sources: int | None = None) -> go.Figure:
     """The who-says-what matrix as a grid, shaded by how far each source is from the others on the same claim.
 
@@ -202,7 +207,7 @@ def who_says_what_chart(figures: pd.DataFrame, *, kinds: Sequence[str] = KINDS, 
         return add_source(fig, source)
     mids = data.assign(
         claim=data["kind"] + " · " + data["claim_id"].map(_claim_label),
-        m=[math.log10(_midpoint(lo, hi)) for lo, hi in zip(data["low"], data["high"])],
+        m=[_log10(_midpoint(lo, hi)) for lo, hi in zip(data["low"], data["high"])],
     ).groupby(["claim", "source"])["m"].median().unstack("source").reindex(index=matrix.index, columns=matrix.columns)
     z = mids.sub(mids.median(axis=1), axis=0).to_numpy(dtype=float)
     text = [[chart_text(c) for c in row] for row in matrix.to_numpy()]

@@ -121,6 +121,26 @@ def headline_claims(figures: pd.DataFrame, *, populations: Sequence[str] = ("us"
     return out
 
 
+def shared_claims(figures: pd.DataFrame, *, kind: str = "deaths", min_sources: int = 2, n: int = 6) -> list[str]:
+    """The ``claim_id`` values of ``kind`` that at least ``min_sources`` sources state: where sources can disagree.
+
+    Most sources first, then most figures, then the claim id; at most ``n``. With
+    none, the claims of ``kind`` with the most figures (at most ``n``), so a corpus
+    whose sources never meet still gets its headline rows.
+
+    >>> f = pd.DataFrame({"kind": ["deaths"] * 3, "claim_id": ["deaths:a", "deaths:a", "deaths:b"], "source": ["x", "y", "x"]})
+    >>> shared_claims(f)
+    ['deaths:a']
+    """
+    sub = figures[figures["kind"] == kind]
+    if sub.empty:
+        return []
+    stats = sub.groupby("claim_id").agg(sources=("source", "nunique"), figures=("source", "size")).reset_index()
+    stats = stats.sort_values(["sources", "figures", "claim_id"], ascending=[False, False, True])
+    shared = stats[stats["sources"] >= min_sources]
+    return (shared if len(shared) else stats)["claim_id"].head(n).tolist()
+
+
 def spread_sources(figures: pd.DataFrame, n: int) -> pd.DataFrame:
     """The figures of at most ``n`` sources per claim: the sources with the lowest and the highest figure and evenly between.
 

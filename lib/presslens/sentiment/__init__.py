@@ -24,7 +24,8 @@ package builds on them:
   :func:`entity_comparison`;
 * what VADER gets wrong: :func:`caveat_flags`, :func:`extreme_comments` (:mod:`.caveats`),
   :func:`lexicon_words`, :func:`scored_words` (:mod:`.lexicon`);
-* tables for ``outputs/data`` (:mod:`.tables`): :func:`comment_threads_table`, :func:`entity_sentiment_table`.
+* tables for ``outputs/data`` (:mod:`.tables`): :func:`comment_threads_table`, :func:`entity_sentiment_table`, on the
+  mentions :func:`targeted_mentions` picks (the corpus's codebook, or the terms given; never another story's).
 
 Defaults, thresholds, the default entity terms and the sarcasm and profanity
 patterns are data in :mod:`.words`; input checks and :class:`SentimentError` are
@@ -42,7 +43,7 @@ from .caveats import FLAG_COLUMNS, caveat_flags, extreme_comments, profane_words
 from .frames import SentimentError
 from .lexicon import lexicon_words, score_mismatches, scored_words
 from .rollups import ROLLUP_STATS, body_vs_comments, bootstrap_ci, reply_drift, rollup, thread_rollup, time_rollup
-from .tables import comment_threads_table, entity_sentiment_table
+from .tables import comment_threads_table, entity_sentiment_table, targeted_mentions
 from .targets import (
     ENTITY_SENTENCE_COLUMNS, MENTION_COLUMNS, entity_comparison, entity_mentions, entity_sentences, entity_sentiment, mask_names, most_mentioned,
     term_mentions,
@@ -63,7 +64,7 @@ __all__ = [
     "body_vs_comments_chart", "bootstrap_ci", "busiest_document", "caveat_flags", "comment_threads_table", "entity_comparison",
     "entity_mentions", "entity_sentences", "entity_sentiment", "entity_sentiment_table", "extreme_comments", "label", "lexicon_words", "mask_names",
     "most_mentioned", "profane_words", "quoted_passages", "reply_drift", "rollup", "rollup_chart", "score_mismatches", "scored_words",
-    "scores", "term_mentions", "thread_chart", "thread_rollup", "thread_table", "thread_view", "time_chart", "time_rollup",
+    "scores", "targeted_mentions", "term_mentions", "thread_chart", "thread_rollup", "thread_table", "thread_view", "time_chart", "time_rollup",
 ]
 
 

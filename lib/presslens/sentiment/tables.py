@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import pandas as pd
 
+from ..entities import codebook_for, entity_mentions_table
 from ..ingest.tables import comments_table, documents_table, sentences_table
 from .caveats import caveat_flags
-from .targets import entity_mentions, entity_sentiment
+from .targets import entity_sentiment, term_mentions
 from .threads import thread_table
 
 log = logging.getLogger(__name__)
@@ -28,13 +30,34 @@ def comment_threads_table(corpus, *, comments: pd.DataFrame | None = None, docum
     return threads.merge(flags, on=["doc_id", "comment_id"], how="left", validate="one_to_one")
 
 
-def entity_sentiment_table(corpus, *, sentences: pd.DataFrame | None = None, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
-    """:func:`entity_sentiment` per entity and part over the corpus, on the mentions :func:`entity_mentions` picks.
+def targeted_mentions(corpus, *, terms: Sequence[str] = (), mentions: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str]:
+    """The mentions entity-targeted sentiment scores, and a sentence saying where they come from.
 
-    ``sentences`` and codebook ``mentions`` may be given when already computed;
-    empty mentions fall back to :func:`entity_mentions`' default terms.
+    ``terms`` given (``"Name|Other spelling"``): those. Else the corpus's codebook
+    (``entities.yml`` beside the documents; ``mentions`` when already computed).
+    There is no fallback to another story's names: a corpus without a codebook
+    has no entity here, and the sentence says so.
     """
-    if mentions is None or mentions.empty:
-        mentions, how = entity_mentions(corpus)
-        log.info("entity sentiment from %s", how)
+    if terms:
+        return term_mentions(corpus, list(terms)), f"the {len(terms)} terms given in entity_terms"
+    book = codebook_for(corpus)
+    if mentions is None:
+        mentions = entity_mentions_table(corpus, book)
+    if len(book) == 0 and mentions.empty:
+        return mentions, "there is no codebook (entities.yml) beside the documents and no entity_terms were given"
+    if len(book) == 0:
+        return mentions, "names found in the corpus (no codebook entities.yml; provisional)"
+    if mentions.empty:
+        return mentions, f"none of the {len(book)} entries of the codebook entities.yml is named in this corpus"
+    return mentions, f"the codebook entities.yml ({len(book)} entries, with their aliases and short forms)"
+
+
+def entity_sentiment_table(corpus, *, sentences: pd.DataFrame | None = None, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`entity_sentiment` per entity and part over the corpus, on the codebook's mentions (:func:`targeted_mentions`).
+
+    ``sentences`` and codebook ``mentions`` may be given when already computed.
+    Without a codebook the table is empty: no other story's names stand in.
+    """
+    mentions, how = targeted_mentions(corpus, mentions=mentions)
+    log.info("entity sentiment from %s", how)
     return entity_sentiment(sentences_table(corpus) if sentences is None else sentences, mentions)
