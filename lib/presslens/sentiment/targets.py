@@ -85,15 +85,14 @@ def entity_mentions(corpus, *, terms: Sequence[str] | None = None) -> tuple[pd.D
     """The mentions entity sentiment is built on, and a sentence saying where they came from.
 
     ``terms`` (a non-empty list) wins; else ``presslens.entities.entity_mentions_table``
-    (the codebook); when that finds no mentions, :data:`DEFAULT_TERMS`.
+    (the codebook). There is no fallback to another story's names (:data:`DEFAULT_TERMS`
+    are the seeds' terms, for examples and tests only): no codebook, no mentions.
     """
     if terms:
         return term_mentions(corpus, terms), f"the terms given ({len(terms)})"
-    default = f"the default terms in presslens.sentiment.DEFAULT_TERMS ({', '.join(t.split('|')[0] for t in DEFAULT_TERMS)})"
     mentions = entity_mentions_table(corpus)
     if mentions.empty:
-        log.info("presslens.entities found no mentions (no codebook?); using the default entity terms")
-        return term_mentions(corpus, DEFAULT_TERMS), f"{default}; presslens.entities found no mentions (is there an entities.yml?)"
+        return mentions, "presslens.entities found no mentions (is there an entities.yml?); no other story's names stand in"
     return mentions, "presslens.entities (the codebook entities.yml, with its aliases and short forms)"
 
 
