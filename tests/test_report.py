@@ -18,7 +18,9 @@ import shutil
 import signal
 import sys
 import types
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import nbformat
 import plotly.graph_objects as go
@@ -26,6 +28,7 @@ import plotly.io as pio
 import pytest
 
 from presslens import __version__, cli, report
+from presslens.report.export import SHARED_PLOTLY_JS, plotly_bundle
 from presslens.htmlexport import (
     PLOTLY_MIME,
     ReportHeader,
@@ -163,6 +166,44 @@ def _copy_run(completed: Path, tmp_path: Path) -> Path:
     return out
 
 
+class _Refs(HTMLParser):
+    """Every ``href`` and ``src`` of a page (its links, scripts, images, styles), in document order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001 - HTMLParser API
+        self.refs += [value for name, value in attrs if name in ("href", "src") and value is not None]
+
+
+def page_refs(html: str) -> list[str]:
+    parser = _Refs()
+    parser.feed(html)
+    parser.close()
+    return parser.refs
+
+
+def assert_refs_stay_inside(reports: Path) -> dict[str, list[str]]:
+    """Every href/src of every page in ``reports/`` names a file inside ``reports/`` (or an anchor of the page).
+
+    No ``../``, no absolute path, no scheme (``http:``, ``https:``, ``file:``, protocol-relative ``//``):
+    the folder zipped and mailed alone keeps every link and script working. Returns the files each page
+    refers to (anchors within a page left out).
+    """
+    found = {}
+    for page in sorted(reports.glob("*.html")):
+        refs = page_refs(page.read_text(encoding="utf-8"))
+        for ref in refs:
+            target = unquote(urlsplit(ref).path)
+            assert not re.match(r"^[a-z][a-z0-9+.-]*:|^/", ref, re.IGNORECASE), f"{page.name}: {ref!r} leaves the folder"
+            assert ".." not in Path(target).parts, f"{page.name}: {ref!r} climbs out of reports/"
+            if target:  # '#anchor' stays on the page
+                assert (reports / target).is_file(), f"{page.name}: {ref!r} is not a file in reports/"
+        found[page.name] = [ref for ref in refs if not ref.startswith("#")]
+    return found
+
+
 # --------------------------------------------------------------------------- HTML export
 
 
@@ -267,13 +308,76 @@ def test_code_hidden_by_default_shown_with_code():
         assert marker in shown, marker
 
 
+def test_export_shared_loads_plotly_js_beside_the_page_instead_of_embedding_it():
+    nb = _figure_notebook("one", "two")
+    inline = export_html(nb, header=_header())
+    shared = export_html(nb, header=_header(), plotly="shared")
+    assert "* plotly.js v" not in shared and shared.count("Plotly.newPlot(") == 2
+    assert [r for r in page_refs(shared) if not r.startswith("#")] == [SHARED_PLOTLY_JS]  # one relative script, nothing else to fetch
+    assert not NETWORK_REF.search(shared)
+    assert "was not found beside this page" in shared  # a page opened without its folder says why charts are missing
+    assert len(shared) < 400_000 < 3_000_000 < len(inline)  # nbconvert's lab CSS is most of the rest
+    assert export_html(nb, header=_header(), plotly="shared") == shared  # deterministic
+    no_charts = export_html(_figure_notebook(), header=_header(), plotly="shared")
+    assert [r for r in page_refs(no_charts) if not r.startswith("#")] == [] and "Plotly" not in no_charts
+    with pytest.raises(ValueError, match="inline, shared"):
+        export_html(nb, header=_header(), plotly="cdn")
+
+
+def test_write_plotly_bundle_writes_the_installed_plotly_js(tmp_path: Path):
+    path = report.write_plotly_bundle(tmp_path / "reports")
+    assert path == tmp_path / "reports" / "plotly.min.js"
+    assert path.read_text(encoding="utf-8") == plotly_bundle() and "* plotly.js v" in plotly_bundle()[:2000]
+    assert [p.name for p in path.parent.iterdir()] == ["plotly.min.js"]  # no temporary file left
+
+
+def _result(name: str, plotly: str) -> report.NotebookResult:
+    return report.NotebookResult(name=name, status="ok", seconds=1.0, report=f"reports/{name}.html",
+                                 notebook=f"notebooks/{name}.ipynb", plotly_outputs=int(plotly != "none"), plotly=plotly)
+
+
+def test_place_shared_plotly_only_when_a_report_loads_it(tmp_path: Path, caplog):
+    out = tmp_path / "out"
+    staging = out / ".run-x"
+    (staging / "reports").mkdir(parents=True)
+    bundle = staging / "reports" / SHARED_PLOTLY_JS
+    assert report.place_shared_plotly(out, staging, results=[_result("01_a", "inline"), _result("02_b", "none")],
+                                      kept=[{"name": "03_c", "plotly": "inline"}]) is None
+    assert not bundle.exists()
+    assert report.place_shared_plotly(out, staging, results=[_result("01_a", "shared")], kept=[]) == bundle
+    assert bundle.read_text(encoding="utf-8") == plotly_bundle()
+    bundle.unlink()
+    # only a kept report needs it: the earlier run's file is carried over as it was
+    (out / "reports").mkdir()
+    (out / "reports" / SHARED_PLOTLY_JS).write_text("/* the earlier run's plotly.js */")
+    assert report.place_shared_plotly(out, staging, results=[_result("01_a", "inline")],
+                                      kept=[{"name": "02_b", "plotly": "shared"}]) == bundle
+    assert bundle.read_text() == "/* the earlier run's plotly.js */"
+    # ... and written from the installed plotly when the earlier file is gone
+    bundle.unlink()
+    (out / "reports" / SHARED_PLOTLY_JS).unlink()
+    with caplog.at_level("WARNING", logger="presslens"):
+        report.place_shared_plotly(out, staging, results=[], kept=[{"name": "02_b", "plotly": "shared"}])
+    assert bundle.read_text(encoding="utf-8") == plotly_bundle() and "was missing" in caplog.text
+
+
+def test_plotly_option_is_checked_before_anything_runs(fake: FakePipeline, tmp_path: Path, capsys):
+    with pytest.raises(report.ParameterError, match="--plotly must be inline or shared"):
+        report.plan_run(out_dir=tmp_path / "out", plotly="cdn")
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["run", "--out", str(tmp_path / "out"), "--plotly", "cdn"])
+    assert stop.value.code == 2 and "invalid choice: 'cdn'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() and not fake.calls
+
+
 # --------------------------------------------------------------------------- a complete run
 
 
 @SLOW
 def test_run_publishes_reports_index_data_and_manifest(completed: Path):
     assert sorted(p.name for p in (completed / "reports").iterdir()) == [
-        "01_chart.html", "02_table.html", "03_summary.html", "index.html"]
+        "01_chart.html", "02_table.html", "03_summary.html", "index.html", "run.json"]
+    assert (completed / "reports" / "run.json").read_bytes() == (completed / "run.json").read_bytes()
     assert (completed / "data" / "documents.csv").exists()
     assert sorted(p.name for p in (completed / "notebooks").iterdir()) == [
         "01_chart.ipynb", "02_table.ipynb", "03_summary.ipynb"]
@@ -306,7 +410,9 @@ def test_run_json_records_the_run(completed: Path, project: Path):
     assert manifest["parameters"] == {"top_n": 4}
     assert [n["name"] for n in manifest["notebooks"]] == ["01_chart", "02_table", "03_summary"]
     first = manifest["notebooks"][0]
-    assert set(first) == {"name", "status", "seconds", "report", "notebook", "error", "kept", "run_started", "corpus", "corpus_display"}
+    assert set(first) == {"name", "status", "seconds", "report", "notebook", "error", "plotly", "kept", "run_started", "corpus", "corpus_display"}
+    assert [n["plotly"] for n in manifest["notebooks"]] == ["inline", "none", "none"]  # 01 has charts, 02 and 03 none
+    assert manifest["options"]["plotly"] == "inline"
     assert first["kept"] is False and first["run_started"] == manifest["started"] and first["corpus_display"] == "seeds"
     assert manifest["executed"] == ["01_chart", "02_table", "03_summary"] and manifest["kept"] == []
     assert first["report"] == "reports/01_chart.html" and first["notebook"] == "notebooks/01_chart.ipynb"
@@ -348,6 +454,18 @@ def test_index_lists_reports_inputs_and_is_self_contained(completed: Path):
     assert "<link" not in html.lower() and "@import" not in html
 
 
+@SLOW
+def test_index_and_reports_link_only_files_inside_reports(completed: Path, tmp_path: Path):
+    """reports/ zipped and mailed alone: every href/src of the index and of each report resolves inside it."""
+    alone = tmp_path / "mailed" / "reports"
+    shutil.copytree(completed / "reports", alone)
+    refs = assert_refs_stay_inside(alone)
+    assert sorted(refs) == ["01_chart.html", "02_table.html", "03_summary.html", "index.html"]
+    assert set(refs["index.html"]) == {"01_chart.html", "02_table.html", "03_summary.html", "run.json"}
+    assert json.loads((alone / "run.json").read_text())["notebooks"][0]["name"] == "01_chart"
+    assert refs["01_chart.html"] == []  # inline: plotly.js is in the page, nothing to fetch
+
+
 def test_index_of_thousands_of_inputs_lists_the_first_and_says_where_the_rest_are(completed: Path):
     """A corpus of thousands of files keeps a small index: the first entries of each list and a line pointing to all."""
     manifest = json.loads((completed / "run.json").read_text())
@@ -385,8 +503,9 @@ def test_failing_notebook_is_reported_and_the_others_still_run(fake: FakePipelin
     assert (out / "reports" / "03_summary.html").exists()
     index = (out / "reports" / "index.html").read_text()
     row = index[index.index('href="02_table.html"'):].split("</tr>")[0]
-    assert ">failed<" in row and 'href="../notebooks/02_table.ipynb"' in row
+    assert ">failed<" in row and "<code>notebooks/02_table.ipynb</code>" in row  # named, not linked: reports/ travels alone
     assert (out / "notebooks" / "02_table.ipynb").exists()
+    assert_refs_stay_inside(out / "reports")
 
 
 @SLOW
@@ -492,7 +611,7 @@ def test_partial_run_updates_its_reports_and_keeps_the_others(fake: FakePipeline
     assert cli.main(["run", "--out", str(out), "--notebooks", "02"]) == 0
     assert "kept 2 report(s) from earlier runs: 01_chart, 03_summary" in capsys.readouterr().err
     after = _tree(out)
-    assert sorted(p.name for p in (out / "reports").iterdir()) == ["01_chart.html", "02_table.html", "03_summary.html", "index.html"]
+    assert sorted(p.name for p in (out / "reports").iterdir()) == ["01_chart.html", "02_table.html", "03_summary.html", "index.html", "run.json"]
     for kept in ("reports/01_chart.html", "reports/03_summary.html", "notebooks/01_chart.ipynb", "notebooks/03_summary.ipynb",
                  "data/views/01_chart/full.csv"):
         assert after[kept] == before[kept], kept
@@ -523,6 +642,44 @@ def test_partial_run_updates_its_reports_and_keeps_the_others(fake: FakePipeline
     assert entries["03_summary"]["run_started"] == first["started"]  # carried over, not the second run's time
     assert _tree(out)["reports/03_summary.html"] == before["reports/03_summary.html"]
     assert not (out / "data" / "views" / "01_chart").exists()  # 01 ran again: its old views went with its old report
+    _assert_lock_free(out)
+
+
+@SLOW
+def test_shared_plotly_run_writes_plotly_js_once_and_kept_reports_still_find_it(fake: FakePipeline, tmp_path: Path, capsys):
+    out = tmp_path / "out"
+    assert cli.main(["run", "--out", str(out), "--no-progress", "--plotly", "shared"]) == 0
+    reports = out / "reports"
+    assert (reports / SHARED_PLOTLY_JS).read_text(encoding="utf-8") == plotly_bundle()
+    refs = assert_refs_stay_inside(reports)
+    assert refs["01_chart.html"] == [SHARED_PLOTLY_JS] and refs["02_table.html"] == refs["03_summary.html"] == []
+    assert (reports / "01_chart.html").stat().st_size < 400_000
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["options"]["plotly"] == "shared"
+    assert [n["plotly"] for n in manifest["notebooks"]] == ["shared", "none", "none"]
+    assert "<code>plotly.min.js</code>, beside the reports" in (reports / "index.html").read_text()
+    shared_01 = (reports / "01_chart.html").read_bytes()
+
+    # an inline partial run keeps the shared report 01 and the file it loads (the earlier run's, as it was)
+    (reports / SHARED_PLOTLY_JS).write_text("/* earlier */" + plotly_bundle(), encoding="utf-8")
+    assert cli.main(["run", "--out", str(out), "--no-progress", "--notebooks", "02"]) == 0
+    assert (reports / "01_chart.html").read_bytes() == shared_01
+    assert (reports / SHARED_PLOTLY_JS).read_text(encoding="utf-8").startswith("/* earlier */")
+    entries = {n["name"]: n for n in json.loads((out / "run.json").read_text())["notebooks"]}
+    assert entries["01_chart"]["kept"] is True and entries["01_chart"]["plotly"] == "shared"
+    assert_refs_stay_inside(reports)
+
+    # kept shared reports find the file even when it went missing from the published folder
+    (reports / SHARED_PLOTLY_JS).unlink()
+    assert cli.main(["run", "--out", str(out), "--no-progress", "--notebooks", "03"]) == 0
+    assert (reports / SHARED_PLOTLY_JS).read_text(encoding="utf-8") == plotly_bundle()
+    assert_refs_stay_inside(reports)
+
+    # once no report loads it, the file goes
+    assert cli.main(["run", "--out", str(out), "--no-progress", "--notebooks", "01"]) == 0
+    assert not (reports / SHARED_PLOTLY_JS).exists()
+    assert assert_refs_stay_inside(reports)["01_chart.html"] == []
+    assert (reports / "01_chart.html").stat().st_size > 3_000_000  # inline again
     _assert_lock_free(out)
 
 

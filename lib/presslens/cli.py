@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-f", "--params-file", metavar="FILE",
                      help="YAML file of parameters; a bare name like 'weekly' means notebooks/params/weekly.yaml")
     run.add_argument("--with-code", action="store_true", help="keep code cells in the HTML reports")
+    run.add_argument("--plotly", choices=["inline", "shared"], default="inline",
+                     help="inline: each report embeds plotly.js and opens alone (default); shared: one "
+                     "reports/plotly.min.js that every report loads, a lighter folder to send whole")
     _add_progress_option(run)
     run.add_argument("--strict", action="store_true", help="any rejected input file stops the run")
     run.add_argument("--max-bytes", type=int, metavar="N",
@@ -153,7 +156,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         corpus_dir=args.corpus, out_dir=args.out, selection=args.notebooks, param_texts=args.params,
         params_file=args.params_file, with_code=args.with_code, strict=args.strict, wait=args.wait,
         log_file=args.log, max_bytes=args.max_bytes, jobs=args.jobs, cache=args.cache,
-        engine=args.engine, scheduler=args.scheduler,
+        engine=args.engine, scheduler=args.scheduler, plotly=args.plotly,
     )
     printer = None if args.no_progress else ProgressPrinter(sys.stderr)
     result = report.run_suite(plan, progress=printer)

@@ -8,6 +8,9 @@ the partial run under ``OUT/failed-runs/`` for inspection. One run at a time
 per ``OUT`` (``fcntl.flock`` on ``OUT/.presslens.lock``). A run of some
 notebooks (``--notebooks 04``) replaces their reports and keeps the others,
 which the index and ``run.json`` mark with the run and corpus they came from.
+``reports/`` travels alone: the index links only files inside it (the reports
+and a copy of ``run.json``), and ``--plotly shared`` puts one
+``reports/plotly.min.js`` beside the reports instead of plotly.js in each.
 
 Everything the user can get wrong (unknown parameter or notebook, wrong type,
 missing corpus, an output folder overlapping the corpus) is checked by
@@ -37,12 +40,13 @@ from .execute import (
     execute_notebook,
     kernel_context,
     kernel_env,
+    place_shared_plotly,
     refresh_notebook,
     refresh_notebooks,
     run_suite,
     strip_run_metadata,
 )
-from .export import PLOTLY_MIME, TEMPLATES_DIR, ReportHeader, write_report
+from .export import PLOTLY_MIME, PLOTLY_MODES, SHARED_PLOTLY_JS, TEMPLATES_DIR, ReportHeader, write_plotly_bundle, write_report
 from .index import INDEX_MAX_ROWS, KEY_PACKAGES, build_manifest, display_path, git_commit, package_versions, render_index
 from .plan import (
     NOTEBOOK_RE,
@@ -62,10 +66,10 @@ from .publish import FAILED_DIR, KEEP_FAILED_RUNS, LOCK_NAME, PUBLISHED, LockBus
 
 __all__ = [
     "ERROR_CHARS", "FAILED_DIR", "INDEX_MAX_ROWS", "KEEP_FAILED_RUNS", "KERNEL_NAME", "KEY_PACKAGES", "LOCK_NAME",
-    "NOTEBOOK_RE", "PLOTLY_MIME", "PUBLISHED", "TEMPLATES_DIR", "LockBusyError", "NotebookPlan", "NotebookResult",
+    "NOTEBOOK_RE", "PLOTLY_MIME", "PLOTLY_MODES", "PUBLISHED", "SHARED_PLOTLY_JS", "TEMPLATES_DIR", "LockBusyError", "NotebookPlan", "NotebookResult",
     "ParamSpec", "ParameterError", "Progress", "ProgressCallback", "ReportHeader", "RunPlan", "RunResult", "RunTerminated",
     "build_manifest", "check_folders", "coerce_value", "discover_notebooks", "display_path", "execute_notebook",
     "git_commit", "keep_earlier_reports", "kernel_context", "kernel_env", "load_params_file", "notebook_parameters", "package_versions",
-    "parse_assignment", "plan_run", "refresh_notebook", "refresh_notebooks", "render_index", "run_suite",
-    "select_notebooks", "strip_run_metadata", "write_report",
+    "parse_assignment", "place_shared_plotly", "plan_run", "refresh_notebook", "refresh_notebooks", "render_index", "run_suite",
+    "select_notebooks", "strip_run_metadata", "write_plotly_bundle", "write_report",
 ]

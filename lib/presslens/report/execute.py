@@ -13,6 +13,7 @@ import datetime as dt
 import importlib
 import logging
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -28,7 +29,7 @@ from presslens.io import write_json
 from presslens.paths import RunContext
 from presslens.text import clip
 
-from .export import ReportHeader, write_report
+from .export import SHARED_PLOTLY_JS, ReportHeader, write_plotly_bundle, write_report
 from .index import _iso, _utcnow, build_manifest, display_path, git_commit, render_index
 from .plan import NotebookPlan, RunPlan, _abs, _project_path, discover_notebooks, select_notebooks
 from .publish import (
@@ -64,7 +65,11 @@ ProgressCallback = Callable[[Progress], None]
 
 @dataclass
 class NotebookResult:
-    """What happened to one notebook. Paths are relative to ``OUT``."""
+    """What happened to one notebook. Paths are relative to ``OUT``.
+
+    ``plotly`` says how its report gets plotly.js: ``inline`` (embedded),
+    ``shared`` (loads ``reports/plotly.min.js``) or ``none`` (no chart).
+    """
 
     name: str
     status: str
@@ -73,6 +78,7 @@ class NotebookResult:
     notebook: str
     error: str = ""
     plotly_outputs: int = 0
+    plotly: str = "none"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +88,7 @@ class NotebookResult:
             "report": self.report,
             "notebook": self.notebook,
             "error": self.error,
+            "plotly": self.plotly,
         }
 
 
@@ -160,13 +167,46 @@ def _execute(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: Prog
         ))
     suite = [p.stem for p in discover_notebooks(plan.notebooks_dir)]
     kept = keep_earlier_reports(plan.out, staging, suite=suite, executed=[r.name for r in results])
+    place_shared_plotly(plan.out, staging, results=results, kept=kept)
     manifest = build_manifest(plan, build=build, results=results, kept=kept, started=started, finished=_utcnow(), commit=commit)
     write_json(manifest, staging / "run.json")
     (staging / "reports").mkdir(exist_ok=True)
+    # reports/ travels alone (zipped, mailed): the index links only files inside it, so the manifest goes in too
+    write_json(manifest, staging / "reports" / "run.json")
     (staging / "reports" / "index.html").write_text(render_index(manifest), encoding="utf-8")
     log.info("run finished: %d notebooks, %d failed, %d report(s) kept from earlier runs", total,
              sum(r.status != "ok" for r in results), len(kept))
     return RunResult(out=staging, manifest=manifest, notebooks=results)
+
+
+def place_shared_plotly(
+    out: Path, staging: Path, *, results: Sequence[NotebookResult], kept: Sequence[Mapping[str, Any]]
+) -> Path | None:
+    """Put ``reports/plotly.min.js`` in the staging folder when a report of the run loads it.
+
+    This run's ``shared`` reports get the installed package's plotly.js. Reports
+    kept from an earlier ``--plotly shared`` run (entries with ``plotly:
+    shared``; entries from before the option are ``inline``) need the file even
+    when this run embeds plotly.js: the earlier run's file is copied, else the
+    installed one is written. With no report needing it, no file is written.
+
+    Returns:
+        The file, or ``None`` when no report loads it.
+    """
+    reports = staging / "reports"
+    target = reports / SHARED_PLOTLY_JS
+    if any(r.plotly == "shared" for r in results):
+        return write_plotly_bundle(reports)
+    if not any(k.get("plotly") == "shared" for k in kept):
+        return None
+    earlier = out / "reports" / SHARED_PLOTLY_JS
+    if earlier.is_file() and not earlier.is_symlink():
+        reports.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(earlier, target)
+        log.info("kept %s for the reports kept from earlier runs", SHARED_PLOTLY_JS)
+        return target
+    log.warning("%s was missing from %s; written from the installed plotly for the kept reports", SHARED_PLOTLY_JS, earlier.parent)
+    return write_plotly_bundle(reports)
 
 
 def _build_data(plan: RunPlan, *, data_dir: Path, notify: ProgressCallback) -> Any:
@@ -225,13 +265,14 @@ def _run_notebook(
     )
     plotly_outputs = 0
     try:
-        plotly_outputs = write_report(executed, html, header=header, with_code=plan.with_code)
+        plotly_outputs = write_report(executed, html, header=header, with_code=plan.with_code, plotly=plan.plotly)
     except Exception as exc:  # an unexportable notebook is a failed report, not a failed run
         log.exception("%s: HTML export failed", nb_plan.name)
         status, error = "failed", f"HTML export failed: {_one_line(exc)}"
     return NotebookResult(
         name=nb_plan.name, status=status, seconds=seconds, report=f"reports/{html.name}",
         notebook=f"notebooks/{executed.name}", error=error, plotly_outputs=plotly_outputs,
+        plotly=plan.plotly if plotly_outputs and html.is_file() else "none",
     )
 
 
@@ -412,5 +453,5 @@ def _one_line(exc: BaseException) -> str:
 
 __all__ = [
     "ERROR_CHARS", "KERNEL_NAME", "NotebookResult", "Progress", "ProgressCallback", "RunResult", "execute_notebook", "kernel_context", "kernel_env",
-    "refresh_notebook", "refresh_notebooks", "run_suite", "strip_run_metadata",
+    "place_shared_plotly", "refresh_notebook", "refresh_notebooks", "run_suite", "strip_run_metadata",
 ]

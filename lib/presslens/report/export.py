@@ -7,6 +7,12 @@ becomes a ``<div>`` plus a ``Plotly.newPlot`` call, the plotly.js bundle of the
 installed ``plotly`` package is embedded once per page, and every CDN tag is
 removed by the template in ``presslens/templates/``, so a page makes no network request
 and two exports of the same notebook differ only in the header's run time.
+
+With ``plotly="shared"`` a page does not embed plotly.js but loads it from the
+file ``plotly.min.js`` beside it (:data:`SHARED_PLOTLY_JS`, a relative
+``<script src>``; :func:`write_plotly_bundle` writes it once per ``reports/``
+folder), so a folder of reports is lighter and still opens offline, as long as
+the folder travels whole.
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 #: the Jinja templates of the report pages and the index page (package data of presslens)
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 REPORT_TEMPLATE = "report.html.j2"
+#: How a page gets plotly.js: embedded in each page, or one file beside the pages.
+PLOTLY_MODES = ("inline", "shared")
+#: The shared plotly.js, in the reports folder beside the pages that load it.
+SHARED_PLOTLY_JS = "plotly.min.js"
 #: Plotly options for every chart: resize with the window, no vendor logo.
 PLOTLY_CONFIG: Mapping[str, Any] = {"responsive": True, "displaylogo": False}
 
@@ -141,6 +151,19 @@ def plotly_bundle() -> str:
     return bundle
 
 
+def write_plotly_bundle(folder: Path) -> Path:
+    """Write the installed package's plotly.js as ``folder/plotly.min.js`` (what ``shared`` pages load).
+
+    Written to a temporary name and renamed, so a page never sees half a file.
+    """
+    target = folder / SHARED_PLOTLY_JS
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{SHARED_PLOTLY_JS}.tmp"
+    tmp.write_text(plotly_bundle(), encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+
 def _exporter(*, with_code: bool) -> HTMLExporter:
     """The lab HTML exporter with our template and preprocessor, code shown only on request."""
     exporter = HTMLExporter(
@@ -161,6 +184,7 @@ def export_html(
     *,
     header: ReportHeader,
     with_code: bool = False,
+    plotly: str = "inline",
 ) -> str:
     """Render an executed notebook as one offline HTML page with a provenance header.
 
@@ -168,17 +192,23 @@ def export_html(
         nb: the executed notebook (not modified).
         header: what goes in the box at the top; every field is HTML-escaped.
         with_code: keep the code cells; reports for readers hide them.
+        plotly: ``inline`` embeds plotly.js in the page (self-contained, ~5 MB);
+            ``shared`` loads it from ``plotly.min.js`` beside the page
+            (:func:`write_plotly_bundle`). A page without charts has neither.
 
     Returns:
-        The page. Deterministic for a given notebook and header.
+        The page. Deterministic for a given notebook, header and ``plotly``.
     """
+    if plotly not in PLOTLY_MODES:
+        raise ValueError(f"plotly must be one of {', '.join(PLOTLY_MODES)}, got {plotly!r}")
     exporter = _exporter(with_code=with_code)
     has_plotly = count_plotly_outputs(nb) > 0
     resources = {
         "metadata": {"name": header.title},
         "presslens": {
             "header": _header_fields(header),
-            "plotly_js": plotly_bundle() if has_plotly else "",
+            "plotly_js": plotly_bundle() if has_plotly and plotly == "inline" else "",
+            "plotly_src": SHARED_PLOTLY_JS if has_plotly and plotly == "shared" else "",
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -208,15 +238,16 @@ def write_report(
     *,
     header: ReportHeader,
     with_code: bool = False,
+    plotly: str = "inline",
 ) -> int:
-    """Export the executed notebook at ``notebook_path`` to ``html_path``.
+    """Export the executed notebook at ``notebook_path`` to ``html_path`` (``plotly``: see :func:`export_html`).
 
     Returns:
         The number of plotly figures in the page, which a browser check compares
         against the number of drawn charts.
     """
     nb = nbformat.read(notebook_path, as_version=4)
-    html = export_html(nb, header=header, with_code=with_code)
+    html = export_html(nb, header=header, with_code=with_code, plotly=plotly)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(html, encoding="utf-8")
     log.info("exported %s -> %s", notebook_path.name, html_path.name)
@@ -224,6 +255,7 @@ def write_report(
 
 
 __all__ = [
-    "PLOTLY_CONFIG", "PLOTLY_MIME", "REPORT_TEMPLATE", "TEMPLATES_DIR", "PlotlyOfflinePreprocessor", "ReportHeader",
-    "count_plotly_outputs", "export_html", "plotly_bundle", "plotly_div", "script_json", "write_report",
+    "PLOTLY_CONFIG", "PLOTLY_MIME", "PLOTLY_MODES", "REPORT_TEMPLATE", "SHARED_PLOTLY_JS", "TEMPLATES_DIR",
+    "PlotlyOfflinePreprocessor", "ReportHeader", "count_plotly_outputs", "export_html", "plotly_bundle", "plotly_div",
+    "script_json", "write_plotly_bundle", "write_report",
 ]

@@ -2,7 +2,8 @@
 
 The manifest says what ran, on what, with which code and packages, and how it
 went; the index page shows it to a reader: one self-contained page with inline
-CSS and relative links, no scripts.
+CSS and relative links, no scripts, linking only what is inside ``reports/``
+(the reports, ``plotly.min.js`` through them, and the copy ``reports/run.json``).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ def build_manifest(
             "jobs": plan.jobs,
             "cache": plan.cache,
             "engine": plan.engine,
+            "plotly": plan.plotly,
         },
         "inputs": inputs,
         "rejected": rejected,
@@ -116,6 +118,12 @@ INDEX_MAX_ROWS = 100
 def render_index(manifest: Mapping[str, Any], *, max_rows: int = INDEX_MAX_ROWS) -> str:
     """``reports/index.html``: one self-contained page (inline CSS, relative links, no scripts).
 
+    Every link stays inside ``reports/`` so the folder works zipped and mailed
+    alone: the reports beside it and ``reports/run.json`` (the run's manifest,
+    copied there by the run). The executed notebooks and ``data/`` stay beside
+    ``reports/`` in the output folder and are named, not linked; a failed
+    report shows its traceback itself.
+
     Each report's row shows the run time and corpus of the run that made it;
     a report kept from an earlier run (a partial run) is marked so.
 
@@ -135,7 +143,6 @@ def render_index(manifest: Mapping[str, Any], *, max_rows: int = INDEX_MAX_ROWS)
             "kept": False, "run_started": manifest.get("started", ""), "corpus_display": manifest.get("corpus_display", ""),
             **nb,
             "href": quote(Path(nb["report"]).name),
-            "notebook_href": "../" + quote(nb["notebook"]),
         })
     params = [(k, json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)) for k, v in manifest["parameters"].items()]
     return env.get_template("run_index.html.j2").render(m=manifest, reports=rows, params=params, max_rows=max_rows)

@@ -69,6 +69,7 @@ class RunPlan:
     cache: bool = True
     engine: str = "local"
     scheduler: str | None = None
+    plotly: str = "inline"
 
 
 def discover_notebooks(notebooks_dir: Path) -> list[Path]:
@@ -249,6 +250,7 @@ def plan_run(
     cache: bool = True,
     engine: str = "local",
     scheduler: str | None = None,
+    plotly: str = "inline",
 ) -> RunPlan:
     """Check a run's settings without side effects, so mistakes stop it before anything starts.
 
@@ -271,6 +273,9 @@ def plan_run(
             presslens version and codebook), so a run redoes only what changed.
         engine: ``local`` or ``dask``; ``scheduler`` is a Dask scheduler address
             (default: a local two-worker cluster).
+        plotly: ``inline`` (each report embeds plotly.js: self-contained) or
+            ``shared`` (one ``reports/plotly.min.js`` that every report loads
+            relatively: a lighter folder that must travel whole).
 
     Raises:
         ParameterError: with a one-line message naming what is wrong.
@@ -294,6 +299,8 @@ def plan_run(
         raise ParameterError(f"--engine must be local or dask, got {engine!r}")
     if scheduler and engine != "dask":
         raise ParameterError("--scheduler goes with --engine dask")
+    if plotly not in ("inline", "shared"):
+        raise ParameterError(f"--plotly must be inline or shared, got {plotly!r}")
     strict = strict or values.get("strict") is True  # `-p strict=true` / `-f strict` make the build strict too
     if strict and "strict" not in values and any("strict" in s for s in specs.values()):
         values["strict"] = True  # --strict also reaches the notebooks that take a `strict` parameter
@@ -313,6 +320,7 @@ def plan_run(
         cache=cache,
         engine=engine,
         scheduler=scheduler,
+        plotly=plotly,
     )
 
 

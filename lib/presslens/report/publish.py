@@ -11,6 +11,8 @@ A partial run (``--notebooks 04``) replaces the reports it runs and keeps the
 others: :func:`keep_earlier_reports` copies the published reports of the
 suite's other notebooks (their HTML, executed notebook and ``data/views/``)
 into the staging folder, each still marked with the run and corpus it came from.
+A kept report made with ``--plotly shared`` loads ``reports/plotly.min.js``,
+which :func:`presslens.report.execute.place_shared_plotly` carries over.
 """
 
 from __future__ import annotations
@@ -124,6 +126,7 @@ def keep_earlier_reports(out: Path, staging: Path, *, suite: Iterable[str], exec
             "report": f"reports/{report.name}",
             "notebook": f"notebooks/{notebook.name}",
             "kept": True,
+            "plotly": entry.get("plotly") or "inline",  # reports from before --plotly embedded plotly.js
             "run_started": entry.get("run_started") or earlier.get("started", ""),
             "corpus": entry.get("corpus") or earlier.get("corpus", ""),
             "corpus_display": entry.get("corpus_display") or earlier.get("corpus_display", ""),
