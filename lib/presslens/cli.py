@@ -12,6 +12,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from . import __version__
@@ -160,6 +161,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     printer = None if args.no_progress else ProgressPrinter(sys.stderr)
     result = report.run_suite(plan, progress=printer)
+    if printer:
+        print_warnings(result.manifest.get("warnings") or [], where=plan.out / "reports" / "index.html")
     failed = [r for r in result.notebooks if r.status != "ok"]
     if failed:
         names = ", ".join(r.name for r in failed)
@@ -233,6 +236,32 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
     for r in failed:
         print(f"presslens: {r.name} failed and was left unchanged: {r.error}", file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+#: warnings printed on the console at most; the rest are in the index page and run.json
+CONSOLE_WARNINGS = 8
+
+
+def print_warnings(warnings: list[dict], *, where: Path, stream=None, limit: int = CONSOLE_WARNINGS) -> None:
+    """The run's warnings (missing metadata or codebook, comment counts that differ, ...) on the console.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> print_warnings([{"file": "a.html", "warning": "page states 9 comments, 7 found"}] * 3, where=Path("i.html"), stream=out, limit=2)
+    >>> print(out.getvalue().rstrip())
+    presslens: 3 warning(s) (all in i.html):
+      a.html: page states 9 comments, 7 found
+      a.html: page states 9 comments, 7 found
+      ... and 1 more
+    """
+    stream = stream or sys.stderr
+    if not warnings:
+        return
+    print(f"presslens: {len(warnings)} warning(s) (all in {where}):", file=stream)
+    for w in warnings[:limit]:
+        print(f"  {w.get('file', '')}: {w.get('warning', '')}", file=stream)
+    if len(warnings) > limit:
+        print(f"  ... and {len(warnings) - limit} more", file=stream)
 
 
 class ProgressPrinter:
