@@ -14,9 +14,9 @@ import yaml
 from ..ingest.corpus import Corpus
 from ..labels import PARTS
 from ..text import sentence_spans
-from .codebook import TYPES, Codebook
+from .codebook import CODEBOOK_FILE, TYPES, UNKNOWN_TYPE, Codebook, declared_codebook
 from .keys import _ALLCAPS_WORD, fold_key
-from .tables import _parts, codebook_for
+from .matching import _parts
 from .gazetteer import country_names, place_evidence, place_key
 from .words import (
     DEMONYMS, DERIVED_SUFFIXES, EVENT_WORDS, GIVEN_NAMES, NEWS_ORGANISATIONS, ORG_WORDS, PARTICLES, PERSON_PARTICLES,
@@ -122,7 +122,9 @@ def discover_names(
 
     Args:
         corpus: the loaded corpus.
-        codebook: as for :func:`entity_mentions_table`.
+        codebook: a :class:`Codebook` or a path; ``None`` reads ``entities.yml`` in the corpus
+            folder. Without one, every capitalised name is a candidate (the provisional
+            entities of :func:`.provisional.provisional_codebook` are never the codebook here).
         min_single: single-word candidates need this many mentions (or a title before them).
         acronyms: also list words in capitals (EFP, JIEDDO) the codebook lacks.
 
@@ -132,7 +134,7 @@ def discover_names(
         titles, guess_basis, example``, sorted by ``n_sources`` then ``count +
         short_count`` (descending) then name; feed it to :func:`discovery_yaml`.
     """
-    book = codebook_for(corpus, codebook)
+    book = declared_codebook(corpus.path, codebook) or Codebook(entities=(), path=str(Path(corpus.path) / CODEBOOK_FILE))
     single_forms = {fold_key(f) for e in book for f in (*e.forms, *e.short) if " " not in f.strip()}
     parts = []
     for doc in corpus:
@@ -317,6 +319,9 @@ def _rank(
             "example": first.sentence, "words": words, "short": [], "short_count": 0,
             "cues": Counter(o.cue for o in occs if o.cue), "acronym": acronym,
         }
+    # "Aleppo Idlib Homs", "Deir Ezzor Aleppo": places listed without commas (texts whose commas were stripped) are no name
+    for key in [k for k, c in candidates.items() if c["words"] > 1 and _place_list(c["name"])]:
+        del candidates[key]
     # "Arab Iraq", "Persian Iran": a nationality adjective before a name that is a candidate on its own counts for that name
     for key in sorted(candidates):
         words = key.split()
@@ -340,6 +345,8 @@ def _rank(
                 tails = []  # "Palestinian" is not short for "Palestinian Authority"
         for tail in tails:
             other = candidates.get(tail)
+            if other and " " not in tail and place_evidence(other["name"]):
+                continue  # "Syria" is not short for a headline ending "... From Syria", nor "Aleppo" for "Deir Ezzor Aleppo"
             if other and other is not cand and other["words"] == 1 and set(other["docs"]) & set(cand["docs"]):
                 cand["short"].append(other["name"])
                 cand["short_count"] += other["count"]
@@ -440,6 +447,26 @@ def _guess_type(cand: dict) -> tuple[str, str]:
     return "unknown", NO_EVIDENCE
 
 
+def _place_list(name: str) -> bool:
+    """True when ``name`` is two or more gazetteer places in a row ("Aleppo Idlib Homs", "Deir Ezzor Aleppo", "Aleppo Syrias").
+
+    >>> _place_list("Aleppo Idlib Homs"), _place_list("Deir Ezzor"), _place_list("Tony Blair")
+    (True, False, False)
+    """
+    words = name.split()
+
+    def place(i: int, j: int) -> bool:
+        piece = " ".join(words[i:j])
+        return bool(place_evidence(piece) or (piece.endswith("s") and place_evidence(piece[:-1])))
+
+    ends = {0: 0}  # word index -> fewest places that cover the words before it
+    for j in range(1, len(words) + 1):
+        best = [ends[i] + 1 for i in range(max(0, j - 3), j) if i in ends and place(i, j)]
+        if best:
+            ends[j] = min(best)
+    return ends.get(len(words), 0) >= 2
+
+
 def _country_of_people(word: str) -> str:
     """The country a people's name or adjective is built on ("palestinian" -> "palestine"), else ``""``."""
     countries = country_names()
@@ -475,7 +502,7 @@ def discovery_yaml(candidates: pd.DataFrame, *, indent: int = 2, limit: int | No
     for row in rows.itertuples(index=False):
         entries.append({
             "name": row.name,
-            "type": row.type_guess if row.type_guess in TYPES else "unknown",
+            "type": row.type_guess if row.type_guess in TYPES else UNKNOWN_TYPE,
             "aliases": _split_list(row.variants),
             "short": _split_list(row.short_forms),
             "wikidata": "",

@@ -14,6 +14,7 @@ two seconds), so importing the entities stage stays cheap.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -28,12 +29,22 @@ def place_key(name: str) -> str:
     >>> place_key("Ḩarastā")
     'harasta'
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(ch for ch in decomposed if ch.isalpha() and not unicodedata.combining(ch)).casefold()
+    if not name.isascii():
+        name = unicodedata.normalize("NFKD", name)
+        if _LATIN.fullmatch(name):
+            name = name.encode("ascii", "ignore").decode("ascii")
+        else:
+            return "".join(ch for ch in name if ch.isalpha() and not unicodedata.combining(ch)).casefold()
+    return _NOT_LETTER.sub("", name).casefold()
+
+
+#: Latin script (ASCII, Latin-1, Latin Extended A/B and Additional, combining marks): the alternate names kept
+_LATIN = re.compile(r"[\x00-\u024f\u0300-\u036f\u1e00-\u1eff]+")
+_NOT_LETTER = re.compile(r"[^A-Za-z]+")
 
 
 def _latin(name: str) -> bool:
-    return all(ch.isascii() or unicodedata.combining(ch) or unicodedata.name(ch, "").startswith("LATIN") for ch in name)
+    return _LATIN.fullmatch(name) is not None
 
 
 @lru_cache(maxsize=1)

@@ -151,8 +151,8 @@ GIVEN_NAMES = frozenset(
 #: names a gazetteer lists as some town but that are, in news text, almost always a person's or a common word
 PLACE_STOPLIST = frozenset(
     """
-    howard campbell mason lincoln jackson washington houston clinton kennedy douglas wilson hamilton franklin harrison
-    jefferson madison warren marshall nelson victoria charlotte florence grant tyler taylor morgan
+    howard campbell mason lincoln jackson clinton kennedy douglas wilson hamilton franklin harrison
+    jefferson madison warren marshall nelson grant tyler taylor morgan
     obama bush trump blair
     said best mobile reading bath deal enterprise independence liberty union unity progress victory
     """.split()
