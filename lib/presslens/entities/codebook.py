@@ -175,7 +175,8 @@ def parse_codebook(text: str, *, source: str = "<codebook>") -> Codebook:
     """Parse codebook YAML text (see ``seeds/entities.yml`` for the format).
 
     Each entry of the top-level ``entities:`` list is a mapping with ``name`` and
-    ``type`` (one of :data:`TYPES`), and optionally ``aliases`` and ``short``
+    ``type`` (one of :data:`TYPES`, or ``unknown`` for a name whose type is still to be
+    decided, as :func:`.discovery.discovery_yaml` writes when no evidence typed it), and optionally ``aliases`` and ``short``
     (lists of text), ``wikidata`` (``Q`` and digits, or empty), ``parent`` (the
     name of another entry), ``lowercase`` (true or false) and ``note``.
 
@@ -185,7 +186,7 @@ def parse_codebook(text: str, *, source: str = "<codebook>") -> Codebook:
     >>> parse_codebook("entities:\\n  - {name: Iran, type: country}\\n")
     Traceback (most recent call last):
     ...
-    presslens.entities.codebook.CodebookError: <codebook>, line 2, entry 'Iran': type must be one of ['person', 'organisation', 'place', 'group', 'event'], found 'country'
+    presslens.entities.codebook.CodebookError: <codebook>, line 2, entry 'Iran': type must be one of ['person', 'organisation', 'place', 'group', 'event'] (or 'unknown' while undecided), found 'country'
 
     Raises:
         CodebookError: with the line of the offending entry or field.
@@ -233,8 +234,10 @@ def _parse_entry(raw: Any, node: yaml.Node, *, source: str) -> Entity:
     if not isinstance(name, str) or not name.strip():
         raise CodebookError(f"{where.format(lines.get('name', line))}: 'name' must be non-empty text, found {name!r}")
     kind = raw.get("type")
-    if kind not in TYPES:
-        raise CodebookError(f"{where.format(lines.get('type', line))}: type must be one of {list(TYPES)}, found {kind!r}")
+    if kind not in TYPES and kind != UNKNOWN_TYPE:
+        raise CodebookError(
+            f"{where.format(lines.get('type', line))}: type must be one of {list(TYPES)} (or {UNKNOWN_TYPE!r} while undecided), found {kind!r}"
+        )
     lists = {}
     for key in ("aliases", "short"):
         value = raw.get(key)

@@ -339,14 +339,17 @@ def _rank(
             continue
         parts = key.split()
         tails = [parts[-1]] + ([" ".join(parts[-2:])] if len(parts) > 2 and parts[-2] in PARTICLES else [])
+        surname = True
         if parts[-1] in ORG_WORDS | PLACE_WORDS | EVENT_WORDS:  # "Quds" for "Quds Force", "Badr" for "Badr Organization"
-            tails = [" ".join(parts[:-1])]
+            tails, surname = [" ".join(parts[:-1])], False
             if len(parts) == 2 and (parts[0] in DEMONYMS or _country_of_people(parts[0])):
                 tails = []  # "Palestinian" is not short for "Palestinian Authority"
+            elif place_evidence(tails[0]).startswith("the country"):
+                tails = []  # "Iraq" is not short for "Iraq War"
         for tail in tails:
             other = candidates.get(tail)
-            if other and " " not in tail and place_evidence(other["name"]):
-                continue  # "Syria" is not short for a headline ending "... From Syria", nor "Aleppo" for "Deir Ezzor Aleppo"
+            if other and surname and place_evidence(other["name"]):
+                continue  # "Syria" is no one's surname: not short for a headline ending "... From Syria"
             if other and other is not cand and other["words"] == 1 and set(other["docs"]) & set(cand["docs"]):
                 cand["short"].append(other["name"])
                 cand["short_count"] += other["count"]

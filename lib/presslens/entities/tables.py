@@ -233,12 +233,13 @@ def body_comment_table(counts: pd.DataFrame, *, doc_ids: Iterable[str] | None = 
 
     Returns:
         One row per entity: ``entity, type, body, comment`` (counts), ``body_per_1k,
-        comment_per_1k``, sorted by total mentions.
+        comment_per_1k, provisional``, sorted by total mentions.
     """
     chosen = set(counts.loc[counts["part"] == "comment", "doc_id"]) if doc_ids is None else set(doc_ids)
     sub = counts[counts["doc_id"].isin(chosen)]
     words = sub.drop_duplicates(["doc_id", "part"]).groupby("part")["words"].sum()
-    wide = sub.pivot_table(index=["entity", "type"], columns="part", values="count", aggfunc="sum", fill_value=0)
+    index = ["entity", "type", "provisional"] if "provisional" in sub.columns else ["entity", "type"]
+    wide = sub.pivot_table(index=index, columns="part", values="count", aggfunc="sum", fill_value=0)
     wide = wide.reindex(columns=list(PARTS), fill_value=0)
     wide.columns.name = None
     for part in PARTS:
@@ -246,4 +247,5 @@ def body_comment_table(counts: pd.DataFrame, *, doc_ids: Iterable[str] | None = 
         wide[f"{part}_per_1k"] = (1000 * wide[part] / total).round(3) if total else 0.0
     wide = wide.reset_index()
     order = (wide["body"] + wide["comment"]).rename("total")
-    return wide.assign(total=order).sort_values(["total", "entity"], ascending=[False, True], ignore_index=True).drop(columns="total")
+    wide = wide.assign(total=order).sort_values(["total", "entity"], ascending=[False, True], ignore_index=True).drop(columns="total")
+    return wide[[c for c in wide.columns if c != "provisional"] + (["provisional"] if "provisional" in wide.columns else [])]
