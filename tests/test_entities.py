@@ -658,6 +658,7 @@ def test_discovered_types_come_from_evidence_never_from_nothing(bare_seeds):
     pairs = [(typed[E.fold_key(n)], t) for n, t in zip(top["name"], top["type_guess"]) if E.fold_key(n) in typed]
     assert len(pairs) >= 30
     assert sum(a == b for a, b in pairs) / len(pairs) >= 0.8, pairs
+    assert E.discover_names(bare_seeds, E.codebook_for(bare_seeds)).equals(found)  # the provisional codebook hides no name
     parsed = E.parse_codebook("entities:\n" + E.discovery_yaml(found, limit=10))
     assert len(parsed) == 10 and all("type guessed from" in e.note for e in parsed)
 

@@ -134,7 +134,9 @@ def discover_names(
         titles, guess_basis, example``, sorted by ``n_sources`` then ``count +
         short_count`` (descending) then name; feed it to :func:`discovery_yaml`.
     """
-    book = declared_codebook(corpus.path, codebook) or Codebook(entities=(), path=str(Path(corpus.path) / CODEBOOK_FILE))
+    book = declared_codebook(corpus.path, codebook)
+    if book is None or book.provisional:  # the provisional entities are discovery's own output, not a codebook to leave out
+        book = Codebook(entities=(), path=str(Path(corpus.path) / CODEBOOK_FILE))
     single_forms = {fold_key(f) for e in book for f in (*e.forms, *e.short) if " " not in f.strip()}
     parts = []
     for doc in corpus:
