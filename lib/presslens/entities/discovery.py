@@ -346,7 +346,7 @@ def _rank(
             tails, surname = [" ".join(parts[:-1])], False
             if len(parts) == 2 and (parts[0] in DEMONYMS or _country_of_people(parts[0])):
                 tails = []  # "Palestinian" is not short for "Palestinian Authority"
-            elif place_evidence(tails[0]).startswith("the country"):
+            elif place_evidence(tails[0]).startswith(("the country", "the region")):
                 tails = []  # "Iraq" is not short for "Iraq War"
         for tail in tails:
             other = candidates.get(tail)
@@ -427,9 +427,9 @@ def _guess_type(cand: dict) -> tuple[str, str]:
     if cand["titles"]:
         return "person", f"the title {cand['titles'][0]!r} before it"
     place = place_evidence(name)
-    if cand["kind"] == "acronym" and not place.startswith("the country"):
+    if cand["kind"] == "acronym" and not place.startswith(("the country", "the region")):
         place = ""  # "SANA" is not the city Sanaa: an acronym is only checked against countries (UK, US)
-    if place.startswith("the country"):
+    if place.startswith(("the country", "the region")):
         return "place", place
     if len(words) > 1 and any(w in PERSON_PARTICLES for w in words[1:]):
         return "person", f"the name particle {next(w for w in words[1:] if w in PERSON_PARTICLES)!r}"
@@ -444,7 +444,7 @@ def _guess_type(cand: dict) -> tuple[str, str]:
     if len(words) == 1:
         country = _country_of_people(words[0])
         if country:
-            return "group", f"a people or adjective of the country {country!r} (pycountry)"
+            return "group", f"a people or adjective built on the country or region {country!r}"
         if words[0] in GIVEN_NAMES:
             return "person", f"the given name {name!r}"
     if cand["kind"] == "acronym":

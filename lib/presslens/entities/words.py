@@ -119,10 +119,21 @@ COUNTRY_ALIASES = {
     "United States of America": "United States", "Russia": "Russian Federation", "Syria": "Syria", "Iran": "Iran",
     "Palestine": "Palestine", "Gaza": "Palestine", "West Bank": "Palestine", "South Korea": "Korea, Republic of",
     "North Korea": "Korea, Democratic People's Republic of", "Vietnam": "Viet Nam", "Laos": "Lao People's Democratic Republic",
-    "Ivory Coast": "Côte d'Ivoire", "Burma": "Myanmar", "Congo": "Congo", "Darfur": "Sudan", "Kurdistan": "Iraq",
-    "Soviet Union": "Soviet Union", "USSR": "Soviet Union", "Europe": "Europe", "Africa": "Africa", "Asia": "Asia",
-    "Middle East": "Middle East", "Levant": "Levant",
+    "Ivory Coast": "Côte d'Ivoire", "Burma": "Myanmar", "Congo": "Congo",
+    "Soviet Union": "Soviet Union", "USSR": "Soviet Union", "Turkey": "Türkiye", "Czech Republic": "Czechia",
+    "Holland": "Netherlands", "Vatican": "Holy See", "Bosnia": "Bosnia and Herzegovina", "Macedonia": "North Macedonia",
+    "Swaziland": "Eswatini", "East Timor": "Timor-Leste", "Cape Verde": "Cabo Verde",
 }
+#: continents and regions news names like countries (no gazetteer package lists them)
+REGIONS = frozenset(
+    """
+    Europe, Africa, Asia, Middle East, Near East, Far East, Levant, Persian Gulf, Gulf, Balkans, Caucasus, Scandinavia,
+    Latin America, South America, North America, Central America, Caribbean, Central Asia, South Asia, Southeast Asia,
+    East Asia, West Africa, East Africa, North Africa, Sub-Saharan Africa, Horn of Africa, Sahel, Maghreb, Kurdistan,
+    Mesopotamia, Arabian Peninsula, Sinai, Golan Heights, Western Europe, Eastern Europe, Arctic, Antarctica, Pacific, Atlantic
+    """.replace("\n", " ").split(",")
+)
+REGIONS = frozenset(" ".join(r.split()) for r in REGIONS if r.strip())
 #: common English, Arabic, Persian, Turkish, Kurdish and other given names (the first word of a person's name)
 GIVEN_NAMES = frozenset(
     """
