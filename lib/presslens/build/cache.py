@@ -33,7 +33,7 @@ from presslens.ingest.corpus import Corpus, Document
 from presslens.io import read_pickle, write_pickle
 
 #: bump when the layout of cache files or a pickled class changes
-CACHE_FORMAT = 3  # 2: documents.label keeps all leading digits of the doc_id; 3: Document classes moved to presslens.ingest
+CACHE_FORMAT = 4  # 2: documents.label keeps all leading digits of the doc_id; 3: Document classes moved to presslens.ingest; 4: entity_mentions ends with provisional
 #: folder (under ``v{CACHE_FORMAT}``) of the last run's per-document tables, one file per group
 LAST_RUN_DIR = "last-run"
 #: folder (under ``v{CACHE_FORMAT}``) of the whole tables of the last build, for the notebooks of the same run
@@ -63,12 +63,16 @@ def document_key(doc: Document) -> str:
 
 
 def codebook_key(corpus: Corpus) -> str:
-    """sha256 of the corpus's ``entities.yml`` bytes (``none`` without one): the codebook part of the entity cache key."""
+    """sha256 of the corpus's ``entities.yml`` bytes: the codebook part of the entity cache key.
+
+    Without ``entities.yml`` the discovered names are the (provisional) codebook, and
+    they depend on the whole corpus: the key is ``provisional-`` and their digest.
+    """
     path = Path(corpus.path) / entities.CODEBOOK_FILE
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:
-        return "none"
+        return "provisional-" + entities.provisional_codebook(corpus).digest()
 
 
 def corpus_fingerprint(corpus: Corpus) -> str:

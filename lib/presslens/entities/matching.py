@@ -226,6 +226,11 @@ def full_names_in(text: str, codebook: Codebook) -> set[str]:
     return {codebook.entities[t.entity].name for _, _, targets in codebook.matcher.hits(text) for t in targets if t.kind == "alias"}
 
 
+def _parts(doc: Document) -> list[tuple[str, str, str]]:
+    """A document's parts: ``(part, comment_id, text)`` for the body, then each comment."""
+    return [("body", "", doc.body)] + [("comment", c.comment_id, c.text) for c in doc.comments]
+
+
 def document_entities(doc: Document, codebook: Codebook) -> set[str]:
     """The entities a document names in full anywhere, in its body or its comments."""
     names = full_names_in(doc.body, codebook)

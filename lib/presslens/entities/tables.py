@@ -13,48 +13,20 @@ import pandas as pd
 
 from ..ingest.corpus import Corpus, Document
 from ..labels import PARTS, part_rank
-from ..paths import project_root
 from ..text import count_words, sentence_spans
-from .codebook import CODEBOOK_FILE, Codebook, load_codebook
-from .matching import _resolve
+from .codebook import Codebook
+from .matching import _parts, _resolve
+from .provisional import codebook_for
 
 log = logging.getLogger(__name__)
 
 MENTION_COLUMNS = [
     "doc_id", "part", "comment_id", "entity", "type", "surface", "start", "end", "sent_id", "resolved_by", "alias", "title",
+    "provisional",
 ]
-COUNT_COLUMNS = ["entity", "type", "doc_id", "part", "count", "per_1k_words", "words"]
+COUNT_COLUMNS = ["entity", "type", "doc_id", "part", "count", "per_1k_words", "words", "provisional"]
 UNRESOLVED_COLUMNS = ["doc_id", "part", "comment_id", "surface", "start", "end", "sent_id", "candidates", "reason"]
 COOCCURRENCE_COLUMNS = ["entity_a", "entity_b", "sentences", "documents", "doc_ids"]
-
-
-def codebook_for(corpus: Corpus, codebook: Codebook | str | Path | None = None) -> Codebook:
-    """The codebook a run uses: the one given, else ``entities.yml`` in the corpus folder.
-
-    A path given as text may be relative to the project folder (as notebook
-    parameters are). With no codebook at all, a warning is logged and an empty
-    codebook is returned: nothing is counted, and :func:`discover_names` lists the
-    candidates to start one.
-
-    Raises:
-        CodebookError: the codebook given does not exist or is malformed.
-    """
-    if isinstance(codebook, Codebook):
-        return codebook
-    if codebook is not None and str(codebook).strip():
-        path = Path(codebook).expanduser()
-        if not path.is_absolute() and not path.exists():
-            path = project_root() / path
-        return load_codebook(path)
-    path = Path(corpus.path) / CODEBOOK_FILE
-    if not path.exists():
-        log.warning("no %s in %s: no entity is counted (discover_names lists candidates to start one)", CODEBOOK_FILE, corpus.path)
-        return Codebook(entities=(), path=str(path))
-    return load_codebook(path)
-
-
-def _parts(doc: Document) -> list[tuple[str, str, str]]:
-    return [("body", "", doc.body)] + [("comment", c.comment_id, c.text) for c in doc.comments]
 
 
 def _sentence_starts(text: str) -> list[int]:
@@ -81,7 +53,8 @@ def _document_rows(doc: Document, codebook: Codebook, *, require_full_name: bool
             else:
                 rows.append({**base, "entity": mention.entity, "type": mention.type, "surface": mention.surface,
                              "start": mention.start, "end": mention.end, "sent_id": sent_id,
-                             "resolved_by": mention.resolved_by, "alias": mention.alias, "title": mention.title})
+                             "resolved_by": mention.resolved_by, "alias": mention.alias, "title": mention.title,
+                             "provisional": codebook[mention.entity].provisional})
     return rows, unresolved
 
 
@@ -98,19 +71,23 @@ def entity_mentions_table(
     Args:
         corpus: the loaded corpus.
         codebook: a :class:`Codebook` or a path; ``None`` reads ``entities.yml`` in the
-            corpus folder (absent: a warning and an empty table).
+            corpus folder (absent: a warning, and the discovered names are provisional
+            entities, see :func:`codebook_for`).
         require_full_name: count short forms only in documents that name the entity in full.
 
     Returns:
         Columns ``doc_id, part, comment_id, entity, type, surface, start, end, sent_id,
-        resolved_by, alias, title``; ``surface == source[start:end]`` with source the
+        resolved_by, alias, title, provisional`` (True for a name discovered in a corpus
+        without ``entities.yml``: an entity until the analyst confirms it); ``surface == source[start:end]`` with source the
         body (part ``body``) or the comment's text (part ``comment``); ``sent_id`` is the
         1-based sentence of the part, as in ``sentences.csv``. Sorted by document, part,
         comment and offset.
     """
     book = codebook_for(corpus, codebook)
     rows = [r for doc in corpus for r in _document_rows(doc, book, require_full_name=require_full_name)[0]]
-    frame = pd.DataFrame(rows, columns=MENTION_COLUMNS).astype({"start": "int64", "end": "int64", "sent_id": "int64"})
+    frame = pd.DataFrame(rows, columns=MENTION_COLUMNS).astype(
+        {"start": "int64", "end": "int64", "sent_id": "int64", "provisional": "bool"}
+    )
     log.info("%d entity mentions of %d entities in %d documents", len(frame), frame["entity"].nunique(), len(corpus))
     return _sorted(frame, ["start"])
 
@@ -156,16 +133,19 @@ def entity_counts_table(
         require_full_name: as for :func:`entity_mentions_table`.
 
     Returns:
-        Columns ``entity, type, doc_id, part, count, per_1k_words, words``, sorted by
-        entity, document and part.
+        Columns ``entity, type, doc_id, part, count, per_1k_words, words, provisional``
+        (``provisional`` as in the mentions), sorted by entity, document and part.
     """
     if mentions is None:
         mentions = entity_mentions_table(corpus, codebook, require_full_name=require_full_name)
-    grouped = mentions.groupby(["entity", "type", "doc_id", "part"], as_index=False).size().rename(columns={"size": "count"})
+    keys = ["entity", "type", "doc_id", "part"]
+    if "provisional" not in mentions.columns:  # mentions from before the column, or term mentions
+        mentions = mentions.assign(provisional=False)
+    grouped = mentions.groupby([*keys, "provisional"], as_index=False).size().rename(columns={"size": "count"})
     frame = grouped.merge(part_words(corpus), on=["doc_id", "part"], how="left")
     frame["words"] = frame["words"].fillna(0).astype("int64")
     frame["per_1k_words"] = [round(1000 * c / w, 3) if w else 0.0 for c, w in zip(frame["count"], frame["words"])]
-    frame = frame[COUNT_COLUMNS].astype({"count": "int64"})
+    frame = frame[COUNT_COLUMNS].astype({"count": "int64", "provisional": "bool"})
     return frame.sort_values(["entity", "doc_id", "part"], ignore_index=True)
 
 
@@ -174,8 +154,11 @@ def roll_up(counts: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     if counts.empty:
         return counts.copy()
     top = counts["entity"].map(lambda n: codebook.ancestor(n) if n in codebook else n)
-    frame = counts.assign(entity=top, type=top.map(lambda n: codebook[n].type if n in codebook else ""))
-    frame = frame.groupby(["entity", "type", "doc_id", "part", "words"], as_index=False)["count"].sum()
+    frame = counts.assign(
+        entity=top, type=top.map(lambda n: codebook[n].type if n in codebook else ""),
+        provisional=top.map(lambda n: codebook[n].provisional if n in codebook else False).astype(bool),
+    )
+    frame = frame.groupby(["entity", "type", "doc_id", "part", "words", "provisional"], as_index=False)["count"].sum()
     frame["per_1k_words"] = [round(1000 * c / w, 3) if w else 0.0 for c, w in zip(frame["count"], frame["words"])]
     return frame[COUNT_COLUMNS].sort_values(["entity", "doc_id", "part"], ignore_index=True)
 
@@ -250,12 +233,13 @@ def body_comment_table(counts: pd.DataFrame, *, doc_ids: Iterable[str] | None = 
 
     Returns:
         One row per entity: ``entity, type, body, comment`` (counts), ``body_per_1k,
-        comment_per_1k``, sorted by total mentions.
+        comment_per_1k, provisional``, sorted by total mentions.
     """
     chosen = set(counts.loc[counts["part"] == "comment", "doc_id"]) if doc_ids is None else set(doc_ids)
     sub = counts[counts["doc_id"].isin(chosen)]
     words = sub.drop_duplicates(["doc_id", "part"]).groupby("part")["words"].sum()
-    wide = sub.pivot_table(index=["entity", "type"], columns="part", values="count", aggfunc="sum", fill_value=0)
+    index = ["entity", "type", "provisional"] if "provisional" in sub.columns else ["entity", "type"]
+    wide = sub.pivot_table(index=index, columns="part", values="count", aggfunc="sum", fill_value=0)
     wide = wide.reindex(columns=list(PARTS), fill_value=0)
     wide.columns.name = None
     for part in PARTS:
@@ -263,4 +247,5 @@ def body_comment_table(counts: pd.DataFrame, *, doc_ids: Iterable[str] | None = 
         wide[f"{part}_per_1k"] = (1000 * wide[part] / total).round(3) if total else 0.0
     wide = wide.reset_index()
     order = (wide["body"] + wide["comment"]).rename("total")
-    return wide.assign(total=order).sort_values(["total", "entity"], ascending=[False, True], ignore_index=True).drop(columns="total")
+    wide = wide.assign(total=order).sort_values(["total", "entity"], ascending=[False, True], ignore_index=True).drop(columns="total")
+    return wide[[c for c in wide.columns if c != "provisional"] + (["provisional"] if "provisional" in wide.columns else [])]
