@@ -14,6 +14,7 @@ import pandas as pd
 import yaml
 
 from ..errors import MetadataError
+from ..ingest.corpus import CODEBOOK_FILE
 from ..io import load_yaml
 from ..paths import project_root
 from .keys import _form_key, is_acronym
@@ -21,7 +22,6 @@ from .matching import _Matcher
 
 log = logging.getLogger(__name__)
 
-CODEBOOK_FILE = "entities.yml"
 TYPES = ("person", "organisation", "place", "group", "event")
 #: the type of a discovered name that no evidence types (a provisional entity only; entities.yml needs one of TYPES)
 UNKNOWN_TYPE = "unknown"

@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")
 #: Files beside the documents that are data, not documents.
-DATA_FILES = frozenset({SOURCES_FILE, "entities.yml", "corrections.yml", "README.md"})
+#: the codebook's file name (read by :mod:`presslens.entities`; ingest only notes when it is missing)
+CODEBOOK_FILE = "entities.yml"
+DATA_FILES = frozenset({SOURCES_FILE, CODEBOOK_FILE, "corrections.yml", "README.md"})
 DATA_SUFFIXES = (".yml", ".yaml", ".md", ".csv", ".json")
 #: the size limit per file unless ``load_corpus`` is given one
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -194,6 +196,12 @@ def load_corpus(path: str | Path, *, strict: bool = False, max_bytes: int | None
     for doc_id, entry in sorted(sources.items()):
         if not any(d.doc_id == doc_id for d in documents) and not any(i.file == entry.file for i in inputs):
             warnings.append((SOURCES_FILE, f"entry {doc_id!r} (line {entry.line}) has no file in {folder}"))
+    if documents and not (folder / CODEBOOK_FILE).is_file():
+        warnings.append((
+            CODEBOOK_FILE,
+            f"no codebook beside the documents: entities are names found in the text, counted as provisional until "
+            f"confirmed in {CODEBOOK_FILE} (presslens init proposes one)",
+        ))
     log.info("loaded %d documents, rejected %d files from %s", len(documents), len(inputs) - len(documents), folder)
     return Corpus(path=folder, documents=documents, inputs=inputs, warnings=warnings)
 

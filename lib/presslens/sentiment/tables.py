@@ -45,8 +45,8 @@ def targeted_mentions(corpus, *, terms: Sequence[str] = (), mentions: pd.DataFra
         mentions = entity_mentions_table(corpus, book)
     if len(book) == 0 and mentions.empty:
         return mentions, "there is no codebook (entities.yml) beside the documents and no entity_terms were given"
-    if len(book) == 0:
-        return mentions, "names found in the corpus (no codebook entities.yml; provisional)"
+    if len(book) == 0 or book.provisional:
+        return mentions, "names found in the corpus, counted as provisional entities (no codebook entities.yml)"
     if mentions.empty:
         return mentions, f"none of the {len(book)} entries of the codebook entities.yml is named in this corpus"
     return mentions, f"the codebook entities.yml ({len(book)} entries, with their aliases and short forms)"
