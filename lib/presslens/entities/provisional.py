@@ -118,7 +118,9 @@ def codebook_for(corpus: Corpus, codebook: Codebook | str | Path | None = None) 
     if book is not None:
         return book
     book = provisional_codebook(corpus)
-    log.warning(
+    # info, not a warning: load_corpus already records the missing codebook among the corpus's warnings
+    # (console, index, notebook 00), and a warning here would print in every report that reads entities
+    log.info(
         "no %s in %s: %d discovered names are counted as provisional entities (confirm them in %s; "
         "discovery_yaml writes the entries)", CODEBOOK_FILE, corpus.path, len(book), CODEBOOK_FILE,
     )
