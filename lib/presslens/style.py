@@ -1,4 +1,4 @@
-"""What every chart shares: the palette and the source note. A leaf that never imports plotly.
+"""What every chart shares: the palette, each source's colour, log-axis ticks and the source note. A leaf that never imports plotly.
 
 Chart modules (each stage's ``charts``) import plotly; this module only takes
 a figure and calls its methods, so the computation side can name colours
@@ -7,10 +7,14 @@ without loading plotly.
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from .text.markup import chart_text
 
+#: the ten colours of charts; a source's colour is :func:`source_colours`'s
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
 
@@ -28,3 +32,100 @@ def add_source(fig: Any, source: str) -> Any:
     bottom = (fig.layout.margin.b or 0) if fig.layout.margin else 0
     fig.update_layout(margin={"b": max(bottom, 110)})
     return fig
+
+
+#: what a label adds to its document's label for one of its parts ("004 · The Intercept · reader comment")
+_PART_SUFFIX = re.compile(r"(?:\s*·\s*|<br>)reader comments?$")
+_NUMBER = re.compile(r"^(\d+)")
+
+
+def source_key(label: str) -> str:
+    """The document a source label names: the label without its " · reader comment" part.
+
+    >>> source_key("004 · The Intercept · reader comment"), source_key("004_5ef0e76b6908624d")
+    ('004 · The Intercept', '004_5ef0e76b6908624d')
+    """
+    return _PART_SUFFIX.sub("", str(label)).strip()
+
+
+def source_colours(labels: Iterable[str]) -> dict[str, str]:
+    """One colour per source label, the same in every chart of a run: ``label -> colour``.
+
+    ``labels`` is the corpus's ordered list of sources (labels such as
+    "004 · The Intercept", doc_ids, or outlet names); a label and its
+    " · reader comment" variant share their document's colour. A numbered
+    document takes the colour of its number (004 is always ``PALETTE[4]``), so a
+    chart drawing only some of the documents colours them as every other chart
+    does; sources without a number take the colour of their position in
+    ``labels``, so charts given the same ordered list agree.
+
+    >>> colours = source_colours(["000 · A", "004 · The Intercept", "004 · The Intercept · reader comment"])
+    >>> colours["004 · The Intercept"] == colours["004 · The Intercept · reader comment"] == PALETTE[4]
+    True
+    >>> source_colours(["004_5ef0e76b6908624d"])["004_5ef0e76b6908624d"] == PALETTE[4]
+    True
+    """
+    labels = list(dict.fromkeys(str(label) for label in labels))
+    keys = list(dict.fromkeys(source_key(label) for label in labels))
+    numbered = all(_NUMBER.match(key) for key in keys)
+    index = {key: int(_NUMBER.match(key).group(1)) if numbered else i for i, key in enumerate(keys)}
+    return {label: PALETTE[index[source_key(label)] % len(PALETTE)] for label in labels}
+
+
+def log_ticks(low: float, high: float, *, money: bool = False, steps: tuple[int, ...] = (1, 2, 5)) -> tuple[list[float], list[str]]:
+    """Tick values and plain labels for a log axis from ``low`` to ``high``: 1, 2, 5 per decade, written in full.
+
+    Labels are whole numbers with k, M, B and T for thousands, millions, billions
+    and trillions ("50k", "2M", "$1T"), the same style on every chart; with many
+    decades only the powers of ten are kept, so labels never crowd.
+
+    >>> log_ticks(3, 40)
+    ([2, 5, 10, 20, 50], ['2', '5', '10', '20', '50'])
+    >>> log_ticks(4e11, 3e12, money=True)[1]
+    ['$200B', '$500B', '$1T', '$2T', '$5T']
+    """
+    if not (low > 0 and high > 0) or math.isnan(low) or math.isnan(high):
+        return [], []
+    low, high = min(low, high), max(low, high)
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    if last - first > 4:
+        steps = (1,)
+    values: list[float] = []
+    for exponent in range(first, last + 1):
+        for step in steps:
+            value = step * 10 ** exponent if exponent >= 0 else step / 10 ** -exponent
+            values.append(value)
+    below = [v for v in values if v <= low]
+    above = [v for v in values if v >= high]
+    lo = below[-1] if below else values[0]
+    hi = above[0] if above else values[-1]
+    kept = [v for v in values if lo <= v <= hi]
+    return kept, [number_label(v, money=money) for v in kept]
+
+
+def number_label(value: float, *, money: bool = False) -> str:
+    """A tick's plain label: 500, 2k, 50k, 1.5M, $1T.
+
+    >>> number_label(2500), number_label(1e6), number_label(1e12, money=True), number_label(0.5)
+    ('2.5k', '1M', '$1T', '0.5')
+    """
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            text = f"{value / size:.3g}{suffix}"
+            break
+    else:
+        text = f"{value:.3g}"
+    return ("$" if money else "") + text
+
+
+def colour_for(colours: dict[str, str] | Any, label: str) -> str:
+    """``label``'s colour in a :func:`source_colours` mapping, by its document when the part is not listed.
+
+    >>> colour_for(source_colours(["004 · The Intercept"]), "004 · The Intercept · reader comment") == PALETTE[4]
+    True
+    """
+    label = str(label)
+    if label in colours:
+        return colours[label]
+    key = source_key(label)
+    return colours[key] if key in colours else source_colours([label])[label]

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..style import PALETTE, add_source
+from ..style import add_source, colour_for, log_ticks, source_colours
 from ..text import chart_text, hover_text, wrap_lines
 from .claims import _claim_label, _midpoint, format_bounds, spread_sources, top_sources, who_says_what
 from .lexicon import KINDS
@@ -44,6 +44,7 @@ def figures_chart(
     source: str,
     fade: float = 3.0,
     max_sources: int | None = None,
+    colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """Each source's figure per claim on a log scale: a dot for a number, a bar for a range, an open bound fading out.
 
@@ -64,6 +65,8 @@ def figures_chart(
         fade: how far (a factor) an open bound's fading bar reaches.
         max_sources: at most this many sources per claim (:func:`spread_sources`: the lowest, the
             highest and evenly between), as the title says; ``None`` draws every source.
+        colours: ``source label -> colour`` (:func:`presslens.style.source_colours` of the corpus's
+            labels), so each source has the colour it has in every other chart; default from the labels drawn.
     """
     data = figures[figures["kind"].isin(kinds)]
     note = ""
@@ -81,8 +84,7 @@ def figures_chart(
         order = list(peak.sort_values(ascending=False, kind="stable").index)
     money = tuple(kinds) == ("cost",)
     fig = go.Figure()
-    documents = sorted({s.split(" · reader comment")[0] for s in data["source"]})
-    colours = {d: PALETTE[i % len(PALETTE)] for i, d in enumerate(documents)}
+    colours = dict(colours) if colours is not None else source_colours(sorted(data["source"].unique()))
     ranks = {s: i for i, s in enumerate(sorted(data["source"].unique()))}
     shown: set[str] = set()
     for row, claim in enumerate(order):
@@ -92,7 +94,7 @@ def figures_chart(
             offset = 0.0 if len(row_sources) == 1 else -0.28 + 0.56 * k / (len(row_sources) - 1)
             for f in rows[rows["source"] == src].itertuples():
                 style = _Style(
-                    colour=colours[src.split(" · reader comment")[0]], comment=src.endswith("reader comment"),
+                    colour=colour_for(colours, src), comment=src.endswith("reader comment"),
                     name=_short_source(chart_text(src)), rank=ranks[src], legend=src not in shown,
                 )
                 shown.add(src)

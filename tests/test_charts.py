@@ -1,0 +1,64 @@
+"""Charts an analyst trusts, across stages, on the seeds: one colour per source, kinds in row labels, plain log
+ticks, legible co-occurrence, time axes that fit the data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from presslens import figures as fg
+from presslens import framing, sentiment, style, tables
+from presslens.figures import figures_table
+
+INTERCEPT = "004_5ef0e76b6908624d"
+
+
+@pytest.fixture(scope="module")
+def figures(corpus):
+    return figures_table(corpus)
+
+
+@pytest.fixture(scope="module")
+def labels(corpus):
+    return {d.doc_id: d.label for d in corpus}
+
+
+def _trace_colours(fig, name: str) -> set[str]:
+    """The colours of the traces named ``name`` (their line or marker colour)."""
+    out = set()
+    for t in fig.data:
+        if t.name == name:
+            colour = (t.line.color if t.line and t.line.color else None) or (t.marker.color if isinstance(t.marker.color, str) else None)
+            if colour:
+                out.add(colour)
+    return out
+
+
+def test_source_colours_follow_the_corpus_order_not_the_chart(labels):
+    everyone = style.source_colours(labels.values())
+    intercept = labels[INTERCEPT]
+    assert style.source_colours([intercept])[intercept] == everyone[intercept] == style.PALETTE[4]
+    assert style.colour_for(everyone, intercept + " · reader comment") == everyone[intercept]
+    assert len(set(everyone.values())) == len(labels)
+    outlets = style.source_colours(["AP", "Reuters", "BBC"])  # unnumbered sources: by their position in the list
+    assert outlets == {"AP": style.PALETTE[0], "Reuters": style.PALETTE[1], "BBC": style.PALETTE[2]}
+
+
+def test_a_source_keeps_its_colour_in_every_chart(corpus, figures, labels):
+    """004 is drawn in the deaths chart (among three sources) and the framing chart (among five): one colour."""
+    intercept = labels[INTERCEPT]
+    deaths = fg.figures_chart(figures, claims=fg.headline_claims(figures), source="seeds")
+    costs = fg.figures_chart(figures, kinds=("cost",), source="seeds")
+    terms = framing.framing_chart(framing.framing_terms(corpus), labels=labels, source="seeds")
+    panel = [a.text for a in terms.layout.annotations].index(intercept)
+    numbered = [t for t in terms.data if t.mode == "markers+text"][panel]
+    colour = style.PALETTE[4]
+    assert _trace_colours(deaths, intercept) == {colour}
+    assert _trace_colours(costs, intercept) <= {colour}
+    assert numbered.marker.color == colour
+    comments = tables.comments_table(corpus)
+    bins = sentiment.time_rollup(sentiment.thread_table(comments), freq="1D")
+    timed = sentiment.time_chart(bins, source="seeds")
+    for doc_id in bins["doc_id"].unique():
+        bar = next(t for t in timed.data if t.type == "bar" and t.name == f"{doc_id}: comments")
+        assert bar.marker.color == style.source_colours([doc_id])[doc_id]
