@@ -62,3 +62,17 @@ def test_a_source_keeps_its_colour_in_every_chart(corpus, figures, labels):
     for doc_id in bins["doc_id"].unique():
         bar = next(t for t in timed.data if t.type == "bar" and t.name == f"{doc_id}: comments")
         assert bar.marker.color == style.source_colours([doc_id])[doc_id]
+
+
+def test_the_all_figures_chart_names_the_kind_of_each_row(figures):
+    fig = fg.figures_chart(figures, kinds=("deaths", "wounded", "displaced"), source="seeds")
+    rows = list(fig.layout.yaxis.ticktext)
+    kinds = sorted(set(figures.loc[figures["kind"] != "cost", "kind"]))
+    assert len(kinds) > 1 and rows
+    named = [[k for k in kinds if k in r.split(" · ")[0].split()] for r in rows]
+    assert all(len(n) == 1 for n in named), rows  # "displaced · Sunnis", "indirect deaths (disease…) · 'war on terror'"
+    assert {n[0] for n in named} == set(kinds)
+    hovers = [str(t.customdata[0][0]) for t in fig.data if t.customdata is not None]
+    assert all(any(f"{k}, as written" in h for k in kinds) for h in hovers)
+    alone = fg.figures_chart(figures, kinds=("deaths",), source="seeds")
+    assert not any(r.startswith("deaths · ") for r in alone.layout.yaxis.ticktext)  # one kind: the title says it

@@ -103,9 +103,11 @@ def figures_chart(
         type="log", title=("amount as stated, US dollars unless the hover says otherwise (log scale)" if money else "people (log scale)"),
         tickprefix="$" if money else "", exponentformat="SI",
     )
+    with_kind = len(set(kinds)) > 1
     fig.update_yaxes(
-        tickmode="array", tickvals=list(range(len(order))), ticktext=[chart_text(_claim_label(c)) for c in order],
-        range=[len(order) - 0.5, -0.5], title=("what the money was for" if money else "population · conflict"), zeroline=False,
+        tickmode="array", tickvals=list(range(len(order))), ticktext=[chart_text(_row_label(c, with_kind=with_kind)) for c in order],
+        range=[len(order) - 0.5, -0.5], zeroline=False,
+        title=("what the money was for" if money else ("kind · " if with_kind else "") + "population · conflict"),
         showgrid=False,
     )
     for row in range(len(order) - 1):
@@ -122,6 +124,16 @@ def figures_chart(
     return add_source(fig, source)
 
 
+def _row_label(claim_id: str, *, with_kind: bool) -> str:
+    """A claim's row label; ``with_kind`` puts its kind first ("displaced · Iraqis · Iraq war since 2003"), so a
+    chart of several kinds never lets a displacement range read as deaths."""
+    label = _claim_label(claim_id)
+    kind = claim_id.partition(":")[0]
+    if not with_kind or not kind or kind in label.split(" · ")[0].split():
+        return label
+    return f"{kind} · {label}"
+
+
 @dataclass(frozen=True)
 class _Style:
     colour: str
@@ -134,7 +146,7 @@ class _Style:
 def _hover(f, src: str) -> str:
     unit = f" ({f.unit})" if f.kind == "cost" and f.unit else (" (currency not stated)" if f.kind == "cost" else "")
     return (
-        f"<b>{chart_text(src)}</b><br>as written: <b>{chart_text(f.value_text)}</b>"
+        f"<b>{chart_text(src)}</b><br>{chart_text(f.kind)}, as written: <b>{chart_text(f.value_text)}</b>"
         + (f" — hedge: <i>{chart_text(f.qualifier)}</i>" if f.qualifier else " — no hedge")
         + f"<br>read as: {chart_text(format_bounds(f.low, f.high, unit=f.unit, qualifier=f.qualifier))} ({f.bound}){chart_text(unit)}"
         + (f"<br>who: {chart_text(f.who)}" + (" (previous sentence)" if f.who_basis == "previous sentence" else "") if f.who else "<br>who: not stated")
