@@ -76,3 +76,32 @@ def test_the_all_figures_chart_names_the_kind_of_each_row(figures):
     assert all(any(f"{k}, as written" in h for k in kinds) for h in hovers)
     alone = fg.figures_chart(figures, kinds=("deaths",), source="seeds")
     assert not any(r.startswith("deaths · ") for r in alone.layout.yaxis.ticktext)  # one kind: the title says it
+
+
+PLAIN_TICK = r"^\$?\d+(\.\d+)?[kMBT]?$"
+
+
+@pytest.mark.parametrize("kinds", [("deaths", "wounded", "displaced"), ("cost",)])
+def test_log_axes_show_plain_ticks_over_the_data(figures, kinds):
+    fig = fg.figures_chart(figures, kinds=kinds, source="seeds")
+    axis = fig.layout.xaxis
+    assert axis.tickmode == "array" and len(axis.tickvals) >= 3
+    assert all(pd.Series(axis.ticktext).str.match(PLAIN_TICK)), axis.ticktext
+    assert all(t.startswith("$") for t in axis.ticktext) == (kinds == ("cost",))
+    assert list(axis.tickvals) == sorted(axis.tickvals)
+    xs = [x for t in fig.data if t.x is not None for x in t.x if x]
+    low, high = axis.range
+    assert 10 ** low <= min(xs) and max(xs) <= 10 ** high
+
+
+def test_log_ticks_never_mix_minor_digits_with_units():
+    values, text = style.log_ticks(7e11, 3e12, money=True)
+    assert text == ["$500B", "$1T", "$2T", "$5T"]
+    assert style.log_ticks(1, 5e6)[1] == ["1", "10", "100", "1k", "10k", "100k", "1M", "10M"]
+    assert style.log_ticks(0, 10) == ([], [])
+
+
+def test_framing_chart_log_axis_has_plain_ticks(corpus, labels):
+    fig = framing.framing_chart(framing.framing_terms(corpus), labels=labels, source="seeds")
+    axes = [fig.layout[k] for k in fig.layout if k.startswith("xaxis")]
+    assert axes and all(a.tickmode == "array" and all(pd.Series(a.ticktext).str.match(PLAIN_TICK)) for a in axes)

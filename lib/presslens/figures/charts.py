@@ -101,7 +101,7 @@ def figures_chart(
                 _draw_figure(fig, f, row + offset, style, _hover(f, src), fade)
     fig.update_xaxes(
         type="log", title=("amount as stated, US dollars unless the hover says otherwise (log scale)" if money else "people (log scale)"),
-        tickprefix="$" if money else "", exponentformat="SI",
+        **_log_axis(fig, money=money),
     )
     with_kind = len(set(kinds)) > 1
     fig.update_yaxes(
@@ -122,6 +122,17 @@ def figures_chart(
         xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", xanchor="left", showarrow=False, font={"size": 11, "color": "#555"},
     )
     return add_source(fig, source)
+
+
+def _log_axis(fig: go.Figure, *, money: bool) -> dict:
+    """Plain ticks for the log axis of the values drawn: 1, 2, 5 per decade in full ("50k", "$1T"), never "7 8 9 $1T 2 3"."""
+    xs = [float(x) for t in fig.data if t.x is not None for x in t.x if x is not None and x == x and x > 0]
+    if not xs:
+        return {}
+    values, text = log_ticks(min(xs), max(xs), money=money)
+    low, high = math.log10(min(xs)), math.log10(max(xs))
+    pad = max(0.08 * (high - low), 0.15)
+    return {"tickmode": "array", "tickvals": values, "ticktext": text, "range": [low - pad, high + pad]}
 
 
 def _row_label(claim_id: str, *, with_kind: bool) -> str:

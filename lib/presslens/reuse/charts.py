@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 
 from ..display import choose
 from ..labels import doc_number
-from ..style import add_source, colour_for, source_colours
+from ..style import add_source, colour_for, log_ticks, source_colours
 from ..text import axis_label, chart_text, clip, visible
 from .edits import word_diff
 from .framing import FramingError
@@ -385,7 +385,9 @@ def framing_chart(
             hovertemplate="%{customdata}<br>%{x} uses · z = %{y:.2f}<extra></extra>",
         )
         fig.add_hline(y=1.96, line={"dash": "dash", "color": "#888", "width": 1}, row=row, col=1)
-        fig.update_xaxes(type="log", title_text="uses in this document (log scale)", domain=[0, 0.66], row=row, col=1)
+        values, text = log_ticks(1, max(float(sub["n"].max()) if len(sub) else 1, 1))
+        fig.update_xaxes(type="log", title_text="uses in this document (log scale)", domain=[0, 0.66], row=row, col=1,
+                         tickmode="array", tickvals=values, ticktext=text)
         fig.update_yaxes(title_text="z", row=row, col=1)
         listing = "<br>".join(
             f"{k}. {chart_text(t)} ({n} uses, z {z:.1f})" for k, (t, n, z) in enumerate(zip(marked["term"], marked["n"], marked["z"]), start=1)
