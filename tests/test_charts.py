@@ -105,3 +105,22 @@ def test_framing_chart_log_axis_has_plain_ticks(corpus, labels):
     fig = framing.framing_chart(framing.framing_terms(corpus), labels=labels, source="seeds")
     axes = [fig.layout[k] for k in fig.layout if k.startswith("xaxis")]
     assert axes and all(a.tickmode == "array" and all(pd.Series(a.ticktext).str.match(PLAIN_TICK)) for a in axes)
+
+
+def test_cooccurrence_network_draws_only_the_strongest_pairs(corpus):
+    from presslens import entities as E
+
+    mentions = E.entity_mentions_table(corpus)
+    pairs = E.cooccurrence_table(mentions)
+    strong = pairs[pairs["sentences"] >= 3]
+    assert len(strong) > 25  # the seeds' tangle: ~100 pairs
+    fig = E.network_chart(mentions, pairs, min_sentences=3, top=30, source="seeds")
+    hover = next(t for t in fig.data if t.mode == "markers" and t.customdata is not None and len(t.customdata[0]) == 4)
+    drawn = {(a, b) for a, b, *_ in hover.customdata}
+    assert len(drawn) == 25
+    weakest_drawn = min(int(n) for *_, n, _ in hover.customdata)
+    assert not any(n > weakest_drawn for (a, b, n) in zip(strong["entity_a"], strong["entity_b"], strong["sentences"]) if (a, b) not in drawn)
+    nodes = [t for t in fig.data if t.mode == "markers+text"]
+    names = [x for t in nodes for x in t.text if x]
+    assert 0 < len(names) <= 12 < sum(len(t.x) for t in nodes)
+    assert "Iran" in names and f"the 25 strongest of {len(strong)} pairs" in fig.layout.title.text
