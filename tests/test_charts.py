@@ -124,3 +124,55 @@ def test_cooccurrence_network_draws_only_the_strongest_pairs(corpus):
     names = [x for t in nodes for x in t.text if x]
     assert 0 < len(names) <= 12 < sum(len(t.x) for t in nodes)
     assert "Iran" in names and f"the 25 strongest of {len(strong)} pairs" in fig.layout.title.text
+
+
+@pytest.mark.parametrize("module", ["presslens.style", "presslens.text.times"])
+def test_doctests(module):
+    import doctest
+    import importlib
+
+    assert doctest.testmod(importlib.import_module(module)).failed == 0
+
+
+def test_a_bare_date_keeps_its_day(corpus):
+    """003's "2012-08-05" is the 5th of August, not August with a "-05" UTC offset dropped."""
+    from presslens.text.times import page_times
+
+    assert str(page_times([corpus["003_2637237e9277fabb"].meta("published").value])[0]) == "2012-08-05 00:00:00"
+
+
+def test_timeline_fits_the_dates_and_breaks_where_nothing_happened(corpus):
+    """The seeds: 003 published in 2012, 000's comments in 2019: two panels, each on its own dates, not one 8-year axis."""
+    from presslens.ingest import charts
+
+    fig = charts.timeline_chart(corpus, source="seeds")
+    first, second = (pd.to_datetime(list(fig.layout[a].range)) for a in ("xaxis", "xaxis2"))
+    assert first[0] < pd.Timestamp("2012-08-05") < first[1] and first[1] - first[0] <= pd.Timedelta(days=7)
+    posted = pd.to_datetime([c.posted for c in corpus["000_f852db828fd11835"].comments])
+    assert second[0] < posted.min() and posted.max() < second[1]
+    assert second[1] - second[0] < 1.2 * (posted.max() - posted.min())
+    assert "broken" in fig.layout.title.text
+    assert sorted(t.name for t in fig.data if t.showlegend) == ["comment posted", "published"]
+
+
+def test_one_dated_document_gets_a_week(tmp_path, seeds_dir):
+    import shutil
+
+    from presslens.ingest import charts
+    from presslens.ingest.corpus import load_corpus
+
+    shutil.copy(seeds_dir / "003_2637237e9277fabb.txt", tmp_path)
+    shutil.copy(seeds_dir / "sources.yml", tmp_path)
+    one = load_corpus(tmp_path)
+    fig = charts.timeline_chart(one, source="one")
+    low, high = pd.to_datetime(list(fig.layout.xaxis.range))
+    assert high - low == pd.Timedelta(days=6) and low < pd.Timestamp("2012-08-05") < high
+    assert "broken" not in fig.layout.title.text
+
+
+def test_sentiment_time_axis_spans_the_bins(corpus):
+    bins = sentiment.time_rollup(sentiment.thread_table(tables.comments_table(corpus)), freq="1h")
+    fig = sentiment.time_chart(bins, source="seeds")
+    low, high = pd.to_datetime(list(fig.layout.xaxis.range))
+    assert low <= pd.to_datetime(bins["bin_start"]).min() and pd.to_datetime(bins["bin_end"]).max() <= high
+    assert high - low < pd.Timedelta(days=3)

@@ -129,3 +129,32 @@ def colour_for(colours: dict[str, str] | Any, label: str) -> str:
         return colours[label]
     key = source_key(label)
     return colours[key] if key in colours else source_colours([label])[label]
+
+
+def time_window(times: Iterable[Any], *, margin: float = 0.04, single_days: float = 3.0) -> list[str] | None:
+    """The range of a time axis that fits the times drawn: their span plus a small margin, as ISO strings.
+
+    The margin is ``margin`` of the span, at least an hour; a single time (or
+    several at one instant) gets ``single_days`` either side, so one dated
+    document sits in a week's window instead of an axis of years. ``None`` when
+    nothing is dated (the chart then says so rather than drawing an axis).
+
+    >>> time_window(["2019-11-30T15:05:00"])
+    ['2019-11-27T15:05:00', '2019-12-03T15:05:00']
+    >>> time_window(["2019-11-30T15:00", "2019-11-30T17:00"])
+    ['2019-11-30T14:00:00', '2019-11-30T18:00:00']
+    >>> time_window([None, "soon"]) is None
+    True
+    """
+    import pandas as pd
+
+    stamps = pd.to_datetime(pd.Series([None if t is None else str(t) for t in times], dtype=object), errors="coerce", format="ISO8601")
+    stamps = stamps.dropna()
+    if stamps.empty:
+        return None
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_localize(None)
+    low, high = stamps.min(), stamps.max()
+    span = high - low
+    pad = pd.Timedelta(days=single_days) if span == pd.Timedelta(0) else max(span * margin, pd.Timedelta(hours=1))
+    return [(low - pad).isoformat(), (high + pad).isoformat()]

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..style import add_source, colour_for, source_colours
+from ..style import add_source, colour_for, source_colours, time_window
 from ..text import chart_text, hover_text
 from ..text.times import page_times
 from ..text.vader import NEGATIVE, POSITIVE
@@ -199,7 +199,9 @@ def time_chart(
     fig.update_yaxes(title_text="mean compound", range=[-1.05, 1.05], row=1, col=1)
     fig.update_yaxes(title_text="comments", row=2, col=1)
     fig.update_xaxes(title_text="time bin start (page time)", row=2, col=1)
-    fig.update_xaxes(gridcolor="#eee")
+    window = time_window([*(pd.Timestamp(t).isoformat() for t in pd.to_datetime(bins["bin_start"]).dropna()),
+                          *(pd.Timestamp(t).isoformat() for t in pd.to_datetime(bins["bin_end"], errors="coerce").dropna())])
+    fig.update_xaxes(gridcolor="#eee", **({"range": window} if window else {}))
     fig.update_yaxes(gridcolor="#eee")
     fig.update_layout(title=title, height=560, legend_title="document", plot_bgcolor="white", bargap=0.1)
     return add_source(fig, source)
