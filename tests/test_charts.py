@@ -176,3 +176,21 @@ def test_sentiment_time_axis_spans_the_bins(corpus):
     low, high = pd.to_datetime(list(fig.layout.xaxis.range))
     assert low <= pd.to_datetime(bins["bin_start"]).min() and pd.to_datetime(bins["bin_end"]).max() <= high
     assert high - low < pd.Timedelta(days=3)
+
+
+def test_unnumbered_sources_keep_the_colour_the_corpus_gives_them(corpus, figures, labels):
+    """Sources named without numbers (a story of outlets' pages): the corpus's colours, passed to each chart, hold."""
+    names = {d: f"outlet {chr(ord('a') + i)}" for i, d in enumerate(labels)}  # doc_id -> an unnumbered name
+    renamed = {labels[d]: n for d, n in names.items()}
+    table = figures.assign(source=[renamed[s.split(" · reader comment")[0]] + (" · reader comment" if "reader comment" in s else "")
+                                   for s in figures["source"]])
+    colours = style.source_colours({f"doc-{n}": n for n in names.values()})
+    intercept = names[INTERCEPT]
+    deaths = fg.figures_chart(table, claims=fg.headline_claims(table), source="seeds", colours=colours)
+    terms = framing.framing_terms(corpus)
+    panels = framing.framing_chart(terms.assign(doc_id=terms["doc_id"].map(names)), source="seeds", colours=colours)
+    panel = [a.text for a in panels.layout.annotations].index(intercept)
+    numbered = [t for t in panels.data if t.mode == "markers+text"][panel]
+    assert _trace_colours(deaths, intercept) == {numbered.marker.color} == {colours[intercept]} == {style.PALETTE[4]}
+    drawn = {t.name for t in deaths.data if t.name}
+    assert len({colours[style.source_key(n.replace("<br>", " · "))] for n in drawn}) == len({style.source_key(n.replace("<br>", " · ")) for n in drawn})

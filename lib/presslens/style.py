@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .text.markup import chart_text
@@ -48,28 +48,49 @@ def source_key(label: str) -> str:
     return _PART_SUFFIX.sub("", str(label)).strip()
 
 
-def source_colours(labels: Iterable[str]) -> dict[str, str]:
+def source_colours(labels: Iterable[str] | Mapping[str, str]) -> dict[str, str]:
     """One colour per source label, the same in every chart of a run: ``label -> colour``.
 
     ``labels`` is the corpus's ordered list of sources (labels such as
-    "004 · The Intercept", doc_ids, or outlet names); a label and its
-    " · reader comment" variant share their document's colour. A numbered
-    document takes the colour of its number (004 is always ``PALETTE[4]``), so a
-    chart drawing only some of the documents colours them as every other chart
-    does; sources without a number take the colour of their position in
-    ``labels``, so charts given the same ordered list agree.
+    "004 · The Intercept", doc_ids, or outlet names), or its ``doc_id -> label``
+    mapping (:func:`presslens.entities.source_labels`), which gives the doc_id and
+    the label the same colour, so charts keyed either way agree. A label and its
+    " · reader comment" variant share their document's colour. When every
+    source is numbered, a document takes the colour of its number (004 is always
+    ``PALETTE[4]``), so a chart drawing only some of the documents colours them
+    as every other chart does; otherwise a source takes the colour of its
+    position in ``labels``: pass the corpus's list (the ``colours`` argument of
+    the charts) for the same colours across charts.
 
     >>> colours = source_colours(["000 · A", "004 · The Intercept", "004 · The Intercept · reader comment"])
     >>> colours["004 · The Intercept"] == colours["004 · The Intercept · reader comment"] == PALETTE[4]
     True
-    >>> source_colours(["004_5ef0e76b6908624d"])["004_5ef0e76b6908624d"] == PALETTE[4]
+    >>> by_doc = source_colours({"ap": "ap · AP", "bbc": "bbc · BBC"})
+    >>> by_doc["bbc"] == by_doc["bbc · BBC"] == PALETTE[1]
     True
     """
-    labels = list(dict.fromkeys(str(label) for label in labels))
-    keys = list(dict.fromkeys(source_key(label) for label in labels))
+    pairs = [(str(k), str(v)) for k, v in labels.items()] if isinstance(labels, Mapping) else [(str(v), str(v)) for v in labels]
+    keys = list(dict.fromkeys(source_key(k) for k, _ in pairs))
     numbered = all(_NUMBER.match(key) for key in keys)
     index = {key: int(_NUMBER.match(key).group(1)) if numbered else i for i, key in enumerate(keys)}
-    return {label: PALETTE[index[source_key(label)] % len(PALETTE)] for label in labels}
+    out: dict[str, str] = {}
+    for key, label in pairs:
+        colour = PALETTE[index[source_key(key)] % len(PALETTE)]
+        out.setdefault(key, colour)
+        out.setdefault(label, colour)
+    return out
+
+
+def chart_colours(drawn: Iterable[str], given: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The colours a chart uses: ``given`` (the corpus's :func:`source_colours`) over defaults for the labels ``drawn``.
+
+    A source missing from ``given`` (an outlet where the corpus lists documents)
+    still gets a colour of its own from its place among ``drawn``.
+    """
+    drawn = sorted({str(d) for d in drawn})
+    given = dict(given or {})
+    known = {d: given[d] if d in given else given[source_key(d)] for d in drawn if d in given or source_key(d) in given}
+    return {**source_colours(drawn), **known, **given}
 
 
 def log_ticks(low: float, high: float, *, money: bool = False, steps: tuple[int, ...] = (1, 2, 5)) -> tuple[list[float], list[str]]:

@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..style import add_source, colour_for, log_ticks, source_colours
+from ..style import add_source, chart_colours, colour_for, log_ticks
 from ..text import chart_text, hover_text, wrap_lines
 from .claims import _claim_label, _midpoint, format_bounds, spread_sources, top_sources, who_says_what
 from .lexicon import KINDS
@@ -84,7 +84,7 @@ def figures_chart(
         order = list(peak.sort_values(ascending=False, kind="stable").index)
     money = tuple(kinds) == ("cost",)
     fig = go.Figure()
-    colours = dict(colours) if colours is not None else source_colours(sorted(data["source"].unique()))
+    colours = chart_colours(data["source"].unique(), colours)
     ranks = {s: i for i, s in enumerate(sorted(data["source"].unique()))}
     shown: set[str] = set()
     for row, claim in enumerate(order):

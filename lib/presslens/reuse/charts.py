@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 
 from ..display import choose
 from ..labels import doc_number
-from ..style import add_source, colour_for, log_ticks, source_colours
+from ..style import add_source, chart_colours, colour_for, log_ticks
 from ..text import axis_label, chart_text, clip, visible
 from .edits import word_diff
 from .framing import FramingError
@@ -360,7 +360,7 @@ def framing_chart(
         doc_ids = sorted(chosen)
         frame = frame[frame["doc_id"].isin(doc_ids)]
     titles = [chart_text(labels.get(d, d)) for d in doc_ids]
-    palette = dict(colours) if colours is not None else source_colours(doc_ids)
+    palette = chart_colours(doc_ids, colours)
     fig = make_subplots(rows=len(doc_ids), cols=1, subplot_titles=titles, vertical_spacing=0.35 / len(doc_ids))
     thinned = 0
     for index, doc_id in enumerate(doc_ids):

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..style import add_source, colour_for, source_colours, time_window
+from ..style import add_source, chart_colours, colour_for, time_window
 from ..text import chart_text, hover_text
 from ..text.times import page_times
 from ..text.vader import NEGATIVE, POSITIVE
@@ -181,7 +181,7 @@ def time_chart(
     """
     _require(bins, ["doc_id", "bin_start", "n", "mean", "ci_low", "ci_high"], "time bins")
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.68, 0.32], vertical_spacing=0.06)
-    palette = dict(colours) if colours is not None else source_colours(sorted(bins["doc_id"].astype(str).unique()))
+    palette = chart_colours(bins["doc_id"].astype(str).unique(), colours)
     for doc_id, sub in bins.groupby("doc_id", sort=True):
         x = pd.to_datetime(sub["bin_start"])
         colour = colour_for(palette, str(doc_id))
