@@ -481,6 +481,20 @@ def test_spelling_table_shows_who_writes_what(corpus, mentions):
     assert (table["total"] == table[list(labels.values())].sum(axis=1)).all()
 
 
+def test_spelling_table_puts_the_most_varied_entities_first(corpus, mentions):
+    """Cut to its first 20 rows, the table still shows Soleimani/Suleimani: entities sort by spellings, then mentions."""
+    table = E.spelling_table(mentions, E.source_labels(corpus))
+    assert {"Qassim Suleimani", "Soleimani"} <= set(table.head(20)["spelling"])
+    entities = list(dict.fromkeys(table["entity"]))
+    spellings = table.groupby("entity").size()
+    mentioned = table.groupby("entity")["total"].sum()
+    keys = [(-spellings[e], -mentioned[e], e) for e in entities]
+    assert keys == sorted(keys)
+    for _, rows in table.groupby("entity", sort=False):  # each entity's rows together, its most used spelling first
+        assert rows.index.is_monotonic_increasing and rows.index[-1] - rows.index[0] == len(rows) - 1
+        assert list(rows["total"]) == sorted(rows["total"], reverse=True)
+
+
 def test_cooccurrence_within_a_sentence(mentions):
     pairs = E.cooccurrence_table(mentions)
     assert (pairs["entity_a"] < pairs["entity_b"]).all()

@@ -111,27 +111,43 @@ def _circle_layout(names: list[str]) -> dict[str, tuple[float, float]]:
 
 
 def network_chart(
-    mentions: pd.DataFrame, cooccurrence: pd.DataFrame, *, min_sentences: int = 2, top: int = 30, source: str
+    mentions: pd.DataFrame,
+    cooccurrence: pd.DataFrame,
+    *,
+    min_sentences: int = 2,
+    top: int = 30,
+    max_links: int = 25,
+    labelled: int = 12,
+    source: str,
 ) -> go.Figure:
-    """Co-occurrence network: entities (nodes, sized by mentions, coloured by type) linked when named in the same sentence.
+    """Co-occurrence network of the strongest pairs: entities (nodes, sized by mentions, coloured by type) linked when named in the same sentence.
 
-    The layout is a circle, entities grouped by type and, within a type, by
-    mentions, clockwise from the top: the same data always gives the same picture.
+    Only the ``max_links`` pairs named together in the most sentences are drawn
+    (ties by name), so the picture stays a handful of readable links rather than a
+    tangle; every pair is in the co-occurrence table. The layout is a circle,
+    entities grouped by type and, within a type, by mentions, clockwise from the
+    top: the same data always gives the same picture. Only the ``labelled`` most
+    mentioned nodes carry their name on the chart; the others name themselves on hover.
 
     Args:
         mentions: :func:`entity_mentions_table`.
         cooccurrence: :func:`cooccurrence_table`.
         min_sentences: draw a link only for pairs named together in at least this many sentences.
-        top: at most this many entities (the most mentioned among those with a link).
+        top: at most this many entities (the most mentioned among those with a link drawn).
+        max_links: at most this many links, the strongest.
+        labelled: names written on the chart for at most this many nodes, the most mentioned.
         source: the note under the chart.
     """
     edges = cooccurrence[cooccurrence["sentences"] >= min_sentences]
+    n_pairs = len(edges)
+    edges = edges.sort_values(["sentences", "entity_a", "entity_b"], ascending=[False, True, True], kind="stable").head(max_links)
     totals = mentions.groupby("entity").size()
     types = mentions.drop_duplicates("entity").set_index("entity")["type"]
     linked = sorted(set(edges["entity_a"]) | set(edges["entity_b"]), key=lambda n: (-totals.get(n, 0), n))[:top]
     keep = set(linked)
     edges = edges[edges["entity_a"].isin(keep) & edges["entity_b"].isin(keep)]
     marked = _provisional(mentions)
+    named = set(linked[:labelled])
     order = {t: i for i, t in enumerate(_CHART_TYPES)}
     ordered = sorted(linked, key=lambda n: (order.get(types[n], len(order)), -totals[n], n))
     pos = _circle_layout(ordered)
@@ -161,14 +177,19 @@ def network_chart(
             continue
         fig.add_scatter(
             x=[pos[n][0] for n in group], y=[pos[n][1] for n in group], mode="markers+text", name=kind,
-            text=[_label(n, marked) for n in group], textposition=[_text_side(pos[n]) for n in group], textfont={"size": 11},
+            text=[_label(n, marked) if n in named else "" for n in group], textposition=[_text_side(pos[n]) for n in group], textfont={"size": 11},
             marker={"size": [10 + 30 * math.sqrt(totals[n] / biggest) for n in group], "color": TYPE_COLOURS.get(kind, "#555"),
                     "line": {"width": 1, "color": "#fff"}},
-            customdata=[[int(totals[n])] for n in group], hovertemplate="%{text}<br>%{customdata[0]} mentions<extra>" + kind + "</extra>",
+            customdata=[[chart_text(n), int(totals[n])] for n in group],
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]} mentions<extra>" + kind + "</extra>",
         )
     axis = {"visible": False, "range": [-1.55, 1.55]}
+    shown = (f"the {len(edges)} strongest of {n_pairs:,} pairs" if len(edges) < n_pairs else f"all {len(edges)} pairs")
+    unnamed = len(linked) - len(named)
     fig.update_layout(
-        title=f"Who is named with whom (in the same sentence, at least {min_sentences} times)",
+        title=f"Who is named with whom: {shown} named in the same sentence at least {min_sentences} times"
+        + (f"<br><sup>names on the {len(named)} most mentioned of {len(linked)} entities; hover for the others; every pair is in the co-occurrence table</sup>"
+           if unnamed > 0 else "<br><sup>every pair is in the co-occurrence table</sup>"),
         xaxis=axis, yaxis={**axis, "scaleanchor": "x"}, height=820, legend_title="type", plot_bgcolor="#fff",
         margin={"l": 40, "r": 40},
     )

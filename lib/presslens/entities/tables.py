@@ -189,6 +189,12 @@ def spelling_table(mentions: pd.DataFrame, labels: Mapping[str, str], *, min_spe
     "the" dropped ("the Intercept" and "The Intercept" are one spelling; "al-Abadi"
     and "Al Abadi" are two). One row per entity and spelling, one column of counts
     per source, plus the total.
+
+    Entities come in the order of how much the sources differ on them: most
+    distinct spellings first, then most mentions, then by name; within an entity,
+    its most used spelling first. So a table cut to its first rows shows the
+    entities the sources write most differently (Soleimani and Suleimani on the
+    seeds), not the first letters of the alphabet.
     """
     if mentions.empty:
         return pd.DataFrame(columns=["entity", "spelling", *labels.values(), "total"])
@@ -200,7 +206,12 @@ def spelling_table(mentions: pd.DataFrame, labels: Mapping[str, str], *, min_spe
     wide = wide.reindex(columns=list(labels), fill_value=0).rename(columns=dict(labels))
     wide.columns.name = None
     wide["total"] = wide.sum(axis=1)
-    return wide.reset_index().sort_values(["entity", "total", "spelling"], ascending=[True, False, True], ignore_index=True)
+    wide = wide.reset_index()
+    grouped = wide.groupby("entity")
+    ranked = wide.assign(_spellings=grouped["spelling"].transform("size"), _mentions=grouped["total"].transform("sum"))
+    ranked = ranked.sort_values(["_spellings", "_mentions", "entity", "total", "spelling"], ascending=[False, False, True, False, True],
+                                ignore_index=True)
+    return ranked.drop(columns=["_spellings", "_mentions"])
 
 
 def cooccurrence_table(mentions: pd.DataFrame) -> pd.DataFrame:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..style import PALETTE, add_source
+from ..style import add_source, chart_colours, colour_for, log_ticks
 from ..text import chart_text, hover_text, wrap_lines
 from .claims import _claim_label, _midpoint, format_bounds, spread_sources, top_sources, who_says_what
 from .lexicon import KINDS
@@ -44,6 +44,7 @@ def figures_chart(
     source: str,
     fade: float = 3.0,
     max_sources: int | None = None,
+    colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """Each source's figure per claim on a log scale: a dot for a number, a bar for a range, an open bound fading out.
 
@@ -64,6 +65,8 @@ def figures_chart(
         fade: how far (a factor) an open bound's fading bar reaches.
         max_sources: at most this many sources per claim (:func:`spread_sources`: the lowest, the
             highest and evenly between), as the title says; ``None`` draws every source.
+        colours: ``source label -> colour`` (:func:`presslens.style.source_colours` of the corpus's
+            labels), so each source has the colour it has in every other chart; default from the labels drawn.
     """
     data = figures[figures["kind"].isin(kinds)]
     note = ""
@@ -81,8 +84,7 @@ def figures_chart(
         order = list(peak.sort_values(ascending=False, kind="stable").index)
     money = tuple(kinds) == ("cost",)
     fig = go.Figure()
-    documents = sorted({s.split(" · reader comment")[0] for s in data["source"]})
-    colours = {d: PALETTE[i % len(PALETTE)] for i, d in enumerate(documents)}
+    colours = chart_colours(data["source"].unique(), colours)
     ranks = {s: i for i, s in enumerate(sorted(data["source"].unique()))}
     shown: set[str] = set()
     for row, claim in enumerate(order):
@@ -92,18 +94,20 @@ def figures_chart(
             offset = 0.0 if len(row_sources) == 1 else -0.28 + 0.56 * k / (len(row_sources) - 1)
             for f in rows[rows["source"] == src].itertuples():
                 style = _Style(
-                    colour=colours[src.split(" · reader comment")[0]], comment=src.endswith("reader comment"),
+                    colour=colour_for(colours, src), comment=src.endswith("reader comment"),
                     name=_short_source(chart_text(src)), rank=ranks[src], legend=src not in shown,
                 )
                 shown.add(src)
                 _draw_figure(fig, f, row + offset, style, _hover(f, src), fade)
     fig.update_xaxes(
         type="log", title=("amount as stated, US dollars unless the hover says otherwise (log scale)" if money else "people (log scale)"),
-        tickprefix="$" if money else "", exponentformat="SI",
+        **_log_axis(fig, money=money),
     )
+    with_kind = len(set(kinds)) > 1
     fig.update_yaxes(
-        tickmode="array", tickvals=list(range(len(order))), ticktext=[chart_text(_claim_label(c)) for c in order],
-        range=[len(order) - 0.5, -0.5], title=("what the money was for" if money else "population · conflict"), zeroline=False,
+        tickmode="array", tickvals=list(range(len(order))), ticktext=[chart_text(_row_label(c, with_kind=with_kind)) for c in order],
+        range=[len(order) - 0.5, -0.5], zeroline=False,
+        title=("what the money was for" if money else ("kind · " if with_kind else "") + "population · conflict"),
         showgrid=False,
     )
     for row in range(len(order) - 1):
@@ -120,6 +124,27 @@ def figures_chart(
     return add_source(fig, source)
 
 
+def _log_axis(fig: go.Figure, *, money: bool) -> dict:
+    """Plain ticks for the log axis of the values drawn: 1, 2, 5 per decade in full ("50k", "$1T"), never "7 8 9 $1T 2 3"."""
+    xs = [float(x) for t in fig.data if t.x is not None for x in t.x if x is not None and x == x and x > 0]
+    if not xs:
+        return {}
+    values, text = log_ticks(min(xs), max(xs), money=money)
+    low, high = math.log10(min(xs)), math.log10(max(xs))
+    pad = max(0.08 * (high - low), 0.15)
+    return {"tickmode": "array", "tickvals": values, "ticktext": text, "range": [low - pad, high + pad]}
+
+
+def _row_label(claim_id: str, *, with_kind: bool) -> str:
+    """A claim's row label; ``with_kind`` puts its kind first ("displaced · Iraqis · Iraq war since 2003"), so a
+    chart of several kinds never lets a displacement range read as deaths."""
+    label = _claim_label(claim_id)
+    kind = claim_id.partition(":")[0]
+    if not with_kind or not kind or kind in label.split(" · ")[0].split():
+        return label
+    return f"{kind} · {label}"
+
+
 @dataclass(frozen=True)
 class _Style:
     colour: str
@@ -132,7 +157,7 @@ class _Style:
 def _hover(f, src: str) -> str:
     unit = f" ({f.unit})" if f.kind == "cost" and f.unit else (" (currency not stated)" if f.kind == "cost" else "")
     return (
-        f"<b>{chart_text(src)}</b><br>as written: <b>{chart_text(f.value_text)}</b>"
+        f"<b>{chart_text(src)}</b><br>{chart_text(f.kind)}, as written: <b>{chart_text(f.value_text)}</b>"
         + (f" — hedge: <i>{chart_text(f.qualifier)}</i>" if f.qualifier else " — no hedge")
         + f"<br>read as: {chart_text(format_bounds(f.low, f.high, unit=f.unit, qualifier=f.qualifier))} ({f.bound}){chart_text(unit)}"
         + (f"<br>who: {chart_text(f.who)}" + (" (previous sentence)" if f.who_basis == "previous sentence" else "") if f.who else "<br>who: not stated")

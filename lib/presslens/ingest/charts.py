@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from ..display import choose
-from ..style import PALETTE, add_source
+from ..style import PALETTE, add_source, time_window
 from ..text import chart_text
 from ..text.times import page_times
 from .corpus import Corpus
@@ -89,40 +90,89 @@ def comments_per_document_chart(documents: pd.DataFrame, *, source: str, top: in
     return add_source(fig, source)
 
 
+#: a stretch with nothing dated longer than this splits the timeline into panels, each fitting its own dates
+TIMELINE_GAP = pd.Timedelta(days=60)
+#: at most this many timeline panels (the widest gaps split it)
+TIMELINE_PANELS = 3
+
+
+def _time_groups(times: list[pd.Timestamp], *, gap: pd.Timedelta, panels: int) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The stretches of ``times`` separated by more than ``gap``, split at the ``panels - 1`` widest gaps only."""
+    ordered = sorted(times)
+    gaps = sorted(((b - a, i) for i, (a, b) in enumerate(zip(ordered, ordered[1:])) if b - a > gap), reverse=True)[: panels - 1]
+    cuts = sorted(i for _, i in gaps)
+    bounds, first = [], 0
+    for i in cuts:
+        bounds.append((ordered[first], ordered[i]))
+        first = i + 1
+    bounds.append((ordered[first], ordered[-1]))
+    return bounds
+
+
 def timeline_chart(corpus: Corpus, *, source: str, max_documents: int | None = None) -> go.Figure:
-    """Publication dates (where known) and comment times on one time axis, one row per document.
+    """Publication dates (where known) and comment times, one row per document, on time axes that fit the dates.
 
     Documents without a known date appear in the legend note, not on the axis:
-    an unknown date is never drawn as a guessed one. Above ``max_documents``
-    documents a row per document is unreadable: :func:`timeline_counts_chart`
-    draws how many documents were published and comments posted per day instead.
+    an unknown date is never drawn as a guessed one. Each axis spans its dates
+    with a small margin (a single date gets a week); when the dates fall in
+    stretches years apart (an article of 2012, comments of 2019), each stretch
+    gets its own panel side by side and the title says the axis is broken, so
+    neither is squeezed into a point. Above ``max_documents`` documents a row per
+    document is unreadable: :func:`timeline_counts_chart` draws how many
+    documents were published and comments posted per day instead.
     """
     if max_documents is not None and len(corpus) > max_documents:
         return timeline_counts_chart(corpus, source=source)
-    fig = go.Figure()
     labels = [chart_text(d.label) for d in corpus]
-    published = [(chart_text(d.label), d.meta("published")) for d in corpus if d.meta("published").value]
-    if published:
-        fig.add_scatter(
-            x=[pd.Timestamp(v.value) for _, v in published], y=[label for label, _ in published], mode="markers",
-            name="published", marker={"symbol": "diamond", "size": 14, "color": PALETTE[0]},
-            customdata=[[v.basis, v.evidence] for _, v in published],
-            hovertemplate="%{y}<br>published %{x|%Y-%m-%d} (%{customdata[0]})<br>%{customdata[1]}<extra></extra>",
-        )
-    rows = [(chart_text(d.label), c) for d in corpus for c in d.comments if c.posted]
-    if rows:
-        fig.add_scatter(
-            x=[pd.Timestamp(c.posted) for _, c in rows], y=[label for label, _ in rows], mode="markers",
-            name="comment posted", marker={"symbol": "circle", "size": 9, "color": PALETTE[1], "opacity": 0.7},
-            customdata=[[c.comment_id, c.author, c.depth] for _, c in rows],
-            hovertemplate="%{y}<br>%{customdata[0]} by %{customdata[1]} (depth %{customdata[2]})<br>%{x|%Y-%m-%d %H:%M}<extra></extra>",
-        )
+    published = [(chart_text(d.label), d.meta("published"), pd.Timestamp(t))
+                 for d, t in zip(corpus, page_times(d.meta("published").value for d in corpus)) if d.meta("published").value and pd.notna(t)]
+    comments = [(chart_text(d.label), c) for d in corpus for c in d.comments if c.posted]
+    rows = [(label, c, pd.Timestamp(t)) for (label, c), t in zip(comments, page_times(c.posted for _, c in comments)) if pd.notna(t)]
+    times = [t for *_, t in published] + [t for *_, t in rows]
+    groups = _time_groups(times, gap=TIMELINE_GAP, panels=TIMELINE_PANELS) if times else []
+    fig = make_subplots(rows=1, cols=max(1, len(groups)), shared_yaxes=True, horizontal_spacing=0.04) if len(groups) > 1 else go.Figure()
+    for col, (low, high) in enumerate(groups or [(None, None)], start=1):
+        where = {"row": 1, "col": col} if len(groups) > 1 else {}
+        inside = (lambda t: low <= t <= high) if low is not None else (lambda t: True)
+        shown = [(label, v, t) for label, v, t in published if inside(t)]
+        if shown:
+            fig.add_scatter(
+                x=[t for *_, t in shown], y=[label for label, *_ in shown], mode="markers",
+                name="published", legendgroup="published",
+                marker={"symbol": "diamond", "size": 14, "color": PALETTE[0]},
+                customdata=[[v.basis, v.evidence] for _, v, _ in shown],
+                hovertemplate="%{y}<br>published %{x|%Y-%m-%d} (%{customdata[0]})<br>%{customdata[1]}<extra></extra>", **where,
+            )
+        posted = [(label, c, t) for label, c, t in rows if inside(t)]
+        if posted:
+            fig.add_scatter(
+                x=[t for *_, t in posted], y=[label for label, *_ in posted], mode="markers",
+                name="comment posted", legendgroup="comment posted",
+                marker={"symbol": "circle", "size": 9, "color": PALETTE[1], "opacity": 0.7},
+                customdata=[[c.comment_id, c.author, c.depth] for _, c, _ in posted],
+                hovertemplate="%{y}<br>%{customdata[0]} by %{customdata[1]} (depth %{customdata[2]})<br>%{x|%Y-%m-%d %H:%M}<extra></extra>",
+                **where,
+            )
+        if low is not None:
+            fig.update_xaxes(range=time_window([low.isoformat(), high.isoformat()]), type="date", **where)
+    seen: set[str] = set()
+    for trace in fig.data:  # one legend entry per kind of mark, whichever panel draws it first
+        trace.showlegend = trace.name not in seen
+        seen.add(trace.name)
     undated = [d.label for d in corpus if not d.meta("published").value and not d.comments]
     note = f" · no date known for: {', '.join(undated)}" if undated else ""
+    broken = ""
+    if len(groups) > 1:
+        spans = ", ".join(f"{a:%Y-%m-%d}" + (f" to {b:%Y-%m-%d}" if f"{b:%Y-%m-%d}" != f"{a:%Y-%m-%d}" else "") for a, b in groups)
+        broken = f"<br><sup>the time axis is broken: {len(groups)} stretches with nothing dated between them ({spans}), each panel on its own scale</sup>"
     fig.update_layout(
-        title="When documents were published and commented on", xaxis_title="date (page time, no time zone given)",
+        title="When documents were published and commented on" + broken,
         yaxis_title="document", yaxis={"categoryorder": "array", "categoryarray": labels[::-1]}, height=200 + 45 * len(labels),
     )
+    if len(groups) > 1:
+        fig.update_xaxes(title_text="date (page time, no time zone given)", row=1, col=1)
+    else:
+        fig.update_layout(xaxis_title="date (page time, no time zone given)")
     return add_source(fig, source + note)
 
 
@@ -140,6 +190,10 @@ def timeline_counts_chart(corpus: Corpus, *, source: str, freq: str = "1D") -> g
             fig.add_bar(x=counts.index, y=counts.to_numpy(), name=name, marker_color=colour,
                         hovertemplate="%{x|%Y-%m-%d}: %{y:,} " + name + "<extra></extra>")
     undated = int(published.isna().sum())
+    stamps = [t for t in (*published.dropna().dt.floor(freq), *posted.dropna().dt.floor(freq))]
+    window = time_window([t.isoformat() for t in stamps] + [(t + pd.Timedelta(freq)).isoformat() for t in stamps])
+    if window:
+        fig.update_xaxes(range=window, type="date")
     fig.update_layout(
         title=f"Documents published and comments posted per {'day' if freq == '1D' else freq} (all {len(corpus):,} documents; "
         f"{undated:,} without a known date, {int(posted.isna().sum()):,} comments without a time)",

@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 
 from ..display import choose
 from ..labels import doc_number
-from ..style import PALETTE, add_source
+from ..style import add_source, chart_colours, colour_for, log_ticks
 from ..text import axis_label, chart_text, clip, visible
 from .edits import word_diff
 from .framing import FramingError
@@ -326,6 +326,7 @@ def framing_chart(
     max_panels: int | None = None,
     max_points: int | None = 1500,
     what: str = "documents",
+    colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """One row per document: each term's uses in that document (log scale) against its z-score.
 
@@ -344,6 +345,8 @@ def framing_chart(
             at z >= 1.96 get a panel, as the title says.
         max_points: grey (unnumbered) terms drawn per panel at most, the most used ones; ``None`` draws all.
         what: what one panel is, for that note ("documents", "outlets").
+        colours: ``doc_id or label -> colour`` (:func:`presslens.style.source_colours`), so a source has the
+            colour it has in every other chart; default from the doc_ids (a numbered document by its number).
     """
     labels = dict(labels or {})
     doc_ids = sorted(frame["doc_id"].unique())
@@ -357,12 +360,13 @@ def framing_chart(
         doc_ids = sorted(chosen)
         frame = frame[frame["doc_id"].isin(doc_ids)]
     titles = [chart_text(labels.get(d, d)) for d in doc_ids]
+    palette = chart_colours(doc_ids, colours)
     fig = make_subplots(rows=len(doc_ids), cols=1, subplot_titles=titles, vertical_spacing=0.35 / len(doc_ids))
     thinned = 0
     for index, doc_id in enumerate(doc_ids):
         row = index + 1
         sub = frame[frame["doc_id"] == doc_id]
-        colour = PALETTE[index % len(PALETTE)]
+        colour = palette.get(labels.get(doc_id, doc_id)) or colour_for(palette, doc_id)
         marked = sub.sort_values(["z", "term"], ascending=[False, True]).head(top)
         rest = sub.drop(index=marked.index)
         if max_points is not None and len(rest) > max_points:
@@ -381,7 +385,9 @@ def framing_chart(
             hovertemplate="%{customdata}<br>%{x} uses · z = %{y:.2f}<extra></extra>",
         )
         fig.add_hline(y=1.96, line={"dash": "dash", "color": "#888", "width": 1}, row=row, col=1)
-        fig.update_xaxes(type="log", title_text="uses in this document (log scale)", domain=[0, 0.66], row=row, col=1)
+        values, text = log_ticks(1, max(float(sub["n"].max()) if len(sub) else 1, 1))
+        fig.update_xaxes(type="log", title_text="uses in this document (log scale)", domain=[0, 0.66], row=row, col=1,
+                         tickmode="array", tickvals=values, ticktext=text)
         fig.update_yaxes(title_text="z", row=row, col=1)
         listing = "<br>".join(
             f"{k}. {chart_text(t)} ({n} uses, z {z:.1f})" for k, (t, n, z) in enumerate(zip(marked["term"], marked["n"], marked["z"]), start=1)

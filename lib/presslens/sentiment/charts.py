@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..style import PALETTE, add_source
+from ..style import add_source, chart_colours, colour_for, time_window
 from ..text import chart_text, hover_text
 from ..text.times import page_times
 from ..text.vader import NEGATIVE, POSITIVE
@@ -167,18 +169,22 @@ def body_vs_comments_chart(table: pd.DataFrame, *, source: str, title: str = "Ar
                         value_title="mean compound of sentences (VADER), with bootstrap interval")
 
 
-def time_chart(bins: pd.DataFrame, *, source: str, title: str = "Comment sentiment over time") -> go.Figure:
+def time_chart(
+    bins: pd.DataFrame, *, source: str, title: str = "Comment sentiment over time", colours: Mapping[str, str] | None = None
+) -> go.Figure:
     """Mean compound per time bin with its interval (top) and the number of comments (bottom).
 
     Args:
         bins: :func:`time_rollup` output (one or more documents; one colour each).
+        colours: ``doc_id -> colour`` (:func:`presslens.style.source_colours`), so a document has the colour it
+            has in every other chart; default from the doc_ids (a numbered document by its number).
     """
     _require(bins, ["doc_id", "bin_start", "n", "mean", "ci_low", "ci_high"], "time bins")
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.68, 0.32], vertical_spacing=0.06)
-    palette = PALETTE[:5]
-    for i, (doc_id, sub) in enumerate(bins.groupby("doc_id", sort=True)):
+    palette = chart_colours(bins["doc_id"].astype(str).unique(), colours)
+    for doc_id, sub in bins.groupby("doc_id", sort=True):
         x = pd.to_datetime(sub["bin_start"])
-        colour = palette[i % len(palette)]
+        colour = colour_for(palette, str(doc_id))
         fig.add_scatter(
             x=x, y=sub["mean"], mode="markers+text", name=str(doc_id), row=1, col=1,
             text=[f"n={n}" for n in sub["n"]], textposition="top center", textfont={"size": 10, "color": "#555"}, cliponaxis=False,
@@ -193,7 +199,9 @@ def time_chart(bins: pd.DataFrame, *, source: str, title: str = "Comment sentime
     fig.update_yaxes(title_text="mean compound", range=[-1.05, 1.05], row=1, col=1)
     fig.update_yaxes(title_text="comments", row=2, col=1)
     fig.update_xaxes(title_text="time bin start (page time)", row=2, col=1)
-    fig.update_xaxes(gridcolor="#eee")
+    window = time_window([*(pd.Timestamp(t).isoformat() for t in pd.to_datetime(bins["bin_start"]).dropna()),
+                          *(pd.Timestamp(t).isoformat() for t in pd.to_datetime(bins["bin_end"], errors="coerce").dropna())])
+    fig.update_xaxes(gridcolor="#eee", **({"range": window} if window else {}))
     fig.update_yaxes(gridcolor="#eee")
     fig.update_layout(title=title, height=560, legend_title="document", plot_bgcolor="white", bargap=0.1)
     return add_source(fig, source)

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-_ZONE = re.compile(r"(?:Z|[+-]\d\d(?::?\d\d)?)$")
+#: a UTC offset after a time of day ("10:32:00+01:00", "09:05Z"); a bare date's "-05" is its day, not an offset
+_ZONE = re.compile(r"([T ]\d\d(?::?\d\d(?::?\d\d(?:[.,]\d+)?)?)?)(?:Z|[+-]\d\d(?::?\d\d)?)$")
 
 
 def page_times(values: Iterable[object]) -> pd.Series:
@@ -21,9 +22,11 @@ def page_times(values: Iterable[object]) -> pd.Series:
 
     >>> [str(t) for t in page_times(["2019-11-18T10:32:00+01:00", "2019-11-18T09:05", "", None, "soon"])]
     ['2019-11-18 10:32:00', '2019-11-18 09:05:00', 'NaT', 'NaT', 'NaT']
+    >>> [str(t) for t in page_times(["2012-08-05", "2019-11-18T09:05Z", "2019-11-18 09:05:00.5-0500"])]
+    ['2012-08-05 00:00:00', '2019-11-18 09:05:00', '2019-11-18 09:05:00.500000']
     """
     values = values.tolist() if isinstance(values, pd.Series) else list(values)
-    text = ["" if v is None or (isinstance(v, float) and v != v) else _ZONE.sub("", str(v).strip()) for v in values]
+    text = ["" if v is None or (isinstance(v, float) and v != v) else _ZONE.sub(r"\1", str(v).strip()) for v in values]
     out = pd.to_datetime(pd.Series([t or None for t in text], dtype=object), errors="coerce", format="ISO8601")
     if not pd.api.types.is_datetime64_any_dtype(out):
         out = out.astype("datetime64[ns]")
