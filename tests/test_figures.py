@@ -549,3 +549,23 @@ def test_read_numbers_gives_each_caller_its_own_readings():
     assert [(r.value_text, r.verdict) for r in again] == [("40", "figure"), ("2014", "year"),
                                                          ("3,000", "people counted without a casualty word (deployment or strength)")]
     assert [f.value_text for f in fg.extract_figures(text)] == ["40"]
+
+
+def test_a_document_stated_in_another_language_is_not_read_for_figures(tmp_path):
+    """The lexicon is English: in German "die" is an article ("Die Sache ist nicht beendet mit den 4 Personen",
+    a sentence of a real netzpolitik.org comment section, read as 4 deaths before this gate)."""
+    from presslens.corpus import load_corpus
+
+    sentence = "Die Sache ist nicht beendet mit den 4 Personen. Am Ende die 4 Personen."
+    for lang in ("de-DE", "en"):
+        (tmp_path / lang).mkdir()
+        (tmp_path / lang / "page.html").write_text(
+            f'<html lang="{lang}"><head><title>Abmahnungen</title></head><body><article><h1>Abmahnungen</h1>'
+            f"<p>{sentence}</p><p>Mehr Text folgt hier in einem zweiten Absatz des Artikels.</p></article></body></html>",
+            encoding="utf-8",
+        )
+    F = fg
+    german = load_corpus(tmp_path / "de-DE")
+    assert german["page"].meta("language").value == "de-DE"
+    assert F.figures_table(german).empty and F.numbers_table(german).empty
+    assert F.reads_language(load_corpus(tmp_path / "en")["page"])

@@ -57,11 +57,11 @@ from .gold import Evaluation, Gold, evaluate, load_gold
 from .lexicon import CONFLICT_LABELS, GROUP_LABELS, KINDS
 from .numbers import number_bounds, parse_number
 from .readings import Figure, NumberReading
-from .tables import FIGURE_COLUMNS, NUMBER_COLUMNS, figures_table, numbers_table
+from .tables import FIGURE_COLUMNS, NUMBER_COLUMNS, READ_LANGUAGES, figures_table, numbers_table, reads_language
 from ..lazy import lazy_names
 
 __all__ = [
-    "FIGURE_COLUMNS", "NUMBER_COLUMNS", "KINDS", "FiguresError", "Figure", "NumberReading", "Gold", "Evaluation",
+    "FIGURE_COLUMNS", "NUMBER_COLUMNS", "READ_LANGUAGES", "reads_language", "KINDS", "FiguresError", "Figure", "NumberReading", "Gold", "Evaluation",
     "parse_number", "number_bounds", "read_numbers", "extract_figures", "figures_table", "numbers_table",
     "format_bounds", "claims_table", "figures_for_display", "who_says_what", "headline_claims", "shared_claims", "figures_chart", "who_says_what_chart", "spread_sources", "top_sources",
     "load_gold", "evaluate", "GROUP_LABELS", "CONFLICT_LABELS",

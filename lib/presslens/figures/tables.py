@@ -22,7 +22,21 @@ FIGURE_COLUMNS = [
 NUMBER_COLUMNS = ["doc_id", "part", "comment_id", "num_start", "num_end", "value_text", "verdict", "kind", "sentence", "start", "end"]
 
 
+#: languages the figure lexicon is written for (word numbers, hedges, cue words: English only). A document
+#: whose language is stated as another ("de-DE") is not read: German "die" is an article, not a death.
+READ_LANGUAGES = ("en",)
+
+
+def reads_language(doc) -> bool:
+    """Whether the figure reader reads ``doc``: its language is English or not stated."""
+    language = doc.meta("language").value.strip().lower()
+    return not language or language.split("-")[0].split("_")[0] in READ_LANGUAGES
+
+
 def _parts(doc, include_comments: bool):
+    if not reads_language(doc):
+        log.info("%s: language %r is not one the figure lexicon reads; no figures read", doc.doc_id, doc.meta("language").value)
+        return
     yield "body", "", doc.body
     if include_comments:
         for c in doc.comments:
