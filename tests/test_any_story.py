@@ -235,15 +235,21 @@ def test_a_figure_of_zero_does_not_break_the_charts(corpus) -> None:
 
 
 def test_no_codebook_no_entities_of_another_story(tmp_path: Path) -> None:
-    """Without entities.yml, entity sentiment scores nothing and says so; the seeds' default terms never stand in."""
+    """Without entities.yml, entity sentiment scores the names found in this corpus, marked provisional, and says
+    so; the seeds' default terms never stand in."""
     from presslens import sentiment as S
     from presslens.corpus import load_corpus
 
     shutil.copy(SEEDS / "000_f852db828fd11835.txt", tmp_path)  # the op-ed names Iran, Iraq, the CIA...
     corpus = load_corpus(tmp_path)
     mentions, how = S.targeted_mentions(corpus)
-    assert mentions.empty and "no codebook" in how
-    assert S.entity_sentiment_table(corpus).empty
+    assert len(mentions) and mentions["provisional"].all() and "provisional" in how and "no codebook" in how
+    doc = corpus["000_f852db828fd11835"]
+    texts = {"": doc.body, **{c.comment_id: c.text for c in doc.comments}}
+    assert all(texts[row.comment_id if isinstance(row.comment_id, str) else ""][row.start:row.end] == row.surface
+               for row in mentions.itertuples())  # every mention is a name written in this document
+    scored = S.entity_sentiment_table(corpus)
+    assert set(scored["entity"]) <= set(mentions["entity"])
     given, how = S.targeted_mentions(corpus, terms=["Iran"])
     assert set(given["entity"]) == {"Iran"} and "1 terms given" in how
     shutil.copy(SEEDS / "entities.yml", tmp_path)
