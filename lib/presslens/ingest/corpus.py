@@ -291,8 +291,11 @@ def _entries(folder: Path, root: Path) -> list[_Entry]:
     reason it is not read when it is a link leaving ``root``, a broken link, a
     link to a file read under another name, or not a regular file.
     """
-    with os.scandir(folder) as listing:
-        raw = sorted(listing, key=lambda e: os.fsencode(e.name))
+    try:
+        with os.scandir(folder) as listing:
+            raw = sorted(listing, key=lambda e: os.fsencode(e.name))
+    except OSError as exc:
+        raise CorpusError(f"{folder.name}/: the corpus folder cannot be listed ({exc.strerror})") from None
     names = {e.name for e in raw}
     entries: list[_Entry] = []
     # a link to a document the folder holds as a regular file is read under the file's own name
@@ -300,7 +303,10 @@ def _entries(folder: Path, root: Path) -> list[_Entry]:
     for e in raw:
         if (e.is_file(follow_symlinks=False) and not e.name.startswith(".")
                 and Path(printable_name(e.name)).suffix.lower() in DOCUMENT_SUFFIXES):
-            st = e.stat(follow_symlinks=False)
+            try:
+                st = e.stat(follow_symlinks=False)
+            except OSError:  # gone since the listing: rejected below when it cannot be opened
+                continue
             claimed.setdefault((st.st_dev, st.st_ino), printable_name(e.name))
     for e in raw:
         name = printable_name(e.name)
