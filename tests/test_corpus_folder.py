@@ -74,13 +74,15 @@ def test_links_leaving_the_corpus_are_rejected_unread_and_nothing_of_them_is_pub
     (small / "relative.html").symlink_to(Path("..") / "secret.txt")
     (small / "folder.txt").symlink_to(tmp_path / "elsewhere")
     (small / "gone.txt").symlink_to(small / "missing.txt")
-    (small / "evil.pdf").symlink_to(tmp_path / "secret.txt")  # any name: a link out is never opened
+    (small / "evil.pdf").symlink_to(tmp_path / "secret.txt")  # any name: a link out to a file is never opened
+    (small / "shared").symlink_to(tmp_path / "elsewhere")  # a link to a folder not named like a document: no input
     corpus = _load_in_thread(small)
     reasons = _reasons(corpus)
     for name in ("evil.txt", "relative.html", "folder.txt", "evil.pdf"):
         assert reasons[name] == "a symbolic link to something outside the corpus folder: not read (the corpus is the folder)"
     assert reasons["gone.txt"] == "a broken symbolic link (its target does not exist)"
-    assert sorted(d.file for d in corpus) == [SEED, OTHER][::-1] or sorted(d.file for d in corpus) == sorted([SEED, OTHER])
+    assert "shared" not in {i.file for i in corpus.inputs}
+    assert sorted(d.file for d in corpus) == sorted([SEED, OTHER])
     outside = {i.file: i for i in corpus.inputs if i.file.startswith("evil")}
     assert all(i.sha256 == "" and i.bytes == 0 for i in outside.values())  # not even hashed
     result = pipeline.build(small, tmp_path / "data", jobs=1)
@@ -167,6 +169,17 @@ def test_sources_and_codebook_links_to_outside_files_stop_the_load(small: Path, 
     (small / "entities.yml").symlink_to(tmp_path / "book.yml")
     with pytest.raises(MetadataError, match="entities.yml: a symbolic link to a file outside the corpus folder"):
         load_corpus(small)
+
+
+def test_notes_linked_from_outside_the_corpus_are_not_shown(small: Path, tmp_path: Path):
+    from presslens.display import corpus_notes
+
+    (small / "notes").mkdir()
+    (small / "notes" / "00_corpus_overview.md").write_text("Our own note.", encoding="utf-8")
+    (small / "notes" / "01_source_comparison.md").symlink_to(tmp_path / "secret.txt")
+    assert "Our own note." in corpus_notes(small, "00_corpus_overview").data
+    shown = corpus_notes(small, "01_source_comparison").data
+    assert "Zanzibar" not in shown and "is a link to a file outside the corpus folder: not shown" in shown
 
 
 def test_init_reads_its_view_of_the_pages_within_the_story_folder(small: Path, tmp_path: Path):

@@ -82,7 +82,8 @@ def corpus_notes(corpus_dir: str | Path, notebook: str) -> Any:
     does not belong in a notebook that runs on any corpus: it lives beside that
     corpus, in ``notes/<notebook>.md``, and is shown only when that corpus runs.
     The notes are Markdown written by the analyst, so their formatting is kept, but
-    raw HTML is escaped (``<`` and ``&``), so a note cannot inject a script.
+    raw HTML is escaped (``<`` and ``&``), so a note cannot inject a script. A note that
+    is a link to a file outside the corpus folder is not shown (a sentence says so).
 
     >>> corpus_notes("/nonexistent", "02_commentary_sentiment") is None
     True
@@ -92,6 +93,8 @@ def corpus_notes(corpus_dir: str | Path, notebook: str) -> Any:
     file = Path(corpus_dir) / NOTES_DIR / f"{notebook}.md"
     if not file.is_file():
         return None
+    if Path(corpus_dir).resolve() not in file.resolve().parents:  # the corpus is the folder: a link out is not published
+        return Markdown(f"*`{NOTES_DIR}/{file.name}` is a link to a file outside the corpus folder: not shown.*")
     text = file.read_text(encoding="utf-8").replace("&", "&amp;").replace("<", "&lt;").strip()
     return Markdown(f"## Notes on this corpus\n\n*From `{NOTES_DIR}/{file.name}` beside its documents, written by the analyst.*\n\n{text}")
 

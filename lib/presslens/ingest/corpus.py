@@ -286,8 +286,8 @@ def _check_data_file(path: Path, root: Path) -> None:
 def _entries(folder: Path, root: Path) -> list[_Entry]:
     """The folder's entries that may be documents, sorted by name, each checked without opening or following it.
 
-    Hidden entries and data files are passed over; so are folders and special
-    files not named like documents. Everything else is an entry, with the
+    Hidden entries and data files are passed over; so are folders, special
+    files and links to them (or to nothing) not named like documents. Everything else is an entry, with the
     reason it is not read when it is a link leaving ``root``, a broken link, a
     link to a file read under another name, or not a regular file.
     """
@@ -324,13 +324,13 @@ def _entries(folder: Path, root: Path) -> list[_Entry]:
                 st = os.stat(target)
             except OSError:
                 st = None
+            if not like_document and (st is None or not stat.S_ISREG(st.st_mode)):
+                continue  # a link to a folder (or to nothing) not named like a document is no input, as a folder is not
             if not _inside(target, root):
                 skip = "a symbolic link to something outside the corpus folder: not read (the corpus is the folder)"
             elif st is None:
                 skip = "a broken symbolic link (its target does not exist)"
             elif not stat.S_ISREG(st.st_mode):
-                if not like_document:
-                    continue
                 skip = f"a symbolic link to {_kind(st.st_mode)}, not a regular file: not read"
             elif (st.st_dev, st.st_ino) in claimed:
                 skip = f"a symbolic link to {claimed[(st.st_dev, st.st_ino)]}, which is read once, under its own name"
