@@ -384,3 +384,26 @@ def test_run_refuses_a_bomb_in_a_params_file_or_sources_yml_with_exit_2(tmp_path
     assert proc.stderr.strip().startswith(f"presslens: error: {story / 'sources.yml'}, line ") and "aliases would expand" in proc.stderr
     problems = read_sources(story)[1]
     assert len(problems) == 1 and "aliases would expand" in str(problems[0])
+
+
+def _html_page(extra: str) -> str:
+    para = "<p>" + "The ministry said the figures were checked twice before they were published on Monday. " * 3 + "</p>"
+    return (f"<html><head><title>Counts</title></head><body><article><h1>Counts checked</h1>{para}<p>{extra}</p>"
+            f"{para.replace('ministry', 'agency')}</article></body></html>")
+
+
+def test_html_pages_get_the_same_guarded_patterns(tmp_path):
+    (tmp_path / "page.html").write_text(_html_page("Advertisement: buy now"), encoding="utf-8")
+    (tmp_path / "sources.yml").write_text(
+        "documents:\n  page:\n    segmentation: {boilerplate: ['^Advertisement:']}\n", encoding="utf-8"
+    )
+    doc = load_corpus(tmp_path)["page"]
+    assert [s.rule for s in doc.segments if s.text.startswith("Advertisement:")] == ["override-boilerplate"]
+    (tmp_path / "page.html").write_text(_html_page("a" * 35 + "!"), encoding="utf-8")
+    (tmp_path / "sources.yml").write_text(
+        "documents:\n  page:\n    segmentation: {boilerplate: ['(a|aa)+$']}\n", encoding="utf-8"
+    )
+    corpus = load_corpus(tmp_path)
+    assert not corpus.documents
+    [rejected] = corpus.rejected
+    assert rejected.file == "page.html" and "pattern '(a|aa)+$' ran out of its time budget (5 s per document)" in rejected.reason

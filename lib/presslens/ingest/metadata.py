@@ -7,6 +7,10 @@ metadata to trust. A field is written in the full form
 (``outlet: X``): a plain value is the analyst's word, basis ``stated`` with the
 evidence :data:`SHORT_FORM_EVIDENCE`. Malformed entries raise
 :class:`MetadataError` naming the file, the line and the problem.
+
+The file is read by :func:`presslens.io.read_yaml` (YAML 1.2 core schema, no alias bombs, no key given
+twice): keys are the text as written, dates stay text and ``published`` must be a real calendar date, and a
+list, mapping, boolean or decimal number where text belongs is refused, never stringified.
 """
 
 from __future__ import annotations
