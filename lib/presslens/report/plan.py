@@ -47,8 +47,8 @@ class ParamSpec:
 class Allowed:
     """The values a numeric notebook parameter may take: ``low``/``high`` bounds, each inclusive unless ``open``.
 
-    >>> str(Allowed(1)), str(Allowed(0, 1, low_open=True, high_open=True)), str(Allowed(100, 100_000))
-    ('1 or more', 'more than 0 and less than 1', 'from 100 to 100,000')
+    >>> str(Allowed(1)), str(Allowed(0, 1, low_open=True, high_open=True)), str(Allowed(0, 2**32 - 1))
+    ('1 or more', 'more than 0 and less than 1', 'from 0 to 4,294,967,295')
     """
 
     low: float | None = None
@@ -62,13 +62,20 @@ class Allowed:
         return self.high is None or (value < self.high if self.high_open else value <= self.high)
 
     def __str__(self) -> str:
-        low = None if self.low is None else f"{'more than' if self.low_open else ''} {self.low:,g}".strip()
-        high = None if self.high is None else f"{'less than' if self.high_open else ''} {self.high:,g}".strip()
+        low = None if self.low is None else f"{'more than ' if self.low_open else ''}{_number(self.low)}"
+        high = None if self.high is None else f"{'less than ' if self.high_open else ''}{_number(self.high)}"
         if low and high:
-            return f"from {self.low:,g} to {self.high:,g}" if not (self.low_open or self.high_open) else f"{low} and {high}"
+            return f"from {low} to {high}" if not (self.low_open or self.high_open) else f"{low} and {high}"
         if low:
-            return f"{self.low:,g} or more" if not self.low_open else low
-        return (f"{self.high:,g} or less" if not self.high_open else high) if high else "any"
+            return low if self.low_open else f"{low} or more"
+        if high:
+            return high if self.high_open else f"{high} or less"
+        return "any value"
+
+
+def _number(value: float) -> str:
+    """``100,000``, ``0.95``: whole numbers in full with thousands separators."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,g}"
 
 
 #: the allowed values of every numeric parameter the notebooks declare (a name means the same in each notebook);
@@ -90,7 +97,7 @@ PARAMETER_RANGES: dict[str, Allowed] = {
     "threshold": Allowed(0, 100),
     "n_resamples": Allowed(100, 100_000),
     "confidence": Allowed(0, 1, low_open=True, high_open=True),
-    "seed": Allowed(0, 2**63 - 1),
+    "seed": Allowed(0, 2**32 - 1),  # numpy's default_rng takes any; this keeps the seed a plain 32-bit number
     "fade": Allowed(1, 1_000),
 }
 
