@@ -428,7 +428,7 @@ def test_evaluation_notices_a_missed_figure_a_wrong_bound_and_a_trap(table, gold
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("figures: [\n", "not valid YAML"),
+        ("figures: [\n", "invalid YAML at line 2"),
         ("traps: []\n", "a 'figures' list"),
         ("figures:\n  - {doc: 999_missing, text: '1', kind: deaths, low: 1, high: 1, qualifier: '', unit: people, who: '', group: x}\n", ":2: document '999_missing' is not in the corpus"),
         ("figures:\n  - {doc: 004_5ef0e76b6908624d, text: hundreds, kind: deaths, low: 1, high: 1, qualifier: '', unit: people, who: '', group: x}\n", ":2: 'hundreds' found 4 times"),

@@ -98,7 +98,7 @@ def test_the_short_form_reaches_the_documents(tmp_path):
     "yaml_text, message",
     [
         ("documents:\n  a:\n    outlet: [Reuters, AP]\n", r"sources.yml, line 2, document 'a', field 'outlet': expected a plain value .* a list"),
-        ("documents:\n  a:\n    outlet: yes\n", r"line 2, document 'a', field 'outlet': .*booleans: quote it"),
+        ("documents:\n  a:\n    outlet: true\n", r"line 2, document 'a', field 'outlet': .*booleans: quote it"),
         ("documents:\n  a:\n    published: 30 November 2019\n", r"line 2, document 'a', field 'published': published must be an ISO 8601 date"),
         ("documents:\n  a:\n    genre: blog\n", r"field 'genre': genre must be one of"),
         ("documents:\n  a:\n    title: {value: X, basis: stated, evidance: line 1}\n", r"field 'title': unknown key\(s\) \['evidance'\]"),

@@ -1,9 +1,10 @@
 """The ``presslens`` command: ``init`` and ``check`` a story folder, ``run`` the report suite, ``refresh-notebooks`` in place.
 
 Exit codes: 0 done (also when no document of the corpus was usable: the
-reports say so, and ``run`` prints one line saying so even with ``--no-progress``); 1 a notebook failed or the run stopped on an error;
-2 the command was refused before anything started (bad parameter, notebook,
-folder); 3 another run holds the output folder's lock; 130 Ctrl-C; 143 SIGTERM.
+reports say so, and ``run`` prints one line saying so even with ``--no-progress``);
+1 a notebook failed or the run stopped on an error;
+2 the command was refused before anything started (bad parameter or parameter out
+of range, notebook, folder, a broken ``sources.yml`` or ``entities.yml``); 3 another run holds the output folder's lock; 130 Ctrl-C; 143 SIGTERM.
 Errors the library raises on purpose print as one line, never a traceback.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .errors import ParameterError, PresslensError
+from .errors import MetadataError, ParameterError, PresslensError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
@@ -154,12 +155,15 @@ def _fail(exc: BaseException, code: int, *, message: str | None = None) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from . import report
 
-    plan = report.plan_run(
-        corpus_dir=args.corpus, out_dir=args.out, selection=args.notebooks, param_texts=args.params,
-        params_file=args.params_file, with_code=args.with_code, strict=args.strict, wait=args.wait,
-        log_file=args.log, max_bytes=args.max_bytes, jobs=args.jobs, cache=args.cache,
-        engine=args.engine, scheduler=args.scheduler, plotly=args.plotly,
-    )
+    try:
+        plan = report.plan_run(
+            corpus_dir=args.corpus, out_dir=args.out, selection=args.notebooks, param_texts=args.params,
+            params_file=args.params_file, with_code=args.with_code, strict=args.strict, wait=args.wait,
+            log_file=args.log, max_bytes=args.max_bytes, jobs=args.jobs, cache=args.cache,
+            engine=args.engine, scheduler=args.scheduler, plotly=args.plotly,
+        )
+    except MetadataError as exc:  # a broken sources.yml or entities.yml refuses the run before it starts
+        return _fail(exc, EXIT_USAGE)
     printer = None if args.no_progress else ProgressPrinter(sys.stderr)
     result = report.run_suite(plan, progress=printer)
     if printer:

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import pickle
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -69,18 +70,199 @@ def read_pickle(path: str | os.PathLike[str], *, what: str = "cache file") -> ob
         return None
 
 
-def load_yaml(text: str, *, source: object, error: type[PresslensError]) -> tuple[yaml.Node | None, object]:
+#: the largest YAML data file presslens reads (sources.yml, entities.yml, a parameters file, a gold file)
+MAX_YAML_BYTES = 8 * 1024 * 1024
+#: how deep collections may nest: far more than any presslens file needs, far less than Python's recursion limit
+MAX_YAML_DEPTH = 64
+#: how many aliases (``*name``) a file may use
+MAX_YAML_ALIASES = 64
+#: how many nodes the aliases of a file may add when expanded (what a "billion laughs" file multiplies)
+MAX_YAML_ALIAS_NODES = 10_000
+
+
+class _Refused(Exception):
+    """A YAML file the loader will not read: the problem and its 1-based line."""
+
+    def __init__(self, problem: str, line: int) -> None:
+        super().__init__(problem)
+        self.problem, self.line = problem, line
+
+
+class _CoreResolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core-schema scalars, not PyYAML's YAML 1.1 ones.
+
+    ``true``/``false`` are booleans (``yes``, ``no``, ``on``, ``off`` stay text), ``null``/``~``/empty is null,
+    integers are written in decimal without leading zeros (``007``, ``0x1F``, ``2019_11_18``, ``1:30`` stay text),
+    floats have a dot or an exponent; there are no implicit dates (``2019-11-18`` is text, checked where a date
+    belongs) and no merge keys.
+    """
+
+
+_CoreResolver.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_CoreResolver.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^(?:0|-?[1-9][0-9]*)$"), list("-0123456789"))
+_CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
+)
+_CoreResolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+
+
+class _GuardedLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+                     yaml.constructor.SafeConstructor, _CoreResolver):
+    """PyYAML's safe loader with the guards of :func:`load_yaml`.
+
+    The composer counts every alias and the nodes it stands for *before* anything is built (a node's expanded
+    size is known when its anchor closes), so a file that would expand a billion times is refused after reading
+    a few hundred bytes; it also refuses an alias inside its own anchor and nesting deeper than
+    :data:`MAX_YAML_DEPTH`. Mapping keys are the text as written, and a key given twice is refused.
+    """
+
+    def __init__(self, text: str, *, line_key: str | None = None) -> None:
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _CoreResolver.__init__(self)
+        self.line_key = line_key
+        self._depth = 0
+        self._aliases = 0
+        self._alias_nodes = 0
+        self._nodes = 0
+        self._sizes: dict[str, int] = {}
+        self._open: set[str] = set()
+
+    def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_YAML_ALIASES:
+                raise _Refused(f"more than {MAX_YAML_ALIASES} aliases (*name); presslens files need none", line)
+            if event.anchor in self._open:
+                raise _Refused(f"alias *{event.anchor} inside its own anchor &{event.anchor}", line)
+            size = self._sizes.get(event.anchor, 1)
+            self._alias_nodes += size
+            self._nodes += size
+            if self._alias_nodes > MAX_YAML_ALIAS_NODES:
+                raise _Refused(f"aliases would expand to more than {MAX_YAML_ALIAS_NODES:,} values (an alias bomb?)", line)
+            return super().compose_node(parent, index)
+        if self._depth >= MAX_YAML_DEPTH:
+            raise _Refused(f"nested deeper than {MAX_YAML_DEPTH} levels", line)
+        anchor, start = event.anchor, self._nodes
+        self._nodes += 1
+        self._depth += 1
+        if anchor is not None:
+            self._open.add(anchor)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if anchor is not None:
+            self._open.discard(anchor)
+            self._sizes[anchor] = self._nodes - start
+        return node
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN201 - PyYAML's signature
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(None, None, f"expected a mapping, found {node.id}", node.start_mark)
+        mapping: dict[str, object] = {}
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused(f"a key must be text, found a {'list' if key_node.id == 'sequence' else 'mapping'}", line)
+            key = key_node.value
+            if key in lines:
+                raise _Refused(f"key {key!r} given twice (first at line {lines[key]})", line)
+            lines[key] = line
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        if self.line_key:
+            mapping[self.line_key] = node.start_mark.line + 1
+        return mapping
+
+    def construct_yaml_int(self, node):  # noqa: ANN001, ANN201 - decimal only (PyYAML reads 010 as octal)
+        return int(self.construct_scalar(node).replace("_", ""), 10)
+
+
+_GuardedLoader.add_constructor("tag:yaml.org,2002:int", _GuardedLoader.construct_yaml_int)
+
+
+def load_yaml(
+    text: str, *, source: object, error: type[PresslensError], line_key: str | None = None
+) -> tuple[yaml.Node | None, object]:
     """Parse a YAML data file, keeping the node tree so schema errors can name lines.
+
+    The one YAML reader of presslens (``sources.yml``, ``entities.yml``, parameters files and ``-p`` values,
+    gold files). It reads the YAML 1.2 core schema (see :class:`_CoreResolver`: mapping keys are always the text
+    as written, ``no`` and ``2019-11-18`` stay text) and refuses, before building anything: a file over
+    :data:`MAX_YAML_BYTES`; more than :data:`MAX_YAML_ALIASES` aliases, or aliases that would expand to more than
+    :data:`MAX_YAML_ALIAS_NODES` values; an alias inside its own anchor; nesting deeper than
+    :data:`MAX_YAML_DEPTH`; a key given twice; a key that is a list or mapping; Python tags.
+
+    Args:
+        line_key: when given, every mapping also gets this key with its 1-based line.
 
     Returns:
         ``(root node, data)``; both ``None`` for an empty file.
 
     Raises:
-        error: invalid YAML, with ``source`` and the line of the problem.
+        error: one line naming ``source``, the line and the problem.
     """
+    if len(text) > MAX_YAML_BYTES:
+        raise error(f"{source}: too large for a YAML data file ({len(text):,} characters; the limit is {MAX_YAML_BYTES:,})")
+    loader = None
     try:
-        return yaml.compose(text), yaml.safe_load(text)
+        loader = _GuardedLoader(text, line_key=line_key)
+        root = loader.get_single_node()
+        return root, (None if root is None else loader.construct_document(root))
+    except _Refused as exc:
+        raise error(f"{source}, line {exc.line}: {exc.problem}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise error(f"{source}: invalid YAML at line {line}: the control character {shown} is not allowed") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "somewhere"
         raise error(f"{source}: invalid YAML at {where}: {getattr(exc, 'problem', None) or exc}") from None
+    except (ValueError, OverflowError) as exc:  # a tagged scalar PyYAML cannot build (!!int x, !!binary x)
+        raise error(f"{source}: invalid YAML value: {exc}") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def read_yaml(
+    path: str | os.PathLike[str], *, error: type[PresslensError], line_key: str | None = None
+) -> tuple[yaml.Node | None, object]:
+    """Read a YAML data file with :func:`load_yaml`, refusing what is not one before reading it all.
+
+    Raises:
+        error: the path is not a regular file, is over :data:`MAX_YAML_BYTES`, cannot be read, is not UTF-8
+            (``file: not UTF-8 at line N``), or :func:`load_yaml` refuses it.
+    """
+    path = Path(path)
+    try:
+        if not path.is_file():
+            raise error(f"{path}: not found" if not path.exists() else f"{path}: not a regular file")
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise error(f"{path}: too large for a YAML data file ({size:,} bytes; the limit is {MAX_YAML_BYTES:,})")
+        chunks, total = [], 0
+        with path.open("rb") as handle:  # in chunks: read(limit) would allocate the whole limit at once
+            while chunk := handle.read(1 << 16):
+                total += len(chunk)
+                if total > MAX_YAML_BYTES:  # it grew since stat()
+                    raise error(f"{path}: too large for a YAML data file (over {MAX_YAML_BYTES:,} bytes)")
+                chunks.append(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise error(f"{path}: cannot be read ({exc.strerror or exc.__class__.__name__})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise error(f"{path}: not UTF-8 at line {line} (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from None
+    return load_yaml(text, source=path, error=error, line_key=line_key)

@@ -15,7 +15,7 @@ import yaml
 
 from ..errors import MetadataError
 from ..ingest.corpus import CODEBOOK_FILE
-from ..io import load_yaml
+from ..io import load_yaml, read_yaml
 from ..paths import project_root
 from .keys import _form_key, is_acronym
 from .matching import _Matcher
@@ -168,7 +168,7 @@ def load_codebook(path: str | Path) -> Codebook:
     file = Path(path)
     if not file.is_file():
         raise CodebookError(f"{file}: codebook not found")
-    return parse_codebook(file.read_text(encoding="utf-8"), source=str(file))
+    return _codebook_from(*read_yaml(file, error=CodebookError), source=str(file))
 
 
 def parse_codebook(text: str, *, source: str = "<codebook>") -> Codebook:
@@ -191,7 +191,11 @@ def parse_codebook(text: str, *, source: str = "<codebook>") -> Codebook:
     Raises:
         CodebookError: with the line of the offending entry or field.
     """
-    root, data = load_yaml(text, source=source, error=CodebookError)
+    return _codebook_from(*load_yaml(text, source=source, error=CodebookError), source=source)
+
+
+def _codebook_from(root: yaml.Node | None, data: Any, *, source: str) -> Codebook:
+    """The codebook of a parsed file (:func:`presslens.io.load_yaml`'s node tree and data), checked."""
     if data is None:
         return Codebook(entities=(), path=source)
     if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
@@ -201,7 +205,8 @@ def parse_codebook(text: str, *, source: str = "<codebook>") -> Codebook:
     if unknown:
         key = top[str(unknown[0])][0] if str(unknown[0]) in top else root
         raise CodebookError(f"{source}, line {key.start_mark.line + 1}: unknown top-level key(s) {unknown}; expected 'version' and 'entities'")
-    if data.get("version", 1) != 1:
+    version = data.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version != 1:
         raise CodebookError(f"{source}, line {top['version'][1].start_mark.line + 1}: version must be 1, found {data['version']!r}")
     items = data.get("entities")
     if items is None:
@@ -219,12 +224,8 @@ def parse_codebook(text: str, *, source: str = "<codebook>") -> Codebook:
 def _parse_entry(raw: Any, node: yaml.Node, *, source: str) -> Entity:
     line = node.start_mark.line + 1
     if not isinstance(raw, dict) or not isinstance(node, yaml.MappingNode):
-        raise CodebookError(f"{source}, line {line}: an entry must be a mapping with name and type, found {type(raw).__name__} {raw!r}")
-    lines: dict[str, int] = {}
-    for key, value in node.value:
-        if key.value in lines:
-            raise CodebookError(f"{source}, line {key.start_mark.line + 1}: key {key.value!r} given twice in one entry")
-        lines[key.value] = value.start_mark.line + 1
+        raise CodebookError(f"{source}, line {line}: an entry must be a mapping with name and type, found {_found(raw)}")
+    lines = {key.value: value.start_mark.line + 1 for key, value in node.value}  # the loader refuses a key given twice
     name = raw.get("name")
     label = f"entry {name!r}" if isinstance(name, str) and name.strip() else "entry"
     where = f"{source}, line {{}}, {label}"
@@ -232,18 +233,18 @@ def _parse_entry(raw: Any, node: yaml.Node, *, source: str) -> Entity:
     if unknown:
         raise CodebookError(f"{where.format(lines.get(unknown[0], line))}: unknown key(s) {unknown}; expected {list(ENTRY_KEYS)}")
     if not isinstance(name, str) or not name.strip():
-        raise CodebookError(f"{where.format(lines.get('name', line))}: 'name' must be non-empty text, found {name!r}")
+        raise CodebookError(f"{where.format(lines.get('name', line))}: 'name' must be non-empty text, found {_found(name)}")
     kind = raw.get("type")
     if kind not in TYPES and kind != UNKNOWN_TYPE:
         raise CodebookError(
-            f"{where.format(lines.get('type', line))}: type must be one of {list(TYPES)} (or {UNKNOWN_TYPE!r} while undecided), found {kind!r}"
+            f"{where.format(lines.get('type', line))}: type must be one of {list(TYPES)} (or {UNKNOWN_TYPE!r} while undecided), found {_found(kind)}"
         )
     lists = {}
     for key in ("aliases", "short"):
         value = raw.get(key)
         value = [] if value is None else value
         if not isinstance(value, list):
-            raise CodebookError(f"{where.format(lines.get(key, line))}: {key!r} must be a list like [a, b], found {value!r}")
+            raise CodebookError(f"{where.format(lines.get(key, line))}: {key!r} must be a list like [a, b], found {_found(value)}")
         for item in value:
             if not isinstance(item, str) or not any(ch.isalnum() for ch in item):
                 raise CodebookError(f"{where.format(lines.get(key, line))}: {key!r} item {item!r} is not a name (quote numbers and dates)")
@@ -251,20 +252,31 @@ def _parse_entry(raw: Any, node: yaml.Node, *, source: str) -> Entity:
     wikidata = raw.get("wikidata")
     wikidata = "" if wikidata is None else wikidata
     if not isinstance(wikidata, str) or (wikidata and not re.fullmatch(r"Q[1-9]\d*", wikidata)):
-        raise CodebookError(f"{where.format(lines.get('wikidata', line))}: wikidata must be an id like Q794 or empty, found {wikidata!r}")
+        raise CodebookError(f"{where.format(lines.get('wikidata', line))}: wikidata must be an id like Q794 or empty, found {_found(wikidata)}")
     parent = raw.get("parent")
     parent = "" if parent is None else parent
     if not isinstance(parent, str):
-        raise CodebookError(f"{where.format(lines.get('parent', line))}: parent must be the name of another entry, found {parent!r}")
+        raise CodebookError(f"{where.format(lines.get('parent', line))}: parent must be the name of another entry, found {_found(parent)}")
     lowercase = raw.get("lowercase", False)
     if not isinstance(lowercase, bool):
-        raise CodebookError(f"{where.format(lines.get('lowercase', line))}: lowercase must be true or false, found {lowercase!r}")
+        raise CodebookError(f"{where.format(lines.get('lowercase', line))}: lowercase must be true or false, found {_found(lowercase)}")
     note = raw.get("note")
+    if note is not None and not isinstance(note, str):
+        raise CodebookError(f"{where.format(lines.get('note', line))}: note must be text, found {_found(note)}")
     return Entity(
         name=" ".join(name.split()), type=kind, aliases=tuple(a for a in lists["aliases"] if a != name.strip()),
         short=lists["short"], wikidata=wikidata, parent=parent.strip(), lowercase=lowercase,
-        note="" if note is None else str(note), line=line,
+        note="" if note is None else note, line=line,
     )
+
+
+def _found(raw: Any) -> str:
+    """A misplaced value in a message: a list or mapping by its kind (not stringified), a number with a hint."""
+    if isinstance(raw, (list, dict)):
+        return f"a {'list' if isinstance(raw, list) else 'mapping'}"
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return f"{raw!r} (quote numbers)"
+    return repr(raw)
 
 
 def _check_codebook(entities: list[Entity], *, source: str) -> None:

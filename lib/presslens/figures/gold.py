@@ -16,26 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..ingest.corpus import Corpus
+from ..io import read_yaml
 from .claims import FiguresError, _fmt, format_bounds
 from .lexicon import KINDS
 
 log = logging.getLogger(__name__)
 
-
-class _LineLoader(yaml.SafeLoader):
-    """Records the line of every mapping so errors can name it."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 _GOLD_FIGURE_KEYS = {"doc", "part", "comment", "text", "context", "kind", "low", "high", "qualifier", "unit", "who", "group", "note"}
 _GOLD_TRAP_KEYS = {"doc", "part", "comment", "text", "context", "every", "reason"}
@@ -85,12 +73,9 @@ def load_gold(path: str | Path, corpus: Corpus, *, skip_missing_documents: bool 
             that is not in the corpus, or an entry's text is not found exactly once.
     """
     path = Path(path)
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except FileNotFoundError:
-        raise FiguresError(f"{path}: gold file not found") from None
-    except yaml.YAMLError as exc:
-        raise FiguresError(f"{path}: not valid YAML: {exc}") from None
+    if not path.exists():
+        raise FiguresError(f"{path}: gold file not found")
+    _, raw = read_yaml(path, error=FiguresError, line_key="__line__")
     if not isinstance(raw, dict) or not isinstance(raw.get("figures"), list) or not isinstance(raw.get("traps", []), list):
         raise FiguresError(f"{path}: expected a mapping with a 'figures' list and a 'traps' list")
     docs = {d.doc_id: d for d in corpus}

@@ -43,7 +43,7 @@ from ..labels import document_label
 from ..text import count_words, decode_bytes
 from .comments import Comment
 from .metadata import SOURCES_FILE, SourceEntry, Value, load_sources
-from .segment import BODY_KINDS, Segment, segment_page
+from .segment import BODY_KINDS, OverrideMatcher, Segment, segment_page
 from .webpage import charset_warning, read_web_page
 
 log = logging.getLogger(__name__)
@@ -469,16 +469,20 @@ def _web_document(markup: str, data: bytes, *, name: str, doc_id: str, sha: str,
 
 
 def _apply_overrides(segments: list[Segment], entry: SourceEntry) -> list[Segment]:
-    """``sources.yml``'s ``segmentation`` boilerplate/keep patterns on an HTML page's lines, as on text pages."""
-    drop = [re.compile(p) for p in entry.overrides.boilerplate]
-    keep = [re.compile(p) for p in entry.overrides.keep]
-    if not drop and not keep:
+    """``sources.yml``'s ``segmentation`` boilerplate/keep patterns on an HTML page's lines, as on text pages.
+
+    Raises:
+        PatternTimeout: a pattern used up the page's time budget (:class:`.segment.OverrideMatcher`).
+    """
+    matcher = OverrideMatcher(entry.overrides)
+    if not matcher:
         return segments
     out = []
     for s in segments:
-        if any(p.search(s.text) for p in keep):
+        verdict = matcher.decide(s.text, line_no=s.line)
+        if verdict == "keep":
             s = Segment("body", s.text, s.line, "override-keep", s.repeats)
-        elif any(p.search(s.text) for p in drop):
+        elif verdict == "boilerplate":
             s = Segment("boilerplate", s.text, s.line, "override-boilerplate", s.repeats)
         out.append(s)
     return out

@@ -7,21 +7,25 @@ metadata to trust. A field is written in the full form
 (``outlet: X``): a plain value is the analyst's word, basis ``stated`` with the
 evidence :data:`SHORT_FORM_EVIDENCE`. Malformed entries raise
 :class:`MetadataError` naming the file, the line and the problem.
+
+The file is read by :func:`presslens.io.read_yaml` (YAML 1.2 core schema, no alias bombs, no key given
+twice): keys are the text as written, dates stay text and ``published`` must be a real calendar date, and a
+list, mapping, boolean or decimal number where text belongs is refused, never stringified.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..errors import MetadataError
-from ..io import load_yaml
-from .segment import Overrides
+from ..io import read_yaml
+from .segment import Overrides, compile_override
 
 FIELDS = ("outlet", "title", "author", "published", "genre", "url", "language", "original_outlet")
 BASES = ("stated", "inferred", "unknown")
@@ -77,11 +81,10 @@ def read_sources(corpus_dir: Path) -> tuple[dict[str, SourceEntry], list[Metadat
     otherwise each entry that breaks the schema is one problem and the others are read.
     """
     path = Path(corpus_dir) / SOURCES_FILE
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}, []
-    text = path.read_text(encoding="utf-8")
     try:
-        root, data = load_yaml(text, source=path, error=MetadataError)
+        root, data = read_yaml(path, error=MetadataError)
     except MetadataError as exc:
         return {}, [exc]
     if data is None:
@@ -121,7 +124,11 @@ def _parse_entry(doc_id: str, raw: Any, *, path: Path, line: int) -> SourceEntry
     unknown = set(raw) - set(FIELDS) - {"file", "segmentation"}
     if unknown:
         raise MetadataError(f"{where}: unknown field(s) {sorted(unknown)}; expected {list(FIELDS)}, 'file' or 'segmentation'")
-    entry = SourceEntry(doc_id=doc_id, file=str(raw.get("file") or ""), line=line)
+    file = raw.get("file")
+    if file is not None and (not isinstance(file, str) or "/" in file or "\\" in file or file in (".", "..")):
+        shown = f"a {_kind(file)}" if isinstance(file, (list, dict)) else repr(file)
+        raise MetadataError(f"{where}: file must be the name of a page in the folder (text, no folders), found {shown}")
+    entry = SourceEntry(doc_id=doc_id, file=(file or "").strip(), line=line)
     for name in FIELDS:
         if name in raw:
             entry.fields[name] = _parse_value(raw[name], where=f"{where}, field {name!r}", name=name)
@@ -157,33 +164,73 @@ def _parse_value(raw: Any, *, where: str, name: str) -> Value:
     if unknown:
         raise MetadataError(f"{where}: unknown key(s) {unknown}; a field is a plain value (the short form) "
                             "or a mapping of value, basis and evidence")
-    value = raw.get("value", "")
-    value = "" if value is None else value
-    if isinstance(value, date):
-        value = value.isoformat()
-    value = str(value)
-    basis = str(raw.get("basis", "")).strip()
-    if basis not in BASES:
-        raise MetadataError(f"{where}: basis must be one of {list(BASES)}, found {basis!r}")
+    value = _text(raw.get("value"), where=f"{where}, value")
+    basis = raw.get("basis", "")
+    if not isinstance(basis, str) or basis.strip() not in BASES:
+        raise MetadataError(f"{where}: basis must be one of {list(BASES)}, found {_shown(basis)}")
+    basis = basis.strip()
     if basis == "unknown" and value:
         raise MetadataError(f"{where}: basis 'unknown' with a value {value!r}; use 'stated' or 'inferred', or empty the value")
     if basis != "unknown" and not value:
         raise MetadataError(f"{where}: basis {basis!r} needs a value")
-    if name == "published" and value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T[\d:]+)?", value):
-        raise MetadataError(f"{where}: published must be an ISO 8601 date (YYYY-MM-DD), found {value!r}")
+    if name == "published" and value:
+        _check_date(value, where=where)
     if name == "genre" and value and value not in GENRES:
         raise MetadataError(f"{where}: genre must be one of {list(GENRES)}, found {value!r}")
-    return Value(value=value, basis=basis, evidence=str(raw.get("evidence", "") or ""))
+    return Value(value=value, basis=basis, evidence=_text(raw.get("evidence"), where=f"{where}, evidence"))
+
+
+def _check_date(value: str, *, where: str) -> None:
+    """``published`` is an ISO 8601 date (``YYYY-MM-DD``, optionally with a time) that exists on the calendar."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T[\d:]+)?", value):
+        raise MetadataError(f"{where}: published must be an ISO 8601 date (YYYY-MM-DD), found {value!r}")
+    try:
+        date.fromisoformat(value[:10])
+        if len(value) > 10:
+            datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise MetadataError(f"{where}: published {value!r} is not a real date ({exc})") from None
+
+
+def _text(raw: Any, *, where: str) -> str:
+    """A value where text belongs: text, a whole number (written as it reads) or empty; anything else is refused.
+
+    >>> _text(1843, where="x"), _text(None, where="x")
+    ('1843', '')
+    """
+    if raw is None:
+        return ""
+    if isinstance(raw, str):
+        return raw.strip()
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return str(raw)  # the YAML reader types only plain decimal integers, so the text is exact
+    raise MetadataError(f"{where}: expected text, found {_shown(raw)}")
+
+
+def _kind(raw: Any) -> str:
+    return "list" if isinstance(raw, list) else "mapping" if isinstance(raw, dict) else type(raw).__name__
+
+
+def _shown(raw: Any) -> str:
+    """How a misplaced value is named in a message: a list or mapping by its kind, a scalar with a hint."""
+    if isinstance(raw, bool):
+        return f"{raw!r} (YAML reads true/false as booleans: quote it)"
+    if isinstance(raw, float):
+        return f"the number {raw!r} (quote it to keep it as written)"
+    if isinstance(raw, (list, dict)):
+        return f"a {_kind(raw)}"
+    return repr(raw)
 
 
 def _short_form(raw: Any, *, where: str) -> dict[str, Any]:
     """``outlet: X`` as the full form: the analyst states it; an empty value is unknown."""
-    if isinstance(raw, bool) or isinstance(raw, (list, tuple, set)):
-        shown = "a list" if not isinstance(raw, bool) else f"{raw!r} (YAML reads yes/no/true/false as booleans: quote it)"
-        raise MetadataError(f"{where}: expected a plain value (the short form) or value/basis/evidence, found {shown}")
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if isinstance(raw, date):  # a date built in Python (the YAML reader leaves dates as text)
+        raw = raw.isoformat()
+    if not (raw is None or isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool))):
+        raise MetadataError(f"{where}: expected a plain value (the short form) or value/basis/evidence, found {_shown(raw)}")
+    value = _text(raw, where=where)
+    if not value:
         return {"value": "", "basis": "unknown", "evidence": "left empty in sources.yml"}
-    value = raw.isoformat() if isinstance(raw, date) else str(raw).strip()
     return {"value": value, "basis": "stated", "evidence": SHORT_FORM_EVIDENCE}
 
 
@@ -191,25 +238,28 @@ def _parse_overrides(raw: Any, *, where: str) -> Overrides:
     if raw is None:
         return Overrides()
     if not isinstance(raw, dict):
-        raise MetadataError(f"{where}: expected a mapping, found {raw!r}")
+        raise MetadataError(f"{where}: expected a mapping, found {_shown(raw)}")
     allowed = {"boilerplate", "keep", "title_line", "comments"}
     if set(raw) - allowed:
         raise MetadataError(f"{where}: unknown key(s) {sorted(set(raw) - allowed)}; expected {sorted(allowed)}")
     patterns = {}
     for key in ("boilerplate", "keep"):
-        items = raw.get(key) or []
+        items = raw.get(key)
+        items = [] if items is None else items
         if not isinstance(items, list):
-            raise MetadataError(f"{where}: {key} must be a list of regular expressions")
+            raise MetadataError(f"{where}: {key} must be a list of regular expressions, found {_shown(items)}")
         for item in items:
+            if not isinstance(item, str) or not item:
+                raise MetadataError(f"{where}: {key} pattern {_shown(item)} is not a regular expression (quote it)")
             try:
-                re.compile(str(item))
-            except re.error as exc:
-                raise MetadataError(f"{where}: {key} pattern {item!r} is not a valid regular expression: {exc}") from None
-        patterns[key] = [str(p) for p in items]
+                compile_override(item)
+            except ValueError as exc:
+                raise MetadataError(f"{where}: {key} pattern {item!r} {exc}") from None
+        patterns[key] = list(items)
     title_line = raw.get("title_line")
-    if title_line is not None and (not isinstance(title_line, int) or title_line < 0):
-        raise MetadataError(f"{where}: title_line must be a line number (0 for no headline), found {title_line!r}")
+    if title_line is not None and (not isinstance(title_line, int) or isinstance(title_line, bool) or title_line < 0):
+        raise MetadataError(f"{where}: title_line must be a line number (0 for no headline), found {_shown(title_line)}")
     comments = raw.get("comments", True)
     if not isinstance(comments, bool):
-        raise MetadataError(f"{where}: comments must be true or false, found {comments!r}")
+        raise MetadataError(f"{where}: comments must be true or false, found {_shown(comments)}")
     return Overrides(boilerplate=patterns["boilerplate"], keep=patterns["keep"], title_line=title_line, comments=comments)

@@ -19,11 +19,14 @@ This module applies the rules; :mod:`.rules` holds their patterns (data) and
 
 from __future__ import annotations
 
-import re
+import dataclasses
+import time
 from dataclasses import dataclass, field
 
+import regex
 from rapidfuzz import fuzz
 
+from ..errors import CorpusError
 from ..text import count_words, fold
 from . import rules
 from .comments import Comment, locate_comments
@@ -62,6 +65,134 @@ class Overrides:
     comments: bool = True
 
 
+#: seconds the ``sources.yml`` override patterns may spend on one document, all lines and patterns together
+OVERRIDE_BUDGET = 5.0
+
+try:  # the parser behind ``re``, to read a pattern's structure (``re._parser`` from Python 3.11)
+    import re._parser as _sre_parse
+    from re import _constants as _sre
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
+
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT)
+
+
+class PatternTimeout(CorpusError):
+    """An override pattern used up its document's time budget (it backtracks): the document is rejected, with why."""
+
+
+def compile_override(pattern: str) -> regex.Pattern:
+    """An override pattern of ``sources.yml`` compiled with a guard against catastrophic backtracking.
+
+    A repeat whose body is, apart from optional items, another repeat (``^(a+)+$``, ``(\\w+\\s?)*``,
+    ``(a*)*``) can split a line in exponentially many ways and is refused here, when ``sources.yml`` is read.
+    What this check cannot see (``(a|aa)+$``) is stopped at run time: patterns run on the ``regex`` engine
+    with a time budget per document (:class:`OverrideMatcher`).
+
+    >>> compile_override(r"^Advertisement:").search("Advertisement: buy").group(0)
+    'Advertisement:'
+    >>> compile_override(r"^(a+)+$")
+    Traceback (most recent call last):
+    ...
+    ValueError: nests a repeat directly inside another repeat (as in (a+)+ or (\\w+\\s?)*), which can take exponential time on one short line; write it without the nesting (a+ instead of (a+)+)
+
+    Raises:
+        ValueError: the pattern is invalid or nests repeats so (the message says which and how to fix it).
+    """
+    try:
+        compiled = regex.compile(pattern, flags=regex.VERSION0)
+    except (regex.error, TypeError, ValueError, OverflowError, RecursionError) as exc:
+        raise ValueError(f"is not a valid regular expression: {exc}") from None
+    try:
+        tree = _sre_parse.parse(pattern)
+    except Exception:  # noqa: BLE001 - syntax only ``regex`` knows (\\p{L}...): the run-time budget still guards it
+        return compiled
+    if _nested_repeat(tree):
+        raise ValueError("nests a repeat directly inside another repeat (as in (a+)+ or (\\w+\\s?)*), which can take "
+                         "exponential time on one short line; write it without the nesting (a+ instead of (a+)+)")
+    return compiled
+
+
+def _nested_repeat(tree) -> bool:  # noqa: ANN001 - an sre SubPattern
+    """Whether a repeat (of more than once) has a body that needs nothing but another such repeat."""
+    for op, av in tree:
+        if op in _REPEATS:
+            low, high, body = av
+            if high > 1 and _lone_repeat(body) is not None:
+                return True
+            found = _nested_repeat(body)
+        elif op is _sre.SUBPATTERN:
+            found = _nested_repeat(av[-1])
+        elif op is _sre.BRANCH:
+            found = any(_nested_repeat(b) for b in av[1])
+        else:
+            found = False
+        if found:
+            return True
+    return False
+
+
+def _lone_repeat(body):  # noqa: ANN001, ANN202 - sre nodes
+    """The repeat (of more than one) that is the only required item of ``body``, through groups and branches."""
+    required = [(op, av) for op, av in body if not (op in _REPEATS and av[0] == 0) and op is not _sre.AT]
+    optional = [(op, av) for op, av in body if op in _REPEATS and av[0] == 0 and av[1] > 1]
+    items = required or optional[:1]
+    if len(items) != 1:
+        return None
+    op, av = items[0]
+    if op in _REPEATS:
+        return (op, av) if av[1] > 1 else None
+    if op is _sre.SUBPATTERN:
+        return _lone_repeat(av[-1])
+    if op is _sre.BRANCH:
+        return next((r for r in (_lone_repeat(b) for b in av[1]) if r is not None), None)
+    return None
+
+
+class OverrideMatcher:
+    """The ``keep`` and ``boilerplate`` patterns of one document, sharing one time budget.
+
+    Raises:
+        PatternTimeout: from :meth:`decide`, once the patterns have spent ``budget`` seconds on this document.
+    """
+
+    def __init__(self, overrides: Overrides, *, budget: float = OVERRIDE_BUDGET) -> None:
+        self.keep = [(p, self._compile(p)) for p in overrides.keep]
+        self.drop = [(p, self._compile(p)) for p in overrides.boilerplate]
+        self.budget = budget
+        self.deadline: float | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.keep or self.drop)
+
+    @staticmethod
+    def _compile(pattern: str) -> regex.Pattern:
+        try:
+            return compile_override(pattern)
+        except ValueError as exc:  # sources.yml checks its patterns; this guards Overrides built by hand
+            raise CorpusError(f"the segmentation pattern {pattern!r} {exc}") from None
+
+    def decide(self, line: str, *, line_no: int) -> str | None:
+        """``"keep"`` (a keep pattern matches), ``"boilerplate"`` (a boilerplate pattern does) or ``None``."""
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.budget
+        for verdict, patterns in (("keep", self.keep), ("boilerplate", self.drop)):
+            for text, pattern in patterns:
+                left = self.deadline - time.monotonic()
+                try:
+                    if left <= 0:
+                        raise TimeoutError
+                    if pattern.search(line, timeout=left):
+                        return verdict
+                except TimeoutError:
+                    raise PatternTimeout(
+                        f"the sources.yml segmentation {verdict} pattern {text!r} ran out of its time budget "
+                        f"({self.budget:g} s per document) at line {line_no}: it backtracks too much; simplify it"
+                    ) from None
+        return None
+
+
 @dataclass
 class Segmentation:
     """The result of :func:`segment_page`."""
@@ -73,12 +204,17 @@ class Segmentation:
     warnings: list[str]
 
 
-def segment_page(text: str, *, overrides: Overrides | None = None) -> Segmentation:
+def segment_page(text: str, *, overrides: Overrides | None = None, pattern_budget: float = OVERRIDE_BUDGET) -> Segmentation:
     """Split a page's text into segments and comments.
 
     Args:
         text: the decoded, normalised page (``\\n`` line ends).
-        overrides: per-document corrections from ``sources.yml``.
+        overrides: per-document corrections from ``sources.yml``; a ``title_line`` past the page's text is
+            ignored with a warning (the rules find the headline).
+        pattern_budget: seconds the override patterns may spend on this page (see :class:`OverrideMatcher`).
+
+    Raises:
+        PatternTimeout: an override pattern used up ``pattern_budget``.
 
     Returns:
         A :class:`Segmentation`: segments in page order (every non-blank line is in
@@ -101,8 +237,9 @@ def segment_page(text: str, *, overrides: Overrides | None = None) -> Segmentati
         for i in located.widget_lines:
             # a lone comment count or "Leave a reply" outside any comment section ("0 Comments" above the article)
             page.mark(i, "boilerplate", "comment-widget")
+    overrides = _checked_title_line(overrides, page, end=comment_start, warnings=warnings)
     _mark_forum_chrome(page, end=comment_start)
-    _mark_overrides(page, overrides, end=comment_start)
+    _mark_overrides(page, OverrideMatcher(overrides, budget=pattern_budget), end=comment_start)
     _mark_line_rules(page, end=comment_start)
     _mark_separator_blocks(page, end=comment_start)
     _mark_header(page, end=comment_start, overrides=overrides)
@@ -181,15 +318,32 @@ def _mark_forum_chrome(page: _Page, *, end: int) -> None:
         i -= 1
 
 
-def _mark_overrides(page: _Page, overrides: Overrides, *, end: int) -> None:
-    keep = [re.compile(p) for p in overrides.keep]
-    drop = [re.compile(p) for p in overrides.boilerplate]
+def _checked_title_line(overrides: Overrides, page: _Page, *, end: int, warnings: list[str]) -> Overrides:
+    """The overrides, without a ``title_line`` that is past the article's text or blank (with a warning)."""
+    n = overrides.title_line
+    if not n:
+        return overrides
+    if n > end:
+        where = f"the page has {len(page.lines)} lines" if end == len(page.lines) else f"the comments start at line {end + 1}"
+        problem = f"is past the article's text ({where})"
+    elif not page.lines[n - 1].strip():
+        problem = "is a blank line"
+    else:
+        return overrides
+    warnings.append(f"sources.yml segmentation title_line {n} {problem}: ignored, the headline is found by the rules")
+    return dataclasses.replace(overrides, title_line=None)
+
+
+def _mark_overrides(page: _Page, matcher: OverrideMatcher, *, end: int) -> None:
+    if not matcher:
+        return
     for i in range(end):
         if not page.free(i):
             continue
-        if any(p.search(page.lines[i]) for p in keep):
+        verdict = matcher.decide(page.lines[i], line_no=i + 1)
+        if verdict == "keep":
             page.mark(i, "body", "override-keep")
-        elif any(p.search(page.lines[i]) for p in drop):
+        elif verdict == "boilerplate":
             page.mark(i, "boilerplate", "override-boilerplate")
 
 

@@ -2,9 +2,11 @@
 
 The suite is ``notebooks/NN_*.ipynb``; each notebook declares its parameters in
 a cell tagged ``parameters`` (papermill's convention), whose literal defaults
-type the values a user gives with ``-p`` or ``-f``. :func:`plan_run` checks the
+type the values a user gives with ``-p`` or ``-f``; :data:`PARAMETER_RANGES` gives
+the values each number (and the time bin) may take. :func:`plan_run` checks the
 notebooks, parameters and folders and returns a :class:`RunPlan`; anything wrong
-is a :class:`~presslens.errors.ParameterError` with a one-line message.
+is a :class:`~presslens.errors.ParameterError` with a one-line message, before any
+notebook runs.
 """
 
 from __future__ import annotations
@@ -20,10 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from presslens import paths
 from presslens.errors import ParameterError
+from presslens.io import load_yaml, read_yaml
 
 from .publish import LOCK_NAME, _inside
 
@@ -40,6 +41,106 @@ class ParamSpec:
     name: str
     default: Any
     help: str = ""
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """The values a numeric notebook parameter may take: ``low``/``high`` bounds, each inclusive unless ``open``.
+
+    >>> str(Allowed(1)), str(Allowed(0, 1, low_open=True, high_open=True)), str(Allowed(0, 2**32 - 1))
+    ('1 or more', 'more than 0 and less than 1', 'from 0 to 4,294,967,295')
+    """
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+
+    def admits(self, value: float) -> bool:
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            return False
+        return self.high is None or (value < self.high if self.high_open else value <= self.high)
+
+    def __str__(self) -> str:
+        low = None if self.low is None else f"{'more than ' if self.low_open else ''}{_number(self.low)}"
+        high = None if self.high is None else f"{'less than ' if self.high_open else ''}{_number(self.high)}"
+        if low and high:
+            return f"from {low} to {high}" if not (self.low_open or self.high_open) else f"{low} and {high}"
+        if low:
+            return low if self.low_open else f"{low} or more"
+        if high:
+            return high if self.high_open else f"{high} or less"
+        return "any value"
+
+
+def _number(value: float) -> str:
+    """``100,000``, ``0.95``: whole numbers in full with thousands separators."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,g}"
+
+
+#: the allowed values of every numeric parameter the notebooks declare (a name means the same in each notebook);
+#: ``tests/test_hostile19_config.py`` checks that each int or float parameter of ``notebooks/`` has one
+PARAMETER_RANGES: dict[str, Allowed] = {
+    # row and item limits: at least one row, item or document
+    **dict.fromkeys(
+        ("max_rows", "max_removed_rows", "max_documents", "max_sources", "max_passages", "top_terms", "top_entities",
+         "top_n", "heatmap_rows", "discovery_rows", "network_nodes"),
+        Allowed(1),
+    ),
+    # text widths: room for a few words and the clipping mark
+    **dict.fromkeys(("max_chars", "text_width", "max_sentence_chars"), Allowed(20)),
+    # thresholds counted in words, phrases, sentences or documents
+    **dict.fromkeys(("min_words", "paraphrase_min_phrases", "min_cooccurrence", "min_single"), Allowed(1)),
+    "short_words": Allowed(0),
+    "lsh_min_documents": Allowed(2),
+    "max_bucket_documents": Allowed(2),
+    "threshold": Allowed(0, 100),
+    "n_resamples": Allowed(100, 100_000),
+    "confidence": Allowed(0, 1, low_open=True, high_open=True),
+    "seed": Allowed(0, 2**32 - 1),  # numpy's default_rng takes any; this keeps the seed a plain 32-bit number
+    "fade": Allowed(1, 1_000),
+}
+
+
+def _check_time_bin(value: str) -> str | None:
+    """Why ``time_bin`` cannot bin comment times (a fixed pandas offset such as ``1h``), or ``None``."""
+    import pandas as pd
+
+    try:
+        offset = pd.tseries.frequencies.to_offset(value)
+        pd.Timestamp("2019-11-30T15:05").floor(offset)
+    except (ValueError, TypeError):
+        return "a fixed pandas offset such as 30min, 1h or 1D"
+    if offset.n <= 0:
+        return "a positive pandas offset such as 30min, 1h or 1D"
+    return None
+
+
+#: checks of text parameters: each returns what the value should be, or ``None`` when it is fine
+PARAMETER_CHECKS: dict[str, Callable[[str], str | None]] = {"time_bin": _check_time_bin}
+
+
+def check_range(name: str, value: Any, *, where: str = "") -> None:
+    """Refuse a parameter value outside :data:`PARAMETER_RANGES` (or failing :data:`PARAMETER_CHECKS`).
+
+    >>> check_range("confidence", 1.5)
+    Traceback (most recent call last):
+    ...
+    presslens.errors.ParameterError: parameter confidence=1.5 is out of range: allowed more than 0 and less than 1
+
+    Raises:
+        ParameterError: one line naming the parameter, its value and the allowed range.
+    """
+    suffix = f" (in {where})" if where else ""
+    allowed = PARAMETER_RANGES.get(name)
+    if allowed is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value != value or not allowed.admits(value):  # NaN admits nothing
+            raise ParameterError(f"parameter {name}={value!r}{suffix} is out of range: allowed {allowed}")
+    check = PARAMETER_CHECKS.get(name)
+    if check is not None and isinstance(value, str):
+        expected = check(value)
+        if expected:
+            raise ParameterError(f"parameter {name}={value!r}{suffix} is not allowed: expected {expected}")
 
 
 @dataclass(frozen=True)
@@ -151,13 +252,10 @@ def load_params_file(ref: str, *, params_dir: Path) -> dict[str, Any]:
         raise ParameterError(
             f"params file not found: {ref!r} (named runs in {params_dir}: {', '.join(named) or 'none'})"
         )
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    _, data = read_yaml(path, error=ParameterError)
     if data is None:
         return {}
-    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+    if not isinstance(data, dict):
         raise ParameterError(f"{path}: expected a mapping of parameter names to values")
     return data
 
@@ -167,21 +265,24 @@ def coerce_value(name: str, value: Any, *, default: Any, from_text: bool, where:
 
     Text from ``-p`` is read as a YAML scalar (``20`` -> int, ``true`` -> bool,
     ``[a, b]`` -> list) unless the default is a string: strings stay strings,
-    so ``-p label=007`` keeps its zeros.
+    so ``-p label=007`` keeps its zeros; for a boolean, ``yes``/``no``/``on``/``off``
+    are read too. Numbers must lie in :data:`PARAMETER_RANGES`.
 
     Raises:
         ParameterError: the value has another type than the default (int/float/bool/str/list/dict),
-            or cannot be passed to a notebook (not JSON-safe).
+            is out of its range, or cannot be passed to a notebook (not JSON-safe).
     """
     if from_text:
         if isinstance(default, str):
+            check_range(name, value, where=where)
             return value
-        try:
-            value = yaml.safe_load(value) if value.strip() else ""
-        except yaml.YAMLError:
-            raise ParameterError(f"parameter {name}: cannot read {value!r}") from None
+        if isinstance(default, bool) and value.strip().lower() in _BOOL_WORDS:
+            value = _BOOL_WORDS[value.strip().lower()]
+        else:
+            _, value = load_yaml(value, source=f"parameter {name}", error=ParameterError) if value.strip() else (None, "")
     if default is not None and default is not _NO_DEFAULT:
         value = _match_type(name, value, default=default, where=where)
+    check_range(name, value, where=where)
     try:
         json.dumps(value, allow_nan=False)
     except (TypeError, ValueError):
@@ -189,6 +290,9 @@ def coerce_value(name: str, value: Any, *, default: Any, from_text: bool, where:
             f"parameter {name}: {value!r} ({type(value).__name__}) cannot be passed to a notebook; quote it"
         ) from None
     return value
+
+
+_BOOL_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
 def _match_type(name: str, value: Any, *, default: Any, where: str) -> Any:
@@ -254,6 +358,9 @@ def plan_run(
 ) -> RunPlan:
     """Check a run's settings without side effects, so mistakes stop it before anything starts.
 
+    Besides the options, the folders and each notebook parameter (its type and :data:`PARAMETER_RANGES`),
+    the story folder's ``sources.yml`` and codebook must read and fit their schema (:func:`check_story_files`).
+
     Args:
         corpus_dir: the corpus; ``None`` means ``corpus_dir`` from the params,
             else ``seeds/``. Relative paths are taken from the working directory.
@@ -279,6 +386,7 @@ def plan_run(
 
     Raises:
         ParameterError: with a one-line message naming what is wrong.
+        MetadataError: ``sources.yml`` or the codebook is broken (the message names the file and the line).
     """
     nb_dir = _abs(notebooks_dir) if notebooks_dir is not None else _project_path(paths.notebooks_dir)
     chosen = select_notebooks(discover_notebooks(nb_dir), selection)
@@ -305,6 +413,7 @@ def plan_run(
     if strict and "strict" not in values and any("strict" in s for s in specs.values()):
         values["strict"] = True  # --strict also reaches the notebooks that take a `strict` parameter
     user_params, plans = _typed_params(values, texts=texts, specs=specs, corpus=corpus, chosen=chosen)
+    check_story_files(corpus, codebook_file=user_params.get("codebook_file") or "")
     return RunPlan(
         corpus=corpus,
         out=out,
@@ -322,6 +431,22 @@ def plan_run(
         scheduler=scheduler,
         plotly=plotly,
     )
+
+
+def check_story_files(corpus: Path, *, codebook_file: str = "") -> None:
+    """``sources.yml`` and the codebook (``entities.yml``, or ``codebook_file``) read and fit their schema.
+
+    Raises:
+        MetadataError: the first problem, one line naming the file, the line and the problem (what
+            ``presslens check`` lists in full), so a broken story folder stops the run before it starts.
+    """
+    from presslens.entities.codebook import declared_codebook
+    from presslens.ingest.metadata import read_sources
+
+    _, problems = read_sources(corpus)
+    if problems:
+        raise problems[0]
+    declared_codebook(corpus, codebook_file or None)
 
 
 def _pick_corpus(cli_value: Any, param_value: Any) -> Path:
@@ -412,6 +537,7 @@ def _abs(path: str | os.PathLike[str]) -> Path:
 
 
 __all__ = [
-    "NOTEBOOK_RE", "NotebookPlan", "ParamSpec", "RunPlan", "check_folders", "coerce_value", "discover_notebooks",
-    "load_params_file", "notebook_parameters", "parse_assignment", "plan_run", "select_notebooks",
+    "NOTEBOOK_RE", "PARAMETER_CHECKS", "PARAMETER_RANGES", "Allowed", "NotebookPlan", "ParamSpec", "RunPlan",
+    "check_folders", "check_range", "check_story_files", "coerce_value", "discover_notebooks", "load_params_file", "notebook_parameters",
+    "parse_assignment", "plan_run", "select_notebooks",
 ]
