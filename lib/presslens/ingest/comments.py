@@ -18,6 +18,7 @@ reported with its line range, so comment text never passes for the article.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -789,48 +790,97 @@ def _thread(comments: list[Comment], heads: list[_Head], warnings: list[str]) ->
     (the path from the previous comment up to its root: threaded layouts print a reply after its parent's
     subtree) comes first; failing that, the latest earlier one. Layouts that print depths (Reddit's "level
     N") answer the nearest earlier comment one level up.
+
+    Linear in the number of comments: authors are indexed once, the thread's path is kept as a stack (a
+    reply chain thousands deep is walked once, never per comment), and the nearest comment one level up is
+    the top of a stack of levels.
     """
-    by_id = {c.comment_id: c for c in comments}
     keys = [_order_key(c, h) for c, h in zip(comments, heads)]
-    path: list[Comment] = []
+    index = {id(c): k for k, c in enumerate(comments)}
+    by_author: dict[str, list[int]] = {}
+    for k, c in enumerate(comments):
+        by_author.setdefault(c.author, []).append(k)
+    path = _Path(comments)
+    levels: list[tuple[int, int]] = []  # (level, position) of earlier comments with printed levels, levels rising
     for n, (comment, head) in enumerate(zip(comments, heads)):
         if head.level is not None:
-            parent = next((comments[k] for k in range(n - 1, -1, -1) if heads[k].level is not None and heads[k].level < head.level), None)
-            if head.level > 1 and parent is not None:
-                comment.reply_to = parent.comment_id
-                comment.depth = parent.depth + 1
+            while levels and levels[-1][0] >= head.level:
+                levels.pop()
+            above = levels[-1][1] if levels else None
+            levels.append((head.level, n))
+            if head.level > 1 and above is not None:
+                comment.reply_to = comments[above].comment_id
+                comment.depth = comments[above].depth + 1
+                path.move_to(n, parent=above)
             else:
                 comment.reply_to = None
-            path = _ancestry(comment, by_id)
+                path.move_to(n)
             continue
         name = comment.reply_to
         if name is None:
-            path = [comment]
+            path.move_to(n)
             continue
 
         def can_answer(k: int) -> bool:
             return keys[k] is None or keys[n] is None or keys[k] <= keys[n]
 
-        index = {c.comment_id: k for k, c in enumerate(comments)}
-        parent = next((c for c in reversed(path) if c.author == name and can_answer(index[c.comment_id])), None)
+        parent = path.latest_by(name, can_answer)
         if parent is None:
-            earlier = [comments[k] for k in range(n) if comments[k].author == name and can_answer(k)]
-            parent = earlier[-1] if earlier else None
+            earlier = by_author.get(name, [])
+            below = bisect.bisect_left(earlier, n)
+            parent = next((comments[k] for k in reversed(earlier[:below]) if can_answer(k)), None)
         if parent is None:
             warnings.append(f"comment {comment.comment_id} by {comment.author!r} replies to {name!r}, who has no earlier comment; kept as top-level")
             comment.reply_to = None
-            path = [comment]
+            path.move_to(n)
             continue
         comment.reply_to = parent.comment_id
         comment.depth = parent.depth + 1
-        path = _ancestry(parent, by_id) + [comment]
+        path.move_to(n, parent=index[id(parent)])
 
 
-def _ancestry(comment: Comment, by_id: dict[str, Comment]) -> list[Comment]:
-    chain = [comment]
-    while chain[0].reply_to is not None and chain[0].reply_to in by_id:
-        chain.insert(0, by_id[chain[0].reply_to])
-    return chain
+class _Path:
+    """The thread of the comment being read: its ancestors and itself, root first, with each author's places on it.
+
+    :meth:`move_to` walks up from the new comment only until it meets the path it leaves, so reading a reply
+    chain of any depth costs one step per comment, not one per ancestor.
+    """
+
+    def __init__(self, comments: list[Comment]) -> None:
+        self.comments = comments
+        self.items: list[int] = []  # positions in ``comments``, root first
+        self.place: dict[int, int] = {}  # position in ``comments`` -> index in ``items``
+        self.by_author: dict[str, list[int]] = {}  # author -> indexes in ``items``, rising
+        self.parent: dict[int, int] = {}  # position -> its parent's position (resolved comments only)
+
+    def move_to(self, n: int, *, parent: int | None = None) -> None:
+        """The path becomes comment ``n``'s ancestry; ``parent`` is its parent's position (None: top level)."""
+        if parent is not None:
+            self.parent[n] = parent
+        climb = [n]
+        k = parent
+        while k is not None and k not in self.place:
+            climb.append(k)
+            k = self.parent.get(k)
+        self._cut(self.place[k] + 1 if k is not None else 0)
+        for k in reversed(climb):
+            self.place[k] = len(self.items)
+            self.by_author.setdefault(self.comments[k].author, []).append(len(self.items))
+            self.items.append(k)
+
+    def _cut(self, size: int) -> None:
+        while len(self.items) > size:
+            k = self.items.pop()
+            del self.place[k]
+            self.by_author[self.comments[k].author].pop()
+
+    def latest_by(self, author: str, ok: Callable[[int], bool]) -> Comment | None:
+        """The comment on the path nearest its end written by ``author`` and passing ``ok`` (by position), or None."""
+        for at in reversed(self.by_author.get(author, [])):
+            k = self.items[at]
+            if ok(k):
+                return self.comments[k]
+        return None
 
 
 def parse_comment_section(lines: list[str], start: int) -> tuple[list[Comment], int | None, list[str], int]:

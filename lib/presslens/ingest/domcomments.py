@@ -1566,9 +1566,9 @@ def _structural_parent(el: HtmlElement, members: dict, stop: set) -> Optional[in
                     continue
                 if sib in members:
                     return members[sib]
-                inner = [m for m in (sib.iter()) if m in members]
-                if inner:
-                    return members[inner[0]]
+                inner = next((m for m in sib.iter() if m in members), None)  # the first comment inside, not all
+                if inner is not None:
+                    return members[inner]
                 if sib.tag == "a" or not _norm(sib.text_content()):
                     sib = sib.getprevious()       # Drupal's <a id="comment-N"> anchors, empty divs
                     continue
@@ -1576,32 +1576,70 @@ def _structural_parent(el: HtmlElement, members: dict, stop: set) -> Optional[in
     return None
 
 
-def _mention_parent(text: str, idx: int, authors: list[str]) -> Optional[int]:
-    """Flat threads: a post opening with "@name", or with the exact name of an earlier poster
-    ("yellowkitty die Ohren sind sauber"), answers the nearest earlier post by that name."""
-    m = re.match(r"\s*@ ?([^\s:,;!?]+(?: [^\s:,;!?]+)?)", text)
-    if not m:
-        return _addressed_parent(text, idx, authors)
-    wanted = m.group(1).lower()
-    for j in range(idx - 1, -1, -1):
-        a = authors[j].lower()
-        if a and (wanted == a or wanted.replace(" ", "") == a.replace(" ", "")
-                  or wanted.split(" ")[0] == a.replace(" ", "") or a.startswith(wanted) and len(wanted) >= 3):
-            return j
-    return None
+_MENTION = re.compile(r"\s*@ ?([^\s:,;!?]+(?: [^\s:,;!?]+)?)")
 
 
-def _addressed_parent(text: str, idx: int, authors: list[str]) -> Optional[int]:
-    """A post whose first words are an earlier poster's full name (then a space, comma or colon)
-    addresses that poster: the nearest earlier post by them. Names under 4 characters are too
-    likely to be ordinary words to count."""
-    head = text.lstrip()[:80].casefold()
-    for j in range(idx - 1, -1, -1):
-        a = _norm(authors[j]).casefold()
-        if len(a) >= 4 and a != _norm(authors[idx]).casefold() and head.startswith(a) \
-                and (len(head) == len(a) or not head[len(a)].isalnum()):
-            return j
-    return None
+class _Addressees:
+    """Who a flat thread's post answers: "@name", or the exact name of an earlier poster opening the post.
+
+    Posts are read in page order (:meth:`parent` of post ``idx`` after those before it); the earlier posters are
+    indexed as they are read (the latest post of each name, and a character trie of names for "@" prefixes), so
+    finding the post answered costs the length of the name, not the number of earlier posts: a page of thousands
+    of replies to names nobody on it has stays linear.
+    """
+
+    def __init__(self, authors: list[str]) -> None:
+        self.authors = authors
+        self.read = 0  # posts ``0 .. read - 1`` are indexed
+        self.exact: dict[str, int] = {}  # lower-cased name -> latest post
+        self.joined: dict[str, int] = {}  # lower-cased name without spaces -> latest post
+        self.trie: dict = {}  # lower-cased name, one level per character; "" holds the latest post below a node
+        self.addressed: dict[str, int] = {}  # whitespace-normalised, case-folded name of 4+ characters -> latest post
+
+    def _catch_up(self, idx: int) -> None:
+        if idx < self.read:  # asked out of page order: index again from the top
+            self.__init__(self.authors)  # type: ignore[misc]
+        for j in range(self.read, idx):
+            a = self.authors[j].lower()
+            if a:
+                self.exact[a] = j
+                self.joined[a.replace(" ", "")] = j
+                node = self.trie
+                for ch in a:
+                    node = node.setdefault(ch, {})
+                    node[""] = j
+            folded = _norm(self.authors[j]).casefold()
+            if len(folded) >= 4:
+                self.addressed[folded] = j
+        self.read = max(self.read, idx)
+
+    def parent(self, text: str, idx: int) -> Optional[int]:
+        """Flat threads: a post opening with "@name", or with the exact name of an earlier poster
+        ("yellowkitty die Ohren sind sauber"), answers the nearest earlier post by that name."""
+        self._catch_up(idx)
+        m = _MENTION.match(text)
+        if not m:
+            return self._addressed(text, idx)
+        wanted = m.group(1).lower()
+        found = [self.exact.get(wanted), self.joined.get(wanted.replace(" ", "")), self.joined.get(wanted.split(" ")[0])]
+        if len(wanted) >= 3:  # an earlier name that starts with what follows the "@"
+            node: Optional[dict] = self.trie
+            for ch in wanted:
+                node = node.get(ch) if node is not None else None
+            found.append(node.get("") if node is not None else None)
+        found = [j for j in found if j is not None]
+        return max(found) if found else None
+
+    def _addressed(self, text: str, idx: int) -> Optional[int]:
+        """A post whose first words are an earlier poster's full name (then a space, comma or colon) addresses
+        that poster: the nearest earlier post by them. Names under 4 characters are too likely to be ordinary
+        words to count."""
+        head = text.lstrip()[:80].casefold()
+        own = _norm(self.authors[idx]).casefold()
+        found = [j for size in range(4, len(head) + 1)
+                 if (size == len(head) or not head[size].isalnum()) and head[:size] != own
+                 and (j := self.addressed.get(head[:size])) is not None]
+        return max(found) if found else None
 
 
 def _finish(doc: HtmlElement, name: str, parsed: _Parsed, warnings: list[str]) -> CommentResult:
@@ -1612,7 +1650,8 @@ def _finish(doc: HtmlElement, name: str, parsed: _Parsed, warnings: list[str]) -
     members = {it.el: i for i, it in enumerate(items) if it.el is not None and it.el.tag != "script"}
     stop = set(parsed.sections)
     by_key = {it.key: i for i, it in enumerate(items) if it.key}
-    authors = [it.author for it in items]
+    addressees = _Addressees([it.author for it in items])
+    numbered: dict[str, int] = {}  # "1.1" style number -> its latest item so far
     stack: list[tuple[int, int]] = []
     for i, it in enumerate(items):
         p: Optional[int] = None
@@ -1630,25 +1669,27 @@ def _finish(doc: HtmlElement, name: str, parsed: _Parsed, warnings: list[str]) -
             stack.append((i, d))
         elif parsed.threading == "quotes":
             on_page = [by_key[k] for k in it.quoted_keys if k in by_key and by_key[k] < i]
-            p = on_page[0] if on_page else _mention_parent(it.text, i, authors)
+            p = on_page[0] if on_page else addressees.parent(it.text, i)
         elif parsed.threading == "flat":
             p = by_key.get(it.parent_key) if it.parent_key and it.parent_key != it.key else None
-            p = p if p is not None and p < i else _mention_parent(it.text, i, authors)
+            p = p if p is not None and p < i else addressees.parent(it.text, i)
         else:  # structure
             if it.parent_key and it.parent_key in by_key and by_key[it.parent_key] < i:
                 p = by_key[it.parent_key]
             elif it.el in members:
                 p = _structural_parent(it.el, members, stop)
             if p is None and it.number and "." in it.number:
-                want = it.number.rsplit(".", 1)[0]
-                p = next((j for j in range(i - 1, -1, -1) if items[j].number == want), None)
+                p = numbered.get(it.number.rsplit(".", 1)[0])
         if p is not None and not (0 <= p < i):
             p = None
         parents[i] = p
+        if it.number:
+            numbered[it.number] = i
     if parsed.mentions and n > 2 and not any(p is not None for p in parents):
         # no threading markup at all: fall back to the "@name" convention of flat widgets
+        addressees = _Addressees([it.author for it in items])
         for i, it in enumerate(items):
-            parents[i] = _mention_parent(it.text, i, authors)
+            parents[i] = addressees.parent(it.text, i)
     depths: list[int] = []
     for i in range(n):
         depths.append(0 if parents[i] is None else depths[parents[i]] + 1)

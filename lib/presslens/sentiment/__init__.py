@@ -13,7 +13,8 @@ package builds on them:
 
 * a check: :func:`score_mismatches` (stored scores against a fresh analyzer), in :mod:`.lexicon`;
 * threads (:mod:`.threads`): :func:`thread_table` (reply tree from ``reply_to``), :func:`thread_view`
-  (an indented table), and in :mod:`.charts` :func:`thread_chart` (time against comment, reply edges);
+  (an indented table, bounded columns), and in :mod:`.charts` :func:`thread_chart` (time against comment,
+  reply edges; a bounded view, :func:`~.threads.chart_selection`, of any section);
 * roll-ups with counts and percentile-bootstrap intervals (:mod:`.rollups`): :func:`bootstrap_ci`,
   :func:`rollup`, :func:`body_vs_comments`, :func:`thread_rollup`,
   :func:`reply_drift`, :func:`time_rollup`, with :func:`rollup_chart`,

@@ -14,7 +14,7 @@ from ..text import chart_text, hover_text
 from ..text.times import page_times
 from ..text.vader import NEGATIVE, POSITIVE
 from .frames import SentimentError, _require
-from .threads import busiest_document
+from .threads import THREAD_CHART_COMMENTS, THREAD_LEVELS, busiest_document, chart_selection
 
 #: Diverging colour scale for compound scores: red negative, white neutral, blue positive.
 DIVERGING = "RdBu"
@@ -22,26 +22,47 @@ PART_COLOURS = {"body": "#444444", "comment": "#ff7f0e"}
 PART_SYMBOLS = {"body": "diamond", "comment": "circle"}
 
 
-def thread_chart(threads: pd.DataFrame, *, doc_id: str | None = None, source: str, label: str | None = None, title: str | None = None) -> go.Figure:
+def thread_chart(
+    threads: pd.DataFrame,
+    *,
+    doc_id: str | None = None,
+    source: str,
+    label: str | None = None,
+    title: str | None = None,
+    max_comments: int = THREAD_CHART_COMMENTS,
+    levels: int = THREAD_LEVELS,
+) -> go.Figure:
     """One comment section's reply tree: time across, one row per comment in reading order, replies joined to their parent.
 
     Markers are coloured by compound on a red-white-blue scale centred on 0, with
     the value written beside them, so a sour reply to a warm comment shows at a glance.
+    The chart is bounded (:func:`~.threads.chart_selection`): at most
+    ``max_comments`` comments of the first ``levels`` levels, the largest threads
+    first, and a line under the title says what was left out, so a section of
+    thousands of comments or a reply chain 1,500 deep draws as a chart of the
+    same small size.
 
     Args:
         threads: :func:`thread_table` output.
         doc_id: the document; ``None`` takes the one with the most comments.
         source: the note under the chart.
         label: the document's name in the title (``documents_table``'s ``label``); default its ``doc_id``.
-        title: replaces the whole title (trusted text: it is not escaped).
+        title: replaces the whole title (trusted text: it is not escaped); the line saying what was left out is kept.
+        max_comments: most comments drawn (:data:`~.threads.THREAD_CHART_COMMENTS`).
+        levels: most levels drawn (:data:`~.threads.THREAD_LEVELS`).
     """
     _require(threads, ["doc_id", "order", "comment_id", "reply_to", "depth", "author", "posted", "compound", "label", "text"], "threads")
     if threads.empty:
         raise SentimentError("no comments in the corpus: there is no reply tree to draw")
     doc_id = doc_id or busiest_document(threads)
-    frame = threads[threads["doc_id"] == doc_id].sort_values("order")
+    frame = threads[threads["doc_id"] == doc_id]
     if frame.empty:
         raise SentimentError(f"no comments for document {doc_id!r}; documents with comments: {', '.join(sorted(set(threads['doc_id'])))}")
+    banded = "thread_id" in frame.columns  # threads on alternating bands
+    if not banded:  # each top-level comment and the replies below it, in reading order
+        frame = frame.sort_values("order")
+        frame = frame.assign(thread_id=frame["comment_id"].where(frame["depth"] == 0).ffill().fillna(frame["comment_id"]))
+    frame, left_out = chart_selection(frame, max_comments=max_comments, levels=levels)
     # Tick labels are right-aligned, so a reply is "indented" by padding its parent's label on the right.
     pad = "\u00a0" * 6
     top = int(frame["depth"].max())
@@ -57,11 +78,15 @@ def thread_chart(threads: pd.DataFrame, *, doc_id: str | None = None, source: st
             ex += [where[target][0], where[cid][0], None]
             ey += [where[target][1], where[cid][1], None]
     fig = go.Figure()
-    threads_in_order = list(dict.fromkeys(frame["thread_id"])) if "thread_id" in frame.columns else []
-    for i, thread in enumerate(threads_in_order):
-        if i % 2:
-            members = [y for y, t in zip(rows, frame["thread_id"]) if t == thread]
-            fig.add_hrect(y0=rows.index(members[0]) - 0.5, y1=rows.index(members[-1]) + 0.5, fillcolor="#e8e8e8", opacity=0.6, line_width=0, layer="below")
+    # every other thread on a grey band: one pass for the bands' rows, one layout update for all of them
+    spans: dict[str, list[int]] = {}
+    for k, thread in enumerate(frame["thread_id"]):
+        spans.setdefault(thread, [k, k])[1] = k
+    bands = [
+        {"type": "rect", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1, "y0": first - 0.5, "y1": last + 0.5,
+         "fillcolor": "#e8e8e8", "opacity": 0.6, "line": {"width": 0}, "layer": "below"}
+        for i, (first, last) in enumerate(spans.values()) if i % 2 and banded
+    ]
     if ex:
         fig.add_scatter(x=ex, y=ey, mode="lines", line={"color": "#999", "width": 1.5}, name="reply to", hoverinfo="skip")
     fig.add_scatter(
@@ -75,12 +100,13 @@ def thread_chart(threads: pd.DataFrame, *, doc_id: str | None = None, source: st
         customdata=np.stack([frame["label"], frame["posted"], [hover_text(t, width=60, limit=240) for t in frame["text"]]], axis=-1),
         hovertemplate="%{y}<br>%{customdata[1]} · compound %{marker.color:+.3f} (%{customdata[0]})<br>%{customdata[2]}<extra></extra>",
     )
+    heading = title or f"Reply tree of {chart_text(label or doc_id)}: each comment's VADER compound"
     fig.update_layout(
-        title=title or f"Reply tree of {chart_text(label or doc_id)}: each comment's VADER compound",
+        title=heading + (f"<br><sup>{chart_text(left_out)}</sup>" if left_out else ""),
         xaxis_title="posted (page time, no time zone given)", yaxis_title="comment (replies indented under their parent)",
         yaxis={"categoryorder": "array", "categoryarray": rows, "autorange": "reversed"}, showlegend=False,
         plot_bgcolor="white", xaxis_gridcolor="#eee", yaxis_gridcolor="#f4f4f4",
-        height=200 + 40 * len(frame), margin={"l": 220},
+        height=200 + 40 * len(frame), margin={"l": 220, **({"t": 110} if left_out else {})}, shapes=bands,
     )
     return add_source(fig, source)
 

@@ -119,21 +119,95 @@ def busiest_document(comments: pd.DataFrame) -> str | None:
     return str(counts[counts == counts.max()].index.min())
 
 
+#: most comments the reply-tree chart draws (the largest threads that fit, whole; the chart says what it left out)
+THREAD_CHART_COMMENTS = 120
+#: levels of a reply tree drawn and given an author column in :func:`thread_view` (top-level comments are level 1);
+#: deeper replies are left out of the chart and share the view's last author column, with their depth
+THREAD_LEVELS = 8
+
+
+def chart_selection(frame: pd.DataFrame, *, max_comments: int = THREAD_CHART_COMMENTS, levels: int = THREAD_LEVELS) -> tuple[pd.DataFrame, str]:
+    """The part of one comment section the reply-tree chart draws, and a sentence saying what it left out.
+
+    A chart of a whole section is unreadable (and its page huge) once the section
+    has hundreds of comments or a reply chain hundreds deep, so it draws a bounded
+    view: the first ``levels`` levels of the tree, and of those the largest threads
+    that fit whole in ``max_comments`` comments (the largest alone is cut to its
+    first ``max_comments`` comments in reading order when even it does not fit).
+    Every drawn reply's parent is drawn. :func:`thread_view` and the
+    ``comment_threads`` table keep every comment.
+
+    Args:
+        frame: :func:`thread_table` rows of one document.
+        max_comments: most comments drawn.
+        levels: most levels drawn (1: top-level comments only).
+
+    Returns:
+        The rows drawn, in reading order, and an empty string when nothing was
+        left out, else one sentence saying what was (for the chart's title).
+    """
+    if max_comments < 1 or levels < 1:
+        raise SentimentError(f"a reply-tree chart needs at least one comment and one level (got {max_comments} comments, {levels} levels)")
+    frame = frame.sort_values("order")
+    shallow = frame[frame["depth"] < levels]
+    deep = len(frame) - len(shallow)
+    sizes = shallow.groupby("thread_id", sort=False).size()
+    # largest first; on a tie, the thread that comes first on the page
+    ranked = sorted(zip(sizes.index, sizes.to_numpy(), range(len(sizes))), key=lambda t: (-t[1], t[2]))
+    chosen: list[str] = []
+    total = 0
+    for thread, size, _ in ranked:
+        if total + size > max_comments:
+            break
+        chosen.append(thread)
+        total += size
+    if chosen:
+        drawn = shallow[shallow["thread_id"].isin(set(chosen))]
+    else:  # the largest thread alone is too big: its first comments in reading order (each reply's parent comes before it)
+        drawn = shallow[shallow["thread_id"] == ranked[0][0]].head(max_comments)
+    n_threads, n_chosen = len(sizes), len(chosen)
+    left: list[str] = []
+    if deep:
+        left.append(f"{_count(deep, 'reply', 'replies')} deeper than level {levels}")
+    if len(drawn) < len(shallow):
+        rest = _count(len(shallow) - len(drawn), "comment", "comments")
+        if chosen:
+            left.append(f"{rest} of the {_count(n_threads - n_chosen, 'other thread', 'other threads')}")
+        else:
+            left.append(f"{rest}: the rest of the largest thread" + (f" and the {_count(n_threads - 1, 'other thread', 'other threads')}" if n_threads > 1 else ""))
+    if not left:
+        return drawn, ""
+    what = ("every thread" if n_chosen == n_threads else f"the {n_chosen:,} largest of {n_threads:,} threads" if chosen
+            else f"the first {len(drawn):,} comments of the largest of {n_threads:,} threads")
+    note = f"Drawn: {len(drawn):,} of {len(frame):,} comments ({what}, {levels} levels at most); left out: {' and '.join(left)}."
+    return drawn, note
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
 def _level_name(depth: int) -> str:
     return "comment by" if depth == 0 else "reply by" if depth == 1 else f"reply (depth {depth}) by"
 
 
-def thread_view(threads: pd.DataFrame, *, doc_id: str | None = None, flags: pd.DataFrame | None = None, width: int = 110) -> pd.DataFrame:
+def thread_view(
+    threads: pd.DataFrame, *, doc_id: str | None = None, flags: pd.DataFrame | None = None, width: int = 110, levels: int = THREAD_LEVELS
+) -> pd.DataFrame:
     """The reply tree as an indented table: one author column per depth, so replies sit to the right of what they answer.
 
     Indenting by leading spaces does not survive HTML tables (whitespace collapses,
-    cells are right-aligned), so depth gets its own column instead.
+    cells are right-aligned), so depth gets its own column instead. A tree deeper
+    than ``levels`` keeps every comment, but its deeper replies share the last
+    author column ("reply (depth 7 or more) by"), each written with its depth, so
+    a reply chain 1,500 deep makes 8 columns, not 1,500.
 
     Args:
         threads: :func:`thread_table` output.
         doc_id: one document; ``None`` keeps all (a ``doc_id`` column is added).
         flags: :func:`caveat_flags` output; adds a ``caveats`` column.
         width: characters of comment text shown.
+        levels: author columns at most (:data:`THREAD_LEVELS`).
 
     Returns:
         A display table indexed by ``comment_id``: ``thread`` (number in the
@@ -141,6 +215,8 @@ def thread_view(threads: pd.DataFrame, *, doc_id: str | None = None, flags: pd.D
         [``caveats``], ``text`` (clipped).
     """
     _require(threads, ["doc_id", "thread_id", "order", "comment_id", "depth", "author", "posted", "compound", "label", "text"], "threads")
+    if levels < 1:
+        raise SentimentError(f"a thread view needs at least one author column (levels={levels})")
     frame = threads if doc_id is None else threads[threads["doc_id"] == doc_id]
     if doc_id is not None and frame.empty:
         raise SentimentError(f"no comments for document {doc_id!r}; documents with comments: {', '.join(sorted(set(threads['doc_id']))) or 'none'}")
@@ -150,9 +226,17 @@ def thread_view(threads: pd.DataFrame, *, doc_id: str | None = None, flags: pd.D
     if doc_id is None:
         out["doc_id"] = frame["doc_id"].to_numpy()
     out["thread"] = numbers.to_numpy()
-    max_depth = int(frame["depth"].max()) if len(frame) else 0
-    for depth in range(max_depth + 1):
-        out[_level_name(depth)] = np.where(frame["depth"].to_numpy() == depth, frame["author"].to_numpy(), "")
+    depths, authors = frame["depth"].to_numpy(), frame["author"].to_numpy()
+    max_depth = int(depths.max()) if len(frame) else 0
+    last = min(max_depth, levels - 1)
+    for depth in range(last):
+        out[_level_name(depth)] = np.where(depths == depth, authors, "")
+    if max_depth > last:  # deeper replies share the last column, each with its depth
+        out[f"reply (depth {last} or more) by"] = [
+            "" if d < last else a if d == last else f"{a} (depth {d})" for d, a in zip(depths, authors)
+        ]
+    else:
+        out[_level_name(last)] = np.where(depths == last, authors, "")
     out["posted"] = frame["posted"].str.replace("T", " ", regex=False).str[:16].to_numpy()
     out["compound"] = frame["compound"].to_numpy()
     out["label"] = frame["label"].to_numpy()
