@@ -19,7 +19,7 @@ The tables of the registry (:mod:`presslens.build.registry`) are computed by sta
   entity_sentiment, inputs) are recomputed on every run from the per-document rows.
 * the **reuse** tables (reuse_pairs, shared_passages) come from
   :func:`presslens.reuse.align_texts`: sentence units per document and
-  comparisons per pair of documents, both cached (under ``cache/reuse-v2/``) and
+  comparisons per pair of documents, both cached (under ``cache/reuse-v3/``) and
   spread over the workers, so a run after adding a document computes its units
   and compares only the pairs it is part of (see :func:`reuse_tables`).
 
