@@ -168,3 +168,75 @@ def test_planted_pickles_in_every_cache_file_never_run(key_file, tmp_path, seeds
     documents = pipeline.tables_for(corpus, "documents", context=RunContext(cache_dir=cache))
     pd.testing.assert_frame_equal(documents, pipeline.tables_for(corpus, "documents"))
     assert not marker.exists()
+
+
+# ---------------------------------------------------------------------------
+# 4. SIGKILL of the build leaves no workers behind
+# ---------------------------------------------------------------------------
+def _gone(pid: int) -> bool:
+    """The process has exited (a zombie waiting for a reaper that may never come counts as exited)."""
+    psutil = pytest.importorskip("psutil")
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+@pytest.mark.slow
+def test_workers_exit_when_the_build_is_killed(tmp_path):
+    psutil = pytest.importorskip("psutil")
+    from benchmarks.synthetic import write_corpus
+
+    corpus = write_corpus(80, tmp_path / "corpus", seed=4)
+    script = "import sys; from presslens import pipeline; pipeline.build(sys.argv[1], sys.argv[2], jobs=2)"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "lib"), str(ROOT)])}
+    main = subprocess.Popen([sys.executable, "-c", script, str(corpus), str(tmp_path / "data")], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pids: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        workers: list = []
+        while time.monotonic() < deadline and main.poll() is None:  # the per-document phase: two workers
+            workers = psutil.Process(main.pid).children()
+            if len(workers) >= 2:
+                break
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the build never started its workers"
+        time.sleep(0.5)  # the workers have their first tasks
+        pids = [w.pid for w in workers]
+        main.send_signal(signal.SIGKILL)
+        main.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not all(_gone(pid) for pid in pids):
+            time.sleep(0.1)
+        alive = [pid for pid in pids if not _gone(pid)]
+        assert not alive, f"workers still alive after their parent was killed: {alive}"
+    finally:
+        if main.poll() is None:
+            main.kill()
+        for pid in pids:  # the workers this test started, if the check failed
+            if not _gone(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_without_prctl_a_worker_watches_its_parent(tmp_path):
+    """The portable fallback: a thread that sees the parent gone exits the worker (within about a second)."""
+    script = ("import os, sys, threading\n"
+              "from presslens.build import engine\n"
+              "parent = os.getpid()\n"
+              "pid = os.fork()\n"
+              "if pid == 0:\n"
+              "    threading.Thread(target=engine._watch_parent, args=(parent,), daemon=True).start()\n"
+              "    threading.Event().wait(60)\n"
+              "    os._exit(0)\n"
+              "print(pid, flush=True)\n"
+              "os._exit(0)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "lib")}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    pid = int(out.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not _gone(pid):
+        time.sleep(0.1)
+    if not _gone(pid):
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail("the child outlived its parent by 10 s")
