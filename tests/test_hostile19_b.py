@@ -240,3 +240,288 @@ def test_without_prctl_a_worker_watches_its_parent(tmp_path):
     if not _gone(pid):
         os.kill(pid, signal.SIGKILL)
         pytest.fail("the child outlived its parent by 10 s")
+
+
+# ---------------------------------------------------------------------------
+# 2. Other people's folders; 3. read-only or full output folders (through `presslens run`)
+# ---------------------------------------------------------------------------
+def _notebook(path: Path) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('corpus_dir = ""  # corpus folder')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem}"), params, nbformat.v4.new_code_cell('print("ok")')]
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A tiny presslens project: one seed page and one notebook."""
+    root = tmp_path_factory.mktemp("project")
+    (root / "pyproject.toml").write_text("[project]\nname = 'fake'\n")
+    (root / "seeds").mkdir()
+    (root / "seeds" / "a.txt").write_text("A story.\n\nIt has two paragraphs about the river.\n")
+    (root / "notebooks").mkdir()
+    _notebook(root / "notebooks" / "01_x.ipynb")
+    return root
+
+
+class FakeBuild:
+    """Stands in for ``presslens.pipeline`` (these tests are about the folder, not the tables); ``during`` runs mid-build."""
+
+    def __init__(self) -> None:
+        self.module = type(sys)("presslens.pipeline")
+        self.module.build = self.build
+        self.during = None
+        self.calls = 0
+
+    def build(self, corpus_dir, data_dir, **options):
+        self.calls += 1
+        (Path(data_dir) / "documents.csv").write_text("doc_id\na\n")
+        if self.during:
+            self.during()
+        return type(sys)("result")
+
+
+@pytest.fixture
+def fake(project, monkeypatch, key_file) -> FakeBuild:
+    monkeypatch.setenv("PRESSLENS_ROOT", str(project))
+    build = FakeBuild()
+    monkeypatch.setitem(sys.modules, "presslens.pipeline", build.module)
+    return build
+
+
+def _run(out: Path, capsys, *extra: str) -> tuple[int, str]:
+    from presslens import cli
+
+    code = cli.main(["run", "--out", str(out), "--no-progress", *extra])
+    return code, capsys.readouterr().err.strip()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_folder_with_another_tools_run_json_is_refused_and_kept(fake, tmp_path, capsys):
+    out = tmp_path / "other"
+    (out / "data").mkdir(parents=True)
+    (out / "reports").mkdir()
+    (out / "run.json").write_text(json.dumps({"tool": "othertool", "started": "yesterday", "runs": 3}))
+    (out / "data" / "precious.csv").write_text("a,b\n1,2\n")
+    (out / "reports" / "mine.html").write_text("<p>mine</p>")
+    before = _tree(out)
+    code, err = _run(out, capsys)
+    assert code == 2 and len(err.splitlines()) == 1 and "no presslens run made it" in err and str(out) in err
+    assert "data, reports, run.json" in err
+    assert _tree(out) == before and fake.calls == 0
+
+
+def test_a_folder_with_the_users_run_log_is_refused_and_kept(fake, tmp_path, capsys):
+    out = tmp_path / "notes"
+    out.mkdir()
+    (out / "run.log").write_text("my training log\n")
+    code, err = _run(out, capsys)
+    assert code == 2 and "no presslens run made it" in err and "run.log" in err
+    assert (out / "run.log").read_text() == "my training log\n" and sorted(p.name for p in out.iterdir()) == ["run.log"]
+
+
+def test_a_home_like_folder_is_refused(fake, tmp_path, capsys):
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    (home / ".bashrc").write_text("export X=1\n")
+    (home / "Documents" / "letter.txt").write_text("Dear editor")
+    before = _tree(home)
+    code, err = _run(home, capsys)
+    assert code == 2 and "no presslens run made it" in err and ".bashrc, Documents" in err
+    assert _tree(home) == before and sorted(p.name for p in home.iterdir()) == [".bashrc", "Documents"]
+
+
+@pytest.mark.slow
+def test_an_empty_folder_is_taken_and_marked_and_users_files_inside_are_never_deleted(fake, tmp_path, capsys):
+    from presslens.report.publish import MARKER_NAME, OUT_FORMAT
+
+    out = tmp_path / "out"
+    out.mkdir()
+    code, err = _run(out, capsys)
+    assert code == 0, err
+    marker = json.loads((out / MARKER_NAME).read_text())
+    assert marker["tool"] == "presslens" and marker["format"] == OUT_FORMAT
+    assert {"data/documents.csv", "reports/01_x.html", "reports/index.html", "run.json", "run.log"} <= set(marker["made"])
+    # the user's files inside data/ and reports/ of a presslens folder: refused by name, nothing replaced
+    (out / "data" / "precious.csv").write_text("mine\n")
+    (out / "reports" / "mine.html").write_text("<p>mine</p>")
+    (out / "reports" / "drafts").mkdir()
+    (out / "reports" / "drafts" / "a.md").write_text("draft")
+    before = _tree(out)
+    code, err = _run(out, capsys)
+    assert code == 2 and len(err.splitlines()) == 1, err
+    assert "files presslens did not make: data/precious.csv, reports/drafts, reports/mine.html" in err
+    assert _tree(out) == before
+    # moved out, the folder runs again
+    for name in ("data/precious.csv", "reports/mine.html"):
+        (out / name).unlink()
+    shutil.rmtree(out / "reports" / "drafts")
+    assert _run(out, capsys)[0] == 0
+
+
+@pytest.mark.slow
+def test_a_file_put_in_the_outputs_during_the_run_is_kept_and_the_publish_refused(fake, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert _run(out, capsys)[0] == 0  # a new folder is created and marked
+    published = _tree(out / "reports")
+    fake.during = lambda: (out / "reports" / "mine.html").write_text("<p>mine</p>")
+    code, err = _run(out, capsys)
+    assert code == 1 and "reports/mine.html" in err and "previous outputs kept" in err, err
+    assert (out / "reports" / "mine.html").read_text() == "<p>mine</p>"
+    assert {k: v for k, v in _tree(out / "reports").items() if k != "mine.html"} == published
+    assert len(list((out / "failed-runs").iterdir())) == 1
+
+
+@pytest.mark.slow
+def test_an_output_folder_of_an_earlier_presslens_keeps_working(fake, tmp_path, capsys):
+    """An earlier version wrote no marker: its run.json (read for presslens' fields) says the folder is presslens',
+    and what it lists (tables, reports, notebooks, views, the index) is presslens'; anything else is refused by name."""
+    from presslens.report.publish import MARKER_NAME
+
+    out = tmp_path / "out"
+    assert _run(out, capsys)[0] == 0
+    (out / MARKER_NAME).unlink()  # as an earlier version left it
+    (out / "data" / "views" / "01_x").mkdir(parents=True)
+    (out / "data" / "views" / "01_x" / "full.csv").write_text("a\n1\n")
+    (out / "data" / "sentences.csv").write_text("doc_id\n")  # a table of the registry
+    (out / "data" / "precious.csv").write_text("mine\n")
+    code, err = _run(out, capsys)
+    assert code == 2 and "did not make: data/precious.csv;" in err, err
+    (out / "data" / "precious.csv").unlink()
+    code, err = _run(out, capsys)
+    assert code == 0, err
+    assert json.loads((out / MARKER_NAME).read_text())["tool"] == "presslens"
+    # a run.json that merely exists (another tool's, or broken) does not make a folder presslens'
+    (out / MARKER_NAME).unlink()
+    (out / "run.json").write_text('{"presslens": "yes"}')
+    assert _run(out, capsys)[0] == 2
+
+
+def test_placeholders_and_a_cron_log_folder_count_as_empty(fake, tmp_path):
+    from presslens.report.publish import output_folder_problem
+
+    out = tmp_path / "outputs"
+    (out / "logs").mkdir(parents=True)
+    (out / ".gitkeep").write_text("")
+    (out / "logs" / "cron.log").write_text("earlier cron output\n")
+    assert output_folder_problem(out) is None
+    assert output_folder_problem(tmp_path / "new") is None
+    (out / "logs.txt").write_text("x")
+    assert "no presslens run made it" in output_folder_problem(out)
+
+
+def test_a_marker_of_another_tool_or_a_newer_format_is_refused(fake, tmp_path, capsys):
+    from presslens.report.publish import MARKER_NAME, OUT_FORMAT
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MARKER_NAME).write_text(json.dumps({"tool": "other", "format": 1, "made": []}))
+    assert _run(out, capsys)[0] == 2
+    (out / MARKER_NAME).write_text(json.dumps({"tool": "presslens", "format": OUT_FORMAT + 1, "made": []}))
+    code, err = _run(out, capsys)
+    assert code == 2 and "newer presslens" in err
+
+
+def _enospc(*_args, **_kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(_args[1]) if len(_args) > 1 else None)
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES])
+def test_a_full_or_read_only_folder_during_the_build_is_one_line_and_exit_1(project, key_file, tmp_path, monkeypatch, capsys, code):
+    """The real build, its CSV writer failing as on a full disk, a quota, a read-only remount or a lost permission."""
+    from presslens.build import pipeline as build_pipeline
+
+    def refuse(frame, path):
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setenv("PRESSLENS_ROOT", str(project))
+    monkeypatch.setattr(build_pipeline, "write_csv", refuse)
+    out = tmp_path / "out"
+    status, err = _run(out, capsys, "--jobs", "1", "--no-cache")
+    assert status == 1 and len(err.splitlines()) == 1, err
+    assert f"cannot write to the output folder {out}: " in err and f"({errno.errorcode[code]})" in err
+    assert "data/" in err and "previous outputs kept" in err and "Traceback" not in err
+
+
+def test_a_read_only_folder_at_the_start_is_one_line_and_exit_1(fake, tmp_path, monkeypatch, capsys):
+    """Where the run first writes (its lock file), as a read-only file system answers."""
+    import contextlib
+
+    from presslens.report import execute
+
+    @contextlib.contextmanager
+    def read_only(path, **_kw):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        yield
+
+    monkeypatch.setattr(execute, "_run_lock", read_only)
+    out = tmp_path / "out"
+    code, err = _run(out, capsys)
+    assert code == 1 and err == (f"presslens: error: cannot write to the output folder {out}: read-only file system (EROFS) "
+                                 f"({out / '.presslens.lock'})")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only (chmod) folder; see the tmpfs tests")
+def test_a_chmod_read_only_folder_is_one_line_and_exit_1(fake, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        code, err = _run(out, capsys)
+    finally:
+        out.chmod(0o700)
+    assert code == 1 and "permission denied (EACCES)" in err and len(err.splitlines()) == 1
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """A tiny tmpfs of our own (root with mount rights only); unmounted afterwards."""
+    point = tmp_path / "mnt"
+    point.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(point)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode(errors='replace').strip()}")
+    try:
+        yield point
+    finally:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)
+
+
+def test_a_really_full_disk_is_one_line_and_exit_1(fake, tmpfs, capsys):
+    out = tmpfs / "out"
+    out.mkdir()
+    filler = tmpfs / "filler"
+    with filler.open("wb", buffering=0) as handle:  # fill the disk to the last block
+        with pytest.raises(OSError) as full:
+            while True:
+                handle.write(b"\0" * 4096)
+    assert full.value.errno == errno.ENOSPC
+    code, err = _run(out, capsys)
+    assert code == 1 and len(err.splitlines()) == 1, err
+    assert f"cannot write to the output folder {out}: no space left on the device (ENOSPC)" in err
+
+
+def test_a_really_read_only_disk_is_one_line_and_exit_1(fake, tmpfs, capsys):
+    from presslens import cli
+
+    out = tmpfs / "out"
+    out.mkdir()
+    story = tmpfs / "story"
+    story.mkdir()
+    (story / "page.txt").write_text("A story.\n\nAbout the river.\n")
+    assert subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)]).returncode == 0
+    code, err = _run(out, capsys)
+    assert code == 1 and err == (f"presslens: error: cannot write to the output folder {out}: read-only file system (EROFS) "
+                                 f"({out / '.presslens.lock'})")
+    # any command that writes: `presslens init` writes the story's sources.yml
+    assert cli.main(["init", str(story)]) == 1
+    captured = capsys.readouterr()
+    err = (captured.err + captured.out).strip().splitlines()[-1]
+    assert "read-only file system (EROFS)" in err and "Traceback" not in captured.err

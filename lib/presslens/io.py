@@ -127,18 +127,26 @@ def write_pickle(value: object, path: str | os.PathLike[str]) -> Path:
 
     The file is :data:`PICKLE_MAGIC`, the HMAC-SHA256 of the pickle under :func:`cache_key`,
     then the pickle. Worker processes writing the same cache never leave a half-written
-    file. Without a key nothing is written (caching is off, logged once).
+    file. Without a key, or when the cache folder cannot be written (read-only, full),
+    nothing is written (logged once): a cache is never a reason for a run to fail.
     """
     path = Path(path)
     key = cache_key()
     if key is None:
         return path
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        handle.write(PICKLE_MAGIC + _tag(key, payload) + payload)
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as handle:
+            handle.write(PICKLE_MAGIC + _tag(key, payload) + payload)
+        os.replace(tmp, path)
+    except OSError as exc:
+        _warn_once("write", "cache file %s not written (%s)", path, exc.strerror or exc)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
     return path
 
 
