@@ -413,6 +413,11 @@ def test_placeholders_and_a_cron_log_folder_count_as_empty(fake, tmp_path):
     (out / "logs" / "cron.log").write_text("earlier cron output\n")
     assert output_folder_problem(out) is None
     assert output_folder_problem(tmp_path / "new") is None
+    (out / "cache").mkdir()
+    assert "no presslens run made it (no .presslens-out marker; it holds cache)" in output_folder_problem(out)
+    (out / ".presslens.lock").write_text("")  # an earlier presslens whose runs all failed: nothing published to lose
+    (out / "failed-runs").mkdir()
+    assert output_folder_problem(out) is None
     (out / "logs.txt").write_text("x")
     assert "no presslens run made it" in output_folder_problem(out)
 

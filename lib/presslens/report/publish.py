@@ -186,6 +186,8 @@ def output_folder_problem(out: Path) -> str | None:
         others = sorted(p.name for p in out.iterdir() if p.name not in PLACEHOLDERS or (p.name == "logs" and not p.is_dir()))
         if not others:
             return None
+        if (out / LOCK_NAME).is_file() and all(n in ("cache", FAILED_DIR) and (out / n).is_dir() for n in others):
+            return None  # an earlier presslens whose runs all failed: its lock, cache and failed runs, nothing published
         shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
         return (f"output folder {out} is not empty and no presslens run made it (no {MARKER_NAME} marker; it holds {shown}); "
                 "choose an empty or new folder")
