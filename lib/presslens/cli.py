@@ -1,6 +1,7 @@
 """The ``presslens`` command: ``init`` and ``check`` a story folder, ``run`` the report suite, ``refresh-notebooks`` in place.
 
-Exit codes: 0 done; 1 a notebook failed or the run stopped on an error;
+Exit codes: 0 done (also when no document of the corpus was usable: the
+reports say so, and ``run`` prints one line saying so even with ``--no-progress``); 1 a notebook failed or the run stopped on an error;
 2 the command was refused before anything started (bad parameter, notebook,
 folder); 3 another run holds the output folder's lock; 130 Ctrl-C; 143 SIGTERM.
 Errors the library raises on purpose print as one line, never a traceback; so
@@ -171,6 +172,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     result = report.run_suite(plan, progress=printer)
     if printer:
         print_warnings(result.manifest.get("warnings") or [], where=plan.out / "reports" / "index.html")
+    if (result.manifest.get("counts") or {}).get("documents") == 0:
+        rejected = len(result.manifest.get("rejected") or [])
+        print(f"presslens: no document of the corpus was usable ({rejected} file(s) rejected, "
+              f"listed in {plan.out / 'reports' / 'index.html'}); every report says so", file=sys.stderr)
     failed = [r for r in result.notebooks if r.status != "ok"]
     if failed:
         names = ", ".join(r.name for r in failed)

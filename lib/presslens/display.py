@@ -10,7 +10,8 @@ Nothing here reads the environment or writes a file unless given a folder:
 :func:`show` and :func:`export_view` write the full table behind a cut view only
 into the ``views`` folder a notebook passes (``run_context().views_dir`` under
 ``presslens run``). IPython and plotly are imported only inside :func:`md` and
-:func:`setup`.
+:func:`setup` (and :func:`corpus_notes`). A corpus with no usable document opens every report with
+:func:`no_usable_document`'s sentence.
 """
 
 from __future__ import annotations
@@ -45,6 +46,31 @@ def md(template: str, /, **values: Any) -> Any:
     return Markdown(template.format(**safe))
 
 
+def no_usable_document(corpus: Any) -> Any:
+    """The sentence a report opens with when no document of the corpus was usable; ``None`` (nothing shown) when one was.
+
+    Every notebook shows it in place of its summary, and its cells show a short
+    sentence or nothing instead of an empty chart, so a corpus of only empty,
+    binary or skipped files gives five reports that say so, not five tracebacks.
+
+    Args:
+        corpus: a :class:`presslens.ingest.corpus.Corpus` (its length and its ``rejected`` files).
+
+    >>> no_usable_document([1]) is None
+    True
+    """
+    if len(corpus):
+        return None
+    rejected = len(getattr(corpus, "rejected", []))
+    if rejected:
+        return md(
+            "**No usable document**: none of the **{n}** files of the corpus folder could be read as a document "
+            "(each is listed with the reason in the corpus overview, report 00, and in `data/inputs.csv`). "
+            "There is nothing to analyse.", n=rejected,
+        )
+    return md("**No usable document**: the corpus folder holds no document file (`.txt`, `.html`, `.htm`). There is nothing to analyse.")
+
+
 #: folder beside a corpus's documents holding the analyst's commentary on that corpus, one ``<notebook>.md`` per report
 NOTES_DIR = "notes"
 
@@ -56,7 +82,8 @@ def corpus_notes(corpus_dir: str | Path, notebook: str) -> Any:
     does not belong in a notebook that runs on any corpus: it lives beside that
     corpus, in ``notes/<notebook>.md``, and is shown only when that corpus runs.
     The notes are Markdown written by the analyst, so their formatting is kept, but
-    raw HTML is escaped (``<`` and ``&``), so a note cannot inject a script.
+    raw HTML is escaped (``<`` and ``&``), so a note cannot inject a script. A note that
+    is a link to a file outside the corpus folder is not shown (a sentence says so).
 
     >>> corpus_notes("/nonexistent", "02_commentary_sentiment") is None
     True
@@ -66,6 +93,8 @@ def corpus_notes(corpus_dir: str | Path, notebook: str) -> Any:
     file = Path(corpus_dir) / NOTES_DIR / f"{notebook}.md"
     if not file.is_file():
         return None
+    if Path(corpus_dir).resolve() not in file.resolve().parents:  # the corpus is the folder: a link out is not published
+        return Markdown(f"*`{NOTES_DIR}/{file.name}` is a link to a file outside the corpus folder: not shown.*")
     text = file.read_text(encoding="utf-8").replace("&", "&amp;").replace("<", "&lt;").strip()
     return Markdown(f"## Notes on this corpus\n\n*From `{NOTES_DIR}/{file.name}` beside its documents, written by the analyst.*\n\n{text}")
 
@@ -314,5 +343,5 @@ def _named_index(frame: pd.DataFrame) -> bool:
 
 __all__ = [
     "MAX_ROWS", "NOTES_DIR", "VIEWS_DIR", "Bounded", "Selection", "choose", "clip", "corpus_notes", "escape",
-    "export_view", "listing", "md", "relabel", "setup", "show",
+    "export_view", "listing", "md", "no_usable_document", "relabel", "setup", "show",
 ]

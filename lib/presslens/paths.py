@@ -8,11 +8,13 @@ read in one function only, :func:`run_context`, whose whole job that is:
   package lives in (a setting of the user's, read by :func:`project_root`);
 * ``PRESSLENS_CACHE_KEY`` (else ``$XDG_CONFIG_HOME``, else ``~/.config``): the
   file of the secret that signs cache files (:func:`presslens.io.cache_key`);
-* ``PRESSLENS_OUTPUT_DIR``, ``PRESSLENS_NOTEBOOK``, ``PRESSLENS_CACHE_DIR`` and
-  ``PRESSLENS_MAX_BYTES``: what ``presslens run`` gives the kernel of each
+* ``PRESSLENS_OUTPUT_DIR``, ``PRESSLENS_NOTEBOOK``, ``PRESSLENS_CACHE_DIR``,
+  ``PRESSLENS_MAX_BYTES`` and ``PRESSLENS_CORPUS_SNAPSHOT``: what ``presslens run`` gives the kernel of each
   notebook it executes (through the kernel's start, never by changing its own
   environment): the run being built, the notebook's name, the run's cache
-  folder (absent with ``--no-cache``) and ``--max-bytes``.
+  folder (absent with ``--no-cache``), ``--max-bytes`` and the file of the
+  corpus as the build loaded it (so every notebook of a run reports on the
+  documents the data was built from, even when a file changed since).
 
 A notebook calls ``ctx = run_context()`` once, in its setup cell, and passes
 ``ctx`` (or its fields) to the library calls that need them; no library
@@ -38,10 +40,14 @@ OUTPUT_DIR_ENV = "PRESSLENS_OUTPUT_DIR"
 NOTEBOOK_ENV = "PRESSLENS_NOTEBOOK"
 #: set by ``presslens run --max-bytes N`` for the notebooks' kernels: the size limit per input file
 MAX_BYTES_ENV = "PRESSLENS_MAX_BYTES"
+#: set by ``presslens run`` for the notebooks' kernels: the build's snapshot of the loaded corpus (``presslens.pipeline.corpus_for`` reads it)
+SNAPSHOT_ENV = "PRESSLENS_CORPUS_SNAPSHOT"
 #: the file of the per-installation key that signs cache files (a user setting; default in the user's config folder)
 CACHE_KEY_ENV = "PRESSLENS_CACHE_KEY"
 #: the variables a run hands a kernel (a run sets or unsets every one of them)
-RUN_VARIABLES = (OUTPUT_DIR_ENV, NOTEBOOK_ENV, CACHE_ENV, MAX_BYTES_ENV)
+RUN_VARIABLES = (OUTPUT_DIR_ENV, NOTEBOOK_ENV, CACHE_ENV, MAX_BYTES_ENV, SNAPSHOT_ENV)
+#: the build's snapshot of the corpus in a run's staging folder (``OUT/.run-*/``; not published)
+SNAPSHOT_FILE = "corpus-snapshot.pickle"
 #: where full tables of cut views go, relative to the output folder: ``data/views/<notebook>/<name>.csv``
 VIEWS_DIR = "data/views"
 
@@ -59,6 +65,8 @@ class RunContext:
         cache_dir: the run's cache folder, for :func:`presslens.pipeline.tables_for` and the reuse cache.
         max_bytes: the run's size limit per input file (``None``: the loader's default).
         root: the project folder the user set (``None``: found from the checkout).
+        corpus_snapshot: the file of the corpus the run's build loaded, which the notebook reads instead of
+            the corpus files (:func:`presslens.pipeline.corpus_for`); ``None`` outside a run.
         cache_key: the file of the key that signs cache files, never inside an outputs folder
             (``$PRESSLENS_CACHE_KEY``, else ``$XDG_CONFIG_HOME/presslens/cache.key``, else
             ``~/.config/presslens/cache.key``).
@@ -74,6 +82,7 @@ class RunContext:
     cache_dir: Path | None = None
     max_bytes: int | None = None
     root: Path | None = None
+    corpus_snapshot: Path | None = None
     cache_key: Path | None = None
 
     @property
@@ -99,6 +108,7 @@ class RunContext:
             NOTEBOOK_ENV: text(self.notebook),
             CACHE_ENV: text(self.cache_dir),
             MAX_BYTES_ENV: text(self.max_bytes),
+            SNAPSHOT_ENV: text(self.corpus_snapshot),
         }
 
 
@@ -127,6 +137,7 @@ def run_context() -> RunContext:
         cache_dir=folder(CACHE_ENV),
         max_bytes=int(raw) if raw else None,
         root=folder(ROOT_ENV),
+        corpus_snapshot=folder(SNAPSHOT_ENV),
         cache_key=folder(CACHE_KEY_ENV) or (config / "presslens" / "cache.key" if config else None),
     )
 

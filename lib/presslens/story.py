@@ -131,7 +131,7 @@ def init_story(
     targets = {name: folder / name for name in (SOURCES_FILE, CODEBOOK_FILE)}
     todo = {name: path for name, path in targets.items() if force or not path.exists()}
     with pages_only(folder) as view:
-        corpus = load_corpus(view, max_bytes=max_bytes)
+        corpus = load_corpus(view, max_bytes=max_bytes, within=folder)
         if not corpus.documents:
             raise CorpusError(f"{folder}: no page presslens can read ({_rejections(corpus) or 'no files'}); "
                               f"it reads {', '.join(DOCUMENT_SUFFIXES)}")
@@ -334,7 +334,7 @@ def check_story(folder: str | Path, *, max_bytes: int | None = None) -> CheckRes
     try:
         if broken:  # read the pages alone, so the rest can still be checked
             with pages_only(folder) as view:
-                corpus = load_corpus(view, max_bytes=max_bytes)
+                corpus = load_corpus(view, max_bytes=max_bytes, within=folder)
         else:
             corpus = load_corpus(folder, max_bytes=max_bytes)
     except (CorpusError, MetadataError) as exc:

@@ -9,8 +9,10 @@
   corpus-level tables, equal byte for byte to each table's function on the
   whole corpus;
 * :mod:`.cache`: the cache layout under ``OUT/cache`` (keys, per-document
-  pieces, the last run's tables, the run's tables for its notebooks);
-* :mod:`.pipeline`: :func:`build` (load, compute, write ``data/*.csv``) and
+  pieces, the last run's tables, the run's tables for its notebooks) and the
+  build's corpus snapshot for the run's notebooks;
+* :mod:`.pipeline`: :func:`build` (load, compute, write ``data/*.csv``),
+  :func:`corpus_for` (a notebook's corpus: the build's snapshot under a run) and
   :func:`tables_for` (a notebook's tables, and when the run's can be read).
 
 Computing tables imports no plotly and no IPython (the stages' charts are apart).
@@ -23,6 +25,8 @@ from .cache import (
     codebook_key,
     corpus_fingerprint,
     document_key,
+    load_corpus_snapshot,
+    save_corpus_snapshot,
     save_run_tables,
 )
 from .engine import (
@@ -37,7 +41,7 @@ from .engine import (
     reuse_tables,
     split_by_document,
 )
-from .pipeline import KEY_COUNTS, BuildResult, build, tables_for
+from .pipeline import KEY_COUNTS, BuildResult, build, corpus_for, tables_for
 from .registry import (
     CODEBOOK_TABLES,
     CORPUS_ORDER,
@@ -55,6 +59,7 @@ __all__ = [
     "CACHE_FORMAT", "CODEBOOK_TABLES", "CORPUS_ORDER", "DERIVED", "DOCUMENT_TABLES", "GROUPS", "KEY_COUNTS", "LAST_RUN_DIR",
     "REGISTRY", "REUSE_TABLES", "RUN_TABLES_DIR", "STAGE_GROUPS", "TABLES", "BuildResult", "EngineError", "EngineStats",
     "Table", "TaskMapper", "assemble_table", "build", "cache_size", "codebook_key", "compute_tables", "concat_pieces",
-    "corpus_fingerprint", "default_jobs", "document_key", "reuse_tables", "save_run_tables", "split_by_document",
+    "corpus_for", "corpus_fingerprint", "default_jobs", "document_key", "load_corpus_snapshot", "reuse_tables",
+    "save_corpus_snapshot", "save_run_tables", "split_by_document",
     "tables_for",
 ]

@@ -14,6 +14,13 @@ an error, so whoever can write ``OUT/cache`` cannot make a run execute code::
         tables/<corpus fingerprint>/<name>.pickle the whole tables of the last build, for its notebooks
       reuse-v3/...                               sentence units and pair comparisons (kept by presslens.reuse)
 
+The corpus the build loaded is kept for the notebooks of the same run too
+(:func:`save_corpus_snapshot`), but in the run's own staging folder
+(``paths.SNAPSHOT_FILE``) rather than
+here: it must exist with ``--no-cache`` as well, belongs to one run only, and
+goes with the staging folder when the run is published (or into
+``failed-runs/`` with it).
+
 Keys: :func:`document_key` (presslens version, cache format, the whole loaded
 document), :func:`codebook_key` (``entities.yml`` bytes) and
 :func:`corpus_fingerprint` (every document key, the inputs and the codebook).
@@ -171,8 +178,22 @@ def load_run_tables(corpus: Corpus, names: Sequence[str], cache_dir: str | Path)
     return frames
 
 
+# ---------------------------------------------------------------------------
+# The corpus the build loaded, for the notebooks of the same run
+# ---------------------------------------------------------------------------
+def save_corpus_snapshot(corpus: Corpus, path: str | Path) -> Path:
+    """Keep the loaded corpus (documents, inputs, warnings) so the run's notebooks report on it, not on the files again."""
+    return write_pickle(corpus, Path(path))
+
+
+def load_corpus_snapshot(path: str | Path) -> Corpus | None:
+    """The corpus :func:`save_corpus_snapshot` kept, or ``None`` when the file is missing, unreadable or not a corpus."""
+    value = read_pickle(Path(path), what="corpus snapshot")
+    return value if isinstance(value, Corpus) else None
+
+
 __all__ = [
     "CACHE_FORMAT", "LAST_RUN_DIR", "RUN_TABLES_DIR", "codebook_key", "corpus_fingerprint", "document_key",
-    "last_run_path", "load_run_tables", "piece_path", "read_last_run", "read_piece", "root", "run_tables_folder",
-    "save_run_tables", "write_last_run", "write_piece",
+    "last_run_path", "load_corpus_snapshot", "load_run_tables", "piece_path", "read_last_run", "read_piece", "root", "run_tables_folder",
+    "save_corpus_snapshot", "save_run_tables", "write_last_run", "write_piece",
 ]

@@ -1,7 +1,9 @@
 """The library side of a run: load the corpus once and write every table of ``outputs/data/``.
 
 Notebooks compute what they show through the same functions, so a CSV and the
-chart built from it always agree; :func:`tables_for` gives them the run's
+chart built from it always agree; :func:`corpus_for` gives them the run's
+corpus (the build's snapshot under ``presslens run``, so one run tells one
+story even when a file changes after the build), :func:`tables_for` the run's
 tables, and decides when those can be read instead of computed.
 """
 
@@ -15,11 +17,12 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from presslens.errors import CorpusError
 from presslens.ingest.corpus import Corpus, load_corpus
 from presslens.io import write_csv
-from presslens.paths import RunContext
+from presslens.paths import RunContext, resolve_corpus
 
-from .cache import corpus_fingerprint, load_run_tables, save_run_tables
+from .cache import corpus_fingerprint, load_corpus_snapshot, load_run_tables, save_corpus_snapshot, save_run_tables
 from .engine import compute_tables
 from .registry import BY_NAME, DERIVED, TABLES
 
@@ -54,6 +57,7 @@ def build(
     cache_dir: str | Path | None = None,
     engine: str = "local",
     scheduler: str | None = None,
+    snapshot: str | Path | None = None,
 ) -> BuildResult:
     """Load ``corpus_dir`` and write every table as ``data_dir/<name>.csv``.
 
@@ -70,11 +74,15 @@ def build(
         cache_dir: per-document cache folder (e.g. ``OUT/cache``); ``None`` computes everything.
         engine: ``local`` or ``dask``.
         scheduler: with ``engine="dask"``, a scheduler address (default: a local two-worker cluster).
+        snapshot: a file to keep the loaded corpus in, for the notebooks of the same run (:func:`corpus_for`);
+            ``presslens run`` gives one in its staging folder. ``None`` keeps none.
 
     Returns:
         A :class:`BuildResult`; ``stats`` says how many documents were processed or read from the cache.
     """
     corpus = load_corpus(corpus_dir, strict=strict, max_bytes=max_bytes)
+    if snapshot is not None:
+        save_corpus_snapshot(corpus, snapshot)
     frames, stats = compute_tables(corpus, TABLES, jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler)
     if cache_dir is not None:
         save_run_tables(corpus, frames, cache_dir)
@@ -96,6 +104,44 @@ def build(
         counts={name: len(frame) for name, frame in frames.items() if name in KEY_COUNTS},
         stats=stats.as_dict(),
     )
+
+
+def corpus_for(corpus_dir: str | Path | None, *, context: RunContext | None = None, strict: bool = False) -> Corpus:
+    """The corpus a notebook reports on: under ``presslens run`` the one the build loaded, else the files read now.
+
+    A run's kernel is given the build's snapshot (``context.corpus_snapshot``):
+    the notebook then reads it and never the corpus files, so a file deleted,
+    added or changed between the build and the notebook cannot make a report
+    disagree with ``data/``. Outside a run (JupyterLab, bare papermill, nbval)
+    the folder is loaded with :func:`~presslens.ingest.corpus.load_corpus`.
+
+    Args:
+        corpus_dir: the notebook's ``corpus_dir`` parameter (empty: ``seeds/``; see :func:`~presslens.paths.resolve_corpus`).
+        context: the notebook's :class:`~presslens.paths.RunContext` (``run_context()``): the snapshot, the size limit.
+        strict: any rejected input raises, as ``load_corpus(strict=True)`` would.
+
+    Raises:
+        CorpusError: under a run, the snapshot is missing or unreadable, or is of another folder than
+            ``corpus_dir`` (the notebook stops instead of reading the files again); with ``strict``, a rejected file.
+    """
+    folder = resolve_corpus(corpus_dir)
+    snapshot = context.corpus_snapshot if context is not None else None
+    if snapshot is None:
+        return load_corpus(folder, strict=strict, max_bytes=context.max_bytes if context is not None else None)
+    corpus = load_corpus_snapshot(snapshot)
+    if corpus is None:
+        raise CorpusError(
+            f"{Path(snapshot).name}: the build's snapshot of the corpus is missing or unreadable; the notebook stops "
+            f"rather than read the corpus files again (they may have changed since the build)"
+        )
+    if Path(corpus.path).resolve() != folder:
+        raise CorpusError(
+            f"{folder.name}/: this run built the data from {Path(corpus.path).name}/, not from the corpus the notebook asks for"
+        )
+    if strict and corpus.rejected:
+        first = corpus.rejected[0]
+        raise CorpusError(f"{first.file}: {first.reason} (strict mode: any rejected input is fatal)")
+    return corpus
 
 
 def _with_inputs(names: tuple[str, ...]) -> list[str]:
@@ -219,4 +265,4 @@ def _run_tables(corpus: Corpus, names: tuple[str, ...], *, cache_dir: str | Path
     return tuple(frames[n] for n in names)
 
 
-__all__ = ["KEY_COUNTS", "TABLES", "BuildResult", "build", "corpus_fingerprint", "save_run_tables", "tables_for"]
+__all__ = ["KEY_COUNTS", "TABLES", "BuildResult", "build", "corpus_fingerprint", "corpus_for", "save_run_tables", "tables_for"]

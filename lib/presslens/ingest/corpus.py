@@ -7,17 +7,38 @@ attaches what ``sources.yml`` says about it. HTML pages go through
 page's own metadata); text copies through :func:`.segment.segment_page`. Files it cannot use are *rejected*
 with a reason (empty, binary, undecodable, unsupported type, duplicate, no body,
 too large) and the run goes on; ``strict=True`` makes any rejection fatal.
+
+The corpus is the folder. Entries are listed with ``os.scandir`` without
+following links and checked before anything is opened, so nothing outside the
+folder is read and nothing blocks:
+
+* a symbolic link whose target lies outside the corpus folder, or does not
+  exist, is rejected unread; one to a file inside the folder is read once: a link to
+  a document the folder holds under its own name (or to the same file as an
+  earlier link) is rejected as "read under its own name";
+* a folder, FIFO, socket or device named like a document (``x.txt``) is
+  rejected unopened ("not a regular file"); other folders are not documents and are passed over, as before;
+* files are opened with ``O_NONBLOCK | O_NOFOLLOW`` and checked again on the
+  open handle (a file swapped for a FIFO or a link after the listing is rejected, never waited on);
+* a file name that is not valid UTF-8 (bytes ``caf\\xe9.txt`` on disk) is read
+  under a printable name with the undecodable bytes written as ``\\xNN``
+  (``caf\\xe9.txt``, doc_id ``caf\\xe9``), with a warning naming it, so every table stays valid UTF-8;
+* ``sources.yml`` or ``entities.yml`` as a link to a file outside the folder
+  stops the load (:class:`~presslens.errors.MetadataError`): the analyst's data
+  would otherwise come from elsewhere; copy the file into the folder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CorpusError
+from ..errors import CorpusError, MetadataError
 from ..labels import document_label
 from ..text import count_words, decode_bytes
 from .comments import Comment
@@ -151,7 +172,9 @@ class Corpus:
         raise KeyError(f"no document {doc_id!r} in {self.path} (have {[d.doc_id for d in self.documents]})")
 
 
-def load_corpus(path: str | Path, *, strict: bool = False, max_bytes: int | None = None) -> Corpus:
+def load_corpus(
+    path: str | Path, *, strict: bool = False, max_bytes: int | None = None, within: str | Path | None = None,
+) -> Corpus:
     """Load every document in a folder.
 
     Args:
@@ -159,40 +182,47 @@ def load_corpus(path: str | Path, *, strict: bool = False, max_bytes: int | None
         strict: raise on the first rejected file instead of recording it.
         max_bytes: files larger than this are rejected, so memory stays bounded
             (None: :data:`DEFAULT_MAX_BYTES`, 20 MiB).
+        within: the folder symbolic links must resolve inside (None: ``path`` itself);
+            ``presslens init`` reads a temporary view of links into the story folder with ``within`` the story folder.
 
     Returns:
         A :class:`Corpus`; documents sorted by ``doc_id``.
 
     Raises:
         CorpusError: the folder does not exist, or (strict) a file was rejected.
-        MetadataError: ``sources.yml`` is malformed.
+        MetadataError: ``sources.yml`` is malformed, or it or ``entities.yml`` is a link to a file outside the folder.
     """
     folder = Path(path)
     max_bytes = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     if not folder.is_dir():
         raise CorpusError(f"{folder}: corpus folder not found")
+    root = Path(os.path.realpath(within if within is not None else folder))
+    for data_file in (SOURCES_FILE, CODEBOOK_FILE):
+        _check_data_file(folder / data_file, root)
     sources = load_sources(folder)
     documents: list[Document] = []
     inputs: list[InputFile] = []
     warnings: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
-    for file in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-        if file.name in DATA_FILES or file.suffix.lower() in DATA_SUFFIXES:
-            continue
+    for item in _entries(folder, root):
+        if item.renamed:
+            warnings.append((item.name, f"the file's name is not valid UTF-8: read as {item.name}, the undecodable bytes written as \\xNN"))
         try:
-            doc, info = _load_document(file, sources=sources, seen=seen, max_bytes=max_bytes)
+            if item.skip:
+                raise CorpusError(f"{item.name}: {item.skip}")
+            doc, info = _load_document(item, sources=sources, seen=seen, max_bytes=max_bytes)
         except CorpusError as exc:
-            reason = str(exc).removeprefix(f"{file.name}: ")
+            reason = str(exc).removeprefix(f"{item.name}: ")
             if strict:
-                raise CorpusError(f"{file.name}: {reason} (strict mode: any rejected input is fatal)") from None
-            info = _input_info(file, status="rejected", reason=reason)
-            log.warning("rejected %s: %s", file.name, reason)
+                raise CorpusError(f"{item.name}: {reason} (strict mode: any rejected input is fatal)") from None
+            info = _input_info(item, status="rejected", reason=reason)
+            log.warning("rejected %s: %s", item.name, reason)
             inputs.append(info)
             continue
-        seen[info.sha256] = file.name
+        seen[info.sha256] = item.name
         documents.append(doc)
         inputs.append(info)
-        warnings.extend((file.name, w) for w in doc.warnings)
+        warnings.extend((item.name, w) for w in doc.warnings)
     for doc_id, entry in sorted(sources.items()):
         if not any(d.doc_id == doc_id for d in documents) and not any(i.file == entry.file for i in inputs):
             warnings.append((SOURCES_FILE, f"entry {doc_id!r} (line {entry.line}) has no file in {folder}"))
@@ -206,39 +236,180 @@ def load_corpus(path: str | Path, *, strict: bool = False, max_bytes: int | None
     return Corpus(path=folder, documents=documents, inputs=inputs, warnings=warnings)
 
 
-def _input_info(file: Path, *, status: str, reason: str = "", encoding: str = "") -> InputFile:
+def printable_name(name: str) -> str:
+    r"""A file name as valid UTF-8 text: the bytes a name decoded with surrogate escapes could not decode, as ``\xNN``.
+
+    >>> printable_name("caf\udce9.txt")
+    'caf\\xe9.txt'
+    >>> printable_name("Zürich.txt")
+    'Zürich.txt'
+    """
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """An entry of the corpus folder that may be a document: where to open it, and why it is skipped if it is."""
+
+    name: str  # printable (valid UTF-8): the file and doc_id in every table
+    path: Path  # what to open: the entry itself, or the resolved target of a link inside the folder
+    skip: str = ""  # why it is not read (rejected unopened), empty when it is read
+    renamed: bool = False  # the name on disk is not valid UTF-8
+
+
+#: what ``stat`` says an entry is, for the reason a special file is not read
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _kind(mode: int) -> str:
+    return next((what for test, what in _KINDS if test(mode)), "not a regular file")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _is_data_name(name: str) -> bool:
+    return name in DATA_FILES or Path(name).suffix.lower() in DATA_SUFFIXES
+
+
+def _check_data_file(path: Path, root: Path) -> None:
+    """``sources.yml`` or ``entities.yml`` may be a link only to a file inside the corpus folder."""
+    if path.is_symlink() and not _inside(Path(os.path.realpath(path)), root):
+        raise MetadataError(
+            f"{path.name}: a symbolic link to a file outside the corpus folder; the corpus is the folder, "
+            f"so copy the file into it instead of linking it"
+        )
+
+
+def _entries(folder: Path, root: Path) -> list[_Entry]:
+    """The folder's entries that may be documents, sorted by name, each checked without opening or following it.
+
+    Hidden entries and data files are passed over; so are folders, special
+    files and links to them (or to nothing) not named like documents. Everything else is an entry, with the
+    reason it is not read when it is a link leaving ``root``, a broken link, a
+    link to a file read under another name, or not a regular file.
+    """
     try:
-        digest, size = _sha256_streamed(file), file.stat().st_size
-    except OSError:
-        digest, size = "", 0
-    return InputFile(file=file.name, sha256=digest, bytes=size, encoding=encoding, status=status, reason=reason)
+        with os.scandir(folder) as listing:
+            raw = sorted(listing, key=lambda e: os.fsencode(e.name))
+    except OSError as exc:
+        raise CorpusError(f"{folder.name}/: the corpus folder cannot be listed ({exc.strerror})") from None
+    names = {e.name for e in raw}
+    entries: list[_Entry] = []
+    # a link to a document the folder holds as a regular file is read under the file's own name
+    claimed: dict[tuple[int, int], str] = {}
+    for e in raw:
+        if (e.is_file(follow_symlinks=False) and not e.name.startswith(".")
+                and Path(printable_name(e.name)).suffix.lower() in DOCUMENT_SUFFIXES):
+            try:
+                st = e.stat(follow_symlinks=False)
+            except OSError:  # gone since the listing: rejected below when it cannot be opened
+                continue
+            claimed.setdefault((st.st_dev, st.st_ino), printable_name(e.name))
+    for e in raw:
+        name = printable_name(e.name)
+        if e.name.startswith(".") or _is_data_name(name):
+            continue
+        renamed = name != e.name
+        like_document = Path(name).suffix.lower() in DOCUMENT_SUFFIXES
+        path = Path(e.path)
+        skip = ""
+        if renamed and name in names:
+            skip = f"its name is not valid UTF-8 and, written printably, is that of another file ({name!r})"
+        elif e.is_symlink():
+            target = Path(os.path.realpath(path))
+            try:
+                st = os.stat(target)
+            except OSError:
+                st = None
+            if not like_document and (st is None or not stat.S_ISREG(st.st_mode)):
+                continue  # a link to a folder (or to nothing) not named like a document is no input, as a folder is not
+            if not _inside(target, root):
+                skip = "a symbolic link to something outside the corpus folder: not read (the corpus is the folder)"
+            elif st is None:
+                skip = "a broken symbolic link (its target does not exist)"
+            elif not stat.S_ISREG(st.st_mode):
+                skip = f"a symbolic link to {_kind(st.st_mode)}, not a regular file: not read"
+            elif (st.st_dev, st.st_ino) in claimed:
+                skip = f"a symbolic link to {claimed[(st.st_dev, st.st_ino)]}, which is read once, under its own name"
+            else:
+                claimed[(st.st_dev, st.st_ino)] = name
+                path = target
+        else:
+            try:
+                mode = e.stat(follow_symlinks=False).st_mode
+            except OSError:
+                mode = 0
+            if not stat.S_ISREG(mode):
+                if not like_document:
+                    continue
+                skip = f"{_kind(mode)}, not a regular file: not read"
+        entries.append(_Entry(name=name, path=path, skip=skip, renamed=renamed))
+    return entries
 
 
-def _sha256_streamed(file: Path) -> str:
-    digest = hashlib.sha256()
-    with file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def _open_regular(entry: _Entry):
+    """The entry opened for reading without blocking or following a link, and its ``fstat``.
+
+    Raises:
+        CorpusError: it cannot be opened, or is (by now) not a regular file.
+    """
+    try:
+        fd = os.open(entry.path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise CorpusError(f"{entry.name}: cannot be read ({exc.strerror})") from None
+    handle = os.fdopen(fd, "rb")
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        handle.close()
+        raise CorpusError(f"{entry.name}: {_kind(st.st_mode)}, not a regular file: not read")
+    return handle, st
 
 
-def _load_document(file: Path, *, sources: dict[str, SourceEntry], seen: dict[str, str], max_bytes: int) -> tuple[Document, InputFile]:
-    name = file.name
-    suffix = file.suffix.lower()
+def _input_info(entry: _Entry, *, status: str, reason: str = "", encoding: str = "") -> InputFile:
+    digest, size = "", 0
+    if not entry.skip:
+        try:
+            handle, st = _open_regular(entry)
+        except CorpusError:
+            pass
+        else:
+            with handle:
+                sha = hashlib.sha256()
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    sha.update(chunk)
+                digest, size = sha.hexdigest(), st.st_size
+    return InputFile(file=entry.name, sha256=digest, bytes=size, encoding=encoding, status=status, reason=reason)
+
+
+def _read_bytes(entry: _Entry, max_bytes: int) -> bytes:
+    """The whole file, at most ``max_bytes`` of it (a file that grows past the limit while read is too large)."""
+    handle, st = _open_regular(entry)
+    with handle:
+        if st.st_size > max_bytes:
+            raise CorpusError(f"{entry.name}: too large ({st.st_size:,} bytes; the limit is {max_bytes:,}, set by max_bytes)")
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise CorpusError(f"{entry.name}: cannot be read ({exc.strerror})") from None
+    if len(data) > max_bytes:
+        raise CorpusError(f"{entry.name}: too large (more than {max_bytes:,} bytes, the limit set by max_bytes)")
+    return data
+
+
+def _load_document(item: _Entry, *, sources: dict[str, SourceEntry], seen: dict[str, str], max_bytes: int) -> tuple[Document, InputFile]:
+    name = item.name
+    suffix = Path(name).suffix.lower()
     if suffix not in DOCUMENT_SUFFIXES:
         raise CorpusError(f"{name}: unsupported file type {suffix or '(no extension)'!r}; presslens reads {', '.join(DOCUMENT_SUFFIXES)}")
-    size = file.stat().st_size
-    if size > max_bytes:
-        raise CorpusError(f"{name}: too large ({size:,} bytes; the limit is {max_bytes:,}, set by max_bytes)")
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise CorpusError(f"{name}: cannot be read ({exc.strerror})") from None
+    data = _read_bytes(item, max_bytes)
     sha = hashlib.sha256(data).hexdigest()
     if sha in seen:
         raise CorpusError(f"{name}: exact duplicate of {seen[sha]} (same sha256 {sha[:12]}…)")
     decoded = decode_bytes(data, name=name)
-    doc_id = file.stem
+    doc_id = Path(name).stem
     entry = sources.get(doc_id) or SourceEntry(doc_id=doc_id, file=name)
     if suffix in (".html", ".htm"):
         doc = _web_document(decoded.text, data, name=name, doc_id=doc_id, sha=sha, encoding=decoded.encoding, entry=entry)

@@ -169,7 +169,9 @@ def _run_suite(plan: RunPlan, *, progress: ProgressCallback | None) -> RunResult
 
 def _execute(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: ProgressCallback) -> RunResult:
     """Everything a run produces, written into ``staging``."""
-    build = _build_data(plan, data_dir=staging / "data", notify=notify)
+    build = _build_data(plan, data_dir=staging / "data", snapshot=snapshot_path(staging), notify=notify)
+    if not snapshot_path(staging).is_file():  # written signed: no key to sign it (see presslens.io.cache_key), no snapshot
+        log.warning("the build kept no snapshot of the corpus: the notebooks read the corpus files")
     commit = git_commit(plan.notebooks_dir)
     corpus_shown = display_path(plan.corpus)
     results = []
@@ -228,8 +230,20 @@ def place_shared_plotly(
     return write_plotly_bundle(reports)
 
 
-def _build_data(plan: RunPlan, *, data_dir: Path, notify: ProgressCallback) -> Any:
-    """``presslens.pipeline.build`` (the stable path, where tests patch it) into the staging data folder (imported late: it is heavy)."""
+def snapshot_path(staging: Path) -> Path:
+    """Where the build keeps the corpus it loaded for the run's notebooks: in the staging folder, not published.
+
+    >>> snapshot_path(Path("/o/.run-1")).as_posix()
+    '/o/.run-1/corpus-snapshot.pickle'
+    """
+    return staging / paths.SNAPSHOT_FILE
+
+
+def _build_data(plan: RunPlan, *, data_dir: Path, snapshot: Path, notify: ProgressCallback) -> Any:
+    """``presslens.pipeline.build`` (the stable path, where tests patch it) into the staging data folder (imported late: it is heavy).
+
+    The build also keeps the corpus it loaded in ``snapshot``, which every notebook of the run reads instead of the files.
+    """
     notify(Progress(stage="build", status="start", detail=display_path(plan.corpus)))
     start = time.monotonic()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -237,6 +251,7 @@ def _build_data(plan: RunPlan, *, data_dir: Path, notify: ProgressCallback) -> A
     build = pipeline.build(
         plan.corpus, data_dir, strict=plan.strict, max_bytes=plan.max_bytes, jobs=plan.jobs,
         cache_dir=plan.out / "cache" if plan.cache else None, engine=plan.engine, scheduler=plan.scheduler,
+        snapshot=snapshot,
     )
     counts = dict(getattr(build, "counts", {}) or {})
     seconds = round(time.monotonic() - start, 2)
@@ -253,10 +268,16 @@ def kernel_context(plan: RunPlan, *, staging: Path, notebook: str) -> RunContext
     * ``out_dir`` and ``notebook``: the run being built and the notebook's name,
       so :func:`presslens.display.show` writes the full table behind a cut view
       as ``data/views/<notebook>/<name>.csv`` (``RunContext.views_dir``);
-    * ``max_bytes``: ``--max-bytes``, the size limit the build used, for the notebook's ``load_corpus``.
+    * ``max_bytes``: ``--max-bytes``, the size limit the build used;
+    * ``corpus_snapshot``: the corpus the build loaded (:func:`snapshot_path`), which
+      :func:`presslens.pipeline.corpus_for` reads instead of the files, so every report tells the data's story
+      (``None`` when the build could not keep it: a snapshot is a signed pickle, and without a cache key
+      there is none).
     """
+    snapshot = snapshot_path(staging)
     return RunContext(
         out_dir=staging, notebook=notebook, cache_dir=plan.out / "cache" if plan.cache else None, max_bytes=plan.max_bytes,
+        corpus_snapshot=snapshot if snapshot.is_file() else None,
     )
 
 
@@ -472,5 +493,5 @@ def _one_line(exc: BaseException) -> str:
 
 __all__ = [
     "ERROR_CHARS", "KERNEL_NAME", "NotebookResult", "Progress", "ProgressCallback", "RunResult", "execute_notebook", "kernel_context", "kernel_env",
-    "place_shared_plotly", "refresh_notebook", "refresh_notebooks", "run_suite", "strip_run_metadata",
+    "place_shared_plotly", "refresh_notebook", "refresh_notebooks", "run_suite", "snapshot_path", "strip_run_metadata",
 ]
