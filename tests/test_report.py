@@ -166,6 +166,13 @@ def _copy_run(completed: Path, tmp_path: Path) -> Path:
     return out
 
 
+def _as_if_published(out: Path, *names: str) -> None:
+    """List files a test puts in OUT in its marker, as a run lists what it publishes (others are the user's: refused)."""
+    marker = json.loads((out / report.MARKER_NAME).read_text())
+    marker["made"] = sorted({*marker["made"], *names})
+    (out / report.MARKER_NAME).write_text(json.dumps(marker))
+
+
 class _Refs(HTMLParser):
     """Every ``href`` and ``src`` of a page (its links, scripts, images, styles), in document order."""
 
@@ -606,6 +613,7 @@ def test_partial_run_updates_its_reports_and_keeps_the_others(fake: FakePipeline
     out = _copy_run(completed, tmp_path)
     (out / "data" / "views" / "01_chart").mkdir(parents=True)
     (out / "data" / "views" / "01_chart" / "full.csv").write_text("a\n1\n")  # the table behind a cut view of report 01
+    _as_if_published(out, "data/views", "data/views/01_chart", "data/views/01_chart/full.csv")
     first = json.loads((out / "run.json").read_text())
     before = _tree(out)
     assert cli.main(["run", "--out", str(out), "--notebooks", "02"]) == 0

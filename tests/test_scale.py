@@ -15,6 +15,7 @@ from presslens.build import cache as build_cache, pipeline as build_pipeline, re
 from presslens.corpus import Corpus, load_corpus
 from presslens.io import write_csv
 from presslens.paths import seeds_dir
+from presslens.reuse import REUSE_CACHE_FORMAT
 
 
 def _csv_bytes(folder: Path) -> dict[str, bytes]:
@@ -238,7 +239,7 @@ def test_adding_a_copy_to_a_corpus_above_the_lsh_size_compares_only_its_candidat
 def test_a_damaged_reuse_cache_file_is_recomputed(tmp_path, seeds_copy, seeds_reference):
     cache = tmp_path / "cache"
     pipeline.build(seeds_copy, tmp_path / "a", jobs=1, cache_dir=cache)
-    files = sorted((cache / "reuse-v2").rglob("*.pkl"))
+    files = sorted((cache / f"reuse-v{REUSE_CACHE_FORMAT}").rglob("*.pkl"))
     assert files
     for path in files:
         path.write_bytes(b"\x80 not a pickle")

@@ -5,7 +5,8 @@ reports say so, and ``run`` prints one line saying so even with ``--no-progress`
 1 a notebook failed or the run stopped on an error;
 2 the command was refused before anything started (bad parameter or parameter out
 of range, notebook, folder, a broken ``sources.yml`` or ``entities.yml``); 3 another run holds the output folder's lock; 130 Ctrl-C; 143 SIGTERM.
-Errors the library raises on purpose print as one line, never a traceback.
+Errors the library raises on purpose print as one line, never a traceback; so
+does a folder that cannot be written (read-only, no permission, full, over quota: exit 1).
 """
 
 from __future__ import annotations
@@ -127,6 +128,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .report import LockBusyError
 
         return _fail(exc, EXIT_LOCKED if isinstance(exc, LockBusyError) else EXIT_FAILED)
+    except OSError as exc:
+        from .report import write_problem
+
+        problem = write_problem(exc)
+        if problem is None:
+            raise
+        return _fail(exc, EXIT_FAILED, message=f"cannot write {exc.filename or 'a file'}: {problem}")
     except KeyboardInterrupt as exc:
         _quiet_asyncio()
         return _fail(exc, EXIT_INTERRUPTED, message="interrupted")

@@ -6,6 +6,8 @@ read in one function only, :func:`run_context`, whose whole job that is:
 
 * ``PRESSLENS_ROOT``: the project folder, when it is not the checkout this
   package lives in (a setting of the user's, read by :func:`project_root`);
+* ``PRESSLENS_CACHE_KEY`` (else ``$XDG_CONFIG_HOME``, else ``~/.config``): the
+  file of the secret that signs cache files (:func:`presslens.io.cache_key`);
 * ``PRESSLENS_OUTPUT_DIR``, ``PRESSLENS_NOTEBOOK``, ``PRESSLENS_CACHE_DIR``,
   ``PRESSLENS_MAX_BYTES`` and ``PRESSLENS_CORPUS_SNAPSHOT``: what ``presslens run`` gives the kernel of each
   notebook it executes (through the kernel's start, never by changing its own
@@ -40,6 +42,8 @@ NOTEBOOK_ENV = "PRESSLENS_NOTEBOOK"
 MAX_BYTES_ENV = "PRESSLENS_MAX_BYTES"
 #: set by ``presslens run`` for the notebooks' kernels: the build's snapshot of the loaded corpus (``presslens.pipeline.corpus_for`` reads it)
 SNAPSHOT_ENV = "PRESSLENS_CORPUS_SNAPSHOT"
+#: the file of the per-installation key that signs cache files (a user setting; default in the user's config folder)
+CACHE_KEY_ENV = "PRESSLENS_CACHE_KEY"
 #: the variables a run hands a kernel (a run sets or unsets every one of them)
 RUN_VARIABLES = (OUTPUT_DIR_ENV, NOTEBOOK_ENV, CACHE_ENV, MAX_BYTES_ENV, SNAPSHOT_ENV)
 #: the build's snapshot of the corpus in a run's staging folder (``OUT/.run-*/``; not published)
@@ -63,6 +67,9 @@ class RunContext:
         root: the project folder the user set (``None``: found from the checkout).
         corpus_snapshot: the file of the corpus the run's build loaded, which the notebook reads instead of
             the corpus files (:func:`presslens.pipeline.corpus_for`); ``None`` outside a run.
+        cache_key: the file of the key that signs cache files, never inside an outputs folder
+            (``$PRESSLENS_CACHE_KEY``, else ``$XDG_CONFIG_HOME/presslens/cache.key``, else
+            ``~/.config/presslens/cache.key``).
 
     >>> RunContext().views_dir is None
     True
@@ -76,6 +83,7 @@ class RunContext:
     max_bytes: int | None = None
     root: Path | None = None
     corpus_snapshot: Path | None = None
+    cache_key: Path | None = None
 
     @property
     def views_dir(self) -> Path | None:
@@ -87,7 +95,7 @@ class RunContext:
     def environment(self) -> dict[str, str | None]:
         """The run's variables that hand this context to a kernel (``None``: unset), the inverse of :func:`run_context`.
 
-        ``root`` is not among them: a kernel inherits the user's setting.
+        ``root`` and ``cache_key`` are not among them: a kernel inherits the user's settings.
 
         >>> RunContext(notebook="01_x", max_bytes=10).environment()["PRESSLENS_MAX_BYTES"]
         '10'
@@ -119,6 +127,10 @@ def run_context() -> RunContext:
     raw = env.get(MAX_BYTES_ENV, "").strip()
     if raw and (not raw.isdigit() or int(raw) <= 0):
         raise CorpusError(f"{MAX_BYTES_ENV}={raw!r}: the size limit must be a positive number of bytes")
+    try:
+        config: Path | None = folder("XDG_CONFIG_HOME") or Path.home() / ".config"
+    except RuntimeError:  # no home folder: no default key file, caching is off
+        config = None
     return RunContext(
         out_dir=folder(OUTPUT_DIR_ENV),
         notebook=env.get(NOTEBOOK_ENV, "").strip() or None,
@@ -126,6 +138,7 @@ def run_context() -> RunContext:
         max_bytes=int(raw) if raw else None,
         root=folder(ROOT_ENV),
         corpus_snapshot=folder(SNAPSHOT_ENV),
+        cache_key=folder(CACHE_KEY_ENV) or (config / "presslens" / "cache.key" if config else None),
     )
 
 

@@ -1,8 +1,10 @@
 """The cache layout of a run (``OUT/cache``): what is kept, under which key, in which file.
 
-Everything the build keeps between runs is a pickle written atomically and read
-tolerantly (:func:`presslens.io.write_pickle`, :func:`presslens.io.read_pickle`:
-a truncated or foreign file is a miss, never an error)::
+Everything the build keeps between runs is a pickle signed with the installation's
+key (HMAC-SHA256; the key lives outside the outputs folder), written atomically and
+read tolerantly (:func:`presslens.io.write_pickle`, :func:`presslens.io.read_pickle`):
+a truncated, damaged, unsigned or foreign file is a miss, never unpickled and never
+an error, so whoever can write ``OUT/cache`` cannot make a run execute code::
 
     cache/
       v{CACHE_FORMAT}/
@@ -10,7 +12,7 @@ a truncated or foreign file is a miss, never an error)::
         codebook-<book[:16]>/<key[:2]>/<key>.pkl per-document rows of the codebook tables, per codebook
         last-run/document.pkl, codebook.pkl      the last run's whole per-document tables, one file per group
         tables/<corpus fingerprint>/<name>.pickle the whole tables of the last build, for its notebooks
-      reuse-v2/...                               sentence units and pair comparisons (kept by presslens.reuse)
+      reuse-v3/...                               sentence units and pair comparisons (kept by presslens.reuse)
 
 The corpus the build loaded is kept for the notebooks of the same run too
 (:func:`save_corpus_snapshot`), but in the run's own staging folder
@@ -40,7 +42,7 @@ from presslens.ingest.corpus import Corpus, Document
 from presslens.io import read_pickle, write_pickle
 
 #: bump when the layout of cache files or a pickled class changes
-CACHE_FORMAT = 5  # 2: documents.label keeps all leading digits of the doc_id; 3: Document classes moved to presslens.ingest; 4: entity_mentions ends with provisional; 5: figures are read only in English (or unstated-language) documents
+CACHE_FORMAT = 5  # 2: documents.label keeps all leading digits of the doc_id; 3: Document classes moved to presslens.ingest; 4: entity_mentions ends with provisional; 5: figures are read only in English (or unstated-language) documents; 6: every file signed (HMAC-SHA256, presslens.io), unsigned ones are misses
 #: folder (under ``v{CACHE_FORMAT}``) of the last run's per-document tables, one file per group
 LAST_RUN_DIR = "last-run"
 #: folder (under ``v{CACHE_FORMAT}``) of the whole tables of the last build, for the notebooks of the same run

@@ -19,7 +19,7 @@ The tables of the registry (:mod:`presslens.build.registry`) are computed by sta
   entity_sentiment, inputs) are recomputed on every run from the per-document rows.
 * the **reuse** tables (reuse_pairs, shared_passages) come from
   :func:`presslens.reuse.align_texts`: sentence units per document and
-  comparisons per pair of documents, both cached (under ``cache/reuse-v2/``) and
+  comparisons per pair of documents, both cached (under ``cache/reuse-v3/``) and
   spread over the workers, so a run after adding a document computes its units
   and compares only the pairs it is part of (see :func:`reuse_tables`).
 
@@ -39,6 +39,8 @@ import itertools
 import logging
 import math
 import os
+import signal
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -248,6 +250,44 @@ def _doc_order(corpus: Corpus) -> list[int]:
 # ---------------------------------------------------------------------------
 # Reuse: sentence units per document, comparisons per pair, cached and in parallel
 # ---------------------------------------------------------------------------
+#: prctl(2) option: the signal a process gets when the thread that made it dies
+PR_SET_PDEATHSIG = 1
+#: seconds between two looks at the parent, where prctl is not available
+PARENT_POLL_SECONDS = 1.0
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: a worker exits when the process that started it dies (SIGKILL of a run included).
+
+    On Linux, ``prctl(PR_SET_PDEATHSIG, SIGKILL)``: the kernel kills the worker
+    when its parent dies (SIGKILL, not SIGTERM: a worker inherits the run's
+    SIGTERM handler, which raises an exception the pool's worker loop would
+    catch and report instead of exiting). ``getppid`` right after closes the
+    race of a parent that died before the call. Elsewhere (or if prctl fails) a
+    daemon thread looks at ``getppid`` every second and exits the worker when
+    the parent is gone. The pool is made and used by one thread (the signal
+    follows the thread that forked the worker), which closes it before it ends.
+    """
+    armed = False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)  # the process's own symbols: libc's prctl on Linux
+        armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # not Linux: no prctl
+        armed = False
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), name="presslens-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
 class TaskMapper:
     """Runs a task function over tasks lazily and in order: in this process, in worker processes or on Dask.
 
@@ -281,7 +321,7 @@ class TaskMapper:
     def _submitter(self) -> Callable[[Callable, Any], Any]:
         if self.engine == "local":
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+                self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_die_with_parent, initargs=(os.getpid(),))
             return self._pool.submit
         if self._client is None:
             try:

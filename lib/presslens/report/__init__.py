@@ -13,9 +13,13 @@ and a copy of ``run.json``), and ``--plotly shared`` puts one
 ``reports/plotly.min.js`` beside the reports instead of plotly.js in each.
 
 Everything the user can get wrong (unknown parameter or notebook, wrong type,
-missing corpus, an output folder overlapping the corpus) is checked by
-:func:`plan_run` before anything starts, so a bad command never leaves half a
-run behind.
+missing corpus, an output folder overlapping the corpus or not presslens' to
+write) is checked by :func:`plan_run` before anything starts, so a bad command
+never leaves half a run behind. An output folder is presslens' when it is new,
+empty, or holds its marker ``OUT/.presslens-out`` (or an earlier version's
+``run.json``); only what presslens published there is ever replaced, and files
+of the user's inside ``data/`` or ``reports/`` make the run refuse, by name. A
+folder that cannot be written (read-only, full) is one line, never a traceback.
 
 Each notebook's kernel learns about the run (the run's folder, the notebook's
 name, the cache, the size limit) through the environment it is started with,
@@ -62,14 +66,17 @@ from .plan import (
     plan_run,
     select_notebooks,
 )
-from .publish import FAILED_DIR, KEEP_FAILED_RUNS, LOCK_NAME, PUBLISHED, LockBusyError, RunTerminated, keep_earlier_reports
+from .publish import (
+    FAILED_DIR, KEEP_FAILED_RUNS, LOCK_NAME, MARKER_NAME, PUBLISHED, LockBusyError, OutputFolderError, RunTerminated,
+    keep_earlier_reports, write_problem,
+)
 
 __all__ = [
-    "ERROR_CHARS", "FAILED_DIR", "INDEX_MAX_ROWS", "KEEP_FAILED_RUNS", "KERNEL_NAME", "KEY_PACKAGES", "LOCK_NAME",
-    "NOTEBOOK_RE", "PLOTLY_MIME", "PLOTLY_MODES", "PUBLISHED", "SHARED_PLOTLY_JS", "TEMPLATES_DIR", "LockBusyError", "NotebookPlan", "NotebookResult",
+    "ERROR_CHARS", "FAILED_DIR", "INDEX_MAX_ROWS", "KEEP_FAILED_RUNS", "KERNEL_NAME", "KEY_PACKAGES", "LOCK_NAME", "MARKER_NAME",
+    "NOTEBOOK_RE", "PLOTLY_MIME", "PLOTLY_MODES", "PUBLISHED", "SHARED_PLOTLY_JS", "TEMPLATES_DIR", "LockBusyError", "NotebookPlan", "OutputFolderError", "NotebookResult",
     "ParamSpec", "ParameterError", "Progress", "ProgressCallback", "ReportHeader", "RunPlan", "RunResult", "RunTerminated",
     "build_manifest", "check_folders", "coerce_value", "discover_notebooks", "display_path", "execute_notebook",
     "git_commit", "keep_earlier_reports", "kernel_context", "kernel_env", "load_params_file", "notebook_parameters", "package_versions",
     "parse_assignment", "place_shared_plotly", "plan_run", "refresh_notebook", "refresh_notebooks", "render_index", "run_suite",
-    "select_notebooks", "strip_run_metadata", "write_plotly_bundle", "write_report",
+    "select_notebooks", "strip_run_metadata", "write_plotly_bundle", "write_problem", "write_report",
 ]

@@ -34,6 +34,7 @@ from .index import _iso, _utcnow, build_manifest, display_path, git_commit, rend
 from .plan import NotebookPlan, RunPlan, _abs, _project_path, discover_notebooks, select_notebooks
 from .publish import (
     LOCK_NAME, _keep_failed_run, _recover_stale_runs, _run_lock, _run_logging, _sigterm_raises, _stamp, _swap_in, keep_earlier_reports,
+    claim_output_folder, output_folder_error,
 )
 
 log = logging.getLogger(__name__)
@@ -118,14 +119,28 @@ def run_suite(plan: RunPlan, *, progress: ProgressCallback | None = None) -> Run
 
     Raises:
         LockBusyError: another run held the lock for longer than ``plan.wait``.
+        OutputFolderError: ``OUT`` is read-only, not writable, full or over
+            quota: one line naming the folder and the problem.
         PresslensError: from the build (e.g. a rejected input with ``strict``);
             the partial run is kept in ``OUT/failed-runs/``.
         KeyboardInterrupt, RunTerminated: likewise, previous outputs untouched.
     """
+    try:
+        return _run_suite(plan, progress=progress)
+    except OSError as exc:
+        error = output_folder_error(plan.out, exc)
+        if error is None:
+            raise
+        raise error from exc
+
+
+def _run_suite(plan: RunPlan, *, progress: ProgressCallback | None) -> RunResult:
+    """:func:`run_suite` itself, raising the ``OSError`` of a folder that cannot be written as it comes."""
     notify = progress or (lambda _event: None)
     started = _utcnow()
     plan.out.mkdir(parents=True, exist_ok=True)
     with _run_lock(plan.out / LOCK_NAME, wait=plan.wait), _sigterm_raises():
+        claim_output_folder(plan.out)
         _recover_stale_runs(plan.out)
         staging = plan.out / f".run-{_stamp(started)}-{os.getpid()}"
         staging.mkdir()
@@ -141,7 +156,11 @@ def run_suite(plan: RunPlan, *, progress: ProgressCallback | None = None) -> Run
             _swap_in(plan.out, staging)
             notify(Progress(stage="publish", status="ok", detail=str(plan.out)))
         except BaseException as exc:
-            kept = _keep_failed_run(plan.out, staging, started)
+            try:
+                kept = _keep_failed_run(plan.out, staging, started)
+            except OSError as keeping:  # a full or read-only folder may not take failed-runs/ either
+                log.error("the partial run stays in %s (%s)", staging, keeping)
+                kept = staging
             exc.add_note(f"previous outputs kept; partial run in {kept}")
             raise
     result.out = plan.out
@@ -151,6 +170,8 @@ def run_suite(plan: RunPlan, *, progress: ProgressCallback | None = None) -> Run
 def _execute(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: ProgressCallback) -> RunResult:
     """Everything a run produces, written into ``staging``."""
     build = _build_data(plan, data_dir=staging / "data", snapshot=snapshot_path(staging), notify=notify)
+    if not snapshot_path(staging).is_file():  # written signed: no key to sign it (see presslens.io.cache_key), no snapshot
+        log.warning("the build kept no snapshot of the corpus: the notebooks read the corpus files")
     commit = git_commit(plan.notebooks_dir)
     corpus_shown = display_path(plan.corpus)
     results = []
@@ -249,11 +270,14 @@ def kernel_context(plan: RunPlan, *, staging: Path, notebook: str) -> RunContext
       as ``data/views/<notebook>/<name>.csv`` (``RunContext.views_dir``);
     * ``max_bytes``: ``--max-bytes``, the size limit the build used;
     * ``corpus_snapshot``: the corpus the build loaded (:func:`snapshot_path`), which
-      :func:`presslens.pipeline.corpus_for` reads instead of the files, so every report tells the data's story.
+      :func:`presslens.pipeline.corpus_for` reads instead of the files, so every report tells the data's story
+      (``None`` when the build could not keep it: a snapshot is a signed pickle, and without a cache key
+      there is none).
     """
+    snapshot = snapshot_path(staging)
     return RunContext(
         out_dir=staging, notebook=notebook, cache_dir=plan.out / "cache" if plan.cache else None, max_bytes=plan.max_bytes,
-        corpus_snapshot=snapshot_path(staging),
+        corpus_snapshot=snapshot if snapshot.is_file() else None,
     )
 
 

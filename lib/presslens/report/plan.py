@@ -26,7 +26,7 @@ from presslens import paths
 from presslens.errors import ParameterError
 from presslens.io import load_yaml, read_yaml
 
-from .publish import LOCK_NAME, _inside
+from .publish import OutputFolderRefused, _inside, output_folder_problem
 
 log = logging.getLogger(__name__)
 
@@ -511,9 +511,11 @@ def check_folders(*, corpus: Path, out: Path, notebooks_dir: Path) -> None:
 
     Raises:
         ParameterError: missing corpus; ``out`` equal to, inside or containing
-            the corpus or the notebooks folder; ``out`` a file; or an existing
-            folder with ``data/``/``reports/``/``notebooks/`` that no presslens
-            run made (no ``run.json`` nor lock file), e.g. ``--out ~``.
+            the corpus or the notebooks folder; ``out`` a file; or a folder
+            presslens may not publish into
+            (:func:`~presslens.report.publish.output_folder_problem`): not empty
+            and without presslens' marker, e.g. ``--out ~``, or holding files
+            presslens did not make in ``data/``, ``reports/``...
     """
     if not corpus.is_dir():
         raise ParameterError(f"corpus folder not found: {corpus}")
@@ -523,13 +525,9 @@ def check_folders(*, corpus: Path, out: Path, notebooks_dir: Path) -> None:
             raise ParameterError(f"output folder {out} {relation} the {what} {other}; choose another --out")
     if out.exists() and not out.is_dir():
         raise ParameterError(f"output folder {out} exists and is not a folder")
-    if out.is_dir() and not ((out / "run.json").exists() or (out / LOCK_NAME).exists()):
-        clash = [name for name in ("data", "reports", "notebooks") if (out / name).exists()]
-        if clash:
-            raise ParameterError(
-                f"output folder {out} already has {', '.join(clash)}/ but no presslens run made it "
-                "(no run.json); choose an empty or presslens output folder"
-            )
+    problem = output_folder_problem(out)
+    if problem:
+        raise OutputFolderRefused(problem)
 
 
 def _abs(path: str | os.PathLike[str]) -> Path:

@@ -29,8 +29,9 @@ class _Cache:
     ``<key>.sides.pkl``), for the pairs stored with this document: a pair
     compared in a run goes into the file of its document new in that run (or
     of ``doc_a``), so adding a document writes one new file and rewrites none.
-    ``<options>`` hashes the options each depends on. Unreadable files are
-    misses; files are written whole and renamed into place.
+    ``<options>`` hashes the options each depends on. Files are signed
+    (:func:`presslens.io.write_pickle`); unreadable, unsigned or foreign files
+    are misses, never unpickled; files are written whole and renamed into place.
     """
 
     def __init__(self, cache_dir: str | Path, opts: ReuseOptions) -> None:

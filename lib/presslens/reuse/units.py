@@ -24,7 +24,7 @@ from .words import STOPWORDS, TYPOGRAPHY
 
 #: bump when the layout of the reuse cache files changes, or a pickled class (``_Units``, ``_PairResult``) changes or moves
 #: (2: the classes moved from ``presslens.reuse`` to ``presslens.reuse.units`` and ``presslens.reuse.compare``)
-REUSE_CACHE_FORMAT = 2
+REUSE_CACHE_FORMAT = 3  # 3: files signed (HMAC-SHA256, presslens.io), unsigned ones are misses
 
 _LSH_MIN_WORDS = 8  # shorter sentences do not propose LSH candidate pairs
 
