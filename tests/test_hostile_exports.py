@@ -24,6 +24,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -83,6 +84,8 @@ def hostile_corpus(folder: Path) -> Path:
         entry["file"] = f"{new_id}.txt"
         for field, value in (("title", TITLES[k]), ("author", AUTHORS[k]), ("outlet", OUTLETS[k])):
             entry[field] = {"value": value, "basis": "stated", "evidence": f"{value} (line 1)"}
+        if isinstance(entry.get("published"), dict):
+            entry["published"]["evidence"] = f"{LINK} <b>Bold</b> {entry['published'].get('evidence', '')}"
         documents[new_id] = entry
     documents["ghost"] = {"file": "ghost.txt"}  # no such file: its warning names the corpus folder
     sources["documents"] = documents
@@ -133,6 +136,61 @@ def test_a_table_without_such_cells_is_written_as_before(tmp_path):
     frame = pd.DataFrame({"doc_id": ["a", "b"], "value": [-1.5, 2.0], "text": ["one, two", 'say "hi"']})
     path = write_csv(frame, tmp_path / "plain.csv")
     assert path.read_text(encoding="utf-8") == frame.to_csv(index=False, lineterminator="\n")
+
+
+def _strings(value) -> list[str]:
+    """Every string in a figure's data (``fig.to_json`` would hide ``<`` as ``\\u003c``)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _figure_text(fig) -> str:
+    return "\n".join(_strings(fig.to_plotly_json()))
+
+
+def _raw_markup(fig) -> list[str]:
+    """The plotly markup a document smuggled into a figure unescaped (tags plotly would render)."""
+    text = _figure_text(fig)
+    return [m for m in ("<a href", "<b>Bold", "<i>", "</a>") if m in text]
+
+
+def test_sentiment_charts_escape_ids_legends_and_hover_from_documents():
+    from presslens import sentiment
+
+    doc = f"{LINK}<b>Bold</b>"
+    threads = pd.DataFrame({
+        "doc_id": [doc, doc], "thread_id": ["t1", "t1"], "order": [1, 2], "comment_id": ["<b>Bold</b>1", "<i>2"],
+        "reply_to": ["", "<b>Bold</b>1"], "depth": [0, 1], "author": [LINK, "<b>Bold</b>"],
+        "posted": ["2019-11-30T15:05:00<i>", "2019-11-30T16:05:00"], "compound": [-0.5, 0.4], "label": ["negative", "positive"],
+        "text": [f"{LINK} AT&amp;T", "<b>Bold</b>"],
+    })
+    figures = [sentiment.thread_chart(threads, doc_id=doc, label=doc, source="test")]
+    rollup = pd.DataFrame({"who": [LINK, LINK], "part": ["<b>Bold</b>", "<i>it"], "n": [3, 4], "mean": [-0.2, 0.3],
+                           "ci_low": [-0.4, 0.1], "ci_high": [0.0, 0.5]})
+    figures.append(sentiment.rollup_chart(rollup, label="who", series="part", title="t", source="test"))
+    bins = pd.DataFrame({"doc_id": [doc], "bin_start": ["2019-11-30T15:00:00"], "bin_end": ["2019-11-30T16:00:00"], "n": [2],
+                         "mean": [-0.1], "ci_low": [-0.3], "ci_high": [0.1], "note": ["<b>Bold</b> note"]})
+    figures.append(sentiment.time_chart(bins, source="test"))
+    for fig in figures:
+        assert not _raw_markup(fig), (_raw_markup(fig), fig.to_json()[:2000])
+    every = "".join(_figure_text(f) for f in figures)
+    assert '&lt;a href="http://e.vil"&gt;' in every and "&lt;b&gt;Bold&lt;/b&gt;" in every and "AT&amp;amp;T" in every
+
+
+def test_timeline_hover_escapes_metadata_evidence_and_comment_authors(tmp_path):
+    from presslens.corpus import load_corpus
+    from presslens.ingest.charts import timeline_chart
+
+    corpus = load_corpus(hostile_corpus(tmp_path / "story"))
+    fig = timeline_chart(corpus, source="test")
+    assert not _raw_markup(fig), _raw_markup(fig)
+    text = _figure_text(fig)
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in text and "@starfcker" in text
 
 
 # ---------------------------------------------------------------- slow: the whole suite on the hostile corpus
@@ -189,7 +247,7 @@ def test_reading_the_run_back_gives_the_raw_values(exports_run):
 
 def _figures(out: Path, name: str) -> list[str]:
     nb = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
-    return [json.dumps(o["data"]["application/vnd.plotly.v1+json"], ensure_ascii=False)
+    return ["\n".join(_strings(o["data"]["application/vnd.plotly.v1+json"]))
             for c in nb.cells for o in c.get("outputs", []) if "application/vnd.plotly.v1+json" in o.get("data", {})]
 
 
@@ -203,7 +261,7 @@ def test_chart_text_from_documents_is_escaped_in_every_figure(exports_run):
             for raw in ("<a href", "<b>Bold", "<i>It", "<a ", "</a>"):
                 assert raw not in text, f"{name}: {raw!r} reaches a figure unescaped: ...{text[max(0, text.find(raw) - 200):text.find(raw) + 80]}"
     every = "".join(t for texts in figures.values() for t in texts)
-    assert "&lt;a href=\\\"http://e.vil\\\"&gt;" in every and "&lt;b&gt;Bold&lt;/b&gt;" in every
+    assert '&lt;a href="http://e.vil"&gt;' in every and "&lt;b&gt;Bold&lt;/b&gt;" in every
     assert "AT&amp;amp;T" in every, "an entity in a document stays an entity, shown as written"
 
 

@@ -133,7 +133,7 @@ def rollup_chart(
             x=sub["mean"], y=y, mode="markers+text", error_x=err,
             text=[f"n={n}" for n in sub[count]], textposition="top center", textfont={"size": 10, "color": "#555"},
             cliponaxis=False, marker=marker, name=chart_text(name) if name is not None else "mean",
-            orientation="h", offsetgroup=str(name) if name is not None else None,
+            orientation="h", offsetgroup=chart_text(name) if name is not None else None,
             customdata=custom,
             hovertemplate="%{y}" + (f" · {chart_text(name)}" if name is not None else "")
             + "<br>mean %{x:+.3f} (n=%{customdata[0]})<br>interval %{customdata[1]} to %{customdata[2]}<extra></extra>",
