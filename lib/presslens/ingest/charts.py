@@ -2,9 +2,10 @@
 
 Each returns a ``plotly.graph_objects.Figure`` with a title, axis labels and a
 source note; the notebook decides where it goes. The only module of the stage
-that imports plotly. Text from documents reaches charts only as data (hover
-text, labels), which plotly renders as text, never as HTML; titles built here
-escape it anyway (:func:`presslens.text.chart_text`).
+that imports plotly. Plotly draws its own markup (``<b>``, ``<a href>``, ``<br>``,
+entities) in labels, ticks, legends and hover text, values shown through
+``%{customdata}`` included, so every text from a document (labels, authors,
+metadata evidence, comment ids) goes through :func:`presslens.text.chart_text`.
 """
 
 from __future__ import annotations
