@@ -2,9 +2,10 @@
 
 Each returns a ``plotly.graph_objects.Figure`` with a title, axis labels and a
 source note; the notebook decides where it goes. The only module of the stage
-that imports plotly. Text from documents reaches charts only as data (hover
-text, labels), which plotly renders as text, never as HTML; titles built here
-escape it anyway (:func:`presslens.text.chart_text`).
+that imports plotly. Plotly draws its own markup (``<b>``, ``<a href>``, ``<br>``,
+entities) in labels, ticks, legends and hover text, values shown through
+``%{customdata}`` included, so every text from a document (labels, authors,
+metadata evidence, comment ids) goes through :func:`presslens.text.chart_text`.
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def timeline_chart(corpus: Corpus, *, source: str, max_documents: int | None = N
                 x=[t for *_, t in shown], y=[label for label, *_ in shown], mode="markers",
                 name="published", legendgroup="published",
                 marker={"symbol": "diamond", "size": 14, "color": PALETTE[0]},
-                customdata=[[v.basis, v.evidence] for _, v, _ in shown],
+                customdata=[[chart_text(v.basis), chart_text(v.evidence)] for _, v, _ in shown],
                 hovertemplate="%{y}<br>published %{x|%Y-%m-%d} (%{customdata[0]})<br>%{customdata[1]}<extra></extra>", **where,
             )
         posted = [(label, c, t) for label, c, t in rows if inside(t)]
@@ -149,7 +150,7 @@ def timeline_chart(corpus: Corpus, *, source: str, max_documents: int | None = N
                 x=[t for *_, t in posted], y=[label for label, *_ in posted], mode="markers",
                 name="comment posted", legendgroup="comment posted",
                 marker={"symbol": "circle", "size": 9, "color": PALETTE[1], "opacity": 0.7},
-                customdata=[[c.comment_id, c.author, c.depth] for _, c, _ in posted],
+                customdata=[[chart_text(c.comment_id), chart_text(c.author), c.depth] for _, c, _ in posted],
                 hovertemplate="%{y}<br>%{customdata[0]} by %{customdata[1]} (depth %{customdata[2]})<br>%{x|%Y-%m-%d %H:%M}<extra></extra>",
                 **where,
             )

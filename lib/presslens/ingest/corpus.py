@@ -225,7 +225,7 @@ def load_corpus(
         warnings.extend((item.name, w) for w in doc.warnings)
     for doc_id, entry in sorted(sources.items()):
         if not any(d.doc_id == doc_id for d in documents) and not any(i.file == entry.file for i in inputs):
-            warnings.append((SOURCES_FILE, f"entry {doc_id!r} (line {entry.line}) has no file in {folder}"))
+            warnings.append((SOURCES_FILE, f"entry {doc_id!r} (line {entry.line}) has no file in {folder.name}/"))  # shown in reports: no machine path
     if documents and not (folder / CODEBOOK_FILE).is_file():
         warnings.append((
             CODEBOOK_FILE,

@@ -50,8 +50,8 @@ from .execute import (
     run_suite,
     strip_run_metadata,
 )
-from .export import PLOTLY_MIME, PLOTLY_MODES, SHARED_PLOTLY_JS, TEMPLATES_DIR, ReportHeader, write_plotly_bundle, write_report
-from .index import INDEX_MAX_ROWS, KEY_PACKAGES, build_manifest, display_path, git_commit, package_versions, render_index
+from .export import PLOTLY_MIME, PLOTLY_MODES, SHARED_PLOTLY_JS, TEMPLATES_DIR, PathShown, ReportHeader, write_plotly_bundle, write_report
+from .index import INDEX_MAX_ROWS, KEY_PACKAGES, build_manifest, display_path, git_commit, package_versions, public_manifest, render_index
 from .plan import (
     NOTEBOOK_RE,
     NotebookPlan,
@@ -74,9 +74,9 @@ from .publish import (
 __all__ = [
     "ERROR_CHARS", "FAILED_DIR", "INDEX_MAX_ROWS", "KEEP_FAILED_RUNS", "KERNEL_NAME", "KEY_PACKAGES", "LOCK_NAME", "MARKER_NAME",
     "NOTEBOOK_RE", "PLOTLY_MIME", "PLOTLY_MODES", "PUBLISHED", "SHARED_PLOTLY_JS", "TEMPLATES_DIR", "LockBusyError", "NotebookPlan", "OutputFolderError", "NotebookResult",
-    "ParamSpec", "ParameterError", "Progress", "ProgressCallback", "ReportHeader", "RunPlan", "RunResult", "RunTerminated",
+    "ParamSpec", "PathShown", "ParameterError", "Progress", "ProgressCallback", "ReportHeader", "RunPlan", "RunResult", "RunTerminated",
     "build_manifest", "check_folders", "coerce_value", "discover_notebooks", "display_path", "execute_notebook",
     "git_commit", "keep_earlier_reports", "kernel_context", "kernel_env", "load_params_file", "notebook_parameters", "package_versions",
-    "parse_assignment", "place_shared_plotly", "plan_run", "refresh_notebook", "refresh_notebooks", "render_index", "run_suite",
+    "parse_assignment", "place_shared_plotly", "plan_run", "public_manifest", "refresh_notebook", "refresh_notebooks", "render_index", "run_suite",
     "select_notebooks", "strip_run_metadata", "write_plotly_bundle", "write_problem", "write_report",
 ]

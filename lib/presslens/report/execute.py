@@ -29,8 +29,8 @@ from presslens.io import write_json
 from presslens.paths import RunContext
 from presslens.text import clip
 
-from .export import SHARED_PLOTLY_JS, ReportHeader, write_plotly_bundle, write_report
-from .index import _iso, _utcnow, build_manifest, display_path, git_commit, render_index
+from .export import SHARED_PLOTLY_JS, PathShown, ReportHeader, write_plotly_bundle, write_report
+from .index import _iso, _utcnow, build_manifest, display_path, git_commit, public_manifest, render_index
 from .plan import NotebookPlan, RunPlan, _abs, _project_path, discover_notebooks, select_notebooks
 from .publish import (
     LOCK_NAME, _keep_failed_run, _recover_stale_runs, _run_lock, _run_logging, _sigterm_raises, _stamp, _swap_in, keep_earlier_reports,
@@ -174,12 +174,13 @@ def _execute(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: Prog
         log.warning("the build kept no snapshot of the corpus: the notebooks read the corpus files")
     commit = git_commit(plan.notebooks_dir)
     corpus_shown = display_path(plan.corpus)
+    paths_shown = run_paths_shown(plan, corpus_shown=corpus_shown)
     results = []
     total = len(plan.notebooks)
     for index, nb_plan in enumerate(plan.notebooks, start=1):
         notify(Progress(stage="notebook", status="start", name=nb_plan.name, index=index, total=total))
         result = _run_notebook(
-            nb_plan, plan=plan, staging=staging, commit=commit, corpus_shown=corpus_shown, started=started
+            nb_plan, plan=plan, staging=staging, commit=commit, corpus_shown=corpus_shown, started=started, paths_shown=paths_shown
         )
         results.append(result)
         notify(Progress(
@@ -192,9 +193,11 @@ def _execute(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: Prog
     manifest = build_manifest(plan, build=build, results=results, kept=kept, started=started, finished=_utcnow(), commit=commit)
     write_json(manifest, staging / "run.json")
     (staging / "reports").mkdir(exist_ok=True)
-    # reports/ travels alone (zipped, mailed): the index links only files inside it, so the manifest goes in too
-    write_json(manifest, staging / "reports" / "run.json")
-    (staging / "reports" / "index.html").write_text(render_index(manifest), encoding="utf-8")
+    # reports/ travels alone (zipped, mailed): the index links only files inside it, so the manifest goes in too,
+    # without the absolute paths of this machine
+    public = public_manifest(manifest, shown=paths_shown)
+    write_json(public, staging / "reports" / "run.json")
+    (staging / "reports" / "index.html").write_text(render_index(public), encoding="utf-8")
     log.info("run finished: %d notebooks, %d failed, %d report(s) kept from earlier runs", total,
              sum(r.status != "ok" for r in results), len(kept))
     return RunResult(out=staging, manifest=manifest, notebooks=results)
@@ -281,8 +284,18 @@ def kernel_context(plan: RunPlan, *, staging: Path, notebook: str) -> RunContext
     )
 
 
+def run_paths_shown(plan: RunPlan, *, corpus_shown: str) -> PathShown:
+    """The machine paths a run's reports must not name: corpus, output folder, project, home (:class:`PathShown`)."""
+    try:
+        project = paths.project_root()
+    except FileNotFoundError:
+        project = None
+    return PathShown.for_run(plan.corpus, shown=corpus_shown, out=plan.out, project=project, home=Path.home())
+
+
 def _run_notebook(
-    nb_plan: NotebookPlan, *, plan: RunPlan, staging: Path, commit: str, corpus_shown: str, started: dt.datetime
+    nb_plan: NotebookPlan, *, plan: RunPlan, staging: Path, commit: str, corpus_shown: str, started: dt.datetime,
+    paths_shown: PathShown,
 ) -> NotebookResult:
     """Execute one notebook with papermill, then export it; a failure is recorded, not raised."""
     executed = staging / "notebooks" / f"{nb_plan.name}.ipynb"
@@ -305,7 +318,7 @@ def _run_notebook(
     )
     plotly_outputs = 0
     try:
-        plotly_outputs = write_report(executed, html, header=header, with_code=plan.with_code, plotly=plan.plotly)
+        plotly_outputs = write_report(executed, html, header=header, with_code=plan.with_code, plotly=plan.plotly, shown=paths_shown)
     except Exception as exc:  # an unexportable notebook is a failed report, not a failed run
         log.exception("%s: HTML export failed", nb_plan.name)
         status, error = "failed", f"HTML export failed: {_one_line(exc)}"

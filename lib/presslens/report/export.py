@@ -13,12 +13,19 @@ file ``plotly.min.js`` beside it (:data:`SHARED_PLOTLY_JS`, a relative
 ``<script src>``; :func:`write_plotly_bundle` writes it once per ``reports/``
 folder), so a folder of reports is lighter and still opens offline, as long as
 the folder travels whole.
+
+Reports get mailed, so a page names no absolute machine path: :class:`PathShown`
+replaces the corpus folder, the output folder, the project and the home folder
+with what the reader knows (the corpus folder's name, ``~``...) in the header,
+the code and every output of the page (warnings, log lines, tracebacks, charts).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -107,6 +114,82 @@ def plotly_div(figure: Mapping[str, Any], *, div_id: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class PathShown:
+    """Absolute machine paths and what a reader of a mailed report is shown instead; called on a value, it replaces them.
+
+    A path is replaced only as a whole path or a folder of a longer one
+    (``/tmp/x/story`` in ``/tmp/x/story/a.txt``, not in ``/tmp/x/story2``);
+    strings inside lists and mappings (notebook outputs, plotly figures,
+    manifests) are replaced too, anything else is returned as it is.
+
+    >>> shown = PathShown.for_run(Path("/srv/cases/story"), shown="story", home=Path("/home/ann"))
+    >>> shown({"corpus": "/srv/cases/story", "log": ["read /srv/cases/story/a.txt", "/home/ann/x", "/srv/cases/story2"]})
+    {'corpus': 'story', 'log': ['read story/a.txt', '~/x', '/srv/cases/story2']}
+    """
+
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def for_run(
+        cls, corpus: Path, *, shown: str, out: Path | None = None, project: Path | None = None, home: Path | None = None,
+    ) -> PathShown:
+        """The paths of a run: the corpus as ``shown``, the output folder by its name, the project as ``.``, home as ``~``."""
+        named = [(corpus, shown)]
+        if out is not None:
+            named.append((out, out.name))
+        if project is not None:
+            named.append((project, "."))
+        if home is not None:
+            named.append((home, "~"))
+        pairs: dict[str, str] = {}
+        for path, text in named:
+            for form in {str(path), os.path.realpath(path)}:
+                if os.path.isabs(form) and form.rstrip("/") and form not in pairs:
+                    pairs[form.rstrip("/")] = text
+        # the longest path first, so the corpus inside the home folder is shown by its name, not as ~/...
+        return cls(tuple(sorted(pairs.items(), key=lambda kv: -len(kv[0]))))
+
+    def __call__(self, value: Any) -> Any:
+        if not self.pairs:
+            return value
+        if isinstance(value, str):
+            pattern, lookup = _path_pattern(self.pairs)
+            return pattern.sub(lambda m: lookup[m.group(0)], value)
+        if isinstance(value, Mapping):
+            replaced = {k: self(v) for k, v in value.items()}
+            return nbformat.from_dict(replaced) if isinstance(value, nbformat.NotebookNode) else replaced
+        if isinstance(value, (list, tuple)):
+            return type(value)(self(v) for v in value)
+        return value
+
+
+@lru_cache(maxsize=16)
+def _path_pattern(pairs: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for all the paths (longest first), each matched only where the path name ends."""
+    return re.compile("(?:" + "|".join(re.escape(p) for p, _ in pairs) + r")(?![\w.~-])"), dict(pairs)
+
+
+class PathShownPreprocessor(Preprocessor):
+    """Replace absolute machine paths in every cell's source and outputs with what the reader is shown (:class:`PathShown`).
+
+    Runs on nbconvert's copy of the notebook, before the plotly outputs become
+    HTML, so the replaced text is escaped like any other.
+    """
+
+    def __init__(self, shown: PathShown, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.shown = shown
+
+    def preprocess(self, nb, resources):  # noqa: D102 - nbconvert API
+        if self.shown.pairs:
+            for cell in nb.cells:
+                cell["source"] = self.shown(cell.get("source", ""))
+                if "outputs" in cell:
+                    cell["outputs"] = [self.shown(output) for output in cell["outputs"]]
+        return nb, resources
+
+
 def count_plotly_outputs(nb: nbformat.NotebookNode) -> int:
     """How many plotly figures a notebook's outputs hold (what a browser should draw)."""
     return sum(
@@ -164,8 +247,8 @@ def write_plotly_bundle(folder: Path) -> Path:
     return target
 
 
-def _exporter(*, with_code: bool) -> HTMLExporter:
-    """The lab HTML exporter with our template and preprocessor, code shown only on request."""
+def _exporter(*, with_code: bool, shown: PathShown | None = None) -> HTMLExporter:
+    """The lab HTML exporter with our template and preprocessors, code shown only on request."""
     exporter = HTMLExporter(
         template_name="lab",
         extra_template_paths=[str(TEMPLATES_DIR)],
@@ -175,6 +258,7 @@ def _exporter(*, with_code: bool) -> HTMLExporter:
         exclude_output_prompt=not with_code,
         embed_images=False,
     )
+    exporter.register_preprocessor(PathShownPreprocessor(shown or PathShown()), enabled=True)
     exporter.register_preprocessor(PlotlyOfflinePreprocessor(), enabled=True)
     return exporter
 
@@ -185,6 +269,7 @@ def export_html(
     header: ReportHeader,
     with_code: bool = False,
     plotly: str = "inline",
+    shown: PathShown | None = None,
 ) -> str:
     """Render an executed notebook as one offline HTML page with a provenance header.
 
@@ -195,18 +280,20 @@ def export_html(
         plotly: ``inline`` embeds plotly.js in the page (self-contained, ~5 MB);
             ``shared`` loads it from ``plotly.min.js`` beside the page
             (:func:`write_plotly_bundle`). A page without charts has neither.
+        shown: the machine paths the page must not name and what it shows
+            instead, in the header, the code and every output (:class:`PathShown`).
 
     Returns:
         The page. Deterministic for a given notebook, header and ``plotly``.
     """
     if plotly not in PLOTLY_MODES:
         raise ValueError(f"plotly must be one of {', '.join(PLOTLY_MODES)}, got {plotly!r}")
-    exporter = _exporter(with_code=with_code)
+    exporter = _exporter(with_code=with_code, shown=shown)
     has_plotly = count_plotly_outputs(nb) > 0
     resources = {
         "metadata": {"name": header.title},
         "presslens": {
-            "header": _header_fields(header),
+            "header": (shown or PathShown())(_header_fields(header)),
             "plotly_js": plotly_bundle() if has_plotly and plotly == "inline" else "",
             "plotly_src": SHARED_PLOTLY_JS if has_plotly and plotly == "shared" else "",
         },
@@ -239,15 +326,16 @@ def write_report(
     header: ReportHeader,
     with_code: bool = False,
     plotly: str = "inline",
+    shown: PathShown | None = None,
 ) -> int:
-    """Export the executed notebook at ``notebook_path`` to ``html_path`` (``plotly``: see :func:`export_html`).
+    """Export the executed notebook at ``notebook_path`` to ``html_path`` (``plotly``, ``shown``: see :func:`export_html`).
 
     Returns:
         The number of plotly figures in the page, which a browser check compares
         against the number of drawn charts.
     """
     nb = nbformat.read(notebook_path, as_version=4)
-    html = export_html(nb, header=header, with_code=with_code, plotly=plotly)
+    html = export_html(nb, header=header, with_code=with_code, plotly=plotly, shown=shown)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(html, encoding="utf-8")
     log.info("exported %s -> %s", notebook_path.name, html_path.name)
@@ -256,6 +344,6 @@ def write_report(
 
 __all__ = [
     "PLOTLY_CONFIG", "PLOTLY_MIME", "PLOTLY_MODES", "REPORT_TEMPLATE", "SHARED_PLOTLY_JS", "TEMPLATES_DIR",
-    "PlotlyOfflinePreprocessor", "ReportHeader", "count_plotly_outputs", "export_html", "plotly_bundle", "plotly_div",
+    "PathShown", "PathShownPreprocessor", "PlotlyOfflinePreprocessor", "ReportHeader", "count_plotly_outputs", "export_html", "plotly_bundle", "plotly_div",
     "script_json", "write_plotly_bundle", "write_report",
 ]

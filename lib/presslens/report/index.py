@@ -4,6 +4,11 @@ The manifest says what ran, on what, with which code and packages, and how it
 went; the index page shows it to a reader: one self-contained page with inline
 CSS and relative links, no scripts, linking only what is inside ``reports/``
 (the reports, ``plotly.min.js`` through them, and the copy ``reports/run.json``).
+
+``OUT/run.json`` stays on the machine and keeps absolute paths (a later partial
+run reads the corpus of the reports it keeps from it); what travels with the
+reports, ``reports/run.json`` and the index page, is :func:`public_manifest`:
+the corpus by its folder's name, no absolute machine path.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from presslens import __version__, paths
 
-from .export import TEMPLATES_DIR
+from .export import TEMPLATES_DIR, PathShown
 from .plan import RunPlan
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -115,6 +120,31 @@ def package_versions() -> dict[str, str | None]:
 INDEX_MAX_ROWS = 100
 
 
+def public_manifest(manifest: Mapping[str, Any], *, shown: PathShown) -> dict[str, Any]:
+    """The manifest as it travels with the reports (``reports/run.json``, the index page): no absolute machine path.
+
+    Every absolute path ``shown`` knows (the corpus, the output folder, the
+    project, the home folder) is replaced wherever it occurs (parameters,
+    warnings, the cache folder...); ``corpus`` is what ``corpus_display`` says;
+    a report kept from an earlier run whose manifest named its corpus by an
+    absolute path is shown by the folder's name.
+    """
+    public = shown(json.loads(json.dumps(manifest, default=str)))
+    public["corpus"] = public["corpus_display"] = reader_path(public.get("corpus_display", ""))
+    for entry in public.get("notebooks", []):
+        entry["corpus"] = entry["corpus_display"] = reader_path(entry.get("corpus_display") or entry.get("corpus", ""))
+    return public
+
+
+def reader_path(value: str) -> str:
+    """A corpus as a reader is shown it: an absolute path by its folder's name, anything else as it is.
+
+    >>> reader_path("/home/ann/stories/iran-cables"), reader_path("seeds")
+    ('iran-cables', 'seeds')
+    """
+    return Path(value).name or value if Path(value).is_absolute() else value
+
+
 def render_index(manifest: Mapping[str, Any], *, max_rows: int = INDEX_MAX_ROWS) -> str:
     """``reports/index.html``: one self-contained page (inline CSS, relative links, no scripts).
 
@@ -125,7 +155,8 @@ def render_index(manifest: Mapping[str, Any], *, max_rows: int = INDEX_MAX_ROWS)
     report shows its traceback itself.
 
     Each report's row shows the run time and corpus of the run that made it;
-    a report kept from an earlier run (a partial run) is marked so.
+    a report kept from an earlier run (a partial run) is marked so. Pass the
+    :func:`public_manifest`: the page shows what it is given.
 
     The lists of input files, rejected files and warnings show at most
     ``max_rows`` entries each (the first in file order), under a line saying how
@@ -167,15 +198,14 @@ def git_commit(folder: Path) -> str:
 
 
 def display_path(path: Path) -> str:
-    """``path`` relative to the project when inside it (reports get mailed; home folders stay private)."""
+    """The corpus folder as a reader is shown it: relative to the project when inside it, else the folder's name.
+
+    Reports get mailed, so no absolute machine path (``/home/...``, ``/tmp/...``) is shown.
+    """
     try:
-        root = paths.project_root()
-    except FileNotFoundError:
-        return str(path)
-    try:
-        return str(path.relative_to(root)) or "."
-    except ValueError:
-        return str(path)
+        return str(path.relative_to(paths.project_root())) or "."
+    except (FileNotFoundError, ValueError):
+        return path.name or str(path)
 
 
 def _utcnow() -> dt.datetime:
@@ -186,4 +216,7 @@ def _iso(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-__all__ = ["INDEX_MAX_ROWS", "KEY_PACKAGES", "build_manifest", "display_path", "git_commit", "package_versions", "render_index"]
+__all__ = [
+    "INDEX_MAX_ROWS", "KEY_PACKAGES", "build_manifest", "display_path", "git_commit", "package_versions", "public_manifest",
+    "reader_path", "render_index",
+]

@@ -67,7 +67,7 @@ def thread_chart(
     pad = "\u00a0" * 6
     top = int(frame["depth"].max())
     rows = [
-        f"{'↳ ' if d else ''}{chart_text(a)} · {c}{pad * (top - d)}"
+        f"{'↳ ' if d else ''}{chart_text(a)} · {chart_text(c)}{pad * (top - d)}"
         for d, a, c in zip(frame["depth"], frame["author"], frame["comment_id"])
     ]
     frame = frame.assign(_y=rows, _x=page_times(frame["posted"]).set_axis(frame.index))
@@ -97,7 +97,7 @@ def thread_chart(
             "line": {"width": 1, "color": "#333"},
             "colorbar": {"title": {"text": "compound"}, "tickvals": [-1, -0.5, 0, 0.5, 1]},
         },
-        customdata=np.stack([frame["label"], frame["posted"], [hover_text(t, width=60, limit=240) for t in frame["text"]]], axis=-1),
+        customdata=np.stack([frame["label"], [chart_text(p) for p in frame["posted"]], [hover_text(t, width=60, limit=240) for t in frame["text"]]], axis=-1),
         hovertemplate="%{y}<br>%{customdata[1]} · compound %{marker.color:+.3f} (%{customdata[0]})<br>%{customdata[2]}<extra></extra>",
     )
     heading = title or f"Reply tree of {chart_text(label or doc_id)}: each comment's VADER compound"
@@ -158,8 +158,8 @@ def rollup_chart(
         fig.add_scatter(
             x=sub["mean"], y=y, mode="markers+text", error_x=err,
             text=[f"n={n}" for n in sub[count]], textposition="top center", textfont={"size": 10, "color": "#555"},
-            cliponaxis=False, marker=marker, name=str(name) if name is not None else "mean",
-            orientation="h", offsetgroup=str(name) if name is not None else None,
+            cliponaxis=False, marker=marker, name=chart_text(name) if name is not None else "mean",
+            orientation="h", offsetgroup=chart_text(name) if name is not None else None,
             customdata=custom,
             hovertemplate="%{y}" + (f" · {chart_text(name)}" if name is not None else "")
             + "<br>mean %{x:+.3f} (n=%{customdata[0]})<br>interval %{customdata[1]} to %{customdata[2]}<extra></extra>",
@@ -212,14 +212,14 @@ def time_chart(
         x = pd.to_datetime(sub["bin_start"])
         colour = colour_for(palette, str(doc_id))
         fig.add_scatter(
-            x=x, y=sub["mean"], mode="markers+text", name=str(doc_id), row=1, col=1,
+            x=x, y=sub["mean"], mode="markers+text", name=chart_text(doc_id), row=1, col=1,
             text=[f"n={n}" for n in sub["n"]], textposition="top center", textfont={"size": 10, "color": "#555"}, cliponaxis=False,
             marker={"size": 11, "color": sub["mean"], "colorscale": DIVERGING, "cmin": -1, "cmax": 1, "cmid": 0, "line": {"width": 1.5, "color": colour}},
             error_y={"type": "data", "symmetric": False, "array": (sub["ci_high"] - sub["mean"]).fillna(0), "arrayminus": (sub["mean"] - sub["ci_low"]).fillna(0), "color": "#666"},
-            customdata=np.stack([sub["n"], sub["bin_end"], sub["note"]], axis=-1),
+            customdata=np.stack([sub["n"], sub["bin_end"], [chart_text(n) for n in sub["note"]]], axis=-1),
             hovertemplate="%{x|%Y-%m-%d %H:%M} to %{customdata[1]}<br>mean %{y:+.3f} over %{customdata[0]} comment(s)<br>%{customdata[2]}<extra>" + chart_text(doc_id) + "</extra>",
         )
-        fig.add_bar(x=x, y=sub["n"], name=f"{doc_id}: comments", marker_color=colour, row=2, col=1, showlegend=False,
+        fig.add_bar(x=x, y=sub["n"], name=f"{chart_text(doc_id)}: comments", marker_color=colour, row=2, col=1, showlegend=False,
                     hovertemplate="%{x|%Y-%m-%d %H:%M}: %{y} comment(s)<extra></extra>")
     fig.add_hrect(y0=NEGATIVE, y1=POSITIVE, fillcolor="#ddd", opacity=0.5, line_width=0, layer="below", row=1, col=1)
     fig.update_yaxes(title_text="mean compound", range=[-1.05, 1.05], row=1, col=1)

@@ -39,10 +39,15 @@ def visible(value: Any) -> str:
 def escape(value: Any) -> str:
     """Escape a value for HTML and Markdown, and show invisible direction marks.
 
+    A URL in the text stays text: the Markdown renderer would make a bare
+    ``http://...`` a live link, so the colon of ``://`` is written ``&#58;``.
+
     >>> escape("<script>alert(1)</script> *bold*")
     '&lt;script&gt;alert\\\\(1\\\\)&lt;/script&gt; \\\\*bold\\\\*'
+    >>> escape("see http://e.vil")
+    'see http&#58;//e.vil'
     """
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(visible(value), quote=True))
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(visible(value), quote=True)).replace("://", "&#58;//")
 
 
 def chart_text(value: Any) -> str:
