@@ -20,7 +20,7 @@ from presslens.figures import read_numbers
 from presslens.figures.numbers import _left, _longest_words_prefix, _words_value
 from presslens.sentiment.lexicon import score_mismatches
 from presslens.text import MAX_SENTENCE_CHARS, analyzer, bounded_spans, clear_memos, score_chunks, scores, sentence_spans
-from presslens.text.sentences import _sentence_blocks
+from presslens.text.sentences import MAX_PUNKT_CHARS, _punkt_pieces, _sentence_blocks
 from presslens.text.vader import MAX_WORDS, polarity_scores
 
 WORDS = "the council met again and nothing was decided about the water pipes near the old mill".split()
@@ -46,6 +46,18 @@ def test_a_piece_without_whitespace_is_cut_at_the_bound_exactly():
     text = "x" * 4_500
     assert bounded_spans(text, 0, len(text)) == [(0, 2_000), (2_000, 4_000), (4_000, 4_500)]
     assert bounded_spans("short one", 0, 9) == [(0, 9)]
+
+
+def test_a_block_too_long_for_punkts_time_limit_is_read_in_pieces_ending_at_full_stops():
+    text = " ".join(f"Sentence number {i} ends here." for i in range(200))
+    pieces = _punkt_pieces(text, 0, len(text), limit=500)
+    assert all(b - a <= 500 for a, b in pieces) and pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(text[b - 1] == "." for a, b in pieces)
+    assert _punkt_pieces(text, 0, 400, limit=500) == [(0, 400)]
+    long_line = " ".join([text] * 40)  # ~0.24 MB on one line: read in pieces (15 MB read whole passes NLTK's 5 s limit)
+    assert len(long_line) > 2 * MAX_PUNKT_CHARS
+    spans = sentence_spans(long_line)
+    assert len(spans) == 8_000 and all(long_line[a:b].startswith("Sentence number") for a, b in spans)
 
 
 def _old_blocks(text: str) -> list[tuple[int, int]]:

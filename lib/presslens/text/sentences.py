@@ -86,11 +86,42 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     plain = straighten_quotes(text)
     spans: list[tuple[int, int]] = []
     tokenizer = sentence_splitter()
-    for start, end in _sentence_blocks(plain):
-        block = plain[start:end]
-        for a, b in tokenizer.span_tokenize(block):
-            spans.extend(bounded_spans(plain, start + a, start + b))
+    for block_start, block_end in _sentence_blocks(plain):
+        for start, end in _punkt_pieces(plain, block_start, block_end):
+            for a, b in tokenizer.span_tokenize(plain[start:end]):
+                spans.extend(bounded_spans(plain, start + a, start + b))
     return spans
+
+
+#: Punkt reads a block of text of at most this many characters at a time: NLTK runs its sentence-end pattern under
+#: a time limit (5 s for a whole block, raising ``TimeoutError``), which a 15 MB line without paragraphs exceeds.
+MAX_PUNKT_CHARS = 100_000
+_SENTENCE_END_SPACE = re.compile(r"[.?!][\"')\]’”]*\s")
+
+
+def _punkt_pieces(text: str, start: int, end: int, limit: int = MAX_PUNKT_CHARS) -> list[tuple[int, int]]:
+    """A block cut into pieces of at most ``limit`` characters for Punkt, each ending after the last full stop
+    (or ``?``, ``!``) and whitespace in its second half, else at :func:`bounded_spans`' cut. A block no longer
+    than ``limit`` (every paragraph of a news page) is one piece, itself."""
+    if end - start <= limit:
+        return [(start, end)]
+    pieces = []
+    while end - start > limit:
+        last = None
+        for last in _SENTENCE_END_SPACE.finditer(text, start + limit // 2, start + limit):
+            pass
+        if last is None:
+            first = bounded_spans(text, start, end, limit)[0]
+            cut = first[1]
+        else:
+            cut = last.end() - 1
+        pieces.append((start, cut))
+        nxt = _NON_SPACE.search(text, cut, end)
+        if nxt is None:
+            return pieces
+        start = nxt.start()
+    pieces.append((start, end))
+    return pieces
 
 
 _WHITESPACE = " \t\n\r\f\v\u00a0"
