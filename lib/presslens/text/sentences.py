@@ -111,8 +111,7 @@ def _punkt_pieces(text: str, start: int, end: int, limit: int = MAX_PUNKT_CHARS)
         for last in _SENTENCE_END_SPACE.finditer(text, start + limit // 2, start + limit):
             pass
         if last is None:
-            first = bounded_spans(text, start, end, limit)[0]
-            cut = first[1]
+            cut = _cut(text, start, limit)[0]
         else:
             cut = last.end() - 1
         pieces.append((start, cut))
@@ -127,6 +126,19 @@ def _punkt_pieces(text: str, start: int, end: int, limit: int = MAX_PUNKT_CHARS)
 _WHITESPACE = " \t\n\r\f\v\u00a0"
 _CLAUSE_ENDS = (", ", "; ", ": ")
 _NON_SPACE = re.compile(r"\S")
+
+
+def _cut(text: str, start: int, limit: int) -> tuple[int, int]:
+    """Where the first piece of :func:`bounded_spans` from ``start`` ends, and where the whitespace after it starts."""
+    window_end = start + limit
+    clause = max(text.rfind(mark, start + limit // 2, window_end) for mark in _CLAUSE_ENDS)
+    cut = clause + 1 if clause >= 0 else max(text.rfind(ch, start + 1, window_end + 1) for ch in _WHITESPACE)
+    if cut <= start:  # no whitespace: cut at the bound
+        return window_end, window_end
+    piece_end = cut
+    while piece_end > start and text[piece_end - 1].isspace():
+        piece_end -= 1
+    return piece_end, cut
 
 
 def bounded_spans(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
@@ -150,15 +162,7 @@ def bounded_spans(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHA
         return [(start, end)]
     out = []
     while end - start > limit:
-        window_end = start + limit
-        clause = max(text.rfind(mark, start + limit // 2, window_end) for mark in _CLAUSE_ENDS)
-        cut = clause + 1 if clause >= 0 else max(text.rfind(ch, start + 1, window_end + 1) for ch in _WHITESPACE)
-        if cut <= start:  # no whitespace: cut at the bound
-            piece_end, cut = window_end, window_end
-        else:
-            piece_end = cut
-            while piece_end > start and text[piece_end - 1].isspace():
-                piece_end -= 1
+        piece_end, cut = _cut(text, start, limit)
         out.append((start, piece_end))
         nxt = _NON_SPACE.search(text, cut, end)
         if nxt is None:
