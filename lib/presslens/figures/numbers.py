@@ -28,45 +28,16 @@ from .lexicon import (
 
 def _words_value(tokens: Sequence[str]) -> float | None:
     """Value of spelled-out number words ("eight thousand one hundred and seventy five"), None if they do not form one number."""
-    total = current = 0.0
-    last = None  # "small", "tens", "hundred", "scale"
-    seen = False
-    for i, tok in enumerate(tokens):
-        if tok == "and":
-            if last not in ("hundred", "scale") or i == len(tokens) - 1:
-                return None
-            continue
-        if tok in _SMALL:
-            if last in ("small",) or (last == "tens" and _SMALL[tok] >= 10) or (last == "tens" and _SMALL[tok] == 0):
-                return None
-            current += _SMALL[tok]
-            last = "small"
-        elif tok in _TENS:
-            if last in ("small", "tens"):
-                return None
-            current += _TENS[tok]
-            last = "tens"
-        elif tok == "hundred":
-            if last == "hundred" or current >= 100:
-                return None
-            current = (current or 1) * 100
-            last = "hundred"
-        elif tok in _SCALES:
-            total += (current or 1) * _SCALES[tok]
-            current = 0
-            last = "scale"
-        else:
-            return None
-        seen = True
-    return total + current if seen else None
+    n, value = _longest_words_prefix(tokens)
+    return value if n == len(tokens) else None
 
 
 def _longest_words_prefix(tokens: Sequence[str]) -> tuple[int, float | None]:
-    """The longest start of ``tokens`` that :func:`_words_value` reads as one number, and its value, in one pass.
+    """The longest start of ``tokens`` that reads as one number, and its value, in one pass.
 
     Equal to popping tokens off the end until :func:`_words_value` gives a value
-    (which is quadratic in a run of number words), since that function fails at the
-    first token that cannot follow the ones before it; a trailing "and" spoils only
+    (which was quadratic in a run of number words): reading fails at the first
+    token that cannot follow the ones before it, and a trailing "and" spoils only
     the start that ends with it. ``(0, None)`` when no start is a number.
 
     >>> _longest_words_prefix("seven hundred and five six".split())

@@ -39,8 +39,9 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 ) | frozenset("abcdefghijklmnopqrstuvwxyz")  # initials: "George W. Bush"
 
 
-#: A sentence Punkt finds longer than this (characters) is cut into pieces of at most this many, each ending at the
-#: last whitespace before the bound (or at the bound itself when a piece has no whitespace). News sentences are far
+#: A sentence Punkt finds longer than this (characters) is cut into pieces of at most this many, each ending after
+#: the last comma, semicolon or colon in its second half, else at the last whitespace before the bound (or at the
+#: bound itself when a piece has no whitespace): :func:`bounded_spans`. News sentences are far
 #: shorter (the seeds' longest has 506 characters), so only pages without sentence ends are cut.
 MAX_SENTENCE_CHARS = 2_000
 
@@ -103,24 +104,16 @@ def _punkt_pieces(text: str, start: int, end: int, limit: int = MAX_PUNKT_CHARS)
     """A block cut into pieces of at most ``limit`` characters for Punkt, each ending after the last full stop
     (or ``?``, ``!``) and whitespace in its second half, else at :func:`bounded_spans`' cut. A block no longer
     than ``limit`` (every paragraph of a news page) is one piece, itself."""
-    if end - start <= limit:
-        return [(start, end)]
-    pieces = []
-    while end - start > limit:
-        last = None
-        for last in _SENTENCE_END_SPACE.finditer(text, start + limit // 2, start + limit):
-            pass
-        if last is None:
-            cut = _cut(text, start, limit)[0]
-        else:
-            cut = last.end() - 1
-        pieces.append((start, cut))
-        nxt = _NON_SPACE.search(text, cut, end)
-        if nxt is None:
-            return pieces
-        start = nxt.start()
-    pieces.append((start, end))
-    return pieces
+    return _pieces(text, start, end, limit, _sentence_cut)
+
+
+def _sentence_cut(text: str, start: int, limit: int) -> tuple[int, int]:
+    last = None
+    for last in _SENTENCE_END_SPACE.finditer(text, start + limit // 2, start + limit):
+        pass
+    if last is None:
+        return _cut(text, start, limit)
+    return last.end() - 1, last.end() - 1
 
 
 _WHITESPACE = " \t\n\r\f\v\u00a0"
@@ -158,13 +151,19 @@ def bounded_spans(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHA
     >>> [t[a:b] for a, b in bounded_spans(t, 0, len(t), limit=10)]
     ['aa bb,', 'cc dd']
     """
+    return _pieces(text, start, end, limit, _cut)
+
+
+def _pieces(text: str, start: int, end: int, limit: int, cut) -> list[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``limit``: ``cut(text, start, limit)`` gives where a piece ends and
+    where the whitespace after it starts; the next piece starts at the next non-whitespace character."""
     if end - start <= limit:
         return [(start, end)]
     out = []
     while end - start > limit:
-        piece_end, cut = _cut(text, start, limit)
+        piece_end, after = cut(text, start, limit)
         out.append((start, piece_end))
-        nxt = _NON_SPACE.search(text, cut, end)
+        nxt = _NON_SPACE.search(text, after, end)
         if nxt is None:
             return out
         start = nxt.start()
