@@ -118,7 +118,8 @@ def discover_names(
     (``variants``); a single word that ends a multi-word candidate in the same
     sources ("Danaiefar" for "Hassan Danaiefar"), or precedes a generic head noun
     ("Quds" for "Quds Force"), becomes its short form. Multi-word candidates that
-    are probably one name transliterated two ways are listed in ``similar``.
+    are probably one name transliterated two ways are listed in ``similar`` (among the
+    :data:`MAX_SIMILAR_NAMES` candidates in the most sources).
 
     Args:
         corpus: the loaded corpus.
@@ -388,18 +389,96 @@ def _rank(
     return frame.drop(columns="_total")
 
 
-def _similar_names(candidates: dict[str, dict], *, threshold: float = 85.0) -> dict[str, list[str]]:
-    """Multi-word candidates that are probably one name transliterated two ways ("Qassem Suleimani", "Qassim Suleimani")."""
+#: ``similar`` is looked for among at most this many multi-word candidates, those in the most sources (then the most
+#: often named): comparing names is quadratic in their number at worst, and a story names far fewer.
+MAX_SIMILAR_NAMES = 3_000
+
+
+def _similar_names(candidates: dict[str, dict], *, threshold: float = 85.0, limit: int = MAX_SIMILAR_NAMES) -> dict[str, list[str]]:
+    """Multi-word candidates that are probably one name transliterated two ways ("Qassem Suleimani", "Qassim Suleimani").
+
+    Two keys with as many words are similar when ``fuzz.ratio`` is at least ``threshold``; each key's list is its
+    similar keys in sorted order. Only the pairs :func:`_close_pairs` cannot rule out are compared, and only among
+    the ``limit`` candidates in the most sources, then the most often named (:data:`MAX_SIMILAR_NAMES`): the rest
+    of a corpus naming more have no ``similar``, so the time stays bounded per name.
+    """
+    chosen = sorted(candidates)
+    if len(chosen) > limit:
+        chosen = sorted(sorted(chosen, key=lambda k: (-len(candidates[k]["docs"]), -candidates[k]["count"], k))[:limit])
+    by_words: dict[int, list[str]] = defaultdict(list)
+    for key in chosen:
+        by_words[len(key.split())].append(key)
+    out: dict[str, list[str]] = defaultdict(list)
+    for keys in by_words.values():
+        for a, b in _close_pairs(keys, threshold):
+            out[a].append(b)
+            out[b].append(a)
+    return {key: sorted(similar) for key, similar in out.items()}
+
+
+def _close_pairs(keys: list[str], threshold: float) -> set[tuple[str, str]]:
+    """Every pair ``(a, b)``, ``a < b``, of ``keys`` with ``fuzz.ratio(a, b) >= threshold``, without comparing every pair.
+
+    ``fuzz.ratio`` is ``100 * (1 - d / (len(a) + len(b)))`` with ``d`` the insert/delete distance, so a pair needs
+    ``d <= tau = (100 - threshold) (len(a) + len(b)) / 100``. Cut the shorter key ``a`` into ``tau + 1`` pieces: the
+    ``d`` edits touch at most ``d`` of them, so one piece stands unchanged in ``b``, shifted by at most ``tau``
+    (the pigeonhole filter of PassJoin, Li et al. 2011): piece ``n`` at ``p`` with at most ``n`` edits before it
+    and ``tau - n`` after it starts in ``b`` within ``n`` of ``p`` and within ``tau - n`` of ``p + len(b) - len(a)``.
+    ``b`` is looked up by its length, that piece and its position; only those candidates are compared. Exact: no
+    pair above the threshold is missed.
+    """
     from rapidfuzz import fuzz
 
-    keys = sorted(candidates)
-    out: dict[str, list[str]] = defaultdict(list)
+    slack = (100.0 - threshold) / 100.0
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        by_length[len(key)].append(i)
+    indexes: dict[tuple[int, int], dict[tuple[int, str], list[int]]] = {}
+
+    def index(length: int, piece: int) -> dict[tuple[int, str], list[int]]:
+        found = indexes.get((length, piece))
+        if found is None:
+            found = indexes[(length, piece)] = defaultdict(list)
+            for j in by_length[length]:
+                key = keys[j]
+                for q in range(length - piece + 1):
+                    found[(q, key[q : q + piece])].append(j)
+        return found
+
+    pairs: set[tuple[str, str]] = set()
     for i, a in enumerate(keys):
-        for b in keys[i + 1 :]:
-            if len(a.split()) == len(b.split()) and fuzz.ratio(a, b) >= threshold:
-                out[a].append(b)
-                out[b].append(a)
-    return out
+        la = len(a)
+        longest = int(la * (2.0 - (1.0 - slack)) / (1.0 - slack) + 1e-9) if slack < 1 else max(by_length)
+        for lb in range(la, longest + 1):
+            if lb not in by_length:
+                continue
+            tau = int(slack * (la + lb) + 1e-9)
+            if lb - la > tau:
+                continue
+            candidates: set[int] = set()
+            if tau + 1 > la:  # too short to cut: compare with every key of that length
+                candidates.update(by_length[lb])
+            else:
+                size, extra = divmod(la, tau + 1)
+                p = 0
+                for n in range(tau + 1):
+                    piece = size + (1 if n >= tau + 1 - extra else 0)
+                    lookup = index(lb, piece)
+                    text = a[p : p + piece]
+                    # the piece that stands unchanged has at most n edits before it and tau - n after it (PassJoin's
+                    # multi-match-aware window), so it starts within n of p and within tau - n of p + (lb - la)
+                    low = max(0, p - n, p + (lb - la) - (tau - n))
+                    high = min(lb - piece, p + n, p + (lb - la) + (tau - n))
+                    for q in range(low, high + 1):
+                        candidates.update(lookup.get((q, text), ()))
+                    p += piece
+            for j in candidates:
+                if j == i or (lb == la and j < i):
+                    continue
+                b = keys[j]
+                if fuzz.ratio(a, b) >= threshold:
+                    pairs.add((a, b) if a < b else (b, a))
+    return pairs
 
 
 def _guess_type(cand: dict) -> tuple[str, str]:

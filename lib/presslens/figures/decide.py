@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+from bisect import bisect_left
 from typing import Iterable
 
 from ..text import TextMemo, sentence_spans
@@ -52,6 +53,7 @@ from .lexicon import (
     _THINGS_AFTER,
     _YEAR_PREP,
 )
+from .numbers import CONTEXT_CHARS, _left
 from .readings import Figure, NumberReading, _has_number, _hedges, _phrases
 
 
@@ -60,17 +62,21 @@ def _word_gap(text: str) -> int:
 
 
 def _trap_reason(r: NumberReading, sentence: str, a: int, b: int) -> str:
-    """Why a number phrase is not a figure, or "" when it may be one (a casualty word is still needed)."""
-    before, after = sentence[:a], sentence[b:]
+    """Why a number phrase is not a figure, or "" when it may be one (a casualty word is still needed).
+
+    The patterns that end at the number read a bounded window before it (:func:`.numbers._left`), so each number
+    costs the same however long its sentence.
+    """
+    before, after = _left(sentence, a), sentence[b:]
     if _DATE_BEFORE.search(before) or _DATE_AFTER.search(after):
         return "date or time"
     if r.years and (_YEAR_PREP.search(before) or not _COUNTED_AFTER.match(after)):
         return "year range" if r.is_range else "year"
     if _ID_BEFORE.search(before):
         return "identifier"
-    if not before.strip(" \"'“‘([") and _LIST_AFTER.match(after):
+    if _OPENERS_ONLY.match(sentence, 0, a).end() == a and _LIST_AFTER.match(after):  # nothing but quotes and brackets before it
         return "list number"
-    if before.endswith("*"):
+    if a and sentence[a - 1] == "*":
         return "note marker"
     if _PERCENT_AFTER.match(after):
         return "percentage"
@@ -79,7 +85,7 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int) -> str:
     if _RATE_AFTER.match(after):
         return "a rate (per month, day, person...), not a total"
     if r.currency:
-        window = " ".join(before.split()[-4:]) + " " + r.value_text + " " + " ".join(after.split()[:4])
+        window = " ".join(before.split()[-4:]) + " " + r.value_text + " " + " ".join(sentence[b : b + CONTEXT_CHARS].split()[:4])
         if _PAYMENT.search(window):
             return "payment, not a war cost"
     if _THINGS_AFTER.match(after) and not _NP_AFTER.match(after):
@@ -90,6 +96,9 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int) -> str:
         if word.islower() and word not in _FUNCTION_WORDS and not word.endswith(("ed", "ly")) and not _CUE_RE.fullmatch(word):
             return "count of things"
     return ""
+
+
+_OPENERS_ONLY = re.compile("[ \"'“‘(\\[]*")
 
 
 def _cues(sentence: str) -> list[tuple[int, int, str]]:
@@ -109,8 +118,11 @@ def _cues(sentence: str) -> list[tuple[int, int, str]]:
 def _nearest_cue(cues, a: int, b: int, lo: int, hi: int, kinds: Iterable[str], sentence: str, *, max_words: int = 12) -> tuple[str, int] | None:
     """The kind of the nearest casualty/cost word to span [a, b) within [lo, hi), at most ``max_words`` words away."""
     best = None
-    for cs, ce, kind in cues:
-        if kind not in kinds or cs < lo or ce > hi:
+    first = bisect_left(cues, (lo,))  # cues are in reading order: only those starting in [lo, hi) are looked at
+    for cs, ce, kind in cues[first:]:
+        if cs >= hi:
+            break
+        if kind not in kinds or ce > hi:
             continue
         if ce <= a:
             gap = _word_gap(sentence[ce:a])
@@ -246,6 +258,13 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         return
     cues = _cues(sentence)
     context: tuple[str, str] | None = None  # (conflict, period), read once a figure is found
+    known: dict[str, bool] = {}  # facts of the whole sentence (or the next one), read once: linear in the sentence
+
+    def once(name, read):
+        if name not in known:
+            known[name] = read()
+        return known[name]
+
     last_kind = ""
     for n, i in enumerate(candidates):
         r = phrases[i]
@@ -260,12 +279,12 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         cue_pos = found[1] if found else None
         if not kind and last_kind and n > 0 and _INHERIT_LEFT.match(sentence[spans[candidates[n - 1]][1] : ha]):
             kind = last_kind
-        if not kind and bare_big and _CUE_RE.search(following) and any(m.lastgroup == "cost" for m in _CUE_RE.finditer(following)):
+        if not kind and bare_big and once("cost_after", lambda: any(m.lastgroup == "cost" for m in _CUE_RE.finditer(following))):
             kind = "cost"
         if not kind:
             if money:
                 r.verdict = "money without a war-cost word"
-            elif _DEPLOYMENT.search(sentence):
+            elif once("deployment", lambda: bool(_DEPLOYMENT.search(sentence))):
                 r.verdict = "people counted without a casualty word (deployment or strength)"
             else:
                 r.verdict = "no casualty, displacement or cost word next to it"

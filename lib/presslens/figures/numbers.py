@@ -28,27 +28,42 @@ from .lexicon import (
 
 def _words_value(tokens: Sequence[str]) -> float | None:
     """Value of spelled-out number words ("eight thousand one hundred and seventy five"), None if they do not form one number."""
+    n, value = _longest_words_prefix(tokens)
+    return value if n == len(tokens) else None
+
+
+def _longest_words_prefix(tokens: Sequence[str]) -> tuple[int, float | None]:
+    """The longest start of ``tokens`` that reads as one number, and its value, in one pass.
+
+    Equal to popping tokens off the end until :func:`_words_value` gives a value
+    (which was quadratic in a run of number words): reading fails at the first
+    token that cannot follow the ones before it, and a trailing "and" spoils only
+    the start that ends with it. ``(0, None)`` when no start is a number.
+
+    >>> _longest_words_prefix("seven hundred and five six".split())
+    (4, 705.0)
+    """
     total = current = 0.0
-    last = None  # "small", "tens", "hundred", "scale"
-    seen = False
+    last = None
+    best: tuple[int, float | None] = (0, None)
     for i, tok in enumerate(tokens):
         if tok == "and":
-            if last not in ("hundred", "scale") or i == len(tokens) - 1:
-                return None
-            continue
+            if last not in ("hundred", "scale"):
+                break
+            continue  # a start ending with "and" is no number; a longer one may be
         if tok in _SMALL:
             if last in ("small",) or (last == "tens" and _SMALL[tok] >= 10) or (last == "tens" and _SMALL[tok] == 0):
-                return None
+                break
             current += _SMALL[tok]
             last = "small"
         elif tok in _TENS:
             if last in ("small", "tens"):
-                return None
+                break
             current += _TENS[tok]
             last = "tens"
         elif tok == "hundred":
             if last == "hundred" or current >= 100:
-                return None
+                break
             current = (current or 1) * 100
             last = "hundred"
         elif tok in _SCALES:
@@ -56,9 +71,34 @@ def _words_value(tokens: Sequence[str]) -> float | None:
             current = 0
             last = "scale"
         else:
-            return None
-        seen = True
-    return total + current if seen else None
+            break
+        best = (i + 1, total + current)
+    return best
+
+
+#: The left context of a number that the patterns anchored at its left read (:func:`_left`), in characters.
+CONTEXT_CHARS = 300
+_SPACE_RE = re.compile(r"\s")
+
+
+def _left(sentence: str, a: int, limit: int = CONTEXT_CHARS) -> str:
+    """The text before offset ``a``, at most ``limit`` characters of it, starting at a whitespace character.
+
+    Patterns that look left of a number ("nearly", "between", "Article", "March
+    3,") end at the number and are a few words long, so they read this bounded
+    window instead of the whole sentence: each number costs the same however long
+    its sentence. Starting the window at whitespace keeps ``^`` and ``\\b`` at its
+    start meaning what they mean in the sentence; only a match longer than the
+    window (a run of hundreds of spaces) is lost.
+
+    >>> _left("one two three four", 14, limit=8)
+    ' three '
+    """
+    if a <= limit:
+        return sentence[:a]
+    cut = a - limit
+    m = _SPACE_RE.search(sentence, cut, a)
+    return sentence[m.start() if m else cut : a]
 
 
 def _digits_value(text: str) -> float:
@@ -169,20 +209,23 @@ def _share_scale(values: list[tuple[float, float, float, bool]]) -> list[tuple[f
     return out
 
 
+_LETTERS_RE = re.compile(r"[A-Za-z]+")
+
+
 def _atoms(sentence: str) -> list[_Atom]:
     """The number atoms of one sentence in reading order: a number with its scale word and currency, before ranges are joined."""
     atoms: list[_Atom] = []
     for m in _ATOM_RE.finditer(sentence):
         start, end = m.start(), m.end()
         if m.group("words"):  # "one and two", "seven eight": keep the longest start that reads as one number
-            tokens = list(re.finditer(r"[A-Za-z]+", m.group("words")))
-            while tokens and _words_value([t.group(0).lower() for t in tokens]) is None:
-                tokens.pop()
-            if not tokens or [t.group(0).lower() for t in tokens] in (["one"], ["zero"]):
+            found = list(_LETTERS_RE.finditer(m.group("words")))
+            lowered = [t.group(0).lower() for t in found]
+            n, value = _longest_words_prefix(lowered)
+            lowered = lowered[:n]
+            if not n or lowered in (["one"], ["zero"]):
                 continue
-            end = m.start("words") + tokens[-1].end()
-            value = _words_value([t.group(0).lower() for t in tokens])
-            scale = max([_SCALES[t.group(0).lower()] for t in tokens if t.group(0).lower() in _SCALES and t.group(0).lower() != "hundred"] or [1.0])
+            end = m.start("words") + found[n - 1].end()
+            scale = max([_SCALES[t] for t in lowered if t in _SCALES and t != "hundred"] or [1.0])
             bounds = (value, value, scale, False)
         else:
             bounds = _atom_bounds(m)
@@ -216,7 +259,7 @@ def _ranges(sentence: str) -> list[tuple[list[_Atom], list[str]]]:
             if not g:
                 break
             connector = g.group("c").lower()
-            if connector == "and" and not _RANGE_PREFIX.search(sentence[: group[0].start]):
+            if connector == "and" and not _RANGE_PREFIX.search(_left(sentence, group[0].start)):
                 break
             if g.group("h"):
                 inner.append(g.group("h"))

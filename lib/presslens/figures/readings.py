@@ -24,7 +24,7 @@ from .lexicon import (
     _SUFFIX_KIND,
     _WORD_RUN_RE,
 )
-from .numbers import _is_year_atom, _ranges, _share_scale
+from .numbers import _is_year_atom, _left, _ranges, _share_scale
 
 
 @dataclass
@@ -123,7 +123,8 @@ def _phrases(sentence: str, offset: int) -> list[NumberReading]:
 
 def _hedges(reading: NumberReading, sentence: str, rel_start: int, rel_end: int) -> tuple[int, int]:
     """Attach the hedge written before and after the number; returns the phrase's extended span (relative)."""
-    left = sentence[:rel_start]
+    left = _left(sentence, rel_start)  # bounded: a hedge is a few words
+    offset = rel_start - len(left)
     m = _HEDGE_LEFT.search(left)
     quals = []
     kind = ""
@@ -135,7 +136,7 @@ def _hedges(reading: NumberReading, sentence: str, rel_start: int, rel_end: int)
         core = re.sub(r"^(?:could|may|might|would|will|can)\s+", "", hedge, flags=re.IGNORECASE).lower()
         kind = _HEDGE_KIND.get(core, "approx")
         quals.append(hedge)
-        ext_start = m.start("h")
+        ext_start = offset + m.start("h")
     else:
         mm = _MODAL_LEFT.search(left)
         if mm:

@@ -6,7 +6,7 @@ import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from ..text import words
-from ..text.vader import SCORE_KEYS, analyzer, label
+from ..text.vader import MAX_WORDS, SCORE_KEYS, analyzer, label, polarity_scores
 from .frames import _require
 
 
@@ -42,7 +42,9 @@ def score_mismatches(comments: pd.DataFrame) -> pd.DataFrame:
     """Comments whose stored scores differ from a fresh ``vaderSentiment`` analyzer's ``polarity_scores`` on their text.
 
     An empty result is the check that ``comments_table`` (or a CSV read back)
-    holds VADER's own numbers, not stale or rounded ones.
+    holds VADER's own numbers, not stale or rounded ones. A comment of more than
+    :data:`~presslens.text.vader.MAX_WORDS` words is compared with the fresh
+    analyzer's scores of its chunks, aggregated as :func:`~presslens.text.vader.polarity_scores` documents.
 
     Returns:
         ``doc_id, comment_id, score, stored, vader`` for every differing score.
@@ -51,7 +53,7 @@ def score_mismatches(comments: pd.DataFrame) -> pd.DataFrame:
     reference = SentimentIntensityAnalyzer()
     rows = []
     for rec in comments[["doc_id", "comment_id", "text", *SCORE_KEYS, "label"]].itertuples(index=False):
-        expected = reference.polarity_scores(str(rec.text))
+        expected = polarity_scores(str(rec.text), reference, MAX_WORDS)
         for key in SCORE_KEYS:
             if getattr(rec, key) != expected[key]:
                 rows.append({"doc_id": rec.doc_id, "comment_id": rec.comment_id, "score": key, "stored": getattr(rec, key), "vader": expected[key]})

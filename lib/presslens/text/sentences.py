@@ -2,10 +2,17 @@
 
 Punkt's trained data is never downloaded; untrained Punkt plus the abbreviation
 list below splits "Maj. Gen. Qassem Soleimani" correctly.
+
+Every step is linear in the text: paragraphs are joined by looking at the end
+of each paragraph only, and a "sentence" longer than :data:`MAX_SENTENCE_CHARS`
+(a page without full stops, a listing pasted as one line) is cut at that bound,
+so every stage that reads sentences (numbers, VADER, entity tone) does bounded
+work per sentence.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -32,6 +39,13 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 ) | frozenset("abcdefghijklmnopqrstuvwxyz")  # initials: "George W. Bush"
 
 
+#: A sentence Punkt finds longer than this (characters) is cut into pieces of at most this many, each ending after
+#: the last comma, semicolon or colon in its second half, else at the last whitespace before the bound (or at the
+#: bound itself when a piece has no whitespace): :func:`bounded_spans`. News sentences are far
+#: shorter (the seeds' longest has 506 characters), so only pages without sentence ends are cut.
+MAX_SENTENCE_CHARS = 2_000
+
+
 @lru_cache(maxsize=1)
 def sentence_splitter() -> PunktSentenceTokenizer:
     """Punkt, untrained, with our abbreviations (no NLTK data needed).
@@ -53,7 +67,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     Paragraphs (separated by blank lines) never share a sentence unless the first
     ends mid-sentence (a lower-case letter or a comma), as when a page broke a
     sentence over two lines. Curly quotes are straightened for Punkt only, so
-    offsets stay those of the original text.
+    offsets stay those of the original text. No sentence is longer than
+    :data:`MAX_SENTENCE_CHARS` (:func:`bounded_spans`).
 
     The sentences table, entity matching and figure extraction all split the
     same bodies and comments, so each process remembers the spans of recent
@@ -72,29 +87,113 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     plain = straighten_quotes(text)
     spans: list[tuple[int, int]] = []
     tokenizer = sentence_splitter()
-    for start, end in _sentence_blocks(plain):
-        block = plain[start:end]
-        for a, b in tokenizer.span_tokenize(block):
-            spans.append((start + a, start + b))
+    for block_start, block_end in _sentence_blocks(plain):
+        for start, end in _punkt_pieces(plain, block_start, block_end):
+            for a, b in tokenizer.span_tokenize(plain[start:end]):
+                spans.extend(bounded_spans(plain, start + a, start + b))
     return spans
+
+
+#: Punkt reads a block of text of at most this many characters at a time: NLTK runs its sentence-end pattern under
+#: a time limit (5 s for a whole block, raising ``TimeoutError``), which a 15 MB line without paragraphs exceeds.
+MAX_PUNKT_CHARS = 100_000
+_SENTENCE_END_SPACE = re.compile(r"[.?!][\"')\]’”]*\s")
+
+
+def _punkt_pieces(text: str, start: int, end: int, limit: int = MAX_PUNKT_CHARS) -> list[tuple[int, int]]:
+    """A block cut into pieces of at most ``limit`` characters for Punkt, each ending after the last full stop
+    (or ``?``, ``!``) and whitespace in its second half, else at :func:`bounded_spans`' cut. A block no longer
+    than ``limit`` (every paragraph of a news page) is one piece, itself."""
+    return _pieces(text, start, end, limit, _sentence_cut)
+
+
+def _sentence_cut(text: str, start: int, limit: int) -> tuple[int, int]:
+    last = None
+    for last in _SENTENCE_END_SPACE.finditer(text, start + limit // 2, start + limit):
+        pass
+    if last is None:
+        return _cut(text, start, limit)
+    return last.end() - 1, last.end() - 1
+
+
+_WHITESPACE = " \t\n\r\f\v\u00a0"
+_CLAUSE_ENDS = (", ", "; ", ": ")
+_NON_SPACE = re.compile(r"\S")
+
+
+def _cut(text: str, start: int, limit: int) -> tuple[int, int]:
+    """Where the first piece of :func:`bounded_spans` from ``start`` ends, and where the whitespace after it starts."""
+    window_end = start + limit
+    clause = max(text.rfind(mark, start + limit // 2, window_end) for mark in _CLAUSE_ENDS)
+    cut = clause + 1 if clause >= 0 else max(text.rfind(ch, start + 1, window_end + 1) for ch in _WHITESPACE)
+    if cut <= start:  # no whitespace: cut at the bound
+        return window_end, window_end
+    piece_end = cut
+    while piece_end > start and text[piece_end - 1].isspace():
+        piece_end -= 1
+    return piece_end, cut
+
+
+def bounded_spans(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """The span ``text[start:end]`` cut into spans of at most ``limit`` characters, in linear time.
+
+    Each piece but the last ends after the last comma, semicolon or colon followed
+    by a space in the second half of its ``limit`` characters (so a number stays
+    with its hedge and its noun), else at the last whitespace (space, tab, line
+    break, no-break space) within ``limit`` characters of its start; pieces have
+    no whitespace at either end. A piece without whitespace is cut at ``limit``
+    exactly. A span no longer than ``limit`` is returned as it is.
+
+    >>> t = "aa bb cc dd"
+    >>> [t[a:b] for a, b in bounded_spans(t, 0, len(t), limit=6)]
+    ['aa bb', 'cc dd']
+    >>> t = "aa bb, cc dd"
+    >>> [t[a:b] for a, b in bounded_spans(t, 0, len(t), limit=10)]
+    ['aa bb,', 'cc dd']
+    """
+    return _pieces(text, start, end, limit, _cut)
+
+
+def _pieces(text: str, start: int, end: int, limit: int, cut) -> list[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``limit``: ``cut(text, start, limit)`` gives where a piece ends and
+    where the whitespace after it starts; the next piece starts at the next non-whitespace character."""
+    if end - start <= limit:
+        return [(start, end)]
+    out = []
+    while end - start > limit:
+        piece_end, after = cut(text, start, limit)
+        out.append((start, piece_end))
+        nxt = _NON_SPACE.search(text, after, end)
+        if nxt is None:
+            return out
+        start = nxt.start()
+    out.append((start, end))
+    return out
 
 
 _SPANS: TextMemo[tuple[tuple[int, int], ...]] = TextMemo(lambda text: tuple(split_sentences(text)), max_chars=32_000_000)
 
 _PARA_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
-_MID_SENTENCE_END = re.compile(r"[a-z,]\s*$")
+_MID_SENTENCE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz,")  # a paragraph ending in one ends mid-sentence
 
 
 def _sentence_blocks(text: str) -> list[tuple[int, int]]:
-    blocks: list[list[int]] = []
+    """Paragraphs, a paragraph joined to the previous one when that ends mid-sentence.
+
+    Whether a block ends mid-sentence depends on its last paragraph alone (a block
+    ends with one), so each paragraph is looked at once: linear in the text.
+    """
+    blocks: list[tuple[int, int]] = []
     pos = 0
-    for match in [*_PARA_BREAK.finditer(text), None]:
-        end = match.start() if match else len(text)
-        if text[pos:end].strip():
-            if blocks and _MID_SENTENCE_END.search(text[blocks[-1][0] : blocks[-1][1]]):
-                blocks[-1][1] = end
+    open_end = False  # the last block ends mid-sentence
+    breaks = ((m.start(), m.end()) for m in _PARA_BREAK.finditer(text))  # lazily: no list of match objects
+    for end, after in itertools.chain(breaks, [(len(text), len(text))]):
+        paragraph = text[pos:end].rstrip()
+        if paragraph.strip():
+            if blocks and open_end:
+                blocks[-1] = (blocks[-1][0], end)
             else:
-                blocks.append([pos, end])
-        if match:
-            pos = match.end()
-    return [(a, b) for a, b in blocks]
+                blocks.append((pos, end))
+            open_end = paragraph[-1] in _MID_SENTENCE_CHARS
+        pos = after
+    return blocks
