@@ -32,7 +32,7 @@ report: $(STAMP) ## run every notebook on $(CORPUS) into $(OUT) (data, HTML repo
 	$(BIN)/presslens run --corpus $(CORPUS) --out $(OUT) $(ARGS)
 
 test: $(STAMP) ## run every test: pytest (library, reports, browser) and nbval on the notebooks
-	$(BIN)/python -m pytest tests lib/presslens
+	$(BIN)/python -m pytest --durations=25 tests lib/presslens
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env -p no:cacheprovider notebooks
 
 test-fast: $(STAMP) ## library tests only (no notebooks, no browser)
