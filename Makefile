@@ -10,6 +10,8 @@ CORPUS ?= seeds
 OUT    ?= outputs
 ARGS   ?=
 LAB_ARGS ?=
+# pytest workers for make test (pytest-xdist; one test file per worker at a time, so module fixtures are made once)
+TEST_JOBS ?= 2
 # JupyterLab refuses to run as root without --allow-root, and containers usually run as root: add it only then.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -32,7 +34,7 @@ report: $(STAMP) ## run every notebook on $(CORPUS) into $(OUT) (data, HTML repo
 	$(BIN)/presslens run --corpus $(CORPUS) --out $(OUT) $(ARGS)
 
 test: $(STAMP) ## run every test: pytest (library, reports, browser) and nbval on the notebooks
-	$(BIN)/python -m pytest --durations=25 tests lib/presslens
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --durations=25 tests lib/presslens
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env -p no:cacheprovider notebooks
 
 test-fast: $(STAMP) ## library tests only (no notebooks, no browser)
