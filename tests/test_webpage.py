@@ -115,7 +115,7 @@ def test_segments_have_rules_and_source_lines(aeb_dev):
 @needs_comment_pages
 def test_wordpress_page_through_the_corpus(tmp_path):
     (tmp_path / "diverse.html").symlink_to(COMMENT_PAGES / "blog.wordpress.com.diverse.html")
-    corpus = load_corpus(tmp_path)
+    corpus = load_corpus(tmp_path, within=COMMENT_PAGES)  # the page is read in place, through a link
     doc = corpus["diverse"]
     assert doc.layouts == ["wordpress"]
     assert len(doc.comments) == doc.declared_comments == 13
@@ -140,7 +140,7 @@ def test_sources_yml_overrides_the_page_and_pingbacks_are_flagged(tmp_path):
     (tmp_path / "sources.yml").write_text(
         "documents:\n  cc:\n    outlet: {value: Creative Commons DE, basis: stated, evidence: analyst}\n", encoding="utf-8"
     )
-    doc = load_corpus(tmp_path)["cc"]
+    doc = load_corpus(tmp_path, within=COMMENT_PAGES)["cc"]  # the page is read in place, through a link
     assert doc.meta("outlet").value == "Creative Commons DE" and doc.meta("outlet").evidence == "analyst"
     assert doc.meta("url").evidence == "link:canonical" and doc.meta("language").evidence == "html:lang"
     assert doc.meta("published").value == "2014-03-20"
