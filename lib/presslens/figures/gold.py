@@ -113,19 +113,21 @@ def load_gold(path: str | Path, corpus: Corpus, *, skip_missing_documents: bool 
 
 
 def _gold_common(entry: dict, a: int, b: int, source: str) -> dict:
-    s0, s1 = _sentence_of(source, a)
+    s0, s1 = _sentence_of(source, a, b)
     return {"doc_id": entry["doc"], "part": entry.get("part", "body"), "comment_id": entry.get("comment", "") or "",
             "num_start": a, "num_end": b, "value_text": entry["text"], "sentence": source[s0:s1], "start": s0, "end": s1,
             "line": entry["__line__"]}
 
 
-def _sentence_of(source: str, offset: int) -> tuple[int, int]:
-    """The span of the sentence of ``source`` that holds ``offset``, as the figure reader splits ``source``."""
+def _sentence_of(source: str, a: int, b: int) -> tuple[int, int]:
+    """The span of the sentence of ``source`` holding the number ``source[a:b]``, as the figure reader splits
+    ``source``; from the first sentence it touches to the last when the splitter cut it ("$227\nbillion")."""
     spans = sentence_spans(source)
-    i = bisect.bisect_right([a for a, _ in spans], offset) - 1
-    if i >= 0 and spans[i][0] <= offset < spans[i][1]:
-        return spans[i]
-    return offset, offset  # between sentences (cannot happen for a number; kept total)
+    starts = [s for s, _ in spans]
+    first, last = max(0, bisect.bisect_right(starts, a) - 1), max(0, bisect.bisect_right(starts, b - 1) - 1)
+    if not spans:
+        return a, b
+    return min(spans[first][0], a), max(spans[last][1], b)
 
 
 def _locate(entry, docs, path: Path, keys: set[str], *, allow_every: bool):
