@@ -50,7 +50,7 @@ FIELDS = ("kind", "low", "high", "qualifier", "unit", "who", "group")
 BOUND_FIELDS = ("low", "high", "qualifier")
 MISMATCH_COLUMNS = ["problem", "doc_id", "part", "comment_id", "value_text", "field", "expected", "found", "gold_line", "sentence"]
 MATCH_COLUMNS = [
-    "doc_id", "part", "comment_id", "num_start", "num_end", "value_text", "sentence", "line", "kind", "low", "high", "qualifier",
+    "doc_id", "part", "comment_id", "num_start", "num_end", "value_text", "sentence", "start", "line", "kind", "low", "high", "qualifier",
     "matched_by", "found_index", "found_value_text", "found_kind", "found_low", "found_high", "found_qualifier", "kind_right", "bounds_right",
 ]
 
@@ -174,7 +174,7 @@ def evaluate(figures: pd.DataFrame, gold: Gold) -> Evaluation:
     match_rows = []
     for gi, g in enumerate(gf.itertuples()):
         base = {"doc_id": g.doc_id, "part": g.part, "comment_id": g.comment_id, "value_text": g.value_text, "gold_line": g.line}
-        row = {c: getattr(g, c) for c in ("doc_id", "part", "comment_id", "num_start", "num_end", "value_text", "sentence", "line",
+        row = {c: getattr(g, c) for c in ("doc_id", "part", "comment_id", "num_start", "num_end", "value_text", "sentence", "start", "line",
                                            "kind", "low", "high", "qualifier")}
         if gi not in matched:
             problems.append({**base, "problem": "missed", "field": "", "expected": f"{g.kind} {format_bounds(g.low, g.high, qualifier=g.qualifier)}",
