@@ -4,8 +4,8 @@
 (the figures table built as a run builds it, a found figure matched to a gold
 figure in the same sentence): the seeds (``tests/data/figures_gold.yml``), the
 development part (``tests/data/figures_news/dev.yml`` on the odd texts of
-``../shared/corpora/news-figures-dev``, read in place, plus ``pages_dev.yml`` on
-``tests/data/figures_news/pages/``) and the evaluation part (``eval.yml`` and
+``../shared/corpora/news-figures-dev``, plus ``pages_dev.yml`` on the odd pages of
+``../shared/corpora/news-figures-pages``, both read in place) and the evaluation part (``eval.yml`` and
 ``pages_eval.yml``, the even ones). For each: precision, recall, bounds and hedge
 right (of the found figures matched), per kind, and trap hits. Side by side,
 for presslens and for **quantulum3** (its rule-based parser, on the very sentences
@@ -51,25 +51,23 @@ from presslens.io import write_csv, write_json
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS_GOLD = ROOT / "tests" / "data" / "figures_news"
-PAGES = NEWS_GOLD / "pages"
 KINDS = ("deaths", "wounded", "displaced", "cost")
 
 
-def news_corpus() -> Path:
-    """``news-figures-dev`` in the shared corpora: ``PRESSLENS_CORPORA``, else ``../shared/corpora`` (searched upwards)."""
+def corpora() -> Path:
+    """The shared corpora: ``PRESSLENS_CORPORA``, else ``../shared/corpora`` beside the project (searched upwards)."""
     env = os.environ.get("PRESSLENS_CORPORA")
-    base = Path(env) if env else next((p / "shared" / "corpora" for p in ROOT.parents if (p / "shared" / "corpora").is_dir()),
+    return Path(env) if env else next((p / "shared" / "corpora" for p in ROOT.parents if (p / "shared" / "corpora").is_dir()),
                                       ROOT.parent / "shared" / "corpora")
-    return base / "news-figures-dev"
 
 
 def gold_sets() -> dict[str, list[tuple[Path, list[Path]]]]:
     """Set name -> its (corpus folder, gold files) pairs."""
-    news = news_corpus()
+    news, pages = corpora() / "news-figures-dev", corpora() / "news-figures-pages"
     return {
         "seeds": [(ROOT / "seeds", [ROOT / "tests" / "data" / "figures_gold.yml"])],
-        "dev": [(news, [NEWS_GOLD / "dev.yml"]), (PAGES, [NEWS_GOLD / "pages_dev.yml"])],
-        "eval": [(news, [NEWS_GOLD / "eval.yml"]), (PAGES, [NEWS_GOLD / "pages_eval.yml"])],
+        "dev": [(news, [NEWS_GOLD / "dev.yml"]), (pages, [NEWS_GOLD / "pages_dev.yml"])],
+        "eval": [(news, [NEWS_GOLD / "eval.yml"]), (pages, [NEWS_GOLD / "pages_eval.yml"])],
     }
 
 

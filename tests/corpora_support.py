@@ -19,3 +19,5 @@ def corpora_dir() -> Path:
 
 #: the 40 real news texts of issue #16 (odd numbers: development part, even: evaluation part)
 NEWS_DEV = corpora_dir() / "news-figures-dev"
+#: the public web pages of issue #16's figure gold (same split by their two-digit number)
+NEWS_PAGES = corpora_dir() / "news-figures-pages"

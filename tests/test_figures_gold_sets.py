@@ -1,10 +1,10 @@
 """The news gold sets of issue #16 (tests/data/figures_news/) and the evaluation that scores against them.
 
-Four gold files: ``dev.yml`` (odd-numbered texts of ``../shared/corpora/news-figures-dev``, read in place;
-skipped when the shared corpora are absent), ``eval.yml`` (its even-numbered texts), and ``pages_dev.yml`` /
-``pages_eval.yml`` (the pages kept in ``tests/data/figures_news/pages/``, always present). Every entry must
-resolve, every number of an annotated document must be covered, and the split (odd: development, even:
-evaluation) must hold.
+Four gold files: ``dev.yml`` (odd-numbered texts of ``../shared/corpora/news-figures-dev``), ``eval.yml`` (its
+even-numbered texts), and ``pages_dev.yml`` / ``pages_eval.yml`` (the pages of
+``../shared/corpora/news-figures-pages``, split the same way), all read in place and skipped when the shared
+corpora are absent. Every entry must resolve, every number of an annotated document must be covered, and the
+split (odd: development, even: evaluation) must hold. The evaluation's own tests run on the seeds.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from corpora_support import NEWS_DEV
+from corpora_support import NEWS_DEV, NEWS_PAGES
 
 from presslens import figures as fg
 from presslens.corpus import load_corpus
@@ -22,7 +22,7 @@ from presslens.figures import FIGURE_COLUMNS, evaluate, evaluate_set, evaluate_s
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS_GOLD = ROOT / "tests" / "data" / "figures_news"
-PAGES = NEWS_GOLD / "pages"
+PAGES = NEWS_PAGES
 SEEDS_GOLD = ROOT / "tests" / "data" / "figures_gold.yml"
 #: gold file -> (its corpus folder, the part of the split it may annotate)
 GOLD_SETS = {
@@ -36,8 +36,8 @@ _CORPORA: dict[Path, object] = {}
 
 
 def _corpus(folder: Path):
-    if folder == NEWS_DEV and not NEWS_DEV.is_dir():
-        pytest.skip(f"the development corpora are absent ({NEWS_DEV})")
+    if not folder.is_dir():
+        pytest.skip(f"the development corpora are absent ({folder})")
     if folder not in _CORPORA:
         _CORPORA[folder] = load_corpus(folder, strict=True)
     return _CORPORA[folder]
@@ -99,7 +99,10 @@ def test_the_news_gold_is_as_large_as_the_issue_asks():
 
 def test_every_page_is_read_with_its_full_text():
     """The pages are plain text: every line is in a segment of its document, in order; nothing is removed but a bare
-    link or the headline repeated; the body (what the figure reader reads) is the text but its header lines."""
+    link or the headline repeated; the body (what the figure reader reads) is the text but its header lines (title,
+    a short first line taken as standfirst, bylines) and subheads, which the gold does not annotate either."""
+    if not PAGES.is_dir():
+        pytest.skip(f"the development corpora are absent ({PAGES})")
     corpus = _corpus(PAGES)
     files = sorted(PAGES.glob("*.txt"))
     assert files and [d.doc_id for d in corpus] == [p.stem for p in files]
@@ -110,7 +113,7 @@ def test_every_page_is_read_with_its_full_text():
         assert {s.rule for s in segments if s.kind == "boilerplate"} <= {"bare-link", "repeated-title"}, doc.doc_id
         kept = {s.kind for s in segments} - {"body", "boilerplate"}
         assert kept <= {"title", "subhead", "standfirst", "byline", "dateline"}, (doc.doc_id, kept)
-        assert len(doc.body.split()) >= 0.85 * len(words), doc.doc_id
+        assert len(doc.body.split()) >= 0.7 * len(words), doc.doc_id
         assert doc.comments == []
 
 
