@@ -138,7 +138,7 @@ def test_a_single_figure_of_a_single_source():
     assert len(figures) == 1
     fig = fg.figures_chart(figures, claims=fg.headline_claims(figures), source="test")
     check_figures_chart(fig)
-    assert list(fig.layout.yaxis.ticktext) == ["people"] and "≥ 2,000" in drawn_labels(fig)
+    assert list(fig.layout.yaxis.ticktext) == [fg.claim_label(figures["claim_id"][0])] and "≥ 2,000" in drawn_labels(fig)
     grid = fg.who_says_what_chart(figures, source="test")
     check_grid(grid)
     assert fg.nothing_to_draw(figures, documents=1, kinds=("deaths",)) == ""
@@ -187,6 +187,11 @@ def test_very_large_and_very_small_values_on_one_axis():
     check_figures_chart(people)
     low, high = people.layout.xaxis.range
     assert low <= math.log10(3) and math.log10(1.2e6) <= high
+    tiny = figures.assign(low=figures["low"].where(figures["kind"] != "wounded", 0.25),
+                          high=figures["high"].where(figures["kind"] != "wounded", 0.25))  # a fraction beside millions
+    fig = fg.figures_chart(tiny, kinds=("deaths", "wounded", "displaced"), source="test")
+    check_figures_chart(fig)
+    assert fig.layout.xaxis.range[0] <= math.log10(0.25) and "0.1" in fig.layout.xaxis.ticktext and "1M" in fig.layout.xaxis.ticktext
 
 
 # ---- nothing to find --------------------------------------------------------------------------------------
@@ -197,7 +202,8 @@ def test_no_figures_at_all_says_what_was_read(tmp_path: Path):
     assert figures.empty and len(numbers) == 4
     said = fg.nothing_to_draw(figures, numbers, documents=len(corpus))
     assert said.startswith("No casualty, displacement or cost figures were found in the 3 documents; 4 numbers were read and set aside: ")
-    assert "year (1)" in said and "percentage (1)" in said and "count of things (1)" in said
+    assert "year (1)" in said and "percentage (1)" in said  # every reason, with how many numbers it set aside
+    assert all(f"{verdict} ({n})" in said for verdict, n in numbers["verdict"].value_counts().items()) and said.endswith(").")
     check_figures_chart(fg.figures_chart(figures, source="test"))
     grid = fg.who_says_what_chart(figures, source="test")
     assert grid.layout.title.text == "Who says what: no figures" and not grid.data
@@ -218,9 +224,11 @@ def test_a_source_with_only_shares_is_not_a_second_source(tmp_path: Path):
 
 def test_headline_claims_name_no_story_by_default():
     figures = table({"agency": OPEN_HIGH + " " + FLED, "ministry": FROM_ZERO})
-    assert fg.headline_claims(figures) == fg.shared_claims(figures) == ["deaths:people"]
-    assert fg.headline_claims(figures, populations=["people"]) == ["deaths:people"]
-    assert fg.headline_claims(figures, populations=["civilians"]) == []
+    headline = fg.headline_claims(figures)
+    assert headline == fg.shared_claims(figures) and len(headline) == 1 and headline[0].startswith("deaths:")
+    family = headline[0].split(":", 1)[1].split("@")[0]  # the population both sources count
+    assert fg.headline_claims(figures, populations=[family]) == headline
+    assert fg.headline_claims(figures, populations=["us", "iraqis"]) == []  # the seeds' populations are not this story's
 
 
 # ---- notebook 04, run by papermill on two tiny corpora -----------------------------------------------------
