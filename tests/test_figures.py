@@ -448,7 +448,7 @@ def test_gold_entries_for_other_corpora_can_be_skipped(tmp_path, corpus):
 # --------------------------------------------------------------------------------------------------------------
 
 def test_headline_chart_shows_each_sources_us_and_iraqi_deaths(table):
-    claims = fg.headline_claims(table)
+    claims = fg.headline_claims(table, populations=("us", "iraqis"))
     assert claims == ["deaths:us@iraq_war", "deaths:iraqis@iraq_war"]
     fig = fg.figures_chart(table, claims=claims, source="seeds")
     assert fig.layout.xaxis.type == "log" and fig.layout.title.text

@@ -27,7 +27,10 @@ The output is the ``figures`` table of DESIGN.md (:func:`figures_table`), charts
 (:func:`figures_chart`, :func:`who_says_what`) and an evaluation against a
 hand-checked gold file (:func:`load_gold`, :func:`evaluate`; :func:`evaluate_set` for gold
 files of a corpus folder): precision and recall matched in the same sentence, bounds and hedge
-accuracy, per kind, trap hits per reason, every miss and false figure with its sentence.
+accuracy, per kind, trap hits per reason, every miss and false figure with its sentence. The charts take any
+figures table (bounds of zero, negative, missing or open; one source; one kind); where a
+chart would be empty or compare a source with itself, :func:`nothing_to_draw` gives the
+sentence a report shows instead, saying what the corpus holds.
 
 Vague magnitudes are read literally as "at least two of the unit, fewer than ten":
 "tens of thousands" is 20,000-100,000, "hundreds" 200-1,000, "dozens" 24-120.
@@ -45,10 +48,14 @@ from __future__ import annotations
 
 from .claims import (
     FiguresError,
+    claim_label,
     claims_table,
     figures_for_display,
     format_bounds,
     headline_claims,
+    log_bounds,
+    nothing_to_draw,
+    set_aside,
     shared_claims,
     spread_sources,
     top_sources,
@@ -66,7 +73,7 @@ from ..lazy import lazy_names
 __all__ = [
     "FIGURE_COLUMNS", "NUMBER_COLUMNS", "READ_LANGUAGES", "reads_language", "KINDS", "FiguresError", "Figure", "NumberReading", "Gold", "Evaluation",
     "parse_number", "number_bounds", "read_numbers", "extract_figures", "figures_table", "numbers_table",
-    "format_bounds", "claims_table", "figures_for_display", "who_says_what", "headline_claims", "shared_claims", "figures_chart", "who_says_what_chart", "spread_sources", "top_sources",
+    "format_bounds", "claim_label", "log_bounds", "nothing_to_draw", "set_aside", "claims_table", "figures_for_display", "who_says_what", "headline_claims", "shared_claims", "figures_chart", "who_says_what_chart", "spread_sources", "top_sources",
     "load_gold", "evaluate", "evaluate_set", "evaluate_sets", "gold_split", "uncovered_numbers", "GROUP_LABELS", "CONFLICT_LABELS",
 ]
 

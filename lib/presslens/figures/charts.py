@@ -4,6 +4,12 @@ The only module of :mod:`presslens.figures` that imports plotly. Document text
 reaches a chart escaped (:func:`~presslens.text.chart_text`,
 :func:`~presslens.text.hover_text`), and hover text goes in as data, never as
 a template, so it shows as written.
+
+Any figures table builds a chart with finite axis ranges: bounds of zero or less,
+NaN, ``None`` or infinite are never given to a logarithm (:func:`~.claims.log_bounds`);
+a figure with no bound a log scale can place is left out and counted in the title, a
+range reaching zero is drawn as its upper bound. Whether a chart is worth drawing
+at all is :func:`~.claims.nothing_to_draw`'s question, asked by the notebook.
 """
 
 from __future__ import annotations
@@ -17,11 +23,25 @@ import plotly.graph_objects as go
 
 from ..style import add_source, chart_colours, colour_for, log_ticks
 from ..text import chart_text, hover_text, wrap_lines
-from .claims import _claim_label, _midpoint, format_bounds, spread_sources, top_sources, who_says_what
+from .claims import FiguresError, _bound, _claim_label, _midpoint, format_bounds, log_bounds, spread_sources, top_sources, who_says_what
 from .lexicon import KINDS
 
 
 _FADE_STEPS = 5
+#: text columns of the figures table, read as text whatever the table holds (a missing value is "")
+_TEXT_COLUMNS = ("kind", "qualifier", "unit", "who", "who_basis", "sentence", "value_text", "bound", "claim_id", "source")
+
+
+def _tidy(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures with float bounds (NaN where open, missing or infinite) and text where text belongs."""
+    out = figures.assign(
+        low=pd.Series([_bound(v) for v in figures["low"]], index=figures.index, dtype="float64"),
+        high=pd.Series([_bound(v) for v in figures["high"]], index=figures.index, dtype="float64"),
+    )
+    for column in _TEXT_COLUMNS:
+        if column in out:
+            out[column] = out[column].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+    return out
 
 
 def _short_source(label: str, *, width: int = 0) -> str:
@@ -68,7 +88,12 @@ def figures_chart(
         colours: ``source label -> colour`` (:func:`presslens.style.source_colours` of the corpus's
             labels), so each source has the colour it has in every other chart; default from the labels drawn.
     """
-    data = figures[figures["kind"].isin(kinds)]
+    if not (fade == fade and fade > 1):
+        raise FiguresError(f"fade must be a number above 1 (how far an open bound's bar reaches), got {fade!r}")
+    data = _tidy(figures[figures["kind"].isin(kinds)])
+    placed = pd.Series([log_bounds(lo, hi) is not None for lo, hi in zip(data["low"], data["high"])], index=data.index, dtype=bool)
+    unplaced = data[~placed]
+    data = data[placed]
     note = ""
     if max_sources is not None and len(data):
         kept = spread_sources(data, max_sources)
@@ -78,10 +103,16 @@ def figures_chart(
         data = kept
     if claims is not None:
         data = data[data["claim_id"].isin(claims)]
+        unplaced = unplaced[unplaced["claim_id"].isin(claims)]
         order = [c for c in claims if c in set(data["claim_id"])]
     else:
         peak = data.assign(v=data[["low", "high"]].max(axis=1)).groupby("claim_id")["v"].max()
         order = list(peak.sort_values(ascending=False, kind="stable").index)
+    if len(unplaced):
+        n = len(unplaced)
+        them = "it" if n == 1 else "them"
+        note += (f"<br><sup>{n:,} figure{'' if n == 1 else 's'} stating no number above zero not drawn (a log scale has no place "
+                 f"for {them}); the tables list {them}</sup>")
     money = tuple(kinds) == ("cost",)
     fig = go.Figure()
     colours = chart_colours(data["source"].unique(), colours)
@@ -106,13 +137,15 @@ def figures_chart(
     with_kind = len(set(kinds)) > 1
     fig.update_yaxes(
         tickmode="array", tickvals=list(range(len(order))), ticktext=[chart_text(_row_label(c, with_kind=with_kind)) for c in order],
-        range=[len(order) - 0.5, -0.5], zeroline=False,
+        range=[max(1, len(order)) - 0.5, -0.5], zeroline=False,
         title=("what the money was for" if money else ("kind · " if with_kind else "") + "population · conflict"),
         showgrid=False,
     )
     for row in range(len(order) - 1):
         fig.add_hline(y=row + 0.5, line={"color": "#ddd", "width": 1})
     default = "War costs stated by each source" if money else f"{', '.join(k.capitalize() for k in kinds)} stated by each source"
+    if not order:
+        note = "<br><sup>no figure to draw</sup>" + note
     fig.update_layout(
         title=(title or default) + note, height=260 + 90 * max(1, len(order)), legend_title="source",
         hoverlabel={"align": "left"}, plot_bgcolor="#fafafa",
@@ -126,9 +159,9 @@ def figures_chart(
 
 def _log_axis(fig: go.Figure, *, money: bool) -> dict:
     """Plain ticks for the log axis of the values drawn: 1, 2, 5 per decade in full ("50k", "$1T"), never "7 8 9 $1T 2 3"."""
-    xs = [float(x) for t in fig.data if t.x is not None for x in t.x if x is not None and x == x and x > 0]
+    xs = [float(x) for t in fig.data if t.x is not None for x in t.x if x is not None and math.isfinite(x) and x > 0]
     if not xs:
-        return {}
+        return {"range": [0, 1]}
     values, text = log_ticks(min(xs), max(xs), money=money)
     low, high = math.log10(min(xs)), math.log10(max(xs))
     pad = max(0.08 * (high - low), 0.15)
@@ -166,13 +199,13 @@ def _hover(f, src: str) -> str:
 
 
 def _draw_figure(fig: go.Figure, f, y: float, style: _Style, hover: str, fade: float) -> None:
-    low, high = f.low, f.high
+    low, high = log_bounds(f.low, f.high)  # what a log scale can place; the label keeps the bounds as stated
     colour = style.colour
     marker = {"color": "white" if style.comment else colour, "size": 13, "line": {"color": colour, "width": 2}}
     # the hover goes in as data (customdata), never as template text, so "%{...}" in a document stays literal
     common = {"legendgroup": style.name, "name": style.name, "legendrank": 100 + style.rank,
               "customdata": [[hover]] * 2, "hovertemplate": "%{customdata[0]}<extra></extra>"}
-    label = chart_text(format_bounds(low, high, unit=f.unit, qualifier=f.qualifier))
+    label = chart_text(format_bounds(f.low, f.high, unit=f.unit, qualifier=f.qualifier))
     text = {"text": [label], "textposition": "top center", "textfont": {"size": 11, "color": colour}, "cliponaxis": False}
     if not math.isnan(low) and not math.isnan(high) and low != high:
         fig.add_scatter(
@@ -219,7 +252,7 @@ def who_says_what_chart(figures: pd.DataFrame, *, kinds: Sequence[str] = KINDS, 
     ``max_sources`` sources, the columns are the :func:`top_sources` (the shade
     still compares each with the median of the sources shown), as the title says.
     """
-    data = figures[figures["kind"].isin(kinds)]
+    data = _tidy(figures[figures["kind"].isin(kinds)])
     note = ""
     n_sources = data["source"].nunique()
     if max_sources is not None and n_sources > max_sources:
@@ -228,7 +261,7 @@ def who_says_what_chart(figures: pd.DataFrame, *, kinds: Sequence[str] = KINDS, 
     matrix = who_says_what(data)
     fig = go.Figure()
     if matrix.empty:
-        fig.update_layout(title="Who says what: no figures")
+        fig.update_layout(title="Who says what: no figures", xaxis={"title": "source"}, yaxis={"title": "claim"})
         return add_source(fig, source)
     mids = data.assign(
         claim=data["kind"] + " · " + data["claim_id"].map(_claim_label),
@@ -236,6 +269,8 @@ def who_says_what_chart(figures: pd.DataFrame, *, kinds: Sequence[str] = KINDS, 
     ).groupby(["claim", "source"])["m"].median().unstack("source").reindex(index=matrix.index, columns=matrix.columns)
     z = mids.sub(mids.median(axis=1), axis=0).to_numpy(dtype=float)
     text = [[chart_text(c) for c in row] for row in matrix.to_numpy()]
+    if any(t and z[i][j] != z[i][j] for i, row in enumerate(text) for j, t in enumerate(row)):
+        note += "<br><sup>grey with a figure: zero or less, which a ratio cannot compare</sup>"
     fig.add_heatmap(
         z=z, x=[_short_source(chart_text(c), width=16) for c in matrix.columns], y=[chart_text(i) for i in matrix.index],
         text=text, texttemplate="%{text}", colorscale="RdBu", reversescale=True, zmid=0, zmin=-_RATIO_SPAN, zmax=_RATIO_SPAN,
