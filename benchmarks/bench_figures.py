@@ -131,22 +131,13 @@ class Quantulum:
         return best
 
 
-def _bounds_right(low, high, g_low, g_high) -> bool:
-    def same(x, y):
-        if math.isnan(x) or math.isnan(y):
-            return math.isnan(x) and math.isnan(y)
-        return math.isclose(x, y, rel_tol=1e-9)
-
-    return same(float(low), float(g_low)) and same(float(high), float(g_high))
-
-
 def _share(n: int, d: int) -> float:
     return round(n / d, 4) if d else math.nan
 
 
 def side_by_side(result, quantulum: Quantulum | None) -> dict:
     """Value right and bounds right over all gold figures, per kind, for presslens and (if installed) quantulum3; traps read."""
-    from presslens.figures.evaluation import values_agree
+    from presslens.figures.evaluation import same_bounds, values_agree
 
     rows = result.matches
     gold = result.gold
@@ -155,7 +146,7 @@ def side_by_side(result, quantulum: Quantulum | None) -> dict:
         part = rows if kind == "all" else rows[rows["kind"] == kind]
         found = part[part["found_index"] >= 0]
         value = sum(values_agree(r.found_low, r.found_high, r.low, r.high) for r in found.itertuples())
-        bounds = sum(_bounds_right(r.found_low, r.found_high, r.low, r.high) for r in found.itertuples())
+        bounds = sum(same_bounds(r.found_low, r.found_high, r.low, r.high) for r in found.itertuples())
         entry = {"gold": len(part), "presslens value right": _share(value, len(part)), "presslens bounds right": _share(bounds, len(part))}
         if quantulum is not None:
             q_value = q_bounds = 0
@@ -164,7 +155,7 @@ def side_by_side(result, quantulum: Quantulum | None) -> dict:
                 if read is None:
                     continue
                 q_value += values_agree(read[0], read[1], r.low, r.high)
-                q_bounds += _bounds_right(read[0], read[1], r.low, r.high)
+                q_bounds += same_bounds(read[0], read[1], r.low, r.high)
             entry.update({"quantulum3 value right": _share(q_value, len(part)), "quantulum3 bounds right": _share(q_bounds, len(part))})
         out[kind] = entry
     traps = gold.traps

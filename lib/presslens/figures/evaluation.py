@@ -107,6 +107,15 @@ def values_agree(low_a, high_a, low_b, high_b) -> bool:
     return any(math.isclose(a, b, rel_tol=1e-9) for a in _values(low_a, high_a) for b in _values(low_b, high_b))
 
 
+def same_bounds(low_a, high_a, low_b, high_b) -> bool:
+    """Whether two readings have the same low and the same high (an open bound, NaN, equals only an open bound).
+
+    >>> same_bounds(44.0, math.nan, 44.0, math.nan), same_bounds(44.0, 44.0, 44.0, math.nan)
+    (True, False)
+    """
+    return _same(float(low_a), float(low_b)) and _same(float(high_a), float(high_b))
+
+
 def _share(n: int, d: int) -> float:
     return round(n / d, 4) if d else math.nan
 
