@@ -84,6 +84,8 @@ _PREPOSITION_OVER = re.compile(
     r"haggle|haggling|bicker|clash|clashed|dispute|disputed|control|spread|took|handed|all|cry|crying|sweat)\s+$",
     re.IGNORECASE,
 )
+#: "reportedly killed 40", "allegedly executed some": a hedge of the claim a word or two before its number.
+_REPORTED_LEFT = re.compile(r"\b(?P<m>reportedly|allegedly|reported\s+to\s+have)\s+(?:[a-z][\w-]*\s+){1,2}$", re.IGNORECASE)
 _MODAL_LEFT = re.compile(r"\b(?P<m>(?:may|might|could|would)\s+have)\s+(?:\w+ly\s+)?(?:been\s+)?\w+\s+$", re.IGNORECASE)
 _RANGE_GAP = re.compile(rf"^\s*(?P<c>to|through|[-–—]|or|and)\s*(?:(?P<h>{_HEDGE_ALT})\s+)?$", re.IGNORECASE)
 _RANGE_PREFIX = re.compile(r"\b(?P<p>from|between)\s+$", re.IGNORECASE)
