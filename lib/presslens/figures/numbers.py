@@ -265,9 +265,16 @@ def _atoms(sentence: str, toks: list[Token] | None = None) -> list[_Atom]:
     return out
 
 
+#: The words an atom can start with: most words of a sentence are none of them and are passed over at once.
+_ATOM_STARTS = frozenset([*_NUMBER_WORD_SET_ALL, *_VAGUE_UNITS, *_FRACTIONS, "a", "an", "several"])
+
+
 def _atom_at(sentence: str, toks: list[Token], i: int) -> _Atom | None:
     t = toks[i]
-    if t.kind not in ("cur", "num", "word"):
+    if t.kind == "word":
+        if t.low not in _ATOM_STARTS:
+            return None
+    elif t.kind not in ("cur", "num"):
         return None
     if i and not t.space:
         p = toks[i - 1]
