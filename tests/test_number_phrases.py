@@ -113,6 +113,9 @@ PHRASES = [
     ("Two-thirds of the dead were civilians.", "Two-thirds", 2 / 3, 2 / 3, "", "share"),
     ("A third of the population was displaced.", "A third", 1 / 3, 1 / 3, "", "share"),
     ("He was paid $3,000 per month.", "$3,000", 3_000, 3_000, "", "rate"),
+    ("Unemployment rose to 9pc.", "9", 9, 9, "", "share"),
+    ("Three-quarters of the dead were civilians.", "Three-quarters", 0.75, 0.75, "", "share"),
+    ("Young people are hard hit with 37% out of work, compared with 14% four years ago.", "37", 37, 37, "", "share"),
 ]
 
 
@@ -127,6 +130,7 @@ def test_each_form_of_number_phrase_is_read_with_its_bounds_hedge_and_shape(sent
         ("The number of refugees rose from 1,778 to 3,149 last year.", "1,778", "3,149"),
         ("Attacks on aid workers increased from 1,778 in 2005 to 3,149 in 2006.", "1,778", "3,149"),
         ("US deaths fell sharply from 126 to 44 in a year.", "126", "44"),
+        ("The toll reached 3,149, up from 1,778 a year earlier.", "1,778", "3,149"),
     ],
 )
 def test_a_change_over_time_is_two_readings_with_a_trend_marker_not_one_range(sentence, first, second):
@@ -164,6 +168,7 @@ def test_a_share_or_a_rate_is_never_a_figure(sentence, value_text, verdict):
         ("A 10-year-old girl was killed.", "10", "duration"),
         ("Under Article 51 the strikes were legal.", "51", "identifier"),
         ("The two countries had in fact gone to war in 1980-1988.", "1980-1988", "year range"),
+        ("He was put on trial for abuses under his 1973-90 rule.", "1973-90", "year range"),
     ],
 )
 def test_years_dates_ages_and_identifiers_keep_being_recognised(sentence, value_text, verdict):

@@ -319,6 +319,8 @@ def _digit_atom(sentence: str, toks: list[Token], j: int, cur: str) -> tuple[flo
             scale = _SCALE_ABBREVIATIONS[nxt.low]
         elif nxt.low in _SCALE_LETTERS and (cur or _PEOPLE_AFTER.match(sentence, nxt.end)):
             scale = _SCALE_LETTERS[nxt.low]
+        elif nxt.low in _PERCENT_WORDS:  # "9pc": the number, a share (:func:`_shape_after`)
+            return value, value, 1.0, "digits", k
         else:
             return None
         k += 1
@@ -512,6 +514,7 @@ _TREND_LEFT = re.compile(
     re.IGNORECASE,
 )
 _TREND_YEAR_GAP = re.compile(r"^\s*,?\s+(?:in|by|during|at\s+the\s+end\s+of|as\s+of)\s+$", re.IGNORECASE)
+_UP_FROM_GAP = re.compile(r"^\s*,?\s+(?:(?:an?\s+)?(?:up|down|rising|falling|increasing|decreasing)\s+from|compared\s+(?:with|to))\s+$", re.IGNORECASE)
 _TREND_TO_GAP = re.compile(r"^\s*,?\s*to\s+$", re.IGNORECASE)
 _RATE_UNITS = frozenset(
     "capita head person people resident inhabitant day week month year annum hour night minute second fortnight quarter".split()
@@ -551,6 +554,8 @@ def _parse(sentence: str) -> list[_Phrase]:
             continue
         trend = _trend(sentence, atoms, i)
         if trend:
+            for p in trend:  # "rose from 5% to 9%" is a change of a share
+                _shape_after(p, sentence, toks, by_first, rate_denominators)
             phrases.extend(trend)
             i += sum(len(p.atoms) for p in trend)
             continue
@@ -602,9 +607,13 @@ def _share(sentence: str, a: _Atom, b: _Atom) -> _Phrase | None:
 
 def _trend(sentence: str, atoms: list[_Atom], i: int) -> list[_Phrase] | None:
     """ "rose from 1,778 to 3,149", "from 1,778 in 2005 to 3,149 in 2006": a change over time, one phrase per end."""
-    if i + 1 >= len(atoms) or not _FROM_LEFT.search(_left(sentence, atoms[i].start, 40)):
+    if i + 1 >= len(atoms):
         return None
     a, b = atoms[i], atoms[i + 1]
+    if b.form in ("digits", "words") and a.form in ("digits", "words") and _UP_FROM_GAP.match(sentence[a.end : b.start]):
+        return [_Phrase([a], [], trend="to"), _Phrase([b], [], trend="from")]  # "3,149, up from 1,778"
+    if not _FROM_LEFT.search(_left(sentence, a.start, 40)):
+        return None
     if i + 2 < len(atoms) and _is_plain_year(b) and _TREND_YEAR_GAP.match(sentence[a.end : b.start]):
         c = atoms[i + 2]
         if c.form in ("digits", "words", "vague") and _TREND_TO_GAP.match(sentence[b.end : c.start]):
@@ -621,7 +630,7 @@ def _shape_after(phrase: _Phrase, sentence: str, toks: list[Token], by_first: di
     if k >= len(toks):
         return
     t = toks[k]
-    if t.kind == "pct" or (t.space and t.low in _PERCENT_WORDS) or (t.low == "per" and _word(toks, k + 1) == "cent"):
+    if t.kind == "pct" or t.low in _PERCENT_WORDS or (t.low == "per" and _word(toks, k + 1) == "cent"):
         phrase.shape, phrase.reason = "share", "percentage"
         return
     if t.kind == "dash" and not t.space and k + 1 < len(toks) and toks[k + 1].low in _PERCENT_WORDS:
@@ -657,6 +666,9 @@ def _is_year_group(atoms: list[_Atom], sentence: str) -> bool:
     """Years ("2003", "2003-2011") or a span like "05-06", "07-08" (two-digit school or fiscal years)."""
     if all(_is_plain_year(a) for a in atoms):
         return True
+    dashed = len(atoms) == 2 and sentence[atoms[0].end : atoms[1].start].strip() in ("-", "–")
+    if dashed and _is_plain_year(atoms[0]) and len(atoms[1].text) == 2 and atoms[1].text.isdigit():  # "1973-90", "2005-06"
+        return int(atoms[1].text) > int(atoms[0].text[2:])
     if len(atoms) != 2 or any(a.form != "digits" or a.currency or len(a.text) != 2 or not a.text.isdigit() for a in atoms):
         return False
-    return sentence[atoms[0].end : atoms[1].start].strip() in ("-", "–") and int(atoms[1].text) - int(atoms[0].text) in (1, -99)
+    return dashed and int(atoms[1].text) - int(atoms[0].text) in (1, -99)
