@@ -1,9 +1,16 @@
-"""Numbers: the value and bounds of a number phrase, from its atoms (digits, words, scales, fractions, vague magnitudes).
+"""Numbers: a parser of number phrases over the tokens of a sentence (:mod:`.tokens`), giving value, bounds, shape and trend.
 
-An atom is one number as written ("300,000", "80 thousand", "$6.4 trillion",
-"half a million", "tens of thousands"); atoms joined by "to", "-", "or"
-(and "and" after "between"/"from") make one phrase, a range. Hedges before and
-after a phrase are read in :mod:`.readings`.
+An atom is one number as written ("300,000", "4, 500", "1 000", "80 thousand",
+"$6.4 trillion", "$80bn", "1.2m refugees", "half a million", "tens of
+thousands", "two-thirds"), read by :func:`_atom_at` from a bounded number of
+tokens; atoms joined by "to", "-", "or" (and "and" after "between"/"from" or
+between two bounds: "no lower than X and no higher than Y") make one phrase, a
+range (:func:`_parse`). A phrase also has a shape: a percentage, "one in 40",
+"one out of every six" and a fraction of a whole are shares, "5.5 deaths per
+1,000 people" (both numbers) and "per month" rates; and "rose from X to Y",
+"from X in 2005 to Y in 2006", "Y, up from X" are two phrases, the ends of a
+trend. The sentence is read once, left to right, so the cost is linear in its
+length. Hedges before and after a phrase are read in :mod:`.readings`.
 """
 
 from __future__ import annotations
@@ -515,7 +522,7 @@ _TREND_LEFT = re.compile(
 )
 _TREND_YEAR_GAP = re.compile(r"^\s*,?\s+(?:in|by|during|at\s+the\s+end\s+of|as\s+of)\s+$", re.IGNORECASE)
 _UP_FROM_GAP = re.compile(r"^\s*,?\s+(?:(?:an?\s+)?(?:up|down|rising|falling|increasing|decreasing)\s+from|compared\s+(?:with|to))\s+$", re.IGNORECASE)
-_TREND_TO_GAP = re.compile(r"^\s*,?\s*to\s+$", re.IGNORECASE)
+_TREND_TO_GAP = re.compile(r"^(?:\s?%|\s+per\s?cent|\s+percent)?\s*,?\s*to\s+$", re.IGNORECASE)
 _RATE_UNITS = frozenset(
     "capita head person people resident inhabitant day week month year annum hour night minute second fortnight quarter".split()
 )
