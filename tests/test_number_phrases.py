@@ -61,6 +61,9 @@ PHRASES = [
     ("The 13 billion dollars spent on the war was wasted.", "13 billion dollars", 13e9, 13e9, "", "count"),
     ("Twenty-two people died.", "Twenty-two", 22, 22, "", "count"),
     ("Two dozen people were wounded.", "Two dozen", 24, 24, "", "count"),
+    ("In the same context a woman was killed and 35 others were injured.", "a", 1, 1, "", "count"),
+    ("A rocket hit the house, injuring one person.", "one", 1, 1, "", "count"),
+    ("Shelling killed a 10-year-old girl.", "a", 1, 1, "", "count"),
     # abbreviations
     ("More than 1.2m people have fled their homes.", "1.2m", 1.2e6, NAN, "More than", "count"),
     ("The war has cost $80bn so far.", "$80bn", 80e9, 80e9, "", "count"),
@@ -183,6 +186,7 @@ def test_years_dates_ages_and_identifiers_keep_being_recognised(sentence, value_
         ("He won the 100m race in the 1990s.", {"100", "100m", "1990"}),
         ("F-16 jets struck the town.", {"16"}),
         ("It was the third claim of a chemical attack in its eastern half.", {"third", "half"}),
+        ("It was one of the worst attacks, a tragedy for a nation.", {"one", "a"}),
     ],
 )
 def test_numbers_inside_other_tokens_are_not_read(sentence, absent):

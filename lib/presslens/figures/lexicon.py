@@ -44,6 +44,13 @@ _FRACTIONS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3, "halves": 0.5, "quar
 #: Words of a share of a whole, read after a number ("43 percent", "a 9-percent rise"); "%" is its own token.
 _PERCENT_WORDS = frozenset({"percent", "pc", "pct", "percentage"})
 _NUMBER_WORD_SET_ALL = frozenset([*_SMALL, *_TENS, *_SCALE_WORDS])
+#: Singular nouns of a person: "a woman was killed", "injuring one person" count one (read as numbers only after
+#: "a", "an" or "one", with up to two modifiers between).
+_PERSON_NOUNS = (
+    "person man woman child girl boy baby infant toddler teenager civilian soldier policeman policewoman officer journalist "
+    "student worker doctor nurse pilot fighter militant guard farmer resident citizen passenger driver mother father son "
+    "daughter brother sister wife husband member volunteer refugee protester demonstrator photographer reporter cameraman"
+).split()
 
 _WORD_ALT = "|".join(sorted([*_SMALL, *_TENS, "hundred", "thousand", "million", "billion", "trillion"], key=len, reverse=True))
 _CURRENCY_WORD_RE = re.compile(r"\s+(?:US\s+)?(?P<w>dollars|euros|pounds|USD|EUR|GBP)\b", re.IGNORECASE)
@@ -51,7 +58,7 @@ _CURRENCY_UNITS = {"$": "USD", "us$": "USD", "us $": "USD", "€": "EUR", "£": 
                    "euros": "EUR", "eur": "EUR", "pounds": "GBP", "gbp": "GBP"}
 #: A quick test that a sentence holds anything number-like; most sentences do not.
 _NUMBER_WORDS = [*_WORD_ALT.split("|"), "tens", "hundreds", "thousands", "millions", "billions", "dozens", "scores", "dozen",
-                 "half", "quarter", "third", "halves", "quarters", "thirds", "fifths", "tenths"]
+                 "half", "quarter", "third", "halves", "quarters", "thirds", "fifths", "tenths", *_PERSON_NOUNS]
 _HAS_NUMBER = re.compile(rf"\d|\b(?:{'|'.join(_NUMBER_WORDS)})\b", re.IGNORECASE)
 _NUMBER_WORD_SET = frozenset(_NUMBER_WORDS)
 _DIGIT_RE = re.compile(r"\d")

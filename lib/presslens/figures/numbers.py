@@ -27,6 +27,7 @@ from .lexicon import (
     _HEDGE_LEFT,
     _NUMBER_WORD_SET_ALL,
     _PERCENT_WORDS,
+    _PERSON_NOUNS,
     _RANGE_GAP,
     _RANGE_PREFIX,
     _SCALE_ABBREVIATIONS,
@@ -164,8 +165,9 @@ def number_bounds(text: str) -> tuple[float, float]:
 class _Atom:
     """One number as written: its offsets, bounds, scale word's value (1 when none), currency and tokens ``[first, stop)``.
 
-    ``form`` is ``digits``, ``words``, ``vague`` ("tens of thousands"), ``fraction`` (of a whole: "half of", "two-thirds")
-    or ``one`` (a bare "one", a number only inside a share such as "one in 40").
+    ``form`` is ``digits``, ``words``, ``vague`` ("tens of thousands"), ``fraction`` (of a whole: "half of", "two-thirds"),
+    ``single`` (one person written "a", "an" or "one": "a woman was killed") or ``one`` (any other bare "one", a number
+    only inside a share such as "one in 40").
     """
 
     start: int
@@ -438,6 +440,8 @@ def _word_atom(toks: list[Token], j: int) -> tuple[float, float, float, str, int
     if few and _clean_end(toks, few[2] + 1):
         scale = _SCALE_WORDS[toks[few[2]].low]
         return few[0] * scale, few[1] * scale, scale, "vague", few[2] + 1
+    if w in ("a", "an", "one") and _SINGLE_PERSON.match(" ".join(_words_ahead(toks, j + 1, 3))):  # "a woman was killed"
+        return 1.0, 1.0, 1.0, "single", j + 1
     if w in ("a", "an") and n1 in _SCALE_WORDS and _clean_end(toks, j + 2):  # "a million", "a dozen"
         scale = _SCALE_WORDS[n1]
         return scale, scale, scale, "digits", j + 2
@@ -461,6 +465,30 @@ def _word_atom(toks: list[Token], j: int) -> tuple[float, float, float, str, int
     if run == ["zero"]:
         return None
     return value, value, scale, "words", k
+
+
+#: One person counted by an article or "one" ("a woman was killed", "injuring one person", "a girl child"): up to two
+#: modifiers, then a singular noun of a person.
+_SINGLE_PERSON = re.compile(
+    r"^(?:(?:young|little|small|old|elderly|pregnant|local|civilian|palestinian|syrian|iraqi|afghan|american|british|french|"
+    r"israeli|lebanese|turkish|kurdish|russian|chilean|foreign|female|male|teenage|[a-z0-9]+-year-old)\s+){0,2}"
+    rf"(?:{'|'.join(_PERSON_NOUNS)})\b"
+)
+
+
+def _words_ahead(toks: list[Token], k: int, n: int) -> list[str]:
+    """Up to ``n`` lower-cased words from token ``k`` on, each after whitespace (hyphenated words joined: "10-year-old")."""
+    out: list[str] = []
+    while k < len(toks) and len(out) < n:
+        t = toks[k]
+        if t.kind in ("word", "num") and t.space:
+            out.append(t.low)
+        elif t.kind in ("word", "num", "dash") and not t.space and out:
+            out[-1] += t.low
+        else:
+            break
+        k += 1
+    return out
 
 
 def _whole_fraction(toks: list[Token], j: int, f: int, frac: float) -> tuple[float, float, float, str, int] | None:
@@ -555,6 +583,10 @@ def _parse(sentence: str) -> list[_Phrase]:
         if a.form == "one":
             i += 1
             continue
+        if a.form == "single":  # "a woman", "one person": a count of one, joined to nothing
+            phrases.append(_Phrase([a], []))
+            i += 1
+            continue
         if a.form == "fraction":
             phrases.append(_Phrase([a], [], "share", "fraction of a whole"))
             i += 1
@@ -570,7 +602,7 @@ def _parse(sentence: str) -> list[_Phrase]:
         j = i + 1
         while j < len(atoms):
             b = atoms[j]
-            if b.form in ("one", "fraction"):
+            if b.form in ("one", "fraction", "single"):
                 break
             g = _RANGE_GAP.match(sentence[group[-1].end : b.start])
             if not g:
