@@ -76,6 +76,10 @@ PHRASES = [
     ("A quarter of a million people were wounded.", "A quarter of a million", 250_000, 250_000, "", "count"),
     ("One and a half million refugees fled to Jordan.", "One and a half million", 1.5e6, 1.5e6, "", "count"),
     ("Half a dozen soldiers were killed.", "Half a dozen", 6, 6, "", "count"),
+    ("A hundred thousand people fled.", "A hundred thousand", 100_000, 100_000, "", "count"),
+    ("A dozen were killed.", "A dozen", 12, 12, "", "count"),
+    ("Some 1,00,000 people were displaced.", "1,00,000", 100_000, 100_000, "Some", "count"),
+    ("Over 5 lakh refugees fled.", "5 lakh", 500_000, NAN, "Over", "count"),
     # vague magnitudes as ranges
     ("Tens of thousands of innocent men, women and children died.", "Tens of thousands", 20_000, 100_000, "", "count"),
     ("Hundreds of people have been killed in attacks.", "Hundreds", 200, 1_000, "", "count"),

@@ -31,7 +31,8 @@ _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "tri
 #: The scale words spelled out (read inside a run of number words), and "dozen", read only after a number or "a".
 _SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "dozen": 12.0}
 #: Abbreviated scales after digits, spaced or glued ("$80bn", "4.5 mn", "3trn").
-_SCALE_ABBREVIATIONS = {"bn": 1e9, "mn": 1e6, "tn": 1e12, "trn": 1e12, "mln": 1e6, "bln": 1e9}
+_SCALE_ABBREVIATIONS = {"bn": 1e9, "mn": 1e6, "tn": 1e12, "trn": 1e12, "mln": 1e6, "bln": 1e9,
+                        "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}  # South Asian scales, after digits
 #: One-letter scales, read only glued to digits ("1.2m", "10k", "$5b") and only for money or a count of people:
 #: "a 100m race" is metres.
 _SCALE_LETTERS = {"k": 1e3, "m": 1e6, "b": 1e9}

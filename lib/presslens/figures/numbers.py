@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 from typing import Sequence
 
 from .lexicon import (
@@ -234,7 +235,7 @@ def _share_scale(values: list[tuple[float, float, float, bool]]) -> list[tuple[f
 # Atoms: one pass over the tokens, each atom read from a bounded number of tokens
 # --------------------------------------------------------------------------------------------------------------
 
-_DIGIT_FORM = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_DIGIT_FORM = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\d{1,2}(?:,\d\d)+,\d{3}")  # the last: "1,00,000" (lakh)
 #: "4.484", "1.500.000": a dot between groups of three digits (continental habit, or a typo for a comma).
 _DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 #: Characters that, glued before a number, make it part of something else ("F-16", "9/11", "10:30", "#3", "1,2").
@@ -442,9 +443,16 @@ def _word_atom(toks: list[Token], j: int) -> tuple[float, float, float, str, int
         return few[0] * scale, few[1] * scale, scale, "vague", few[2] + 1
     if w in ("a", "an", "one") and _SINGLE_PERSON.match(" ".join(_words_ahead(toks, j + 1, 3))):  # "a woman was killed"
         return 1.0, 1.0, 1.0, "single", j + 1
-    if w in ("a", "an") and n1 in _SCALE_WORDS and _clean_end(toks, j + 2):  # "a million", "a dozen"
-        scale = _SCALE_WORDS[n1]
-        return scale, scale, scale, "digits", j + 2
+    if w in ("a", "an") and n1 == "dozen" and _clean_end(toks, j + 2):  # "a dozen"
+        return 12.0, 12.0, 12.0, "digits", j + 2
+    if w in ("a", "an") and n1 in _SCALE_WORDS:  # "a million", "a hundred thousand", "a hundred and fifty": "a" is one
+        n, value = _longest_words_prefix(chain(["one"], _number_words(toks, j + 1)))
+        k = _words_stop(toks, j + 1, n - 1) if n >= 2 else j + 1
+        if n < 2 or not _clean_end(toks, k):
+            return None
+        run = [t.low for t in toks[j + 1 : k] if t.kind == "word"]
+        scale = max([_SCALE_WORDS[x] for x in run if x in _SCALE_WORDS and x != "hundred"] or [_SCALE_WORDS[n1] if len(run) == 1 else 1.0])
+        return value, value, scale, "digits", k
     if w not in _NUMBER_WORD_SET_ALL or w == "dozen":
         return None
     # spelled out: the longest start of the run of number words that reads as one number, in one pass
