@@ -108,6 +108,9 @@ PHRASES = [
     ("Around 300 people died.", "300", 300, 300, "Around", "count"),
     ("Almost 70 children were among those killed.", "70", NAN, 70, "Almost", "count"),
     ("The toll has topped 300.", "300", 300, NAN, "topped", "count"),
+    ("Some 2,000 or more were killed.", "2,000", 2_000, NAN, "Some … or more", "count"),
+    ("Families of 500 and upwards fled.", "500", 500, NAN, "and upwards", "count"),
+    ("We have 300 or so killed.", "300", 300, 300, "or so", "count"),
     ("The top 10 commanders were killed.", "10", 10, 10, "", "count"),  # "top" is no hedge here
     # rates and shares, recognised as such and never counts
     ("The death rate rose to 5.5 deaths per 1,000 people.", "5.5", 5.5, 5.5, "", "rate"),

@@ -84,8 +84,14 @@ _HEDGE_ALT = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in sorted(_HEDGE
 _MODAL_ALT = r"(?:could|may|might|would|will|can|(?:is\s+|are\s+|was\s+)?(?:likely|expected|set|poised|feared|projected|forecast)\s+to)"
 _MODAL_PREFIX = re.compile(rf"^{_MODAL_ALT}\s+", re.IGNORECASE)
 _HEDGE_LEFT = re.compile(rf"(?:^|(?<=[\s(\"“'‘]))(?P<h>(?:{_MODAL_ALT}\s+)?(?:{_HEDGE_ALT}))\s+$", re.IGNORECASE)
-_HEDGE_SUFFIX = re.compile(r"(?P<h>\s*(?:or\s+more|or\s+so|or\s+fewer|or\s+less|plus|\+|and\s+(?:still\s+)?counting))\b", re.IGNORECASE)
-_SUFFIX_KIND = {"or more": "lower", "plus": "lower", "+": "lower", "or fewer": "upper", "or less": "upper", "or so": "approx"}
+_HEDGE_SUFFIX = re.compile(
+    r"(?P<h>\s*(?:or\s+more|or\s+so|or\s+fewer|or\s+less|or\s+above|or\s+higher|or\s+over|and\s+upwards?|or\s+thereabouts|plus|\+|"
+    r"and\s+(?:still\s+)?counting))\b",
+    re.IGNORECASE,
+)
+_SUFFIX_KIND = {"or more": "lower", "plus": "lower", "+": "lower", "or fewer": "upper", "or less": "upper", "or so": "approx",
+                "or above": "lower", "or higher": "lower", "or over": "lower", "and upwards": "lower", "and upward": "lower",
+                "or thereabouts": "approx"}
 #: Verbs after which "over"/"under" is a preposition ("niggle over a trillion"), not a hedge.
 _PREPOSITION_OVER = re.compile(
     r"\b(?:niggle|niggling|quibble|quibbling|argue|arguing|argued|fight|fighting|fought|worry|worrying|fret|debate|debating|squabble|"

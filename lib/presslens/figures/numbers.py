@@ -559,9 +559,6 @@ _TREND_LEFT = re.compile(
 _TREND_YEAR_GAP = re.compile(r"^\s*,?\s+(?:in|by|during|at\s+the\s+end\s+of|as\s+of)\s+$", re.IGNORECASE)
 _UP_FROM_GAP = re.compile(r"^\s*,?\s+(?:(?:an?\s+)?(?:up|down|rising|falling|increasing|decreasing)\s+from|compared\s+(?:with|to))\s+$", re.IGNORECASE)
 _TREND_TO_GAP = re.compile(r"^(?:\s?%|\s+per\s?cent|\s+percent)?\s*,?\s*to\s+$", re.IGNORECASE)
-_RATE_UNITS = frozenset(
-    "capita head person people resident inhabitant day week month year annum hour night minute second fortnight quarter".split()
-)
 _RATE_STOP = frozenset("and or but while with than in on at to from by of as which that who".split())
 
 
@@ -694,7 +691,7 @@ def _shape_after(phrase: _Phrase, sentence: str, toks: list[Token], by_first: di
                 phrase.shape, phrase.reason = "rate", f"per {toks[base].text}…"
                 return
             unit = _word(toks, base)
-            if w == "per" and unit in _RATE_UNITS:
+            if w == "per" and unit and unit not in _RATE_STOP:  # "per month", "per capita", "per household"
                 phrase.shape, phrase.reason = "rate", f"per {unit}"
             return
 
