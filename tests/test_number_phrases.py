@@ -64,6 +64,7 @@ PHRASES = [
     ("In the same context a woman was killed and 35 others were injured.", "a", 1, 1, "", "count"),
     ("A rocket hit the house, injuring one person.", "one", 1, 1, "", "count"),
     ("Shelling killed a 10-year-old girl.", "a", 1, 1, "", "count"),
+    ("Two people were killed and another one was injured.", "one", 1, 1, "", "count"),
     # abbreviations
     ("More than 1.2m people have fled their homes.", "1.2m", 1.2e6, NAN, "More than", "count"),
     ("The war has cost $80bn so far.", "$80bn", 80e9, 80e9, "", "count"),

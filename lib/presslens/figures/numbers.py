@@ -443,6 +443,8 @@ def _word_atom(toks: list[Token], j: int) -> tuple[float, float, float, str, int
         return few[0] * scale, few[1] * scale, scale, "vague", few[2] + 1
     if w in ("a", "an", "one") and _SINGLE_PERSON.match(" ".join(_words_ahead(toks, j + 1, 3))):  # "a woman was killed"
         return 1.0, 1.0, 1.0, "single", j + 1
+    if w == "one" and j and toks[j - 1].low == "another" and _word(toks, j + 1) in ("was", "is", "has", "had", "died"):
+        return 1.0, 1.0, 1.0, "single", j + 1  # "another one was injured"
     if w in ("a", "an") and n1 == "dozen" and _clean_end(toks, j + 2):  # "a dozen"
         return 12.0, 12.0, 12.0, "digits", j + 2
     if w in ("a", "an") and n1 in _SCALE_WORDS:  # "a million", "a hundred thousand", "a hundred and fifty": "a" is one
@@ -478,7 +480,7 @@ def _word_atom(toks: list[Token], j: int) -> tuple[float, float, float, str, int
 #: One person counted by an article or "one" ("a woman was killed", "injuring one person", "a girl child"): up to two
 #: modifiers, then a singular noun of a person.
 _SINGLE_PERSON = re.compile(
-    r"^(?:(?:young|little|small|old|elderly|pregnant|local|civilian|palestinian|syrian|iraqi|afghan|american|british|french|"
+    r"^(?:(?:other|more|young|little|small|old|elderly|pregnant|local|civilian|palestinian|syrian|iraqi|afghan|american|british|french|"
     r"israeli|lebanese|turkish|kurdish|russian|chilean|foreign|female|male|teenage|[a-z0-9]+-year-old)\s+){0,2}"
     rf"(?:{'|'.join(_PERSON_NOUNS)})\b"
 )
