@@ -252,3 +252,46 @@ def test_a_long_sentence_of_mixed_forms_is_read_whole_and_in_order():
     phrases = _parse(sentence)
     assert [sentence[p.start : p.end] for p in phrases] == [f.replace(" people", "").replace("%", "").removeprefix("from ") for f in chosen]
     assert all(p.shape == ("share" if f in ("one in 40", "43%") else "count") for p, f in zip(phrases, chosen))
+
+
+# --- the development gold (tests/data/figures_news/dev.yml, odd-numbered texts only) -------------------------------------
+
+DEV_GOLD = ROOT / "tests" / "data" / "figures_news" / "dev.yml"
+
+
+def test_the_development_golds_figures_are_read_with_their_bounds_and_hedge():
+    """Whatever decides which numbers are figures, the parser must give each gold figure's number its bounds and hedge.
+
+    Every figure of the development gold is looked up among the readings of its text (read in place) by its number as
+    written (and its context when given); at least 95% must have a reading with the gold's low, high and qualifier.
+    """
+    if not DEV_GOLD.is_file() or not DEV.is_dir():
+        pytest.skip("the development gold or texts are not here")
+    import yaml
+
+    gold = yaml.safe_load(DEV_GOLD.read_text(encoding="utf-8"))
+    texts: dict[str, tuple[str, list[NumberReading]]] = {}
+    right, wrong = 0, []
+    for f in gold["figures"]:
+        doc = f["doc"]
+        assert int(doc[:2]) % 2 == 1  # the development part only
+        if doc not in texts:
+            path = DEV / f"{doc}.txt"
+            if not path.is_file():
+                continue
+            text = " ".join(path.read_text(encoding="utf-8").split())
+            texts[doc] = (text, read_numbers(text))
+        text, readings = texts[doc]
+        want = str(f["text"])
+        found = [r for r in readings if want in r.value_text]
+        if f.get("context"):
+            context = " ".join(str(f["context"]).split())
+            found = [r for r in found if context in text[r.sent_start : r.sent_end]] or found
+        low = NAN if f["low"] is None else float(f["low"])
+        high = NAN if f["high"] is None else float(f["high"])
+        if any(_same(r.low, low) and _same(r.high, high) and r.qualifier.lower() == str(f.get("qualifier") or "").lower() for r in found):
+            right += 1
+        else:
+            wrong.append((doc[:2], want, [(r.value_text, r.low, r.high, r.qualifier) for r in found][:2]))
+    assert right + len(wrong) >= 100, "too few development figures to measure"
+    assert right / (right + len(wrong)) >= 0.95, wrong
