@@ -254,6 +254,19 @@ def test_a_long_sentence_of_mixed_forms_is_read_whole_and_in_order():
     assert all(p.shape == ("share" if f in ("one in 40", "43%") else "count") for p, f in zip(phrases, chosen))
 
 
+def test_any_mix_of_number_pieces_parses_to_phrases_inside_the_sentence():
+    """Random mixes of the pieces the parser looks at (glued or spaced) never fail and every phrase slices its sentence."""
+    pieces = ("a an one two hundred thousand and half of million tens dozen dozens $ £5 4, 500 1 000 1.2m bn - – to from "
+              "between rose in 2005 per cent % every out İstanbul people killed . , ( ) no lower than higher several few "
+              "couple third thirds two-thirds 3rd 9/11 10:30 k m lakh 1,00,000 another woman was plus or more up 4.484 "
+              "06-06-2016 US$ each quarter scores nearly top likely").split()
+    rng = random.Random(1616)
+    for _ in range(2_000):
+        sentence = "".join(rng.choice(pieces) + (" " if rng.random() < 0.8 else "") for _ in range(rng.randint(1, 25)))
+        for r in read_numbers(sentence):
+            assert sentence[r.num_start : r.num_end] == r.value_text and r.value_text.strip()
+
+
 # --- the development gold (tests/data/figures_news/dev.yml, odd-numbered texts only) -------------------------------------
 
 DEV_GOLD = ROOT / "tests" / "data" / "figures_news" / "dev.yml"

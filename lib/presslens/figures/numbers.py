@@ -466,7 +466,7 @@ def _word_atom(toks: list[Token], j: int) -> tuple[float, float, float, str, int
         return None
     run = [t.low for t in toks[j:k] if t.kind == "word"]
     scale = max([_SCALE_WORDS[x] for x in run if x in _SCALE_WORDS and x != "hundred"] or [1.0])
-    if k < len(toks) and toks[k].kind == "dash" and toks[k + 1].low in _FRACTIONS:  # "two-thirds"
+    if k + 1 < len(toks) and toks[k].kind == "dash" and toks[k + 1].low in _FRACTIONS:  # "two-thirds"
         return _whole_fraction(toks, j, k + 1, value * _FRACTIONS[toks[k + 1].low]) if value < 10 else None
     if _word(toks, k) == "dozen" and scale == 1 and _clean_end(toks, k + 1):  # "two dozen"
         return value * 12, value * 12, 12.0, "words", k + 1
