@@ -118,10 +118,6 @@ def _left(sentence: str, a: int, limit: int = CONTEXT_CHARS) -> str:
     return sentence[m.start() if m else cut : a]
 
 
-def _digits_value(text: str) -> float:
-    return float(text.replace(",", ""))
-
-
 def parse_number(text: str) -> float | None:
     """The value of one number phrase, or None when it is vague or not a number.
 
@@ -696,16 +692,6 @@ def _shape_after(phrase: _Phrase, sentence: str, toks: list[Token], by_first: di
             if w == "per" and unit and unit not in _RATE_STOP:  # "per month", "per capita", "per household"
                 phrase.shape, phrase.reason = "rate", f"per {unit}"
             return
-
-
-def _ranges(sentence: str) -> list[tuple[list[_Atom], list[str]]]:
-    """The phrases of one sentence as (atoms, hedges written between them), the form the readings were built from before."""
-    return [(p.atoms, p.inner) for p in _parse(sentence)]
-
-
-def _is_year_atom(a: _Atom) -> bool:
-    """A year ("2003") written as bare digits."""
-    return _is_plain_year(a)
 
 
 def _is_year_group(atoms: list[_Atom], sentence: str) -> bool:
