@@ -695,7 +695,7 @@ def _shape_after(phrase: _Phrase, sentence: str, toks: list[Token], by_first: di
 
 
 def _is_year_group(atoms: list[_Atom], sentence: str) -> bool:
-    """Years ("2003", "2003-2011") or a span like "05-06", "07-08" (two-digit school or fiscal years)."""
+    """Years ("2003", "2003-2011", "1973-90") or a span like "05-06", "07-08" (two-digit school or fiscal years)."""
     if all(_is_plain_year(a) for a in atoms):
         return True
     dashed = len(atoms) == 2 and sentence[atoms[0].end : atoms[1].start].strip() in ("-", "–")
