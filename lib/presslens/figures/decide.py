@@ -54,7 +54,7 @@ from .lexicon import (
     _YEAR_PREP,
 )
 from .numbers import CONTEXT_CHARS, _left
-from .readings import Figure, NumberReading, _has_number, _hedges, _phrases
+from .readings import Figure, NumberReading, _has_number, _hedges, _phrases, shape_verdict
 
 
 def _word_gap(text: str) -> int:
@@ -248,7 +248,7 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         a, b = r.num_start - s0, r.num_end - s0
         ha, hb = _hedges(r, sentence, a, b)
         spans.append((a, hb, ha))  # the number with its hedges: "at least 300 or more"
-        r.verdict = _trap_reason(r, sentence, a, b)
+        r.verdict = shape_verdict(r) or _trap_reason(r, sentence, a, b)  # a share or a rate is never a count
     for i in range(len(phrases) - 1):  # "Tracy Riddle 4 7,097": numbers side by side are columns of a listing
         if not sentence[spans[i][1] : phrases[i + 1].num_start - s0].strip():
             for r in (phrases[i], phrases[i + 1]):
