@@ -17,11 +17,28 @@ import copy
 import math
 import re
 from bisect import bisect_left
+from dataclasses import dataclass
 from typing import Iterable
 
 from ..text import TextMemo, sentence_spans
 from .lexicon import (
     _ACTIVE_KILL,
+    _ACTOR_HEAD_RE,
+    _ARREST_RE,
+    _AUX_WORDS,
+    _BUDGET_RE,
+    _GENERIC_GROUPS,
+    _HARM_VERB_RE,
+    _MOD_WORD_RE,
+    _NP_WORDS,
+    _NUMBER_WORD_SET,
+    _PERSON_HEAD_RE,
+    _POPULATION_BEFORE,
+    _REPORT_VERB_RE,
+    _SAVED_BEFORE,
+    _TOKEN_RE,
+    _WAR_PURPOSE_RE,
+    _WAR_WORD_RE,
     _CONFLICTS,
     _CONFLICT_GROUP,
     _COUNTED_AFTER,
@@ -61,7 +78,7 @@ def _word_gap(text: str) -> int:
     return len(re.findall(r"[\w’'-]+", text))
 
 
-def _trap_reason(r: NumberReading, sentence: str, a: int, b: int) -> str:
+def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, pred: "_Predicate") -> str:
     """Why a number phrase is not a figure, or "" when it may be one (a casualty word is still needed).
 
     The patterns that end at the number read a bounded window before it (:func:`.numbers._left`), so each number
@@ -88,10 +105,29 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int) -> str:
         window = " ".join(before.split()[-4:]) + " " + r.value_text + " " + " ".join(sentence[b : b + CONTEXT_CHARS].split()[:4])
         if _PAYMENT.search(window):
             return "payment, not a war cost"
+        if _BUDGET_RE.search(window) and not _WAR_PURPOSE_RE.search(window):
+            return "money not war cost (a budget)"
+    if pred.kind:
+        if pred.kind == "arrests":
+            return "arrests (arrested, detained, kidnapped, missing: other counts of people)"
+        if pred.actor:
+            return "troops (soldiers or fighters as actors, not casualties)"
+        return ""  # the number is the subject of a casualty word: "14 students were injured"
+    if _POPULATION_BEFORE.search(before):
+        return "population (the size of a country, city or people)"
+    if _SAVED_BEFORE.search(before):
+        return "people saved or sheltered, not casualties"
+    harm_object = bool(_OBJECT_OF_HARM.search(before[-40:]))  # "have killed more than 300 have focused": 300 is the object
+    if pred.np_empty and _REPORT_VERB_RE.fullmatch(pred.stop) and not harm_object:
+        return "other (a number standing for people who say or estimate: 'four have estimated')"
+    if pred.stop in ("who", "that") and pred.heads and _ACTOR_HEAD_RE.search(" ".join(pred.heads)) and pred.after not in _PASSIVE_AFTER:
+        return "troops (soldiers or fighters as actors, not casualties)"
+    if pred.stop_pos is not None and not harm_object and _OTHER_VERB_RE.fullmatch(pred.stop) and not _CUE_RE.search(sentence, pred.stop_pos, pred.stop_pos + 60):
+        return f"people counted by another verb ({pred.stop})"
     if _THINGS_AFTER.match(after) and not _NP_AFTER.match(after):
         return "count of things"
     nxt = _NEXT_WORD.match(after)
-    if nxt and not _NP_AFTER.match(after):
+    if nxt and not _NP_AFTER.match(after) and not harm_object:
         word = nxt.group("w")
         if word.islower() and word not in _FUNCTION_WORDS and not word.endswith(("ed", "ly")) and not _CUE_RE.fullmatch(word):
             return "count of things"
@@ -99,6 +135,91 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int) -> str:
 
 
 _OPENERS_ONLY = re.compile("[ \"'“‘(\\[]*")
+#: "killing three brothers": the number is the object of a verb of harm, whatever noun follows it.
+_OBJECT_OF_HARM = re.compile(r"\b(?:killed|killing|kill|kills|wounded|wounding|injured|injuring|executed|executing|massacred|"
+                             r"displaced|displacing|leaving|left)\s+(?:(?:at\s+least|more\s+than|over|nearly|almost|some|about)\s+)?$", re.IGNORECASE)
+#: After "soldiers who": the soldiers are the casualties ("who were killed", "who died").
+#: A verb (past participle or a few irregular ones) that is a number's own predicate when it is not a casualty word:
+#: "36 people accused", "hundreds of thousands trapped under siege".
+_OTHER_VERB_RE = re.compile(r"[a-z]{3,}ed|accused|trapped|held|remain|remained|live|lived|stayed|gathered|protested|marched|"
+                            r"attended|voted|worked|work|joined|signed|took|take", re.IGNORECASE)
+#: "15 children and four teachers": a count listed after a figure's noun phrase with "and" is counted the same way.
+_INHERIT_AND = re.compile(r"^\s+(?:(?:[A-Za-z'’-]+)\s+){1,3}(?:and|,)\s+$")
+_PASSIVE_AFTER = frozenset("were was had have has are died perished lost".split())
+
+
+@dataclass
+class _Predicate:
+    """What a number attaches to on its right: its noun phrase, then auxiliaries, then a casualty word or another word.
+
+    ``kind`` is the casualty kind of the word reached (``arrests`` for arrested, detained, missing...), "" when
+    another word stops the reading (``stop``, with the word after it in ``after``). ``actor`` is set when the
+    number counts the doers of the harm ("41,000 soldiers killed 50 civilians").
+    """
+
+    kind: str = ""
+    cue_pos: int | None = None
+    stop: str = ""
+    after: str = ""
+    heads: tuple[str, ...] = ()
+    stop_pos: int | None = None
+    np_empty: bool = True
+    aux: bool = False
+    actor: bool = False
+
+
+#: The words a noun phrase may continue with after "and" or a comma ("84 children and 35 women", ", including").
+_NP_CONTINUES = frozenset("including among mostly mainly many most some over more nearly almost about around at the their its".split())
+_MAX_PREDICATE_TOKENS = 18
+
+
+def _is_number_word(w: str) -> bool:
+    return w[0].isdigit() or w.lower() in _NUMBER_WORD_SET
+
+
+def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
+    """Read the words after a number (ending at ``b``): its noun phrase, auxiliaries, then the predicate.
+
+    "Two civilians were killed and three others were injured": "three" reaches "injured" through "others were",
+    so it is wounded, not killed. Bounded: at most :data:`_MAX_PREDICATE_TOKENS` tokens are read.
+    """
+    toks = [t.group() for t in _TOKEN_RE.finditer(sentence, b, min(len(sentence), b + 240))][:_MAX_PREDICATE_TOKENS]
+    starts = [t.start() for t in _TOKEN_RE.finditer(sentence, b, min(len(sentence), b + 240))][:_MAX_PREDICATE_TOKENS]
+    heads: list[str] = []
+    in_np, np_len, aux = True, 0, False
+    for i, w in enumerate(toks):
+        lw = w.lower()
+        cm = _CUE_RE.match(sentence, starts[i])
+        if cm and (money or cm.lastgroup != "cost"):
+            pred = _Predicate(kind=cm.lastgroup, cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux)
+            if not aux and heads and _ACTOR_HEAD_RE.search(" ".join(heads)) and _HARM_VERB_RE.fullmatch(w):
+                nxt = toks[i + 1] if i + 1 < len(toks) else ""
+                pred.actor = bool(nxt) and (_is_number_word(nxt) or nxt.lower() in ("the", "a", "an", "at", "more", "over", "dozens", "hundreds", "scores")
+                                            or bool(_PERSON_HEAD_RE.fullmatch(nxt)))
+            return pred
+        if _ARREST_RE.match(sentence, starts[i]):
+            return _Predicate(kind="arrests", cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux)
+        if in_np and np_len < 12:
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            if w in (",", "and", "("):
+                if nxt and (_is_number_word(nxt) or nxt.lower() in _NP_CONTINUES or nxt[0].isupper() or _PERSON_HEAD_RE.fullmatch(nxt)
+                            or _MOD_WORD_RE.fullmatch(nxt)):
+                    np_len += 1
+                    continue
+            elif _PERSON_HEAD_RE.fullmatch(w):
+                heads.append(lw)
+                np_len += 1
+                continue
+            elif w[0].isalnum() and (_is_number_word(w) or lw in _NP_WORDS or _MOD_WORD_RE.fullmatch(w) or w[0].isupper()):
+                np_len += 1
+                continue
+            in_np = False
+        if lw in _AUX_WORDS:
+            aux = True
+            continue
+        return _Predicate(stop=lw, after=(toks[i + 1].lower() if i + 1 < len(toks) else ""), heads=tuple(heads), stop_pos=starts[i],
+                          np_empty=np_len == 0, aux=aux)
+    return _Predicate(heads=tuple(heads), np_empty=np_len == 0, aux=aux)
 
 
 def _cues(sentence: str) -> list[tuple[int, int, str]]:
@@ -133,6 +254,23 @@ def _nearest_cue(cues, a: int, b: int, lo: int, hi: int, kinds: Iterable[str], s
         if gap <= max_words and (best is None or gap < best[1]):
             best = (kind, gap, cs)
     return (best[0], best[2]) if best else None
+
+
+def _cue_gap(sentence: str, pos: int | None, a: int, b: int) -> int:
+    """Words between a number [a, b) and a cue starting at ``pos`` (a large number when no cue position is known)."""
+    if pos is None:
+        return 99
+    return _word_gap(sentence[b:pos]) if pos >= b else _word_gap(sentence[pos:a]) - 1
+
+
+def _nearest_arrest(sentence: str, a: int, b: int, lo: int, hi: int, max_words: int = 4) -> int | None:
+    """Words to the nearest word of arrest, detention or disappearance within a few words of the number, or None."""
+    best = None
+    for m in _ARREST_RE.finditer(sentence, lo, hi):
+        gap = _word_gap(sentence[m.end():a]) if m.end() <= a else _word_gap(sentence[b:m.start()]) if m.start() >= b else None
+        if gap is not None and gap <= max_words and (best is None or gap < best):
+            best = gap
+    return best
 
 
 def _who(sentence: str, a: int, b: int, lo: int, kind: str, cue_pos: int | None) -> str:
@@ -180,7 +318,7 @@ def _period(sentence: str) -> str:
 def _group(kind: str, who: str, conflict: str, clause: str, sentence: str) -> str:
     """A normalised population key for charting, from the population as written and the conflict."""
     if kind == "cost":
-        return conflict or "unspecified"
+        return conflict or ("war" if _WAR_WORD_RE.search(sentence) else "unspecified")
     if kind == "deaths" and _INDIRECT.search(clause):
         return "indirect_deaths"
     if who and _PER_SIDE.search(who):
@@ -193,11 +331,21 @@ def _group(kind: str, who: str, conflict: str, clause: str, sentence: str) -> st
         if who and pattern.search(who):
             return group
     if who:
-        head = _NP_RE.search(who)
-        return re.sub(r"\W+", "_", (head.group(0) if head else who).lower()).strip("_")
+        return _generic_group(who)
     if conflict:
         return _CONFLICT_GROUP.get(conflict, f"{conflict}_total")
-    return "unspecified"
+    return "people"
+
+
+def _generic_group(who: str) -> str:
+    """The generic group of a population on any story: children, women, military, fighters, refugees, civilians, or people
+    (unspecified or mixed: "men, women and children")."""
+    found = [group for group, pattern in _GENERIC_GROUPS if pattern.search(who)]
+    if len(found) == 1:
+        return found[0]
+    if found and set(found) <= {"civilians", "children", "women"} and "civilians" in found:
+        return "civilians"  # "civilians, including a child"
+    return "people"
 
 
 def _claim_id(kind: str, group: str, conflict: str) -> str:
@@ -244,11 +392,14 @@ _READINGS: TextMemo[tuple[NumberReading, ...]] = TextMemo(_read_numbers, max_cha
 
 def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previous: str, following: str) -> None:
     spans = []
+    preds = []
     for r in phrases:
         a, b = r.num_start - s0, r.num_end - s0
         ha, hb = _hedges(r, sentence, a, b)
         spans.append((a, hb, ha))  # the number with its hedges: "at least 300 or more"
-        r.verdict = _trap_reason(r, sentence, a, b)
+        pred = _predicate(sentence, hb, bool(r.currency))
+        preds.append(pred)
+        r.verdict = _trap_reason(r, sentence, a, b, pred)
     for i in range(len(phrases) - 1):  # "Tracy Riddle 4 7,097": numbers side by side are columns of a listing
         if not sentence[spans[i][1] : phrases[i + 1].num_start - s0].strip():
             for r in (phrases[i], phrases[i + 1]):
@@ -274,10 +425,21 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         money = bool(r.currency)
         bare_big = not money and r.scale >= 1e9 and not _NP_AFTER.match(sentence[b:])
         kinds = ("cost",) if money else ("deaths", "wounded", "displaced") + (("cost",) if bare_big else ())
-        found = _nearest_cue(cues, ha, b, lo, hi, kinds, sentence)
+        pred = preds[i]
+        if pred.kind in kinds:
+            found = (pred.kind, pred.cue_pos)
+        else:
+            found = _nearest_cue(cues, ha, b, lo, hi, kinds, sentence)
+            if found is None and money and _WAR_PURPOSE_RE.search(sentence, b, min(len(sentence), b + 80)):
+                found = ("cost", None)  # "$686 billion (43%) for Operation Enduring Freedom"
+            arrest = _nearest_arrest(sentence, ha, b, lo, hi)
+            if not money and arrest is not None and (found is None or arrest < _cue_gap(sentence, found[1], ha, b)):
+                r.verdict = "arrests (arrested, detained, kidnapped, missing: other counts of people)"
+                continue
         kind = found[0] if found else ""
         cue_pos = found[1] if found else None
-        if not kind and last_kind and n > 0 and _INHERIT_LEFT.match(sentence[spans[candidates[n - 1]][1] : ha]):
+        if not kind and last_kind and n > 0 and (_INHERIT_LEFT.match(sentence[spans[candidates[n - 1]][1] : ha])
+                                                 or _INHERIT_AND.match(sentence[spans[candidates[n - 1]][1] : ha])):
             kind = last_kind
         if not kind and bare_big and once("cost_after", lambda: any(m.lastgroup == "cost" for m in _CUE_RE.finditer(following))):
             kind = "cost"

@@ -130,9 +130,11 @@ _DEPLOYMENT = re.compile(
 
 _CUES = {
     "deaths": r"killed|killing|kills?|died|dies|die|dead|lives|deaths?(?!\s+squads?)|death\s+toll|toll|fatalities|fatality|lives\s+lost|"
-              r"lost\s+their\s+lives|slain|murdered|massacred|executed|perished|tortured\s+to\s+death|shot\s+dead|casualties|casualty",
+              r"lost\s+their\s+lives|slain|murdered|massacred|executed|perished|tortured\s+to\s+death|shot\s+dead|casualties|casualty|"
+              r"bodies|corpses|buried|beheaded|massacre",
     "wounded": r"wounded|injured|injuries|injuring|maimed",
-    "displaced": r"displaced|displacement|refugees|fled|flee|fleeing|driven\s+(?:from|out|away)|homeless|evacuated|expelled|uprooted",
+    "displaced": r"displaced|displacement|refugees|fled|flee|fleeing|driven\s+(?:from|out|away)|homeless|evacuated|evacuees|expelled|uprooted|"
+                 r"refuge|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of)\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?)\s+their\s+homes",
     "cost": r"cost|costs|costing|spent|spend|spends|spending|price|price\s+tag|expenditures?|outlays?|bill",
 }
 _CUE_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in _CUES.items()), re.IGNORECASE)
@@ -144,16 +146,20 @@ _INHERIT_LEFT = re.compile(r"^[\s,;]*(?:of\s+(?:which|whom|those|them|these)|inc
 _MOD = (
     r"(?:(?:American|U\.S\.|(?-i:US)|Iraqi|Iranian|Afghan|Syrian|Kurdish|Sunni|Shiite|Shia|Shi['’]ite|Muslim|Christian|civilian|"
     r"military|coalition|British|foreign|innocent|local|allied|enemy|Western|NATO|Pakistani|Yemeni|Israeli|Palestinian|Lebanese|"
-    r"Saudi|unarmed|young|Jewish|Arab|Turkish|Russian|Ukrainian)\s+)"
+    r"Saudi|unarmed|young|Jewish|Arab|Turkish|Russian|Ukrainian|other|more|armed|government|opposition|rebel|regime|pro-government|"
+    r"(?-i:[A-Z][A-Za-z.-]+))\s+)"
 )
 _HEAD = (
     r"(?:people|persons|civilians|soldiers|troops|service\s?members|servicemen|servicewomen|marines|sailors|airmen|contractors|"
     r"Iraqis|Americans|Afghans|Afghanis|Iranians|Syrians|Kurds|Sunnis|Shiites|Shias|Muslims|Christians|protesters|protestors|"
     r"demonstrators|prisoners|detainees|residents|refugees|children|women|men|militants|fighters|insurgents|policemen|police|"
     r"officers|journalists|citizens|military|GIs|GI['’]s|G\.I\.['’]?s|pilgrims|workers|combatants|taxpayers|veterans|vets|victims|"
-    r"Palestinians|Israelis|inhabitants|villagers|Yemenis|Syrians|Jews|Arabs|Kurds)"
+    r"Palestinians|Israelis|inhabitants|villagers|Yemenis|Syrians|Jews|Arabs|Kurds|persons|students|pupils|schoolchildren|teachers|"
+    r"boys|girls|babies|infants|brothers|sisters|patients|doctors|nurses|evacuees|peacekeepers|gunmen|terrorists|extremists|rebels|"
+    r"jihadists|mercenaries|noncombatants|non-combatants|Tutsis|Hutus|passengers|worshippers|migrants|activists|volunteers|personnel|"
+    r"commanders|guards|recruits|others|members|relatives|family\s+members|security\s+forces|forces|army|troop)"
 )
-_DET = r"(?:(?:the|its|their|our|his|her|these|those)\s+)?(?:[A-Za-z-]+['’]s\s+)?"
+_DET = r"(?:\b(?:the|its|their|our|his|her|these|those)\s+)?(?:[A-Za-z-]+['’]s\s+)?"
 _NP = (
     rf"{_DET}{_MOD}{{0,3}}{_HEAD}\b(?:(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+){_MOD}{{0,2}}{_HEAD}\b){{0,4}}"
     r"(?:\s+on\s+(?:each|both|either)\s+sides?)?"
@@ -189,10 +195,10 @@ _COUNTRY_DEMONYM = [("Iran", "iranians"), ("Iraq", "iraqis"), ("Afghanistan", "a
 #: who (as written) -> group, first match wins.
 _GROUP_RULES = [
     ("us_military_and_contractors", re.compile(
-        r"\b(?:American|U\.S\.|(?-i:US))\s+(?:\w+\s+)?(?:soldiers|troops|service\s?members|servicemen|military|marines|GIs|personnel)"
+        r"\b(?:American|U\.S\.|(?-i:US))\s+(?:\w+\s+)?(?:soldiers|troops?|service\s?members|servicemen|military|marines|GIs|personnel)"
         r".*\b(?:contractors|civilians)\b", re.IGNORECASE)),
     ("us_military", re.compile(
-        r"\b(?:American|U\.S\.|(?-i:US))\s+(?:\w+\s+)?(?:soldiers|troops|service\s?members|servicemen|military|marines|GIs|personnel)|"
+        r"\b(?:American|U\.S\.|(?-i:US))\s+(?:\w+\s+)?(?:soldiers|troops?|service\s?members|servicemen|military|marines|GIs|personnel)|"
         r"\bGI['’]?s\b", re.IGNORECASE)),
     ("americans", re.compile(r"\bAmericans?\b|\bU\.S\.\s+(?:citizens|civilians)", re.IGNORECASE)),
     ("iraqis", re.compile(r"\bIraqis?\b|\bpeople\b.*\bin\s+Iraq\b", re.IGNORECASE)),
@@ -210,6 +216,87 @@ _PER_SIDE = re.compile(r"\b(?:each|both|either|per)\s+sides?\b", re.IGNORECASE)
 _CONFLICT_GROUP = {"protests": "protesters"}
 #: Groups that are the same population for comparing claims across sources.
 _FAMILY = {"us_military": "us", "us_military_and_contractors": "us", "americans": "us"}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The predicate a number attaches to, and the generic groups of any story
+# --------------------------------------------------------------------------------------------------------------
+
+#: One token of the words after a number: a word, a number, or punctuation that ends a noun phrase.
+_TOKEN_RE = re.compile(r"[A-Za-z][\w'’.-]*|\d[\d,.]*|[,;:()\"“”]")
+#: Words a number's own noun phrase may hold before its predicate ("14 people, including two children, were killed").
+_NP_WORDS = frozenset(
+    "of the them whom its their his her a an and including among mostly mainly many most some all both more other others "
+    "over than nearly almost about around least at estimated approximately roughly mostly".split()
+)
+#: Auxiliaries and adverbs between a subject and its casualty word ("were reportedly killed", "were among the dead").
+_AUX_WORDS = frozenset(
+    "were was are is have has had been being be got get also all later reportedly reported confirmed believed feared "
+    "thought said now already since subsequently among the those either either still then so far allegedly".split()
+)
+#: A head noun of people (the people counted).
+_PERSON_HEAD_RE = re.compile(rf"(?:{_HEAD})", re.IGNORECASE)
+#: A word that modifies a head noun of people ("other", "Syrian", "innocent").
+_MOD_WORD_RE = re.compile(r"(?:civilian|military|coalition|foreign|innocent|local|allied|enemy|unarmed|young|"
+                          r"other|more|armed|government|opposition|rebel|regime|pro-government|elderly|security|family)", re.IGNORECASE)
+#: Verbs of which a bare number is the subject when it stands for people who say or count ("four have estimated").
+_REPORT_VERB_RE = re.compile(
+    r"(?:say|says|said|estimate|estimates|estimated|put|puts|believe|believes|believed|claim|claims|claimed|argue|argued|argues|"
+    r"report|reports|found|find|agree|agreed|think|suggest|suggested|suggests|count|counted|conclude|concluded|calculate|calculated|"
+    r"told|wrote|write|signed|voted|testified|stated)",
+    re.IGNORECASE,
+)
+#: Other counts of people: arrested, detained, kidnapped, missing (a kind of their own, never a figure).
+_ARREST_RE = re.compile(
+    r"\b(?:arrested|arresting|arrests?|detained|detaining|detention|kidnapped|kidnapping|kidnaps?|abducted|abducting|abductions?|"
+    r"captured|capturing|jailed|imprisoned|missing|disappeared|disappearance|hostages?|taken\s+hostage|rounded\s+up)\b",
+    re.IGNORECASE,
+)
+#: Heads of people who act (soldiers, fighters): a number of them with an active verb counts the actors, not the dead.
+_ACTOR_HEAD_RE = re.compile(
+    r"\b(?:soldiers|troops|servicemen|marines|forces|army|police|policemen|officers|militants|fighters|insurgents|rebels|terrorists|"
+    r"extremists|jihadists|gunmen|mercenaries|militiamen|militias|bombers|jets|planes|aircraft|airstrikes|strikes|attacks|"
+    r"bombs|shells|rockets|missiles|explosions|blasts)\b",
+    re.IGNORECASE,
+)
+#: Active verbs of harm: "soldiers killed 50" makes the soldiers the killers.
+_HARM_VERB_RE = re.compile(r"(?:killed|kill|kills|killing|wounded|wounding|injured|injuring|massacred|executed|shot|slew|caused)", re.IGNORECASE)
+#: "a country of some 26 million", "its pre-war population was over 20 million": the size of a population.
+_POPULATION_BEFORE = re.compile(
+    r"\b(?:population|populations|inhabitants|country|nation|city|town|region|province|state|community|metropolis|capital)\s+"
+    r"(?:(?:of|was|is|stood\s+at|stands\s+at|numbers?|numbered|totals?|totall?ed|had|has|with)\s+)(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+#: "saved 1,200 Tutsis from death": people saved are not casualties.
+_SAVED_BEFORE = re.compile(r"\b(?:saved|saving|saves|rescued|rescuing|spared|sheltered|sheltering|protected|hid)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+#: Budgets that are not a war's cost: "$481.4 billion for Pentagon spending", "the defence budget".
+_BUDGET_RE = re.compile(
+    r"\b(?:budgets?|budgeted|base\s+budget|(?:for|on)\s+(?:the\s+)?(?:Pentagon|Defen[cs]e\s+Department|Department\s+of\s+Defen[cs]e|"
+    r"defen[cs]e|national\s+defen[cs]e)\b)",
+    re.IGNORECASE,
+)
+#: What money is for when it is a war's cost: "for Operation Enduring Freedom", "on the wars", "for reconstruction".
+_WAR_PURPOSE_RE = re.compile(
+    r"\b(?:Operations?\s+[A-Z]\w+|wars?|warfare|occupation|invasion|military\s+operations|reconstruction|rebuilding|"
+    r"counter-?insurgency|overseas\s+contingency)\b"
+)
+#: A war named in the words around a cost ("the cost of the war"): the group ``war`` for unseen stories.
+_WAR_WORD_RE = re.compile(r"\b(?:wars?|warfare|conflict|occupation|invasion|Operations?\s+[A-Z]\w+|military\s+operations|fighting)\b")
+
+#: The generic groups of any story, from the head nouns of the population as written (first match of each).
+_GENERIC_GROUPS = [
+    ("children", re.compile(r"\b(?:children|child|kids|schoolchildren|pupils|students|boys|girls|babies|infants|minors|toddlers|sons|daughters)\b", re.IGNORECASE)),
+    ("women", re.compile(r"\b(?:women|woman|mothers|wives)\b", re.IGNORECASE)),
+    ("military", re.compile(
+        r"\b(?:soldiers?|troops?|service\s?members|servicemen|servicewomen|marines|sailors|airmen|army|police|policemen|officers|"
+        r"security\s+forces|government\s+forces|forces|peacekeepers|guards|personnel|military|GIs|commanders|recruits|conscripts)\b",
+        re.IGNORECASE)),
+    ("fighters", re.compile(
+        r"\b(?:rebels?|militants?|terrorists?|extremists?|insurgents?|jihadists?|fighters?|gunmen|mercenaries|militiamen|militias?|"
+        r"combatants|bombers|(?:Daesh|ISIS|ISIL|IS|Nusra|Qaeda|Taliban)\s+members)\b", re.IGNORECASE)),
+    ("refugees", re.compile(r"\b(?:refugees|displaced|evacuees|asylum[- ]seekers|migrants|homeless)\b", re.IGNORECASE)),
+    ("civilians", re.compile(r"\b(?:civilians|non-?combatants|residents|villagers|inhabitants|locals)\b", re.IGNORECASE)),
+]
 
 
 # --------------------------------------------------------------------------------------------------------------
