@@ -32,7 +32,10 @@ from .lexicon import (
     _MOD_WORD_RE,
     _NP_WORDS,
     _NUMBER_WORD_SET,
+    _NP_MODIFIER_OF_CUE,
     _PERSON_HEAD_RE,
+    _PLAIN_PEOPLE_RE,
+    _NATION_GROUPS,
     _POPULATION_BEFORE,
     _REPORT_VERB_RE,
     _SAVED_BEFORE,
@@ -165,6 +168,7 @@ class _Predicate:
     stop_pos: int | None = None
     np_empty: bool = True
     aux: bool = False
+    verb: bool = False  # the casualty word is a verb or participle ("injured", "fled"), not a noun ("deaths")
     actor: bool = False
 
 
@@ -191,7 +195,8 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
         lw = w.lower()
         cm = _CUE_RE.match(sentence, starts[i])
         if cm and (money or cm.lastgroup != "cost"):
-            pred = _Predicate(kind=cm.lastgroup, cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux)
+            pred = _Predicate(kind=cm.lastgroup, cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux,
+                              verb=lw.endswith(("ed", "ing")) or lw in ("died", "dead", "fled"))
             if not aux and heads and _ACTOR_HEAD_RE.search(" ".join(heads)) and _HARM_VERB_RE.fullmatch(w):
                 nxt = toks[i + 1] if i + 1 < len(toks) else ""
                 pred.actor = bool(nxt) and (_is_number_word(nxt) or nxt.lower() in ("the", "a", "an", "at", "more", "over", "dozens", "hundreds", "scores")
@@ -273,13 +278,19 @@ def _nearest_arrest(sentence: str, a: int, b: int, lo: int, hi: int, max_words: 
     return best
 
 
-def _who(sentence: str, a: int, b: int, lo: int, kind: str, cue_pos: int | None) -> str:
-    """The population a figure counts, as written: after the number, as predicate or apposition, else the nearest one before."""
+def _who(sentence: str, a: int, b: int, lo: int, kind: str, cue_pos: int | None, *, own_only: bool = False) -> str:
+    """The population a figure counts, as written: after the number, as predicate or apposition, else the nearest one before.
+
+    ``own_only``: the number is the subject of its casualty word ("and hundreds more injured"), so a noun phrase
+    before it belongs to another figure and is not looked for.
+    """
     after = sentence[b:]
-    for pattern in (_NP_AFTER, _NP_PREDICATE, _NP_APPOSITION):
+    for pattern in (_NP_AFTER, _NP_PREDICATE, _NP_APPOSITION, _NP_MODIFIER_OF_CUE):
         m = pattern.match(after)
         if m:
-            return _clean_np(m.group("np"))
+            return re.sub(r"^more\s+", "", _clean_np(m.group("np")), flags=re.IGNORECASE)
+    if own_only:
+        return ""
     # the nearest noun phrase to the left, unless it is the killer ("militias killed 50")
     left = sentence[lo:a]
     candidates = list(_NP_RELATIVE.finditer(left))
@@ -315,8 +326,14 @@ def _period(sentence: str) -> str:
     return "; ".join(found)
 
 
-def _group(kind: str, who: str, conflict: str, clause: str, sentence: str) -> str:
-    """A normalised population key for charting, from the population as written and the conflict."""
+def _group(kind: str, who: str, conflict: str, clause: str, sentence: str, *, inherited: str = "") -> str:
+    """A normalised population key for charting, from the population as written and the conflict.
+
+    The seeds' populations (US troops, Iraqis, Sunnis, protesters...) first, except that a generic head noun beside a
+    nationality wins ("Afghan civilians"); then the generic groups of any story (:func:`_generic_group`).
+    ``inherited``: the group of the sentence's first figure, for a figure written without a population ("killed
+    nine civilians and injured 200").
+    """
     if kind == "cost":
         return conflict or ("war" if _WAR_WORD_RE.search(sentence) else "unspecified")
     if kind == "deaths" and _INDIRECT.search(clause):
@@ -327,24 +344,30 @@ def _group(kind: str, who: str, conflict: str, clause: str, sentence: str) -> st
         first = min(((sentence.find(name), group) for name, group in _COUNTRY_DEMONYM if name in sentence), default=None)
         if first is not None:
             return first[1]
-    for group, pattern in _GROUP_RULES:
-        if who and pattern.search(who):
-            return group
     if who:
-        return _generic_group(who)
+        generic = _generic_group(who, kind)
+        for group, pattern in _GROUP_RULES:
+            if pattern.search(who):
+                return generic if group in _NATION_GROUPS and generic not in ("people", "refugees") else group
+        return generic
+    if inherited:
+        return inherited
     if conflict:
         return _CONFLICT_GROUP.get(conflict, f"{conflict}_total")
-    return "people"
+    return "refugees" if kind == "displaced" else "people"
 
 
-def _generic_group(who: str) -> str:
+def _generic_group(who: str, kind: str = "") -> str:
     """The generic group of a population on any story: children, women, military, fighters, refugees, civilians, or people
-    (unspecified or mixed: "men, women and children")."""
+    (unspecified or mixed: "men, women and children"); people displaced who are named only by where they come from
+    ("four million Ukrainians have fled") are refugees."""
     found = [group for group, pattern in _GENERIC_GROUPS if pattern.search(who)]
     if len(found) == 1:
         return found[0]
     if found and set(found) <= {"civilians", "children", "women"} and "civilians" in found:
         return "civilians"  # "civilians, including a child"
+    if not found and kind == "displaced" and not _PLAIN_PEOPLE_RE.search(who):
+        return "refugees"
     return "people"
 
 
@@ -417,6 +440,7 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         return known[name]
 
     last_kind = ""
+    first_group = ""  # the group of the sentence's first figure with a population
     for n, i in enumerate(candidates):
         r = phrases[i]
         a, b, ha = spans[i]
@@ -452,7 +476,8 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
                 r.verdict = "no casualty, displacement or cost word next to it"
             continue
         last_kind = kind
-        who = _who(sentence, ha, b, lo, kind, cue_pos)
+        own = pred.kind == kind and pred.cue_pos is not None and pred.cue_pos > b and (pred.aux or not pred.np_empty or pred.verb)
+        who = _who(sentence, ha, b, lo, kind, cue_pos, own_only=own)
         who_basis = "stated" if who else ""
         if not who and kind != "cost" and not sentence[:ha].strip(" \"'“‘") and previous:
             nps = list(_NP_RE.finditer(previous))
@@ -462,7 +487,9 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
             context = (_conflict(sentence, previous), _period(sentence))
         r.kind, r.who, r.who_basis = kind, who, who_basis
         r.conflict, r.period = context
-        r.group = _group(kind, who, r.conflict, sentence[lo:hi], sentence)
+        r.group = _group(kind, who, r.conflict, sentence[lo:hi], sentence, inherited=first_group if kind != "cost" else "")
+        if who and not first_group and kind != "cost":
+            first_group = r.group
         r.verdict = "figure"
 
 

@@ -147,7 +147,7 @@ _MOD = (
     r"(?:(?:American|U\.S\.|(?-i:US)|Iraqi|Iranian|Afghan|Syrian|Kurdish|Sunni|Shiite|Shia|Shi['’]ite|Muslim|Christian|civilian|"
     r"military|coalition|British|foreign|innocent|local|allied|enemy|Western|NATO|Pakistani|Yemeni|Israeli|Palestinian|Lebanese|"
     r"Saudi|unarmed|young|Jewish|Arab|Turkish|Russian|Ukrainian|other|more|armed|government|opposition|rebel|regime|pro-government|"
-    r"(?-i:[A-Z][A-Za-z.-]+))\s+)"
+    r"homeless|wounded|injured|(?-i:[A-Z][A-Za-z.-]+))\s+)"
 )
 _HEAD = (
     r"(?:people|persons|civilians|soldiers|troops|service\s?members|servicemen|servicewomen|marines|sailors|airmen|contractors|"
@@ -283,6 +283,14 @@ _WAR_PURPOSE_RE = re.compile(
 #: A war named in the words around a cost ("the cost of the war"): the group ``war`` for unseen stories.
 _WAR_WORD_RE = re.compile(r"\b(?:wars?|warfare|conflict|occupation|invasion|Operations?\s+[A-Z]\w+|military\s+operations|fighting)\b")
 
+#: The seeds' groups named by nationality or faith alone: a generic head noun beside them wins ("Afghan civilians" are
+#: civilians, "Iraqi soldiers" military), bare "Iraqis" stay iraqis.
+_NATION_GROUPS = frozenset({"americans", "iraqis", "iranians", "afghans", "sunnis", "shiites", "muslims"})
+#: "2,412 civilian deaths": the population is the modifier of the casualty noun.
+_NP_MODIFIER_OF_CUE = re.compile(rf"^\s+(?P<np>{_MOD}{{1,2}})(?=(?:deaths|casualties|fatalities|dead|death\s+toll|killings)\b)", re.IGNORECASE)
+#: Whom a displacement figure counts when the text names only a nationality or nobody: refugees; "people" stays people.
+_PLAIN_PEOPLE_RE = re.compile(r"\b(?:people|persons|others|individuals)\b", re.IGNORECASE)
+
 #: The generic groups of any story, from the head nouns of the population as written (first match of each).
 _GENERIC_GROUPS = [
     ("children", re.compile(r"\b(?:children|child|kids|schoolchildren|pupils|students|boys|girls|babies|infants|minors|toddlers|sons|daughters)\b", re.IGNORECASE)),
@@ -295,7 +303,9 @@ _GENERIC_GROUPS = [
         r"\b(?:rebels?|militants?|terrorists?|extremists?|insurgents?|jihadists?|fighters?|gunmen|mercenaries|militiamen|militias?|"
         r"combatants|bombers|(?:Daesh|ISIS|ISIL|IS|Nusra|Qaeda|Taliban)\s+members)\b", re.IGNORECASE)),
     ("refugees", re.compile(r"\b(?:refugees|displaced|evacuees|asylum[- ]seekers|migrants|homeless)\b", re.IGNORECASE)),
-    ("civilians", re.compile(r"\b(?:civilians|non-?combatants|residents|villagers|inhabitants|locals)\b", re.IGNORECASE)),
+    ("civilians", re.compile(r"\b(?:civilians?|non-?combatants|villagers|inhabitants|locals|innocent|unarmed|teachers|doctors|"
+                             r"nurses|medics|paramedics|journalists|reporters|workers|staff|patients|volunteers|worshippers|passengers)\b",
+                             re.IGNORECASE)),
 ]
 
 
