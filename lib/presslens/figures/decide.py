@@ -110,6 +110,8 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, pred: "_Predic
             return "payment, not a war cost"
         if _BUDGET_RE.search(window) and not _WAR_PURPOSE_RE.search(window):
             return "money not war cost (a budget)"
+    if _SAVED_BEFORE.search(before):
+        return "people saved or sheltered, not casualties"
     if pred.kind:
         if pred.kind == "arrests":
             return "arrests (arrested, detained, kidnapped, missing: other counts of people)"
@@ -118,10 +120,8 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, pred: "_Predic
         return ""  # the number is the subject of a casualty word: "14 students were injured"
     if _POPULATION_BEFORE.search(before):
         return "population (the size of a country, city or people)"
-    if _SAVED_BEFORE.search(before):
-        return "people saved or sheltered, not casualties"
     harm_object = bool(_OBJECT_OF_HARM.search(before[-40:]))  # "have killed more than 300 have focused": 300 is the object
-    if pred.np_empty and _REPORT_VERB_RE.fullmatch(pred.stop) and not harm_object:
+    if pred.np_empty and not r.currency and _REPORT_VERB_RE.fullmatch(pred.stop) and not harm_object:
         return "other (a number standing for people who say or estimate: 'four have estimated')"
     if pred.stop in ("who", "that") and pred.heads and _ACTOR_HEAD_RE.search(" ".join(pred.heads)) and pred.after not in _PASSIVE_AFTER:
         return "troops (soldiers or fighters as actors, not casualties)"
@@ -132,15 +132,20 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, pred: "_Predic
     nxt = _NEXT_WORD.match(after)
     if nxt and not _NP_AFTER.match(after) and not harm_object:
         word = nxt.group("w")
-        if word.islower() and word not in _FUNCTION_WORDS and not word.endswith(("ed", "ly")) and not _CUE_RE.fullmatch(word):
+        if (word.islower() and word not in _FUNCTION_WORDS and not word.endswith(("ed", "ly", "ing")) and not _CUE_RE.fullmatch(word)
+                and not (r.currency and word in _MONEY_NOUNS)):
             return "count of things"
     return ""
 
 
+#: Nouns after an amount of money that name the amount, not a thing counted ("$3 trillion dollar estimate").
+_MONEY_NOUNS = frozenset("dollar dollars estimate estimates figure total sum price tag bill cost".split())
+_DATED = re.compile(r"date|year")
 _OPENERS_ONLY = re.compile("[ \"'“‘(\\[]*")
 #: "killing three brothers": the number is the object of a verb of harm, whatever noun follows it.
-_OBJECT_OF_HARM = re.compile(r"\b(?:killed|killing|kill|kills|wounded|wounding|injured|injuring|executed|executing|massacred|"
-                             r"displaced|displacing|leaving|left)\s+(?:(?:at\s+least|more\s+than|over|nearly|almost|some|about)\s+)?$", re.IGNORECASE)
+_OBJECT_OF_HARM = re.compile(r"\b(?:(?:killed|killing|kill|kills|wounded|wounding|injured|injuring|executed|executing|massacred|hanged|"
+                             r"displaced|displacing|leaving|left)|(?:toll|deaths|casualties|dead|fatalities)\s+(?:\w+\s+)?(?:at|of|to))\s+"
+                             r"(?:(?:at\s+least|more\s+than|over|nearly|almost|some|about|around)\s+)?$", re.IGNORECASE)
 #: After "soldiers who": the soldiers are the casualties ("who were killed", "who died").
 #: A verb (past participle or a few irregular ones) that is a number's own predicate when it is not a casualty word:
 #: "36 people accused", "hundreds of thousands trapped under siege".
@@ -217,6 +222,9 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
                 continue
             elif w[0].isalnum() and (_is_number_word(w) or lw in _NP_WORDS or _MOD_WORD_RE.fullmatch(w) or w[0].isupper()):
                 np_len += 1
+                continue
+            elif w[0].isalpha() and lw not in _FUNCTION_WORDS and nxt and (_PERSON_HEAD_RE.fullmatch(nxt) or _CUE_RE.fullmatch(nxt)):
+                np_len += 1  # "field commanders", "violent deaths": a modifier of the head or of the casualty noun
                 continue
             in_np = False
         if lw in _AUX_WORDS:
@@ -424,7 +432,8 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         preds.append(pred)
         r.verdict = _trap_reason(r, sentence, a, b, pred)
     for i in range(len(phrases) - 1):  # "Tracy Riddle 4 7,097": numbers side by side are columns of a listing
-        if not sentence[spans[i][1] : phrases[i + 1].num_start - s0].strip():
+        # ... but not a date before a headline ("7 November 2016 Four people killed")
+        if not sentence[spans[i][1] : phrases[i + 1].num_start - s0].strip() and not _DATED.match(phrases[i].verdict):
             for r in (phrases[i], phrases[i + 1]):
                 r.verdict = r.verdict or "numbers side by side (a table or listing)"
     candidates = [i for i, r in enumerate(phrases) if not r.verdict]

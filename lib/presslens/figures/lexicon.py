@@ -90,14 +90,14 @@ _RANGE_PREFIX = re.compile(r"\b(?P<p>from|between)\s+$", re.IGNORECASE)
 
 _MONTHS = r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
 _DATE_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?$")
-_DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)\b|^\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|^\s+(?:{_MONTHS})\b|^,?\s+(?:19|20)\d\d\b", re.IGNORECASE)
+_DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)\b|^\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|^\s+(?-i:{_MONTHS})\b|^,?\s+(?:19|20)\d\d\b", re.IGNORECASE)
 _ID_BEFORE = re.compile(r"\b(?:Source|No\.?|Nos\.?|number|#|Box|ID|code|Flight|Resolution|Article|Section|Chapter|page|pp?\.|Vol\.?|Room|Route|Highway|Camp|Unit)\s*$", re.IGNORECASE)
 _LIST_AFTER = re.compile(r"^[.)](?:\s|$)")
 #: "$3,000 per month", "$720 million a day": a rate is not a total, whatever it pays for.
 _RATE_AFTER = re.compile(r"^\s*(?:per|a|an|each|every)\s+(?:month|year|week|day|hour|night|head|person|capita)\b", re.IGNORECASE)
 _PERCENT_AFTER = re.compile(r"^\s*(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
 _DURATION_AFTER = re.compile(
-    r"^[\s-]+(?:(?:more|other|additional|long|full|straight|consecutive|previous|last|next|straight)\s+)?"
+    r"^[\s-]+(?:(?:more|other|additional|long|full|straight|consecutive|straight)\s+)?"
     r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centur(?:y|ies)|nights?|year-old|years-old)\b",
     re.IGNORECASE,
 )
@@ -131,9 +131,9 @@ _DEPLOYMENT = re.compile(
 _CUES = {
     "deaths": r"killed|killing|kills?|died|dies|die|dead|lives|deaths?(?!\s+squads?)|death\s+toll|toll|fatalities|fatality|lives\s+lost|"
               r"lost\s+their\s+lives|slain|murdered|massacred|executed|perished|tortured\s+to\s+death|shot\s+dead|casualties|casualty|"
-              r"bodies|corpses|buried|beheaded|massacre",
+              r"bodies|corpses|buried|beheaded|massacre|hanged|losses",
     "wounded": r"wounded|injured|injuries|injuring|maimed",
-    "displaced": r"displaced|displacement|refugees|fled|flee|fleeing|driven\s+(?:from|out|away)|homeless|evacuated|evacuees|expelled|uprooted|"
+    "displaced": r"displaced|displacement|refugees|IDPs|fled|flee|fleeing|driven\s+(?:from|out|away)|homeless|evacuated|evacuees|expelled|uprooted|"
                  r"refuge|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of)\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?)\s+their\s+homes",
     "cost": r"cost|costs|costing|spent|spend|spends|spending|price|price\s+tag|expenditures?|outlays?|bill",
 }
@@ -231,7 +231,7 @@ _NP_WORDS = frozenset(
 )
 #: Auxiliaries and adverbs between a subject and its casualty word ("were reportedly killed", "were among the dead").
 _AUX_WORDS = frozenset(
-    "were was are is have has had been being be got get also all later reportedly reported confirmed believed feared "
+    "were was are is have has had been being be got get also all later reportedly reported confirmed believed feared total "
     "thought said now already since subsequently among the those either either still then so far allegedly".split()
 )
 #: A head noun of people (the people counted).
