@@ -415,7 +415,131 @@ def _read_numbers(text: str) -> tuple[NumberReading, ...]:
         following = text[spans[si + 1][0] : spans[si + 1][1]] if si + 1 < len(spans) else ""
         _judge_sentence(phrases, sentence, s0, previous, following)
         readings.extend(phrases)
+    if readings and "\n" in text:
+        _read_tables(text, readings)
     return tuple(readings)
+
+
+#: Verdicts a table column never overrides: the number is a date, a year, a percentage or a rate whatever its column.
+_KEEP_IN_TABLES = re.compile(r"^(?:date|year|percentage|a rate|identifier|note marker|duration)")
+_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{2,}")
+#: A data cell at the end of a row of a plain-text table: a number (with its "*" or "+"), or a note in brackets.
+_ROW_ITEM = re.compile(r"(?:US\s?\$|\$|€|£)?\d[\d,.]*(?:\s?(?:million|billion|trillion|m|bn))?[*+]?|\([^()\n]{1,40}\)")
+_TOTAL_RE = re.compile(r"\btotals?\b|\bsum\b|\bcombined\b", re.IGNORECASE)
+_ESTIMATE_HEADER = re.compile(r"\b(?:estimates?|figures?|counts?|numbers?|revised|official|toll)\b", re.IGNORECASE)
+_MAX_HEADING_WORDS = 8
+
+
+def _header_kinds(cells: list[str]) -> list[str]:
+    """The kind each column of a table header counts: a casualty or cost word, ``total``, or "" (labels, notes).
+
+    A column named only "Revised Estimate" beside "Official Death Toll" counts what the table's one kind counts."""
+    kinds = []
+    for cell in cells:
+        found = [m.lastgroup for m in _CUE_RE.finditer(cell)]
+        kinds.append("total" if _TOTAL_RE.search(cell) and not found else (found[0] if found else ""))
+    named = {k for k in kinds if k and k != "total"}
+    if len(named) == 1:
+        only = named.pop()
+        kinds = [only if not k and _ESTIMATE_HEADER.search(cell) else k for k, cell in zip(kinds, cells)]
+    return kinds
+
+
+def _read_tables(text: str, readings: list[NumberReading]) -> None:
+    """Numbers in the rows of a table take the kind of their column: "War  Deaths  Wounded  Total" over
+    "Civil War 529,332 420,000* 949,332", or "Conflict | Official Death Toll | ..." over "| 240,000 (2016 govt figure) |";
+    under a short heading with a casualty word ("U.S. Military Deaths"), the "label: number" lines take its kind and
+    population. A table's total column is not a figure. Only numbers that no sentence rule made a figure, and that are
+    not dates, years or percentages, are changed.
+    """
+    by_start = sorted(readings, key=lambda r: r.num_start)
+    starts = [r.num_start for r in by_start]
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    header: list[str] | None = None
+    heading: tuple[str, str] | None = None  # (kind, heading text)
+    for start, line in lines:
+        stripped = line.strip()
+        if not stripped or set(stripped) <= set("-|: "):
+            continue
+        has_digit = bool(re.search(r"\d", stripped))
+        if not has_digit:
+            cells = [c for c in _CELL_SPLIT.split(stripped) if c]
+            kinds = _header_kinds(cells) if len(cells) >= 2 else []
+            if any(k and k != "total" for k in kinds):
+                header, heading = kinds, None
+                continue
+            words = stripped.split()
+            cue = _CUE_RE.search(stripped)
+            if cue and len(words) <= _MAX_HEADING_WORDS and not stripped.endswith((".", "?", "!")):
+                heading, header = (cue.lastgroup, stripped), None
+                continue
+            header = heading = None
+            continue
+        if header is not None:
+            if "|" in stripped:
+                cells = [(start + m.start(), start + m.end()) for m in re.finditer(r"[^|]+", line)]
+                cells = [(a, b) for a, b in cells if text[a:b].strip()]
+                offset = 0 if len(cells) == len(header) else None
+                if offset is None:
+                    continue
+                for (a, b), kind in zip(cells, header):
+                    _table_cell(text, by_start, starts, a, b, kind, "", column=True)
+            else:
+                items = _row_items(line)
+                if not items or len(items) < len(header) - 1 or len(stripped.split()) > 4 * len(header) + 4:
+                    header = None
+                    continue
+                for (a, b), kind in zip(items[-(len(header) - 1):], header[1:]):
+                    _table_cell(text, by_start, starts, start + a, start + b, kind, "", column=True)
+            continue
+        if heading is not None:
+            if len(stripped.split()) > _MAX_HEADING_WORDS:
+                heading = None
+                continue
+            items = _row_items(line)
+            if items:
+                a, b = items[-1]
+                np = _NP_RE.search(heading[1])
+                _table_cell(text, by_start, starts, start + items[0][0], start + b, heading[0], _clean_np(np.group(0)) if np else "")
+
+
+def _row_items(line: str) -> list[tuple[int, int]]:
+    """The data cells at the end of a plain-text table row (offsets in the line), read from the right."""
+    found = list(_ROW_ITEM.finditer(line))
+    items: list[tuple[int, int]] = []
+    end = len(line.rstrip())
+    for m in reversed(found):
+        if line[m.end():end].strip():
+            break
+        items.append((m.start(), m.end()))
+        end = m.start()
+    return items[::-1]
+
+
+def _table_cell(text: str, by_start: list[NumberReading], starts: list[int], a: int, b: int, kind: str, who: str, *,
+                column: bool = False) -> None:
+    """Give the numbers in text[a:b] the kind of their column (or make a total column's numbers traps).
+
+    ``column``: the cell is under a header of columns, which knows better than the words of the run-on "sentence"
+    a row is read in; under a heading only numbers no sentence rule made a figure are changed."""
+    for r in by_start[bisect_left(starts, a):]:
+        if r.num_start >= b:
+            break
+        if (r.verdict == "figure" and not column) or _KEEP_IN_TABLES.match(r.verdict):
+            continue
+        if kind == "total":
+            r.verdict = "other (a table's total column)"
+            continue
+        if not kind or (kind == "cost") != bool(r.currency):
+            continue
+        line = text[r.sent_start : r.sent_end]
+        r.kind, r.who, r.who_basis = kind, who, "table heading" if who else ""
+        r.conflict, r.period = _conflict(line, ""), _period(line)
+        r.group = _group(kind, who, r.conflict, line, line)
+        r.verdict = "figure"
 
 
 _READINGS: TextMemo[tuple[NumberReading, ...]] = TextMemo(_read_numbers, max_chars=32_000_000)
