@@ -58,6 +58,11 @@ from .lexicon import (
     _ID_BEFORE,
     _INDIRECT,
     _INHERIT_LEFT,
+    _INHERIT_REACH,
+    _LOST_BEFORE,
+    _PER_BEFORE,
+    _RATE_NOUN_AFTER,
+    _SHARE_AFTER,
     _LIST_AFTER,
     _NEXT_WORD,
     _NP_AFTER,
@@ -104,6 +109,10 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, pred: "_Predic
         return "duration"
     if _RATE_AFTER.match(after):
         return "a rate (per month, day, person...), not a total"
+    if _RATE_NOUN_AFTER.match(after) or re.search(r"\bper\s+$", before):
+        return "rate (so many per so many people), not a count"
+    if _PER_BEFORE.search(before) or _SHARE_AFTER.match(after):
+        return "share ('one in 40', 'one out of every six'), not a count"
     if r.currency:
         window = " ".join(before.split()[-4:]) + " " + r.value_text + " " + " ".join(sentence[b : b + CONTEXT_CHARS].split()[:4])
         if _PAYMENT.search(window):
@@ -596,8 +605,11 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         kind = found[0] if found else ""
         cue_pos = found[1] if found else None
         if not kind and last_kind and n > 0 and (_INHERIT_LEFT.match(sentence[spans[candidates[n - 1]][1] : ha])
-                                                 or _INHERIT_AND.match(sentence[spans[candidates[n - 1]][1] : ha])):
+                                                 or _INHERIT_AND.match(sentence[spans[candidates[n - 1]][1] : ha])
+                                                 or _INHERIT_REACH.match(sentence[spans[candidates[n - 1]][1] : ha])):
             kind = last_kind
+        if not kind and not money and _LOST_BEFORE.search(sentence[max(0, ha - 20) : ha]) and _NP_AFTER.match(sentence[b:]):
+            kind = "deaths"  # "lost 6,000 men"
         if not kind and bare_big and once("cost_after", lambda: any(m.lastgroup == "cost" for m in _CUE_RE.finditer(following))):
             kind = "cost"
         if not kind:

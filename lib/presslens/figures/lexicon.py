@@ -134,12 +134,23 @@ _CUES = {
               r"bodies|corpses|buried|beheaded|massacre|hanged|losses",
     "wounded": r"wounded|injured|injuries|injuring|maimed",
     "displaced": r"displaced|displacement|refugees|IDPs|fled|flee|fleeing|driven\s+(?:from|out|away)|homeless|evacuated|evacuees|expelled|uprooted|"
-                 r"refuge|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of)\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?)\s+their\s+homes",
+                 r"refuge|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of|to\s+(?:leave|flee|abandon))\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?)\s+their\s+homes",
     "cost": r"cost|costs|costing|spent|spend|spends|spending|price|price\s+tag|expenditures?|outlays?|bill",
 }
 _CUE_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in _CUES.items()), re.IGNORECASE)
 #: An active verb of killing between a noun phrase and the number makes the noun phrase the killer, not the dead.
-_ACTIVE_KILL = re.compile(r"(?<!were )(?<!was )(?<!been )(?<!be )\b(?:killed|shot|massacred|murdered|executed|wounded|injured|displaced)\b", re.IGNORECASE)
+_ACTIVE_KILL = re.compile(r"(?<!were )(?<!was )(?<!been )(?<!be )\b(?:killed|shot|massacred|murdered|executed|wounded|injured|displaced|buried|found|recovered|exhumed|counted|recorded|registered)\b", re.IGNORECASE)
+#: "The death toll nears 2,000 and is likely to top 2,500": a second number the same subject reaches takes its kind.
+_INHERIT_REACH = re.compile(
+    r"^[\s,]+(?:and|but|or)\s+(?:[\w'’]+\s+){0,4}?(?:top|reach|exceed|surpass|pass|hit|rise\s+to|climb\s+to|grow\s+to|double\s+to)\s+$",
+    re.IGNORECASE,
+)
+#: "France lost only a few thousand soldiers": lost with people as its object counts deaths.
+_LOST_BEFORE = re.compile(r"\b(?:lost|lose|loses|losing)\s+(?:only\s+|just\s+)?$", re.IGNORECASE)
+#: "5.5 deaths per 1,000 people", "one in 40", "one out of every six": rates and shares, not counts.
+_PER_BEFORE = re.compile(r"\b(?:per|for\s+every|out\s+of\s+every|out\s+of|in\s+every|of\s+every)\s+$|\b(?:one|a)\s+in\s+$", re.IGNORECASE)
+_RATE_NOUN_AFTER = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?per\s+(?:\d|one|a\s|every|capita|thousand|hundred|million)", re.IGNORECASE)
+_SHARE_AFTER = re.compile(r"^\s+(?:in|out\s+of)\s+(?:every\s+)?(?:\d|two|three|four|five|six|seven|eight|nine|ten|twenty|a\s+hundred|a\s+thousand)", re.IGNORECASE)
 #: "... of which at least 335,000 were civilians": the second number takes the first one's kind.
 _INHERIT_LEFT = re.compile(r"^[\s,;]*(?:of\s+(?:which|whom|those|them|these)|including|among\s+(?:them|whom)|as\s+well\s+as|plus)\s+$", re.IGNORECASE)
 
@@ -157,7 +168,7 @@ _HEAD = (
     r"Palestinians|Israelis|inhabitants|villagers|Yemenis|Syrians|Jews|Arabs|Kurds|persons|students|pupils|schoolchildren|teachers|"
     r"boys|girls|babies|infants|brothers|sisters|patients|doctors|nurses|evacuees|peacekeepers|gunmen|terrorists|extremists|rebels|"
     r"jihadists|mercenaries|noncombatants|non-combatants|Tutsis|Hutus|passengers|worshippers|migrants|activists|volunteers|personnel|"
-    r"commanders|guards|recruits|others|members|relatives|family\s+members|security\s+forces|forces|army|troop)"
+    r"commanders|guards|recruits|others|members|relatives|families|family\s+members|security\s+forces|forces|army|troop)"
 )
 _DET = r"(?:\b(?:the|its|their|our|his|her|these|those)\s+)?(?:[A-Za-z-]+['’]s\s+)?"
 _NP = (
@@ -165,7 +176,7 @@ _NP = (
     r"(?:\s+on\s+(?:each|both|either)\s+sides?)?"
 )
 _NP_RE = re.compile(_NP, re.IGNORECASE)
-_NP_AFTER = re.compile(rf"^\s+(?:of\s+)?(?P<np>{_NP})", re.IGNORECASE)
+_NP_AFTER = re.compile(rf"^\s+(?:of\s+(?:them|whom|those|these)\s+|of\s+)?(?P<np>{_NP})", re.IGNORECASE)
 _NP_PREDICATE = re.compile(rf"^\s+(?:were|was|are|is|being)\s+(?:(?:mostly|mainly|largely|all)\s+)?(?P<np>{_NP})", re.IGNORECASE)
 _NP_APPOSITION = re.compile(
     rf"^\s*[,;(–—-]\s*(?P<np>(?:(?:overwhelmingly|mostly|mainly|largely|predominantly|primarily|almost\s+all|most\s+of\s+them)\s+)?{_NP})",
