@@ -79,7 +79,7 @@ from .lexicon import (
     _YEAR_PREP,
 )
 from .numbers import CONTEXT_CHARS, _left
-from .readings import Figure, NumberReading, _has_number, _hedges, _phrases
+from .readings import Figure, NumberReading, _has_number, _hedges, _phrases, shape_verdict
 
 
 def _word_gap(text: str) -> int:
@@ -563,7 +563,7 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         spans.append((a, hb, ha))  # the number with its hedges: "at least 300 or more"
         pred = _predicate(sentence, hb, bool(r.currency))
         preds.append(pred)
-        r.verdict = _trap_reason(r, sentence, a, b, pred)
+        r.verdict = shape_verdict(r) or _trap_reason(r, sentence, a, b, pred)  # a share or a rate is never a count
     for i in range(len(phrases) - 1):  # "Tracy Riddle 4 7,097": numbers side by side are columns of a listing
         # ... but not a date before a headline ("7 November 2016 Four people killed")
         if not sentence[spans[i][1] : phrases[i + 1].num_start - s0].strip() and not _DATED.match(phrases[i].verdict):

@@ -28,35 +28,30 @@ _SMALL = {
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6}
+#: The scale words spelled out (read inside a run of number words), and "dozen", read only after a number or "a".
+_SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "dozen": 12.0}
+#: Abbreviated scales after digits, spaced or glued ("$80bn", "4.5 mn", "3trn").
+_SCALE_ABBREVIATIONS = {"bn": 1e9, "mn": 1e6, "tn": 1e12, "trn": 1e12, "mln": 1e6, "bln": 1e9}
+#: One-letter scales, read only glued to digits ("1.2m", "10k", "$5b") and only for money or a count of people:
+#: "a 100m race" is metres.
+_SCALE_LETTERS = {"k": 1e3, "m": 1e6, "b": 1e9}
 #: Plural magnitude words read as ranges [2 x unit, 10 x unit]: "hundreds" is 200-1,000.
 _VAGUE_UNITS = {"dozens": 12, "scores": 20, "tens": 10, "hundreds": 1e2, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
-_FRACTIONS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3}
+#: "tens of thousands", "hundreds of millions": the second word multiplies the first.
+_VAGUE_OF = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
+_FRACTIONS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3, "halves": 0.5, "quarters": 0.25, "thirds": 1 / 3,
+              "fifth": 0.2, "fifths": 0.2, "tenth": 0.1, "tenths": 0.1}
+#: Words of a share of a whole, read after a number ("43 percent", "a 9-percent rise"); "%" is its own token.
+_PERCENT_WORDS = frozenset({"percent", "pc", "pct", "percentage"})
+_NUMBER_WORD_SET_ALL = frozenset([*_SMALL, *_TENS, *_SCALE_WORDS])
 
 _WORD_ALT = "|".join(sorted([*_SMALL, *_TENS, "hundred", "thousand", "million", "billion", "trillion"], key=len, reverse=True))
-_SCALE_ALT = "hundred|thousand|million|billion|trillion"
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-
-_ATOM_RE = re.compile(
-    rf"""
-    (?<![\w/:.,*#$€£\-–])
-    (?P<cur>US\s?\$|\$|€|£)?
-    (?:
-        (?P<vague>(?:tens|hundreds|thousands|millions|billions|dozens|scores)(?:\s+of\s+(?:thousands|millions|billions))?)(?![\w-])
-      | (?P<frac>(?:a\s+)?(?:half|quarter|third)\s+(?:of\s+)?an?\s+(?:{_SCALE_ALT}))(?![\w-])
-      | (?P<andhalf>(?:{_DIGITS}|(?:{_WORD_ALT}))\s+and\s+a\s+half\s+(?:{_SCALE_ALT}))(?![\w-])
-      | (?P<few>(?:several|a\s+few|a\s+couple(?:\s+of)?)\s+(?:{_SCALE_ALT}))(?![\w-])
-      | (?P<a>an?\s+(?:{_SCALE_ALT}))(?![\w-])
-      | (?P<num>(?:{_DIGITS})(?:\s?[-–]\s?(?:{_DIGITS}))?)(?:\s+(?P<numscale>{_SCALE_ALT}|bn|mn))?(?![\w/:]|[.,]\d|[-–]\d|\s?%)
-      | (?P<words>\b(?:{_WORD_ALT})(?:(?:\s+|-)(?:and\s+)?(?:{_WORD_ALT}))*)(?![\w-])
-    )
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
 _CURRENCY_WORD_RE = re.compile(r"\s+(?:US\s+)?(?P<w>dollars|euros|pounds|USD|EUR|GBP)\b", re.IGNORECASE)
 _CURRENCY_UNITS = {"$": "USD", "us$": "USD", "us $": "USD", "€": "EUR", "£": "GBP", "dollars": "USD", "usd": "USD",
                    "euros": "EUR", "eur": "EUR", "pounds": "GBP", "gbp": "GBP"}
 #: A quick test that a sentence holds anything number-like; most sentences do not.
-_NUMBER_WORDS = [*_WORD_ALT.split("|"), "tens", "hundreds", "thousands", "millions", "billions", "dozens", "scores", "half", "quarter"]
+_NUMBER_WORDS = [*_WORD_ALT.split("|"), "tens", "hundreds", "thousands", "millions", "billions", "dozens", "scores", "dozen",
+                 "half", "quarter", "third", "halves", "quarters", "thirds", "fifths", "tenths"]
 _HAS_NUMBER = re.compile(rf"\d|\b(?:{'|'.join(_NUMBER_WORDS)})\b", re.IGNORECASE)
 _NUMBER_WORD_SET = frozenset(_NUMBER_WORDS)
 _DIGIT_RE = re.compile(r"\d")
@@ -68,14 +63,19 @@ _WORD_RUN_RE = re.compile(r"\w+")
 # --------------------------------------------------------------------------------------------------------------
 
 _UPPER = ["nearly", "almost", "up to", "as many as", "as much as", "as high as", "at most", "no more than", "not more than",
-          "fewer than", "less than", "just under", "under", "close to", "approaching", "short of"]
+          "fewer than", "less than", "just under", "under", "close to", "approaching", "short of", "nears", "nearing", "neared",
+          "a maximum of", "a high of", "no higher than", "not higher than", "not exceeding", "just shy of", "shy of"]
 _LOWER = ["at least", "more than", "well over", "over", "in excess of", "upwards of", "no fewer than", "no less than",
-          "exceeding", "exceeds", "exceeded", "exceed", "above", "topping", "surpassing"]
+          "exceeding", "exceeds", "exceeded", "exceed", "above", "topping", "surpassing", "tops", "topped", "top", "surpassed",
+          "surpasses", "surpass", "a minimum of", "no lower than", "not lower than", "just over", "upward of", "passed", "passes"]
 _APPROX = ["an estimated", "estimated", "an approximate", "approximately", "about", "around", "roughly", "some", "circa",
            "perhaps", "possibly", "maybe", "probably", "reportedly", "an average of"]
 _HEDGE_KIND = {**{h: "upper" for h in _UPPER}, **{h: "lower" for h in _LOWER}, **{h: "approx" for h in _APPROX}}
 _HEDGE_ALT = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in sorted(_HEDGE_KIND, key=len, reverse=True))
-_HEDGE_LEFT = re.compile(rf"(?:^|(?<=[\s(\"“'‘]))(?P<h>(?:(?:could|may|might|would|will|can)\s+)?(?:{_HEDGE_ALT}))\s+$", re.IGNORECASE)
+#: Words before a hedge that keep its kind ("could exceed", "likely to top"); "top" is a hedge only after one of them.
+_MODAL_ALT = r"(?:could|may|might|would|will|can|(?:is\s+|are\s+|was\s+)?(?:likely|expected|set|poised|feared|projected|forecast)\s+to)"
+_MODAL_PREFIX = re.compile(rf"^{_MODAL_ALT}\s+", re.IGNORECASE)
+_HEDGE_LEFT = re.compile(rf"(?:^|(?<=[\s(\"“'‘]))(?P<h>(?:{_MODAL_ALT}\s+)?(?:{_HEDGE_ALT}))\s+$", re.IGNORECASE)
 _HEDGE_SUFFIX = re.compile(r"(?P<h>\s*(?:or\s+more|or\s+so|or\s+fewer|or\s+less|plus|\+|and\s+(?:still\s+)?counting))\b", re.IGNORECASE)
 _SUFFIX_KIND = {"or more": "lower", "plus": "lower", "+": "lower", "or fewer": "upper", "or less": "upper", "or so": "approx"}
 #: Verbs after which "over"/"under" is a preposition ("niggle over a trillion"), not a hedge.
@@ -84,6 +84,8 @@ _PREPOSITION_OVER = re.compile(
     r"haggle|haggling|bicker|clash|clashed|dispute|disputed|control|spread|took|handed|all|cry|crying|sweat)\s+$",
     re.IGNORECASE,
 )
+#: "reportedly killed 40", "allegedly executed some": a hedge of the claim a word or two before its number.
+_REPORTED_LEFT = re.compile(r"\b(?P<m>reportedly|allegedly|reported\s+to\s+have)\s+(?:[a-z][\w-]*\s+){1,2}$", re.IGNORECASE)
 _MODAL_LEFT = re.compile(r"\b(?P<m>(?:may|might|could|would)\s+have)\s+(?:\w+ly\s+)?(?:been\s+)?\w+\s+$", re.IGNORECASE)
 _RANGE_GAP = re.compile(rf"^\s*(?P<c>to|through|[-–—]|or|and)\s*(?:(?P<h>{_HEDGE_ALT})\s+)?$", re.IGNORECASE)
 _RANGE_PREFIX = re.compile(r"\b(?P<p>from|between)\s+$", re.IGNORECASE)

@@ -1,0 +1,55 @@
+"""Tokens: a sentence cut into the pieces number phrases are parsed from, in one linear pass.
+
+A :class:`Token` is a run of digits with its separators ("300,000", "4.484",
+"1.2"), a word ("thousand", "bn", "Iraqis"), a currency or percent sign, a dash
+or one other punctuation character, with its offsets in the sentence and
+whether whitespace comes before it (``space``: "1.2m" is the digits ``1.2`` and
+the glued word ``m``). :func:`tokens` makes them with one ``finditer``; the
+parser in :mod:`.numbers` walks the list once, looking a bounded number of
+tokens ahead, so a sentence of any length costs time linear in its length.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Token(NamedTuple):
+    """One piece of a sentence: ``kind`` is ``num``, ``word``, ``cur`` (currency sign), ``pct``, ``dash`` or ``punct``."""
+
+    kind: str
+    text: str
+    low: str  # lower-cased text
+    start: int
+    end: int
+    space: bool  # whitespace (or the sentence start) before it
+
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<cur>US\s?\$|\$|€|£)
+  | (?P<num>\d+(?:[.,]\d+)*)
+  | (?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)
+  | (?P<pct>%)
+  | (?P<dash>[-–—])
+  | (?P<punct>[^\s\w])
+    """,
+    re.VERBOSE,
+)
+
+
+def tokens(sentence: str) -> list[Token]:
+    """The tokens of ``sentence`` in reading order (whitespace and underscores are not tokens).
+
+    >>> [(t.kind, t.text, t.space) for t in tokens("$80bn, 4, 500")]
+    [('cur', '$', True), ('num', '80', False), ('word', 'bn', False), ('punct', ',', False), ('num', '4', True), ('punct', ',', False), ('num', '500', True)]
+    """
+    out: list[Token] = []
+    prev_end = 0
+    for m in _TOKEN_RE.finditer(sentence):
+        text = m.group(0)
+        start = m.start()
+        out.append(Token(m.lastgroup, text, text.lower(), start, m.end(), start == 0 or start > prev_end))
+        prev_end = m.end()
+    return out
