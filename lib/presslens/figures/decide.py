@@ -60,9 +60,6 @@ from .lexicon import (
     _INHERIT_LEFT,
     _INHERIT_REACH,
     _LOST_BEFORE,
-    _PER_BEFORE,
-    _RATE_NOUN_AFTER,
-    _SHARE_AFTER,
     _LIST_AFTER,
     _NEXT_WORD,
     _NP_AFTER,
@@ -109,10 +106,6 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, pred: "_Predic
         return "duration"
     if _RATE_AFTER.match(after):
         return "a rate (per month, day, person...), not a total"
-    if _RATE_NOUN_AFTER.match(after) or re.search(r"\bper\s+$", before):
-        return "rate (so many per so many people), not a count"
-    if _PER_BEFORE.search(before) or _SHARE_AFTER.match(after):
-        return "share ('one in 40', 'one out of every six'), not a count"
     if r.currency:
         window = " ".join(before.split()[-4:]) + " " + r.value_text + " " + " ".join(sentence[b : b + CONTEXT_CHARS].split()[:4])
         if _PAYMENT.search(window):
@@ -139,7 +132,7 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, pred: "_Predic
     if _THINGS_AFTER.match(after) and not _NP_AFTER.match(after):
         return "count of things"
     nxt = _NEXT_WORD.match(after)
-    if nxt and not _NP_AFTER.match(after) and not harm_object:
+    if nxt and not _NP_AFTER.match(after) and not harm_object and not r.trend:
         word = nxt.group("w")
         if (word.islower() and word not in _FUNCTION_WORDS and not word.endswith(("ed", "ly", "ing")) and not _CUE_RE.fullmatch(word)
                 and not (r.currency and word in _MONEY_NOUNS)):
@@ -606,8 +599,10 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         cue_pos = found[1] if found else None
         if not kind and last_kind and n > 0 and (_INHERIT_LEFT.match(sentence[spans[candidates[n - 1]][1] : ha])
                                                  or _INHERIT_AND.match(sentence[spans[candidates[n - 1]][1] : ha])
-                                                 or _INHERIT_REACH.match(sentence[spans[candidates[n - 1]][1] : ha])):
+                                                 or (r.qualifier and _INHERIT_REACH.match(sentence[spans[candidates[n - 1]][1] : ha]))):
             kind = last_kind
+        if not kind and r.trend == "to" and n > 0 and phrases[candidates[n - 1]].trend == "from" and last_kind:
+            kind = last_kind  # "rose from 1,778 in 2005 to 3,149 in 2006": the second end counts what the first does
         if not kind and not money and _LOST_BEFORE.search(sentence[max(0, ha - 20) : ha]) and _NP_AFTER.match(sentence[b:]):
             kind = "deaths"  # "lost 6,000 men"
         if not kind and bare_big and once("cost_after", lambda: any(m.lastgroup == "cost" for m in _CUE_RE.finditer(following))):
@@ -630,12 +625,29 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
                 who, who_basis = _clean_np(nps[-1].group(0)), "previous sentence"
         if context is None:
             context = (_conflict(sentence, previous), _period(sentence))
+        if not who and r.trend == "to" and n > 0 and phrases[candidates[n - 1]].verdict == "figure":
+            who, who_basis = phrases[candidates[n - 1]].who, phrases[candidates[n - 1]].who_basis
         r.kind, r.who, r.who_basis = kind, who, who_basis
         r.conflict, r.period = context
+        if r.trend:
+            r.period = _trend_date(sentence, a, b) or r.period
         r.group = _group(kind, who, r.conflict, sentence[lo:hi], sentence, inherited=first_group if kind != "cost" else "")
         if who and not first_group and kind != "cost":
             first_group = r.group
         r.verdict = "figure"
+
+
+_TREND_DATE_AFTER = re.compile(r"\s*,?\s*(?:in|by|as\s+of|at\s+the\s+end\s+of|during)\s+(?P<d>(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d)\b")
+_TREND_DATE_BEFORE = re.compile(r"\b(?:in|by|as\s+of)\s+(?P<d>(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d)\s*,?\s+(?:\w+\s+){0,3}$")
+
+
+def _trend_date(sentence: str, a: int, b: int) -> str:
+    """The date of one end of a trend ("from 1,778 in 2005 to 3,149 in 2006"): the year written next to the number."""
+    m = _TREND_DATE_AFTER.match(sentence, b)
+    if m:
+        return m.group("d")
+    m = _TREND_DATE_BEFORE.search(sentence[max(0, a - 60) : a])
+    return m.group("d") if m else ""
 
 
 def _bound_label(low: float, high: float, qualifier: str) -> str:

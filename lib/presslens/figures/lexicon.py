@@ -144,15 +144,11 @@ _CUE_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in _CUES.items()
 _ACTIVE_KILL = re.compile(r"(?<!were )(?<!was )(?<!been )(?<!be )\b(?:killed|shot|massacred|murdered|executed|wounded|injured|displaced|buried|found|recovered|exhumed|counted|recorded|registered)\b", re.IGNORECASE)
 #: "The death toll nears 2,000 and is likely to top 2,500": a second number the same subject reaches takes its kind.
 _INHERIT_REACH = re.compile(
-    r"^[\s,]+(?:and|but|or)\s+(?:[\w'’]+\s+){0,4}?(?:top|reach|exceed|surpass|pass|hit|rise\s+to|climb\s+to|grow\s+to|double\s+to)\s+$",
+    r"^[\s,]+(?:and|but|or)\s+(?:(?:[\w'’]+\s+){0,4}?(?:top|reach|exceed|surpass|pass|hit|rise\s+to|climb\s+to|grow\s+to|double\s+to)\s+)?$",
     re.IGNORECASE,
 )
 #: "France lost only a few thousand soldiers": lost with people as its object counts deaths.
 _LOST_BEFORE = re.compile(r"\b(?:lost|lose|loses|losing)\s+(?:only\s+|just\s+)?$", re.IGNORECASE)
-#: "5.5 deaths per 1,000 people", "one in 40", "one out of every six": rates and shares, not counts.
-_PER_BEFORE = re.compile(r"\b(?:per|for\s+every|out\s+of\s+every|out\s+of|in\s+every|of\s+every)\s+$|\b(?:one|a)\s+in\s+$", re.IGNORECASE)
-_RATE_NOUN_AFTER = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?per\s+(?:\d|one|a\s|every|capita|thousand|hundred|million)", re.IGNORECASE)
-_SHARE_AFTER = re.compile(r"^\s+(?:in|out\s+of)\s+(?:every\s+)?(?:\d|two|three|four|five|six|seven|eight|nine|ten|twenty|a\s+hundred|a\s+thousand)", re.IGNORECASE)
 #: "... of which at least 335,000 were civilians": the second number takes the first one's kind.
 _INHERIT_LEFT = re.compile(r"^[\s,;]*(?:of\s+(?:which|whom|those|them|these)|including|among\s+(?:them|whom)|as\s+well\s+as|plus)\s+$", re.IGNORECASE)
 
