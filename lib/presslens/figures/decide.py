@@ -59,6 +59,7 @@ from .lexicon import (
     _INDIRECT,
     _INHERIT_LEFT,
     _INHERIT_REACH,
+    _LABEL_BEFORE,
     _LOST_BEFORE,
     _LIST_AFTER,
     _NEXT_WORD,
@@ -194,8 +195,10 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
     "Two civilians were killed and three others were injured": "three" reaches "injured" through "others were",
     so it is wounded, not killed. Bounded: at most :data:`_MAX_PREDICATE_TOKENS` tokens are read.
     """
-    toks = [t.group() for t in _TOKEN_RE.finditer(sentence, b, min(len(sentence), b + 240))][:_MAX_PREDICATE_TOKENS]
-    starts = [t.start() for t in _TOKEN_RE.finditer(sentence, b, min(len(sentence), b + 240))][:_MAX_PREDICATE_TOKENS]
+    end = sentence.find("\n", b, b + 240)  # a line break ends the reading: "Killed: 45\nWounded: 120"
+    found = list(_TOKEN_RE.finditer(sentence, b, end if end >= 0 else min(len(sentence), b + 240)))[:_MAX_PREDICATE_TOKENS]
+    toks = [t.group() for t in found]
+    starts = [t.start() for t in found]
     heads: list[str] = []
     in_np, np_len, aux = True, 0, False
     for i, w in enumerate(toks):
@@ -533,7 +536,7 @@ def _table_cell(text: str, by_start: list[NumberReading], starts: list[int], a: 
         if (r.verdict == "figure" and not column) or _KEEP_IN_TABLES.match(r.verdict):
             continue
         if kind == "total":
-            r.verdict = "other (a table's total column)"
+            r.verdict, r.kind, r.who, r.group = "other (a table's total column)", "", "", ""
             continue
         if not kind or (kind == "cost") != bool(r.currency):
             continue
@@ -585,7 +588,10 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         bare_big = not money and r.scale >= 1e9 and not _NP_AFTER.match(sentence[b:])
         kinds = ("cost",) if money else ("deaths", "wounded", "displaced") + (("cost",) if bare_big else ())
         pred = preds[i]
-        if pred.kind in kinds:
+        label = _LABEL_BEFORE.search(sentence, max(0, ha - 60), ha)
+        if label and label.lastgroup in kinds:
+            found = (label.lastgroup, label.start())  # "Number of U.S. troop casualties: 4,484", "Killed: 45"
+        elif pred.kind in kinds:
             found = (pred.kind, pred.cue_pos)
         else:
             found = _nearest_cue(cues, ha, b, lo, hi, kinds, sentence)

@@ -140,6 +140,8 @@ _CUES = {
     "cost": r"cost|costs|costing|spent|spend|spends|spending|price|price\s+tag|expenditures?|outlays?|bill",
 }
 _CUE_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in _CUES.items()), re.IGNORECASE)
+#: A list label ending in a casualty or cost word, then a colon, right before the number ("Killed: 45").
+_LABEL_BEFORE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\s*:\s*$)" for k, v in _CUES.items()), re.IGNORECASE)
 #: An active verb of killing between a noun phrase and the number makes the noun phrase the killer, not the dead.
 _ACTIVE_KILL = re.compile(r"(?<!were )(?<!was )(?<!been )(?<!be )\b(?:killed|shot|massacred|murdered|executed|wounded|injured|displaced|buried|found|recovered|exhumed|counted|recorded|registered)\b", re.IGNORECASE)
 #: "The death toll nears 2,000 and is likely to top 2,500": a second number the same subject reaches takes its kind.
@@ -166,7 +168,7 @@ _HEAD = (
     r"Palestinians|Israelis|inhabitants|villagers|Yemenis|Syrians|Jews|Arabs|Kurds|persons|students|pupils|schoolchildren|teachers|"
     r"boys|girls|babies|infants|brothers|sisters|patients|doctors|nurses|evacuees|peacekeepers|gunmen|terrorists|extremists|rebels|"
     r"jihadists|mercenaries|noncombatants|non-combatants|Tutsis|Hutus|passengers|worshippers|migrants|activists|volunteers|personnel|"
-    r"commanders|guards|recruits|others|members|relatives|families|family\s+members|security\s+forces|forces|army|troop)"
+    r"commanders|guards|recruits|others|members|relatives|families|family\s+members|(?-i:[A-Z][a-z]+(?:ians|ans|ese|is|ites))|security\s+forces|forces|army|troop)"
 )
 _DET = r"(?:\b(?:the|its|their|our|his|her|these|those)\s+)?(?:[A-Za-z-]+['’]s\s+)?"
 _NP = (
