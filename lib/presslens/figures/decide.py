@@ -143,10 +143,11 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, pred: "_Predic
 
 #: Nouns after an amount of money that name the amount, not a thing counted ("$3 trillion dollar estimate").
 _MONEY_NOUNS = frozenset("dollar dollars estimate estimates figure total sum price tag bill cost".split())
+_REFUGEE_NOUN = re.compile(r"refugees|IDPs|evacuees|displaced\s+(?:people|persons)", re.IGNORECASE)
 _DATED = re.compile(r"date|year")
 _OPENERS_ONLY = re.compile("[ \"'“‘(\\[]*")
 #: "killing three brothers": the number is the object of a verb of harm, whatever noun follows it.
-_OBJECT_OF_HARM = re.compile(r"\b(?:(?:killed|killing|kill|kills|wounded|wounding|injured|injuring|executed|executing|massacred|hanged|"
+_OBJECT_OF_HARM = re.compile(r"\b(?:(?:lost|killed|killing|kill|kills|wounded|wounding|injured|injuring|executed|executing|massacred|hanged|"
                              r"displaced|displacing|leaving|left)|(?:toll|deaths|casualties|dead|fatalities)\s+(?:\w+\s+)?(?:at|of|to))\s+"
                              r"(?:(?:at\s+least|more\s+than|over|nearly|almost|some|about|around)\s+)?$", re.IGNORECASE)
 #: After "soldiers who": the soldiers are the casualties ("who were killed", "who died").
@@ -177,6 +178,7 @@ class _Predicate:
     np_empty: bool = True
     aux: bool = False
     verb: bool = False  # the casualty word is a verb or participle ("injured", "fled"), not a noun ("deaths")
+    crossed: bool = False  # the reading went past another number ("59 soldiers and 776 have been wounded")
     actor: bool = False
 
 
@@ -200,13 +202,13 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
     toks = [t.group() for t in found]
     starts = [t.start() for t in found]
     heads: list[str] = []
-    in_np, np_len, aux = True, 0, False
+    in_np, np_len, aux, crossed = True, 0, False, False
     for i, w in enumerate(toks):
         lw = w.lower()
         cm = _CUE_RE.match(sentence, starts[i])
         if cm and (money or cm.lastgroup != "cost"):
             pred = _Predicate(kind=cm.lastgroup, cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux,
-                              verb=lw.endswith(("ed", "ing")) or lw in ("died", "dead", "fled"))
+                              verb=lw.endswith(("ed", "ing")) or lw in ("died", "dead", "fled"), crossed=crossed)
             if not aux and heads and _ACTOR_HEAD_RE.search(" ".join(heads)) and _HARM_VERB_RE.fullmatch(w):
                 nxt = toks[i + 1] if i + 1 < len(toks) else ""
                 pred.actor = bool(nxt) and (_is_number_word(nxt) or nxt.lower() in ("the", "a", "an", "at", "more", "over", "dozens", "hundreds", "scores")
@@ -217,6 +219,7 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
         if in_np and np_len < 12:
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
             if w in (",", "and", "("):
+                crossed = crossed or bool(nxt) and _is_number_word(nxt)
                 if nxt and (_is_number_word(nxt) or nxt.lower() in _NP_CONTINUES or nxt[0].isupper() or _PERSON_HEAD_RE.fullmatch(nxt)
                             or _MOD_WORD_RE.fullmatch(nxt)):
                     np_len += 1
@@ -339,7 +342,7 @@ def _period(sentence: str) -> str:
     return "; ".join(found)
 
 
-def _group(kind: str, who: str, conflict: str, clause: str, sentence: str, *, inherited: str = "") -> str:
+def _group(kind: str, who: str, conflict: str, clause: str, sentence: str, *, inherited: str = "", currency: str = "") -> str:
     """A normalised population key for charting, from the population as written and the conflict.
 
     The seeds' populations (US troops, Iraqis, Sunnis, protesters...) first, except that a generic head noun beside a
@@ -348,7 +351,8 @@ def _group(kind: str, who: str, conflict: str, clause: str, sentence: str, *, in
     nine civilians and injured 200").
     """
     if kind == "cost":
-        return conflict or ("war" if _WAR_WORD_RE.search(sentence) else "unspecified")
+        # money read as a war's cost is for a war; a bare number with no currency ("a trillion or two or six") may not be
+        return conflict or ("war" if currency or _WAR_WORD_RE.search(sentence) else "unspecified")
     if kind == "deaths" and _INDIRECT.search(clause):
         return "indirect_deaths"
     if who and _PER_SIDE.search(who):
@@ -367,7 +371,7 @@ def _group(kind: str, who: str, conflict: str, clause: str, sentence: str, *, in
         return inherited
     if conflict:
         return _CONFLICT_GROUP.get(conflict, f"{conflict}_total")
-    return "refugees" if kind == "displaced" else "people"
+    return "people"
 
 
 def _generic_group(who: str, kind: str = "") -> str:
@@ -543,7 +547,7 @@ def _table_cell(text: str, by_start: list[NumberReading], starts: list[int], a: 
         line = text[r.sent_start : r.sent_end]
         r.kind, r.who, r.who_basis = kind, who, "table heading" if who else ""
         r.conflict, r.period = _conflict(line, ""), _period(line)
-        r.group = _group(kind, who, r.conflict, line, line)
+        r.group = _group(kind, who, r.conflict, line, line, currency=r.currency)
         r.verdict = "figure"
 
 
@@ -591,8 +595,9 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         label = _LABEL_BEFORE.search(sentence, max(0, ha - 60), ha)
         if label and label.lastgroup in kinds:
             found = (label.lastgroup, label.start())  # "Number of U.S. troop casualties: 4,484", "Killed: 45"
-        elif pred.kind in kinds:
-            found = (pred.kind, pred.cue_pos)
+        elif pred.kind in kinds and not (pred.crossed and (_OBJECT_OF_HARM.search(sentence[max(0, ha - 40) : ha])
+                                                         or _LOST_BEFORE.search(sentence[max(0, ha - 20) : ha]))):
+            found = (pred.kind, pred.cue_pos)  # ... unless the number is the object of a verb before it: "lost 59 soldiers and 776 ..."
         else:
             found = _nearest_cue(cues, ha, b, lo, hi, kinds, sentence)
             if found is None and money and _WAR_PURPOSE_RE.search(sentence, b, min(len(sentence), b + 80)):
@@ -637,7 +642,10 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         r.conflict, r.period = context
         if r.trend:
             r.period = _trend_date(sentence, a, b) or r.period
-        r.group = _group(kind, who, r.conflict, sentence[lo:hi], sentence, inherited=first_group if kind != "cost" else "")
+        r.group = _group(kind, who, r.conflict, sentence[lo:hi], sentence, inherited=first_group if kind != "cost" else "",
+                         currency=r.currency)
+        if not who and kind == "displaced" and cue_pos is not None and cue_pos > b and _REFUGEE_NOUN.match(sentence, cue_pos):
+            r.group = "refugees"  # "184,000 IDPs", "2 million refugees": the casualty noun names them
         if who and not first_group and kind != "cost":
             first_group = r.group
         r.verdict = "figure"

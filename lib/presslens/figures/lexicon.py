@@ -158,7 +158,7 @@ _MOD = (
     r"(?:(?:American|U\.S\.|(?-i:US)|Iraqi|Iranian|Afghan|Syrian|Kurdish|Sunni|Shiite|Shia|Shi['’]ite|Muslim|Christian|civilian|"
     r"military|coalition|British|foreign|innocent|local|allied|enemy|Western|NATO|Pakistani|Yemeni|Israeli|Palestinian|Lebanese|"
     r"Saudi|unarmed|young|Jewish|Arab|Turkish|Russian|Ukrainian|other|more|armed|government|opposition|rebel|regime|pro-government|"
-    r"homeless|wounded|injured|(?-i:[A-Z][A-Za-z.-]+))\s+)"
+    r"homeless|wounded|injured|displaced|(?-i:[A-Z][A-Za-z.-]+))\s+)"
 )
 _HEAD = (
     r"(?:people|persons|civilians|soldiers|troops|service\s?members|servicemen|servicewomen|marines|sailors|airmen|contractors|"
@@ -168,7 +168,7 @@ _HEAD = (
     r"Palestinians|Israelis|inhabitants|villagers|Yemenis|Syrians|Jews|Arabs|Kurds|persons|students|pupils|schoolchildren|teachers|"
     r"boys|girls|babies|infants|brothers|sisters|patients|doctors|nurses|evacuees|peacekeepers|gunmen|terrorists|extremists|rebels|"
     r"jihadists|mercenaries|noncombatants|non-combatants|Tutsis|Hutus|passengers|worshippers|migrants|activists|volunteers|personnel|"
-    r"commanders|guards|recruits|others|members|relatives|families|family\s+members|(?-i:[A-Z][a-z]+(?:ians|ans|ese|is|ites))|security\s+forces|forces|army|troop)"
+    r"commanders|guards|recruits|others|members|relatives|families|family\s+members|(?-i:[A-Z][a-z]{2,}(?:ians|ans|ese|is|ites))|Rohingyas?|Tutsis?|Hutus?|Yazidis?|Uighurs|Uyghurs|security\s+forces|forces|army|troop)"
 )
 _DET = r"(?:\b(?:the|its|their|our|his|her|these|those)\s+)?(?:[A-Za-z-]+['’]s\s+)?"
 _NP = (
@@ -243,7 +243,7 @@ _NP_WORDS = frozenset(
 #: Auxiliaries and adverbs between a subject and its casualty word ("were reportedly killed", "were among the dead").
 _AUX_WORDS = frozenset(
     "were was are is have has had been being be got get also all later reportedly reported confirmed believed feared total "
-    "thought said now already since subsequently among the those either either still then so far allegedly".split()
+    "thought said now already since subsequently among the those either either still then so far allegedly left".split()
 )
 #: A head noun of people (the people counted).
 _PERSON_HEAD_RE = re.compile(rf"(?:{_HEAD})", re.IGNORECASE)
@@ -313,7 +313,7 @@ _GENERIC_GROUPS = [
     ("fighters", re.compile(
         r"\b(?:rebels?|militants?|terrorists?|extremists?|insurgents?|jihadists?|fighters?|gunmen|mercenaries|militiamen|militias?|"
         r"combatants|bombers|(?:Daesh|ISIS|ISIL|IS|Nusra|Qaeda|Taliban)\s+members)\b", re.IGNORECASE)),
-    ("refugees", re.compile(r"\b(?:refugees|displaced|evacuees|asylum[- ]seekers|migrants|homeless)\b", re.IGNORECASE)),
+    ("refugees", re.compile(r"\b(?:refugees|displaced|evacuees|asylum[- ]seekers|migrants|homeless|IDPs)\b", re.IGNORECASE)),
     ("civilians", re.compile(r"\b(?:civilians?|non-?combatants|villagers|inhabitants|locals|innocent|unarmed|teachers|doctors|"
                              r"nurses|medics|paramedics|journalists|reporters|workers|staff|patients|volunteers|worshippers|passengers)\b",
                              re.IGNORECASE)),
