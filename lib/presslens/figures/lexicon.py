@@ -168,11 +168,11 @@ _HEAD = (
     r"Palestinians|Israelis|inhabitants|villagers|Yemenis|Syrians|Jews|Arabs|Kurds|persons|students|pupils|schoolchildren|teachers|"
     r"boys|girls|babies|infants|brothers|sisters|patients|doctors|nurses|evacuees|peacekeepers|gunmen|terrorists|extremists|rebels|"
     r"jihadists|mercenaries|noncombatants|non-combatants|Tutsis|Hutus|passengers|worshippers|migrants|activists|volunteers|personnel|"
-    r"commanders|guards|recruits|others|members|relatives|families|family\s+members|(?-i:[A-Z][a-z]{2,}(?:ians|ans|ese|is|ites))|Rohingyas?|Tutsis?|Hutus?|Yazidis?|Uighurs|Uyghurs|security\s+forces|forces|army|troop)"
+    r"commanders|guards|recruits|others|members|relatives|families|family\s+members|(?-i:[A-Z][a-z]{2,}(?:ians|ans|ese|ites))|Pakistanis|Yemenis|Somalis|Kuwaitis|Saudis|Omanis|Bangladeshis|Israelis|Rohingyas?|Tutsis?|Hutus?|Yazidis?|Uighurs|Uyghurs|security\s+forces|forces|army|troop)"
 )
 _DET = r"(?:\b(?:the|its|their|our|his|her|these|those)\s+)?(?:[A-Za-z-]+['’]s\s+)?"
 _NP = (
-    rf"{_DET}{_MOD}{{0,3}}{_HEAD}\b(?:(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+){_MOD}{{0,2}}{_HEAD}\b){{0,4}}"
+    rf"(?<![\w-]){_DET}{_MOD}{{0,3}}{_HEAD}\b(?:(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+){_MOD}{{0,2}}{_HEAD}\b){{0,4}}"
     r"(?:\s+on\s+(?:each|both|either)\s+sides?)?"
 )
 _NP_RE = re.compile(_NP, re.IGNORECASE)
