@@ -137,7 +137,7 @@ _CUES = {
     "wounded": r"wounded|injured|injuries|injuring|maimed",
     "displaced": r"displaced|displacement|refugees|IDPs|fled|flee|fleeing|driven\s+(?:from|out|away)|homeless|evacuated|evacuees|expelled|uprooted|"
                  r"refuge|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of|to\s+(?:leave|flee|abandon))\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?)\s+their\s+homes",
-    "cost": r"cost|costs|costing|spent|spend|spends|spending|price|price\s+tag|expenditures?|outlays?|bill",
+    "cost": r"cost|costs|costing|spent|spend|spends|spending|price|price\s+tag|expenditures?|outlays?|bill|damages?|reconstruction|rebuilding",
 }
 _CUE_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in _CUES.items()), re.IGNORECASE)
 #: A list label ending in a casualty or cost word, then a colon, right before the number ("Killed: 45").
@@ -152,7 +152,7 @@ _INHERIT_REACH = re.compile(
 #: "France lost only a few thousand soldiers": lost with people as its object counts deaths.
 _LOST_BEFORE = re.compile(r"\b(?:lost|lose|loses|losing)\s+(?:only\s+|just\s+)?$", re.IGNORECASE)
 #: "... of which at least 335,000 were civilians": the second number takes the first one's kind.
-_INHERIT_LEFT = re.compile(r"^[\s,;]*(?:of\s+(?:which|whom|those|them|these)|including|among\s+(?:them|whom)|as\s+well\s+as|plus)\s+$", re.IGNORECASE)
+_INHERIT_LEFT = re.compile(r"^(?:\s+[A-Za-z'’-]+){0,3}?[\s,;]*(?:of\s+(?:which|whom|those|them|these)|including|among\s+(?:them|whom)|as\s+well\s+as|plus)\s+$", re.IGNORECASE)
 
 _MOD = (
     r"(?:(?:American|U\.S\.|(?-i:US)|Iraqi|Iranian|Afghan|Syrian|Kurdish|Sunni|Shiite|Shia|Shi['’]ite|Muslim|Christian|civilian|"
@@ -335,7 +335,7 @@ _FUNCTION_WORDS = frozenset(
     without since during over under above below into onto across through throughout among between after before until till as than
     about around per more fewer less other others additional further extra were was are is be been being have has had will would
     could can may might must shall should do does did not also already now then still reportedly say says said according each
-    every all both some many most several
+    every all both some many most several last next this
     """.split()
 )
 
