@@ -1,10 +1,26 @@
 """Deciding: which number phrases are figures, of what kind, counting whom, in which conflict, for which claim.
 
 A number is a figure when no trap explains it (:func:`_trap_reason`: dates,
-years, identifiers, durations, rates, payments, counts of things...) and a
-casualty, displacement or cost word stands next to it (:func:`_cues`). The
-population comes from the words around it (:func:`_who`), the group and the
-claim from the population and the conflict (:func:`_group`, :func:`_claim_id`).
+years, identifiers, durations, rates and shares, payments and budgets, counts of
+things, population sizes, arrests, soldiers as actors, people saved...) and a
+casualty, displacement or cost word decides its kind, found in this order:
+
+1. a list label right before it ("Killed: 45", "Number of U.S. troop casualties: 4,484");
+2. its **predicate** (:func:`_predicate`): the words after the number are read as
+   its noun phrase, auxiliaries, then a casualty word ("three others were
+   injured" is wounded even after "two civilians were killed"; "545 people
+   including 84 children and 35 women have been killed"), or another verb, which
+   makes it no figure ("36 people accused", "four have estimated");
+3. the nearest casualty word within a few words (:func:`_nearest_cue`), a kind
+   inherited from the figure before ("of which 17,000 were children", the two
+   ends of a trend), or "lost 6,000 men".
+
+Tables are read by their columns (:func:`_read_tables`). The population comes
+from the number's own noun phrase or the words around it (:func:`_who`); the
+group is the seeds' population where one is named (US troops, Iraqis, Sunnis...)
+and otherwise a generic group of any story (:func:`_generic_group`: civilians,
+children, women, military, fighters, refugees, people; ``war`` for costs); the
+claim is kind, population family and conflict (:func:`_claim_id`).
 
 :func:`read_numbers` reads a whole text; each process remembers the readings
 of recent texts in one documented :class:`~presslens.text.TextMemo`
