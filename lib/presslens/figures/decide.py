@@ -129,7 +129,8 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, pred: "_Predic
             return "payment, not a war cost"
         if _BUDGET_RE.search(window) and not _WAR_PURPOSE_RE.search(window):
             return "money not war cost (a budget)"
-    if _SAVED_BEFORE.search(before):
+    near = before[-60:]  # the patterns below end at the number and span a few words
+    if _SAVED_BEFORE.search(near):
         return "people saved or sheltered, not casualties"
     if pred.kind:
         if pred.kind == "arrests":
@@ -137,9 +138,9 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, pred: "_Predic
         if pred.actor:
             return "troops (soldiers or fighters as actors, not casualties)"
         return ""  # the number is the subject of a casualty word: "14 students were injured"
-    if _POPULATION_BEFORE.search(before):
+    if _POPULATION_BEFORE.search(near):
         return "population (the size of a country, city or people)"
-    harm_object = bool(_OBJECT_OF_HARM.search(before[-40:]))  # "have killed more than 300 have focused": 300 is the object
+    harm_object = bool(_OBJECT_OF_HARM.search(near))  # "have killed more than 300 have focused": 300 is the object
     if pred.np_empty and not r.currency and _REPORT_VERB_RE.fullmatch(pred.stop) and not harm_object:
         return "other (a number standing for people who say or estimate: 'four have estimated')"
     if pred.stop in ("who", "that") and pred.heads and _ACTOR_HEAD_RE.search(" ".join(pred.heads)) and pred.after not in _PASSIVE_AFTER:
@@ -207,7 +208,8 @@ def _is_number_word(w: str) -> bool:
     return w[0].isdigit() or w.lower() in _NUMBER_WORD_SET
 
 
-def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
+def _predicate(sentence: str, b: int, money: bool, cue_at: dict[int, re.Match] | None = None,
+               arrest_at: frozenset[int] | None = None) -> _Predicate:
     """Read the words after a number (ending at ``b``): its noun phrase, auxiliaries, then the predicate.
 
     "Two civilians were killed and three others were injured": "three" reaches "injured" through "others were",
@@ -221,7 +223,7 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
     in_np, np_len, aux, crossed = True, 0, False, False
     for i, w in enumerate(toks):
         lw = w.lower()
-        cm = _CUE_RE.match(sentence, starts[i])
+        cm = cue_at.get(starts[i]) if cue_at is not None else _CUE_RE.match(sentence, starts[i])
         if cm and (money or cm.lastgroup != "cost"):
             pred = _Predicate(kind=cm.lastgroup, cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux,
                               verb=lw.endswith(("ed", "ing")) or lw in ("died", "dead", "fled"), crossed=crossed)
@@ -230,7 +232,7 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
                 pred.actor = bool(nxt) and (_is_number_word(nxt) or nxt.lower() in ("the", "a", "an", "at", "more", "over", "dozens", "hundreds", "scores")
                                             or bool(_PERSON_HEAD_RE.fullmatch(nxt)))
             return pred
-        if _ARREST_RE.match(sentence, starts[i]):
+        if (starts[i] in arrest_at) if arrest_at is not None else _ARREST_RE.match(sentence, starts[i]):
             return _Predicate(kind="arrests", cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux)
         if in_np and np_len < 12:
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
@@ -259,14 +261,15 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
     return _Predicate(heads=tuple(heads), np_empty=np_len == 0, aux=aux)
 
 
-def _cues(sentence: str) -> list[tuple[int, int, str]]:
+def _cues(sentence: str, found: list[re.Match] | None = None) -> list[tuple[int, int, str]]:
     """Casualty and cost words of a sentence. A capitalised one inside a sentence is part of a name ("Highway of Death"),
-    unless the whole sentence is in title case, as headlines and subheads are."""
+    unless the whole sentence is in title case, as headlines and subheads are. ``found``: the sentence's
+    ``_CUE_RE`` matches, when already read."""
     words = re.findall(r"[A-Za-z][\w'’-]*", sentence)
     title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
     first = re.search(r"[A-Za-z]", sentence)
     out = []
-    for m in _CUE_RE.finditer(sentence):
+    for m in (found if found is not None else _CUE_RE.finditer(sentence)):
         if sentence[m.start()].isupper() and not title_case and first is not None and m.start() != first.start():
             continue
         out.append((m.start(), m.end(), m.lastgroup))
@@ -453,6 +456,7 @@ _ROW_ITEM = re.compile(r"(?:US\s?\$|\$|€|£)?\d[\d,.]*(?:\s?(?:million|billion
 _TOTAL_RE = re.compile(r"\btotals?\b|\bsum\b|\bcombined\b", re.IGNORECASE)
 _ESTIMATE_HEADER = re.compile(r"\b(?:estimates?|figures?|counts?|numbers?|revised|official|toll)\b", re.IGNORECASE)
 _MAX_HEADING_WORDS = 8
+_MAX_ROW_CHARS = 240
 
 
 def _header_kinds(cells: list[str]) -> list[str]:
@@ -488,6 +492,9 @@ def _read_tables(text: str, readings: list[NumberReading]) -> None:
     for start, line in lines:
         stripped = line.strip()
         if not stripped or set(stripped) <= set("-|: "):
+            continue
+        if len(stripped) > _MAX_ROW_CHARS:  # prose: no header, row or heading is this long
+            header = heading = None
             continue
         has_digit = bool(re.search(r"\d", stripped))
         if not has_digit:
@@ -573,11 +580,14 @@ _READINGS: TextMemo[tuple[NumberReading, ...]] = TextMemo(_read_numbers, max_cha
 def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previous: str, following: str) -> None:
     spans = []
     preds = []
+    all_cues = list(_CUE_RE.finditer(sentence))  # read once: the predicates, then the nearest words, look them up
+    cue_at = {m.start(): m for m in all_cues}
+    arrest_at = frozenset(m.start() for m in _ARREST_RE.finditer(sentence))
     for r in phrases:
         a, b = r.num_start - s0, r.num_end - s0
         ha, hb = _hedges(r, sentence, a, b)
         spans.append((a, hb, ha))  # the number with its hedges: "at least 300 or more"
-        pred = _predicate(sentence, hb, bool(r.currency))
+        pred = _predicate(sentence, hb, bool(r.currency), cue_at, arrest_at)
         preds.append(pred)
         r.verdict = shape_verdict(r) or _trap_reason(r, sentence, a, b, pred)  # a share or a rate is never a count
     for i in range(len(phrases) - 1):  # "Tracy Riddle 4 7,097": numbers side by side are columns of a listing
@@ -588,7 +598,7 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
     candidates = [i for i, r in enumerate(phrases) if not r.verdict]
     if not candidates:
         return
-    cues = _cues(sentence)
+    cues = _cues(sentence, all_cues)
     context: tuple[str, str] | None = None  # (conflict, period), read once a figure is found
     known: dict[str, bool] = {}  # facts of the whole sentence (or the next one), read once: linear in the sentence
 
@@ -608,7 +618,7 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         bare_big = not money and r.scale >= 1e9 and not _NP_AFTER.match(sentence[b:])
         kinds = ("cost",) if money else ("deaths", "wounded", "displaced") + (("cost",) if bare_big else ())
         pred = preds[i]
-        label = _LABEL_BEFORE.search(sentence, max(0, ha - 60), ha)
+        label = _LABEL_BEFORE.search(sentence, max(0, ha - 60), ha) if sentence[max(0, ha - 3) : ha].rstrip().endswith(":") else None
         if label and label.lastgroup in kinds:
             found = (label.lastgroup, label.start())  # "Number of U.S. troop casualties: 4,484", "Killed: 45"
         elif pred.kind in kinds and not (pred.crossed and (_OBJECT_OF_HARM.search(sentence[max(0, ha - 40) : ha])
