@@ -34,7 +34,7 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..text import TextMemo, sentence_spans
 from .lexicon import (
@@ -100,8 +100,11 @@ def _word_gap(text: str) -> int:
     return len(re.findall(r"[\w’'-]+", text))
 
 
-def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, pred: "_Predicate") -> str:
+def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Callable[[], _Predicate]") -> str:
     """Why a number phrase is not a figure, or "" when it may be one (a casualty word is still needed).
+
+    ``predicate`` reads the number's predicate (:func:`_predicate`), only once the quick traps (dates, years...)
+    did not explain the number.
 
     The patterns that end at the number read a bounded window before it (:func:`.numbers._left`), so each number
     costs the same however long its sentence.
@@ -130,6 +133,7 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, pred: "_Predic
         if _BUDGET_RE.search(window) and not _WAR_PURPOSE_RE.search(window):
             return "money not war cost (a budget)"
     near = before[-60:]  # the patterns below end at the number and span a few words
+    pred = predicate()
     if _SAVED_BEFORE.search(near):
         return "people saved or sheltered, not casualties"
     if pred.kind:
@@ -579,17 +583,23 @@ _READINGS: TextMemo[tuple[NumberReading, ...]] = TextMemo(_read_numbers, max_cha
 
 def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previous: str, following: str) -> None:
     spans = []
-    preds = []
-    all_cues = list(_CUE_RE.finditer(sentence))  # read once: the predicates, then the nearest words, look them up
-    cue_at = {m.start(): m for m in all_cues}
-    arrest_at = frozenset(m.start() for m in _ARREST_RE.finditer(sentence))
-    for r in phrases:
+    preds: dict[int, _Predicate] = {}
+    words: dict[str, object] = {}  # the sentence's casualty and arrest words, read once when a predicate is first read
+
+    def predicate(i: int, hb: int, money: bool) -> _Predicate:
+        if i not in preds:
+            if not words:
+                words["cues"] = list(_CUE_RE.finditer(sentence))
+                words["at"] = {m.start(): m for m in words["cues"]}
+                words["arrests"] = frozenset(m.start() for m in _ARREST_RE.finditer(sentence))
+            preds[i] = _predicate(sentence, hb, money, words["at"], words["arrests"])
+        return preds[i]
+
+    for i, r in enumerate(phrases):
         a, b = r.num_start - s0, r.num_end - s0
         ha, hb = _hedges(r, sentence, a, b)
         spans.append((a, hb, ha))  # the number with its hedges: "at least 300 or more"
-        pred = _predicate(sentence, hb, bool(r.currency), cue_at, arrest_at)
-        preds.append(pred)
-        r.verdict = shape_verdict(r) or _trap_reason(r, sentence, a, b, pred)  # a share or a rate is never a count
+        r.verdict = shape_verdict(r) or _trap_reason(r, sentence, a, b, lambda i=i, hb=hb, m=bool(r.currency): predicate(i, hb, m))
     for i in range(len(phrases) - 1):  # "Tracy Riddle 4 7,097": numbers side by side are columns of a listing
         # ... but not a date before a headline ("7 November 2016 Four people killed")
         if not sentence[spans[i][1] : phrases[i + 1].num_start - s0].strip() and not _DATED.match(phrases[i].verdict):
@@ -598,7 +608,7 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
     candidates = [i for i, r in enumerate(phrases) if not r.verdict]
     if not candidates:
         return
-    cues = _cues(sentence, all_cues)
+    cues = _cues(sentence, words.get("cues"))
     context: tuple[str, str] | None = None  # (conflict, period), read once a figure is found
     known: dict[str, bool] = {}  # facts of the whole sentence (or the next one), read once: linear in the sentence
 
@@ -617,7 +627,7 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         money = bool(r.currency)
         bare_big = not money and r.scale >= 1e9 and not _NP_AFTER.match(sentence[b:])
         kinds = ("cost",) if money else ("deaths", "wounded", "displaced") + (("cost",) if bare_big else ())
-        pred = preds[i]
+        pred = predicate(i, b, money)
         label = _LABEL_BEFORE.search(sentence, max(0, ha - 60), ha) if sentence[max(0, ha - 3) : ha].rstrip().endswith(":") else None
         if label and label.lastgroup in kinds:
             found = (label.lastgroup, label.start())  # "Number of U.S. troop casualties: 4,484", "Killed: 45"
