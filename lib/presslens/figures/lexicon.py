@@ -31,7 +31,8 @@ _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "tri
 #: The scale words spelled out (read inside a run of number words), and "dozen", read only after a number or "a".
 _SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "dozen": 12.0}
 #: Abbreviated scales after digits, spaced or glued ("$80bn", "4.5 mn", "3trn").
-_SCALE_ABBREVIATIONS = {"bn": 1e9, "mn": 1e6, "tn": 1e12, "trn": 1e12, "mln": 1e6, "bln": 1e9}
+_SCALE_ABBREVIATIONS = {"bn": 1e9, "mn": 1e6, "tn": 1e12, "trn": 1e12, "mln": 1e6, "bln": 1e9,
+                        "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}  # South Asian scales, after digits
 #: One-letter scales, read only glued to digits ("1.2m", "10k", "$5b") and only for money or a count of people:
 #: "a 100m race" is metres.
 _SCALE_LETTERS = {"k": 1e3, "m": 1e6, "b": 1e9}
@@ -44,6 +45,13 @@ _FRACTIONS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3, "halves": 0.5, "quar
 #: Words of a share of a whole, read after a number ("43 percent", "a 9-percent rise"); "%" is its own token.
 _PERCENT_WORDS = frozenset({"percent", "pc", "pct", "percentage"})
 _NUMBER_WORD_SET_ALL = frozenset([*_SMALL, *_TENS, *_SCALE_WORDS])
+#: Singular nouns of a person: "a woman was killed", "injuring one person" count one (read as numbers only after
+#: "a", "an" or "one", with up to two modifiers between).
+_PERSON_NOUNS = (
+    "person man woman child girl boy baby infant toddler teenager civilian soldier policeman policewoman officer journalist "
+    "student worker doctor nurse pilot fighter militant guard farmer resident citizen passenger driver mother father son "
+    "daughter brother sister wife husband member volunteer refugee protester demonstrator photographer reporter cameraman"
+).split()
 
 _WORD_ALT = "|".join(sorted([*_SMALL, *_TENS, "hundred", "thousand", "million", "billion", "trillion"], key=len, reverse=True))
 _CURRENCY_WORD_RE = re.compile(r"\s+(?:US\s+)?(?P<w>dollars|euros|pounds|USD|EUR|GBP)\b", re.IGNORECASE)
@@ -51,7 +59,7 @@ _CURRENCY_UNITS = {"$": "USD", "us$": "USD", "us $": "USD", "€": "EUR", "£": 
                    "euros": "EUR", "eur": "EUR", "pounds": "GBP", "gbp": "GBP"}
 #: A quick test that a sentence holds anything number-like; most sentences do not.
 _NUMBER_WORDS = [*_WORD_ALT.split("|"), "tens", "hundreds", "thousands", "millions", "billions", "dozens", "scores", "dozen",
-                 "half", "quarter", "third", "halves", "quarters", "thirds", "fifths", "tenths"]
+                 "half", "quarter", "third", "halves", "quarters", "thirds", "fifths", "tenths", *_PERSON_NOUNS]
 _HAS_NUMBER = re.compile(rf"\d|\b(?:{'|'.join(_NUMBER_WORDS)})\b", re.IGNORECASE)
 _NUMBER_WORD_SET = frozenset(_NUMBER_WORDS)
 _DIGIT_RE = re.compile(r"\d")
@@ -76,8 +84,14 @@ _HEDGE_ALT = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in sorted(_HEDGE
 _MODAL_ALT = r"(?:could|may|might|would|will|can|(?:is\s+|are\s+|was\s+)?(?:likely|expected|set|poised|feared|projected|forecast)\s+to)"
 _MODAL_PREFIX = re.compile(rf"^{_MODAL_ALT}\s+", re.IGNORECASE)
 _HEDGE_LEFT = re.compile(rf"(?:^|(?<=[\s(\"“'‘]))(?P<h>(?:{_MODAL_ALT}\s+)?(?:{_HEDGE_ALT}))\s+$", re.IGNORECASE)
-_HEDGE_SUFFIX = re.compile(r"(?P<h>\s*(?:or\s+more|or\s+so|or\s+fewer|or\s+less|plus|\+|and\s+(?:still\s+)?counting))\b", re.IGNORECASE)
-_SUFFIX_KIND = {"or more": "lower", "plus": "lower", "+": "lower", "or fewer": "upper", "or less": "upper", "or so": "approx"}
+_HEDGE_SUFFIX = re.compile(
+    r"(?P<h>\s*(?:or\s+more|or\s+so|or\s+fewer|or\s+less|or\s+above|or\s+higher|or\s+over|and\s+upwards?|or\s+thereabouts|plus|\+|"
+    r"and\s+(?:still\s+)?counting))\b",
+    re.IGNORECASE,
+)
+_SUFFIX_KIND = {"or more": "lower", "plus": "lower", "+": "lower", "or fewer": "upper", "or less": "upper", "or so": "approx",
+                "or above": "lower", "or higher": "lower", "or over": "lower", "and upwards": "lower", "and upward": "lower",
+                "or thereabouts": "approx"}
 #: Verbs after which "over"/"under" is a preposition ("niggle over a trillion"), not a hedge.
 _PREPOSITION_OVER = re.compile(
     r"\b(?:niggle|niggling|quibble|quibbling|argue|arguing|argued|fight|fighting|fought|worry|worrying|fret|debate|debating|squabble|"

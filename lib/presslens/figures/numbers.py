@@ -1,15 +1,23 @@
-"""Numbers: the value and bounds of a number phrase, from its atoms (digits, words, scales, fractions, vague magnitudes).
+"""Numbers: a parser of number phrases over the tokens of a sentence (:mod:`.tokens`), giving value, bounds, shape and trend.
 
-An atom is one number as written ("300,000", "80 thousand", "$6.4 trillion",
-"half a million", "tens of thousands"); atoms joined by "to", "-", "or"
-(and "and" after "between"/"from") make one phrase, a range. Hedges before and
-after a phrase are read in :mod:`.readings`.
+An atom is one number as written ("300,000", "4, 500", "1 000", "80 thousand",
+"$6.4 trillion", "$80bn", "1.2m refugees", "half a million", "tens of
+thousands", "two-thirds"), read by :func:`_atom_at` from a bounded number of
+tokens; atoms joined by "to", "-", "or" (and "and" after "between"/"from" or
+between two bounds: "no lower than X and no higher than Y") make one phrase, a
+range (:func:`_parse`). A phrase also has a shape: a percentage, "one in 40",
+"one out of every six" and a fraction of a whole are shares, "5.5 deaths per
+1,000 people" (both numbers) and "per month" rates; and "rose from X to Y",
+"from X in 2005 to Y in 2006", "Y, up from X" are two phrases, the ends of a
+trend. The sentence is read once, left to right, so the cost is linear in its
+length. Hedges before and after a phrase are read in :mod:`.readings`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 from typing import Sequence
 
 from .lexicon import (
@@ -20,6 +28,7 @@ from .lexicon import (
     _HEDGE_LEFT,
     _NUMBER_WORD_SET_ALL,
     _PERCENT_WORDS,
+    _PERSON_NOUNS,
     _RANGE_GAP,
     _RANGE_PREFIX,
     _SCALE_ABBREVIATIONS,
@@ -109,10 +118,6 @@ def _left(sentence: str, a: int, limit: int = CONTEXT_CHARS) -> str:
     return sentence[m.start() if m else cut : a]
 
 
-def _digits_value(text: str) -> float:
-    return float(text.replace(",", ""))
-
-
 def parse_number(text: str) -> float | None:
     """The value of one number phrase, or None when it is vague or not a number.
 
@@ -157,8 +162,9 @@ def number_bounds(text: str) -> tuple[float, float]:
 class _Atom:
     """One number as written: its offsets, bounds, scale word's value (1 when none), currency and tokens ``[first, stop)``.
 
-    ``form`` is ``digits``, ``words``, ``vague`` ("tens of thousands"), ``fraction`` (of a whole: "half of", "two-thirds")
-    or ``one`` (a bare "one", a number only inside a share such as "one in 40").
+    ``form`` is ``digits``, ``words``, ``vague`` ("tens of thousands"), ``fraction`` (of a whole: "half of", "two-thirds"),
+    ``single`` (one person written "a", "an" or "one": "a woman was killed") or ``one`` (any other bare "one", a number
+    only inside a share such as "one in 40").
     """
 
     start: int
@@ -225,7 +231,7 @@ def _share_scale(values: list[tuple[float, float, float, bool]]) -> list[tuple[f
 # Atoms: one pass over the tokens, each atom read from a bounded number of tokens
 # --------------------------------------------------------------------------------------------------------------
 
-_DIGIT_FORM = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_DIGIT_FORM = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\d{1,2}(?:,\d\d)+,\d{3}")  # the last: "1,00,000" (lakh)
 #: "4.484", "1.500.000": a dot between groups of three digits (continental habit, or a typo for a comma).
 _DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 #: Characters that, glued before a number, make it part of something else ("F-16", "9/11", "10:30", "#3", "1,2").
@@ -265,9 +271,16 @@ def _atoms(sentence: str, toks: list[Token] | None = None) -> list[_Atom]:
     return out
 
 
+#: The words an atom can start with: most words of a sentence are none of them and are passed over at once.
+_ATOM_STARTS = frozenset([*_NUMBER_WORD_SET_ALL, *_VAGUE_UNITS, *_FRACTIONS, "a", "an", "several"])
+
+
 def _atom_at(sentence: str, toks: list[Token], i: int) -> _Atom | None:
     t = toks[i]
-    if t.kind not in ("cur", "num", "word"):
+    if t.kind == "word":
+        if t.low not in _ATOM_STARTS:
+            return None
+    elif t.kind not in ("cur", "num"):
         return None
     if i and not t.space:
         p = toks[i - 1]
@@ -312,6 +325,8 @@ def _digit_atom(sentence: str, toks: list[Token], j: int, cur: str) -> tuple[flo
             scale = _SCALE_ABBREVIATIONS[nxt.low]
         elif nxt.low in _SCALE_LETTERS and (cur or _PEOPLE_AFTER.match(sentence, nxt.end)):
             scale = _SCALE_LETTERS[nxt.low]
+        elif nxt.low in _PERCENT_WORDS:  # "9pc": the number, a share (:func:`_shape_after`)
+            return value, value, 1.0, "digits", k
         else:
             return None
         k += 1
@@ -422,9 +437,20 @@ def _word_atom(toks: list[Token], j: int) -> tuple[float, float, float, str, int
     if few and _clean_end(toks, few[2] + 1):
         scale = _SCALE_WORDS[toks[few[2]].low]
         return few[0] * scale, few[1] * scale, scale, "vague", few[2] + 1
-    if w in ("a", "an") and n1 in _SCALE_WORDS and _clean_end(toks, j + 2):  # "a million", "a dozen"
-        scale = _SCALE_WORDS[n1]
-        return scale, scale, scale, "digits", j + 2
+    if w in ("a", "an", "one") and _SINGLE_PERSON.match(" ".join(_words_ahead(toks, j + 1, 3))):  # "a woman was killed"
+        return 1.0, 1.0, 1.0, "single", j + 1
+    if w == "one" and j and toks[j - 1].low == "another" and _word(toks, j + 1) in ("was", "is", "has", "had", "died"):
+        return 1.0, 1.0, 1.0, "single", j + 1  # "another one was injured"
+    if w in ("a", "an") and n1 == "dozen" and _clean_end(toks, j + 2):  # "a dozen"
+        return 12.0, 12.0, 12.0, "digits", j + 2
+    if w in ("a", "an") and n1 in _SCALE_WORDS:  # "a million", "a hundred thousand", "a hundred and fifty": "a" is one
+        n, value = _longest_words_prefix(chain(["one"], _number_words(toks, j + 1)))
+        k = _words_stop(toks, j + 1, n - 1) if n >= 2 else j + 1
+        if n < 2 or not _clean_end(toks, k):
+            return None
+        run = [t.low for t in toks[j + 1 : k] if t.kind == "word"]
+        scale = max([_SCALE_WORDS[x] for x in run if x in _SCALE_WORDS and x != "hundred"] or [_SCALE_WORDS[n1] if len(run) == 1 else 1.0])
+        return value, value, scale, "digits", k
     if w not in _NUMBER_WORD_SET_ALL or w == "dozen":
         return None
     # spelled out: the longest start of the run of number words that reads as one number, in one pass
@@ -436,7 +462,7 @@ def _word_atom(toks: list[Token], j: int) -> tuple[float, float, float, str, int
         return None
     run = [t.low for t in toks[j:k] if t.kind == "word"]
     scale = max([_SCALE_WORDS[x] for x in run if x in _SCALE_WORDS and x != "hundred"] or [1.0])
-    if k < len(toks) and toks[k].kind == "dash" and toks[k + 1].low in _FRACTIONS:  # "two-thirds"
+    if k + 1 < len(toks) and toks[k].kind == "dash" and toks[k + 1].low in _FRACTIONS:  # "two-thirds"
         return _whole_fraction(toks, j, k + 1, value * _FRACTIONS[toks[k + 1].low]) if value < 10 else None
     if _word(toks, k) == "dozen" and scale == 1 and _clean_end(toks, k + 1):  # "two dozen"
         return value * 12, value * 12, 12.0, "words", k + 1
@@ -445,6 +471,30 @@ def _word_atom(toks: list[Token], j: int) -> tuple[float, float, float, str, int
     if run == ["zero"]:
         return None
     return value, value, scale, "words", k
+
+
+#: One person counted by an article or "one" ("a woman was killed", "injuring one person", "a girl child"): up to two
+#: modifiers, then a singular noun of a person.
+_SINGLE_PERSON = re.compile(
+    r"^(?:(?:other|more|young|little|small|old|elderly|pregnant|local|civilian|palestinian|syrian|iraqi|afghan|american|british|french|"
+    r"israeli|lebanese|turkish|kurdish|russian|chilean|foreign|female|male|teenage|[a-z0-9]+-year-old)\s+){0,2}"
+    rf"(?:{'|'.join(_PERSON_NOUNS)})\b"
+)
+
+
+def _words_ahead(toks: list[Token], k: int, n: int) -> list[str]:
+    """Up to ``n`` lower-cased words from token ``k`` on, each after whitespace (hyphenated words joined: "10-year-old")."""
+    out: list[str] = []
+    while k < len(toks) and len(out) < n:
+        t = toks[k]
+        if t.kind in ("word", "num") and t.space:
+            out.append(t.low)
+        elif t.kind in ("word", "num", "dash") and not t.space and out:
+            out[-1] += t.low
+        else:
+            break
+        k += 1
+    return out
 
 
 def _whole_fraction(toks: list[Token], j: int, f: int, frac: float) -> tuple[float, float, float, str, int] | None:
@@ -505,10 +555,8 @@ _TREND_LEFT = re.compile(
     re.IGNORECASE,
 )
 _TREND_YEAR_GAP = re.compile(r"^\s*,?\s+(?:in|by|during|at\s+the\s+end\s+of|as\s+of)\s+$", re.IGNORECASE)
-_TREND_TO_GAP = re.compile(r"^\s*,?\s*to\s+$", re.IGNORECASE)
-_RATE_UNITS = frozenset(
-    "capita head person people resident inhabitant day week month year annum hour night minute second fortnight quarter".split()
-)
+_UP_FROM_GAP = re.compile(r"^\s*,?\s+(?:(?:an?\s+)?(?:up|down|rising|falling|increasing|decreasing)\s+from|compared\s+(?:with|to))\s+$", re.IGNORECASE)
+_TREND_TO_GAP = re.compile(r"^(?:\s?%|\s+per\s?cent|\s+percent)?\s*,?\s*to\s+$", re.IGNORECASE)
 _RATE_STOP = frozenset("and or but while with than in on at to from by of as which that who".split())
 
 
@@ -538,12 +586,18 @@ def _parse(sentence: str) -> list[_Phrase]:
         if a.form == "one":
             i += 1
             continue
+        if a.form == "single":  # "a woman", "one person": a count of one, joined to nothing
+            phrases.append(_Phrase([a], []))
+            i += 1
+            continue
         if a.form == "fraction":
             phrases.append(_Phrase([a], [], "share", "fraction of a whole"))
             i += 1
             continue
         trend = _trend(sentence, atoms, i)
         if trend:
+            for p in trend:  # "rose from 5% to 9%" is a change of a share
+                _shape_after(p, sentence, toks, by_first, rate_denominators)
             phrases.extend(trend)
             i += sum(len(p.atoms) for p in trend)
             continue
@@ -551,7 +605,7 @@ def _parse(sentence: str) -> list[_Phrase]:
         j = i + 1
         while j < len(atoms):
             b = atoms[j]
-            if b.form in ("one", "fraction"):
+            if b.form in ("one", "fraction", "single"):
                 break
             g = _RANGE_GAP.match(sentence[group[-1].end : b.start])
             if not g:
@@ -595,9 +649,13 @@ def _share(sentence: str, a: _Atom, b: _Atom) -> _Phrase | None:
 
 def _trend(sentence: str, atoms: list[_Atom], i: int) -> list[_Phrase] | None:
     """ "rose from 1,778 to 3,149", "from 1,778 in 2005 to 3,149 in 2006": a change over time, one phrase per end."""
-    if i + 1 >= len(atoms) or not _FROM_LEFT.search(_left(sentence, atoms[i].start, 40)):
+    if i + 1 >= len(atoms):
         return None
     a, b = atoms[i], atoms[i + 1]
+    if b.form in ("digits", "words") and a.form in ("digits", "words") and _UP_FROM_GAP.match(sentence[a.end : b.start]):
+        return [_Phrase([a], [], trend="to"), _Phrase([b], [], trend="from")]  # "3,149, up from 1,778"
+    if not _FROM_LEFT.search(_left(sentence, a.start, 40)):
+        return None
     if i + 2 < len(atoms) and _is_plain_year(b) and _TREND_YEAR_GAP.match(sentence[a.end : b.start]):
         c = atoms[i + 2]
         if c.form in ("digits", "words", "vague") and _TREND_TO_GAP.match(sentence[b.end : c.start]):
@@ -614,7 +672,7 @@ def _shape_after(phrase: _Phrase, sentence: str, toks: list[Token], by_first: di
     if k >= len(toks):
         return
     t = toks[k]
-    if t.kind == "pct" or (t.space and t.low in _PERCENT_WORDS) or (t.low == "per" and _word(toks, k + 1) == "cent"):
+    if t.kind == "pct" or t.low in _PERCENT_WORDS or (t.low == "per" and _word(toks, k + 1) == "cent"):
         phrase.shape, phrase.reason = "share", "percentage"
         return
     if t.kind == "dash" and not t.space and k + 1 < len(toks) and toks[k + 1].low in _PERCENT_WORDS:
@@ -631,25 +689,18 @@ def _shape_after(phrase: _Phrase, sentence: str, toks: list[Token], by_first: di
                 phrase.shape, phrase.reason = "rate", f"per {toks[base].text}…"
                 return
             unit = _word(toks, base)
-            if w == "per" and unit in _RATE_UNITS:
+            if w == "per" and unit and unit not in _RATE_STOP:  # "per month", "per capita", "per household"
                 phrase.shape, phrase.reason = "rate", f"per {unit}"
             return
 
 
-def _ranges(sentence: str) -> list[tuple[list[_Atom], list[str]]]:
-    """The phrases of one sentence as (atoms, hedges written between them), the form the readings were built from before."""
-    return [(p.atoms, p.inner) for p in _parse(sentence)]
-
-
-def _is_year_atom(a: _Atom) -> bool:
-    """A year ("2003") written as bare digits."""
-    return _is_plain_year(a)
-
-
 def _is_year_group(atoms: list[_Atom], sentence: str) -> bool:
-    """Years ("2003", "2003-2011") or a span like "05-06", "07-08" (two-digit school or fiscal years)."""
+    """Years ("2003", "2003-2011", "1973-90") or a span like "05-06", "07-08" (two-digit school or fiscal years)."""
     if all(_is_plain_year(a) for a in atoms):
         return True
+    dashed = len(atoms) == 2 and sentence[atoms[0].end : atoms[1].start].strip() in ("-", "–")
+    if dashed and _is_plain_year(atoms[0]) and len(atoms[1].text) == 2 and atoms[1].text.isdigit():  # "1973-90", "2005-06"
+        return int(atoms[1].text) > int(atoms[0].text[2:])
     if len(atoms) != 2 or any(a.form != "digits" or a.currency or len(a.text) != 2 or not a.text.isdigit() for a in atoms):
         return False
-    return sentence[atoms[0].end : atoms[1].start].strip() in ("-", "–") and int(atoms[1].text) - int(atoms[0].text) in (1, -99)
+    return dashed and int(atoms[1].text) - int(atoms[0].text) in (1, -99)

@@ -168,7 +168,7 @@ def _hedges(reading: NumberReading, sentence: str, rel_start: int, rel_end: int)
             quals.append(hedge)
             ext_start = offset + m.start("h")
     if not m:
-        mm = _MODAL_LEFT.search(left) or _REPORTED_LEFT.search(left)
+        mm = _MODAL_LEFT.search(left) or (("eport" in left or "lleged" in left) and _REPORTED_LEFT.search(left))
         if mm:
             quals.append(mm.group("m"))
             kind = "approx"
