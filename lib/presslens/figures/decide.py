@@ -164,6 +164,7 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
 
 #: Nouns after an amount of money that name the amount, not a thing counted ("$3 trillion dollar estimate").
 _MONEY_NOUNS = frozenset("dollar dollars estimate estimates figure total sum price tag bill cost".split())
+_WITHIN_COUNT = re.compile(r"\b(?:including|of\s+them|among\s+them|along\s+with|as\s+well\s+as|and)\s+$", re.IGNORECASE)
 _REFUGEE_NOUN = re.compile(r"refugees|IDPs|evacuees|displaced\s+(?:people|persons)", re.IGNORECASE)
 _DATED = re.compile(r"date|year")
 _OPENERS_ONLY = re.compile("[ \"'“‘(\\[]*")
@@ -628,6 +629,9 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         bare_big = not money and r.scale >= 1e9 and not _NP_AFTER.match(sentence[b:])
         kinds = ("cost",) if money else ("deaths", "wounded", "displaced") + (("cost",) if bare_big else ())
         pred = predicate(i, b, money)
+        if r.value_text.lower() in ("a", "an") and _WITHIN_COUNT.search(sentence, max(0, ha - 30), ha):
+            r.verdict = "other (one person within another figure's count: 'including a child')"
+            continue
         label = _LABEL_BEFORE.search(sentence, max(0, ha - 60), ha) if sentence[max(0, ha - 3) : ha].rstrip().endswith(":") else None
         if label and label.lastgroup in kinds:
             found = (label.lastgroup, label.start())  # "Number of U.S. troop casualties: 4,484", "Killed: 45"

@@ -172,6 +172,7 @@ _MOD = (
     r"(?:(?:American|U\.S\.|(?-i:US)|Iraqi|Iranian|Afghan|Syrian|Kurdish|Sunni|Shiite|Shia|Shi['’]ite|Muslim|Christian|civilian|"
     r"military|coalition|British|foreign|innocent|local|allied|enemy|Western|NATO|Pakistani|Yemeni|Israeli|Palestinian|Lebanese|"
     r"Saudi|unarmed|young|Jewish|Arab|Turkish|Russian|Ukrainian|other|more|armed|government|opposition|rebel|regime|pro-government|"
+    r"girl|boy|baby|"
     r"homeless|wounded|injured|displaced|(?-i:[A-Z][A-Za-z.-]+))\s+)"
 )
 _HEAD = (
@@ -182,7 +183,9 @@ _HEAD = (
     r"Palestinians|Israelis|inhabitants|villagers|Yemenis|Syrians|Jews|Arabs|Kurds|persons|students|pupils|schoolchildren|teachers|"
     r"boys|girls|babies|infants|brothers|sisters|patients|doctors|nurses|evacuees|peacekeepers|gunmen|terrorists|extremists|rebels|"
     r"jihadists|mercenaries|noncombatants|non-combatants|Tutsis|Hutus|passengers|worshippers|migrants|activists|volunteers|personnel|"
-    r"commanders|guards|recruits|others|members|relatives|families|family\s+members|(?-i:[A-Z][a-z]{2,}(?:ians|ans|ese|ites))|Pakistanis|Yemenis|Somalis|Kuwaitis|Saudis|Omanis|Bangladeshis|Israelis|Rohingyas?|Tutsis?|Hutus?|Yazidis?|Uighurs|Uyghurs|security\s+forces|forces|army|troop)"
+    r"commanders|guards|recruits|others|members|relatives|families|family\s+members|person|child|woman|man|girl|boy|baby|infant|"
+    r"soldier|civilian|policeman|officer|fighter|militant|journalist|worker|student|teacher|doctor|nurse|patient|resident|refugee|"
+    r"member|brother|sister|son|daughter|wife|husband|mother|father|pilgrim|protester|prisoner|(?-i:[A-Z][a-z]{2,}(?:ians|ans|ese|ites))|Pakistanis|Yemenis|Somalis|Kuwaitis|Saudis|Omanis|Bangladeshis|Israelis|Rohingyas?|Tutsis?|Hutus?|Yazidis?|Uighurs|Uyghurs|security\s+forces|forces|army|troop)"
 )
 _DET = r"(?:\b(?:the|its|their|our|his|her|these|those)\s+)?(?:[A-Za-z-]+['’]s\s+)?"
 _NP = (
@@ -318,7 +321,7 @@ _PLAIN_PEOPLE_RE = re.compile(r"\b(?:people|persons|others|individuals)\b", re.I
 
 #: The generic groups of any story, from the head nouns of the population as written (first match of each).
 _GENERIC_GROUPS = [
-    ("children", re.compile(r"\b(?:children|child|kids|schoolchildren|pupils|students|boys|girls|babies|infants|minors|toddlers|sons|daughters)\b", re.IGNORECASE)),
+    ("children", re.compile(r"\b(?:children|child|kids|schoolchildren|pupils|students?|boys?|girls?|baby|babies|infants|minors|toddlers|sons|daughters)\b", re.IGNORECASE)),
     ("women", re.compile(r"\b(?:women|woman|mothers|wives)\b", re.IGNORECASE)),
     ("military", re.compile(
         r"\b(?:soldiers?|troops?|service\s?members|servicemen|servicewomen|marines|sailors|airmen|army|police|policemen|officers|"
