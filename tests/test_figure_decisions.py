@@ -86,6 +86,21 @@ def test_the_predicate_and_the_head_noun_decide_the_kind(sentence, value_text, k
     assert (r.verdict, r.kind, r.who, r.group) == ("figure", kind, who, group)
 
 
+@pytest.mark.parametrize(
+    "sentence, value_text, verdict, kind, who",
+    [
+        ("In the same context a woman was killed and 35 others were injured in terrorist attacks.", "a", "figure", "deaths", "woman"),
+        ("Rocket shells hit the neighborhood killing a girl child and injuring two others.", "a", "figure", "deaths", "girl child"),
+        ("Four people including a child killed six others injured in terrorist attacks in Aleppo city.", "a", "other", "", ""),
+        ("Whether you're a student, historian, or policymaker, getting accurate civil war deaths matters.", "a",
+         "no casualty", "", ""),
+    ],
+)
+def test_an_article_counts_one_only_when_it_is_its_own_figure(sentence, value_text, verdict, kind, who):
+    r = _reading(sentence, value_text)
+    assert r.verdict.startswith(verdict) and (r.kind, r.who) == (kind, who), (r.verdict, r.kind, r.who)
+
+
 def test_32_000_injured_is_wounded_not_deaths():
     r = _reading("The blast left 32, 000 injured and 400 dead.", "32, 000")
     assert (r.verdict, r.kind, r.low, r.high) == ("figure", "wounded", 32_000, 32_000)

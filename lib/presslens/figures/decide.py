@@ -164,6 +164,7 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
 
 #: Nouns after an amount of money that name the amount, not a thing counted ("$3 trillion dollar estimate").
 _MONEY_NOUNS = frozenset("dollar dollars estimate estimates figure total sum price tag bill cost".split())
+_LIVES_OF = re.compile(r"\b(?:lives|deaths?|death|bodies|killing|murder)\s+of\s+$", re.IGNORECASE)
 _WITHIN_COUNT = re.compile(r"\b(?:including|of\s+them|among\s+them|along\s+with|as\s+well\s+as|and)\s+$", re.IGNORECASE)
 _REFUGEE_NOUN = re.compile(r"refugees|IDPs|evacuees|displaced\s+(?:people|persons)", re.IGNORECASE)
 _DATED = re.compile(r"date|year")
@@ -646,6 +647,9 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
             if not money and arrest is not None and (found is None or arrest < _cue_gap(sentence, found[1], ha, b)):
                 r.verdict = "arrests (arrested, detained, kidnapped, missing: other counts of people)"
                 continue
+        if (found and r.value_text.lower() in ("a", "an") and not (pred.kind == found[0] and pred.cue_pos == found[1])
+                and not _OBJECT_OF_HARM.search(sentence, max(0, ha - 60), ha) and not _LIVES_OF.search(sentence, max(0, ha - 30), ha)):
+            found = None  # an article is a count of one only when its own predicate or the verb before it is a casualty word
         kind = found[0] if found else ""
         cue_pos = found[1] if found else None
         if not kind and last_kind and n > 0 and (_INHERIT_LEFT.match(sentence[spans[candidates[n - 1]][1] : ha])
