@@ -206,7 +206,7 @@ class _Predicate:
 
 
 #: The words a noun phrase may continue with after "and" or a comma ("84 children and 35 women", ", including").
-_NP_CONTINUES = frozenset("including among mostly mainly many most some over more nearly almost about around at the their its".split())
+_NP_CONTINUES = frozenset("including among mostly mainly many most some over more nearly almost about around at the their its a an one".split())
 _MAX_PREDICATE_TOKENS = 18
 
 
@@ -602,6 +602,8 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         ha, hb = _hedges(r, sentence, a, b)
         spans.append((a, hb, ha))  # the number with its hedges: "at least 300 or more"
         r.verdict = shape_verdict(r) or _trap_reason(r, sentence, a, b, lambda i=i, hb=hb, m=bool(r.currency): predicate(i, hb, m))
+        if not r.verdict and r.value_text.lower() in ("a", "an") and _WITHIN_COUNT.search(sentence, max(0, ha - 30), ha):
+            r.verdict = "other (one person within another figure's count: 'including a child')"
     for i in range(len(phrases) - 1):  # "Tracy Riddle 4 7,097": numbers side by side are columns of a listing
         # ... but not a date before a headline ("7 November 2016 Four people killed")
         if not sentence[spans[i][1] : phrases[i + 1].num_start - s0].strip() and not _DATED.match(phrases[i].verdict):
@@ -630,9 +632,6 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         bare_big = not money and r.scale >= 1e9 and not _NP_AFTER.match(sentence[b:])
         kinds = ("cost",) if money else ("deaths", "wounded", "displaced") + (("cost",) if bare_big else ())
         pred = predicate(i, b, money)
-        if r.value_text.lower() in ("a", "an") and _WITHIN_COUNT.search(sentence, max(0, ha - 30), ha):
-            r.verdict = "other (one person within another figure's count: 'including a child')"
-            continue
         label = _LABEL_BEFORE.search(sentence, max(0, ha - 60), ha) if sentence[max(0, ha - 3) : ha].rstrip().endswith(":") else None
         if label and label.lastgroup in kinds:
             found = (label.lastgroup, label.start())  # "Number of U.S. troop casualties: 4,484", "Killed: 45"
