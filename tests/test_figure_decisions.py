@@ -76,6 +76,11 @@ def _dev_text(prefix: str) -> str:
         ("Some 2,000 families have been driven by the fighting to leave their homes.", "2,000", "displaced", "families", "refugees"),
         ("Nearly four million Ukrainians have fled their country.", "four million", "displaced", "Ukrainians", "refugees"),
         ("24% of the 184,000 IDPs are now in the process of returning home.", "184,000", "displaced", "", "refugees"),
+        ("At least 68 children were among the 126 people killed in the attack.", "68", "deaths", "children", "children"),
+        ("The Britain-based Observatory said 12 children were among the victims of the attack.", "12", "deaths", "children", "children"),
+        ("It is followed by Lebanon, which the UN says hosts around one million Syrians.", "one million", "displaced", "Syrians", "refugees"),
+        ("Poland has welcomed 2.3 million refugees from Ukraine while Romania has taken in about 600 000.", "600 000", "displaced",
+         "refugees", "refugees"),
         # a population and a second number the same subject reaches
         ("4,000 of them Americans were killed.", "4,000", "deaths", "Americans", "americans"),
         ("The death toll nears 2,000 and is likely to top 2,500.", "2,500", "deaths", "", "people"),

@@ -262,6 +262,14 @@ def _predicate(sentence: str, b: int, money: bool, cue_at: dict[int, re.Match] |
         if lw in _AUX_WORDS:
             aux = True
             continue
+        if i and toks[i - 1].lower() in ("the", "those") and i > 1 and "among" in (t.lower() for t in toks[max(0, i - 3) : i]):
+            if lw == "victims":  # "12 children were among the victims"
+                return _Predicate(kind="deaths", cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=True)
+            if _is_number_word(w):  # "68 children were among the 126 people killed"
+                nxt = toks[i + 1] if i + 1 < len(toks) else ""
+                if _PERSON_HEAD_RE.fullmatch(nxt):
+                    toks[i + 1] = "the"  # read the head as part of "among the ...", then the participle
+                    continue
         return _Predicate(stop=lw, after=(toks[i + 1].lower() if i + 1 < len(toks) else ""), heads=tuple(heads), stop_pos=starts[i],
                           np_empty=np_len == 0, aux=aux)
     return _Predicate(heads=tuple(heads), np_empty=np_len == 0, aux=aux)

@@ -150,7 +150,7 @@ _CUES = {
               r"bodies|corpses|buried|beheaded|massacre|hanged|losses",
     "wounded": r"wounded|injured|injuries|injuring|maimed",
     "displaced": r"displaced|displacement|refugees|IDPs|fled|flee|fleeing|driven\s+(?:from|out|away)|homeless|evacuated|evacuees|expelled|uprooted|"
-                 r"refuge|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of|to\s+(?:leave|flee|abandon))\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?)\s+their\s+homes",
+                 r"hosts|hosting|hosted|taken\s+in|took\s+in|welcomed|refuge|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of|to\s+(?:leave|flee|abandon))\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?)\s+their\s+homes",
     "cost": r"cost|costs|costing|spent|spend|spends|spending|price|price\s+tag|expenditures?|outlays?|bill|damages?|reconstruction|rebuilding",
 }
 _CUE_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in _CUES.items()), re.IGNORECASE)
