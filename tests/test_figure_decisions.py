@@ -140,6 +140,10 @@ def test_a_date_before_a_headline_is_not_a_column_of_a_listing():
         ("The war left more than half the population forced from their homes and hundreds of thousands trapped under siege.",
          "hundreds of thousands", "people counted by another verb"),
         ("The civil war has cost an estimated 28,000 jobs since 2011.", "28,000", "count of things"),
+        ("The aid group interviewed several thousand Rohingya refugees in four camps in Bangladesh.", "several thousand", "other"),
+        ("All but three of these deaths had occurred in people's home villages.", "three", "other"),
+        ("The equivalent of £25,000 will have been spent for every one of Helmand's 1.5 million inhabitants.", "£25,000", "a rate"),
+        ("In 2014, the cost of dealing with violence came to $14.3trn, or 13.4 per cent of global GDP.", "$14.3trn", "money not war cost"),
     ],
 )
 def test_numbers_that_are_not_figures_say_why(sentence, value_text, reason):

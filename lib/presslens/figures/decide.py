@@ -55,6 +55,9 @@ from .lexicon import (
     _POPULATION_BEFORE,
     _REPORT_VERB_RE,
     _SAVED_BEFORE,
+    _SAMPLE_BEFORE,
+    _PER_PERSON_AFTER,
+    _OTHER_COST_RE,
     _TOKEN_RE,
     _WAR_PURPOSE_RE,
     _WAR_WORD_RE,
@@ -132,8 +135,14 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
             return "payment, not a war cost"
         if _BUDGET_RE.search(window) and not _WAR_PURPOSE_RE.search(window):
             return "money not war cost (a budget)"
+        if _PER_PERSON_AFTER.match(after):
+            return "a rate (per month, day, person...), not a total"
+        if _OTHER_COST_RE.search(sentence) and not _WAR_WORD_RE.search(sentence):
+            return "money not war cost (the cost of violence, crime or a disaster)"
     near = before[-60:]  # the patterns below end at the number and span a few words
     pred = predicate()
+    if _SAMPLE_BEFORE.search(near):
+        return "other (people interviewed or surveyed, a sample; or the rest of a count)"
     if _SAVED_BEFORE.search(near):
         return "people saved or sheltered, not casualties"
     if pred.kind:

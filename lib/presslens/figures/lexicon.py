@@ -297,6 +297,19 @@ _POPULATION_BEFORE = re.compile(
 )
 #: "saved 1,200 Tutsis from death": people saved are not casualties.
 _SAVED_BEFORE = re.compile(r"\b(?:saved|saving|saves|rescued|rescuing|spared|sheltered|sheltering|protected|hid)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+#: "interviewed several thousand Rohingya refugees", "a survey of 893 displaced families": a sample, not a count of victims;
+#: "all but three of these deaths": the rest of a count.
+_SAMPLE_BEFORE = re.compile(
+    r"\b(?:interviewed|interviewing|surveyed|surveying|polled|questioned|sampled|(?:a\s+)?(?:survey|poll|sample|study)\s+of|"
+    r"interviews\s+with|all\s+but)\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+#: "£25,000 will have been spent for every one of Helmand's 1.5 million inhabitants": an amount per person.
+_PER_PERSON_AFTER = re.compile(r"^\s+(?:[\w’'-]+\s+){0,5}?(?:for|per)\s+(?:every|each)\s+(?:one|person|inhabitant|resident|head|citizen|man)",
+                               re.IGNORECASE)
+#: The cost of violence in general, crime or a natural disaster: not a war's cost (unless a war is named beside it).
+_OTHER_COST_RE = re.compile(r"\bcost\s+of\s+(?:[\w-]+\s+){0,3}?(?:violence|crime|disasters?|earthquakes?|floods?|hurricanes?|storms?)\b",
+                            re.IGNORECASE)
 #: Budgets that are not a war's cost: "$481.4 billion for Pentagon spending", "the defence budget".
 _BUDGET_RE = re.compile(
     r"\b(?:budgets?|budgeted|base\s+budget|(?:for|on)\s+(?:the\s+)?(?:Pentagon|Defen[cs]e\s+Department|Department\s+of\s+Defen[cs]e|"
