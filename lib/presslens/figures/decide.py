@@ -65,6 +65,7 @@ from .lexicon import (
     _CONFLICT_GROUP,
     _COUNTED_AFTER,
     _COUNTRY_DEMONYM,
+    _CUE_PREFIXES,
     _CUE_RE,
     _DATE_AFTER,
     _DATE_BEFORE,
@@ -173,6 +174,7 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
 
 #: Nouns after an amount of money that name the amount, not a thing counted ("$3 trillion dollar estimate").
 _MONEY_NOUNS = frozenset("dollar dollars estimate estimates figure total sum price tag bill cost".split())
+_ARREST_PREFIXES = frozenset(w[:3].lower() for w in re.findall(r"[A-Za-z]{3,}", _ARREST_RE.pattern))
 _LIVES_OF = re.compile(r"\b(?:lives|deaths?|death|bodies|killing|murder)\s+of\s+$", re.IGNORECASE)
 _WITHIN_COUNT = re.compile(r"\b(?:including|of\s+them|among\s+them|along\s+with|as\s+well\s+as|and)\s+$", re.IGNORECASE)
 _REFUGEE_NOUN = re.compile(r"refugees|IDPs|evacuees|displaced\s+(?:people|persons)", re.IGNORECASE)
@@ -223,8 +225,7 @@ def _is_number_word(w: str) -> bool:
     return w[0].isdigit() or w.lower() in _NUMBER_WORD_SET
 
 
-def _predicate(sentence: str, b: int, money: bool, cue_at: dict[int, re.Match] | None = None,
-               arrest_at: frozenset[int] | None = None) -> _Predicate:
+def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
     """Read the words after a number (ending at ``b``): its noun phrase, auxiliaries, then the predicate.
 
     "Two civilians were killed and three others were injured": "three" reaches "injured" through "others were",
@@ -238,7 +239,8 @@ def _predicate(sentence: str, b: int, money: bool, cue_at: dict[int, re.Match] |
     in_np, np_len, aux, crossed = True, 0, False, False
     for i, w in enumerate(toks):
         lw = w.lower()
-        cm = cue_at.get(starts[i]) if cue_at is not None else _CUE_RE.match(sentence, starts[i])
+        quick = lw[:3] in _CUE_PREFIXES  # most tokens cannot start a casualty or arrest word
+        cm = _CUE_RE.match(sentence, starts[i]) if quick else None
         if cm and (money or cm.lastgroup != "cost"):
             pred = _Predicate(kind=cm.lastgroup, cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux,
                               verb=lw.endswith(("ed", "ing")) or lw in ("died", "dead", "fled"), crossed=crossed)
@@ -247,7 +249,7 @@ def _predicate(sentence: str, b: int, money: bool, cue_at: dict[int, re.Match] |
                 pred.actor = bool(nxt) and (_is_number_word(nxt) or nxt.lower() in ("the", "a", "an", "at", "more", "over", "dozens", "hundreds", "scores")
                                             or bool(_PERSON_HEAD_RE.fullmatch(nxt)))
             return pred
-        if (starts[i] in arrest_at) if arrest_at is not None else _ARREST_RE.match(sentence, starts[i]):
+        if lw[:3] in _ARREST_PREFIXES and _ARREST_RE.match(sentence, starts[i]):
             return _Predicate(kind="arrests", cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux)
         if in_np and np_len < 12:
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
@@ -284,15 +286,14 @@ def _predicate(sentence: str, b: int, money: bool, cue_at: dict[int, re.Match] |
     return _Predicate(heads=tuple(heads), np_empty=np_len == 0, aux=aux)
 
 
-def _cues(sentence: str, found: list[re.Match] | None = None) -> list[tuple[int, int, str]]:
+def _cues(sentence: str) -> list[tuple[int, int, str]]:
     """Casualty and cost words of a sentence. A capitalised one inside a sentence is part of a name ("Highway of Death"),
-    unless the whole sentence is in title case, as headlines and subheads are. ``found``: the sentence's
-    ``_CUE_RE`` matches, when already read."""
+    unless the whole sentence is in title case, as headlines and subheads are."""
     words = re.findall(r"[A-Za-z][\w'’-]*", sentence)
     title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
     first = re.search(r"[A-Za-z]", sentence)
     out = []
-    for m in (found if found is not None else _CUE_RE.finditer(sentence)):
+    for m in _CUE_RE.finditer(sentence):
         if sentence[m.start()].isupper() and not title_case and first is not None and m.start() != first.start():
             continue
         out.append((m.start(), m.end(), m.lastgroup))
@@ -603,15 +604,10 @@ _READINGS: TextMemo[tuple[NumberReading, ...]] = TextMemo(_read_numbers, max_cha
 def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previous: str, following: str) -> None:
     spans = []
     preds: dict[int, _Predicate] = {}
-    words: dict[str, object] = {}  # the sentence's casualty and arrest words, read once when a predicate is first read
 
     def predicate(i: int, hb: int, money: bool) -> _Predicate:
         if i not in preds:
-            if not words:
-                words["cues"] = list(_CUE_RE.finditer(sentence))
-                words["at"] = {m.start(): m for m in words["cues"]}
-                words["arrests"] = frozenset(m.start() for m in _ARREST_RE.finditer(sentence))
-            preds[i] = _predicate(sentence, hb, money, words["at"], words["arrests"])
+            preds[i] = _predicate(sentence, hb, money)
         return preds[i]
 
     for i, r in enumerate(phrases):
@@ -629,7 +625,7 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
     candidates = [i for i, r in enumerate(phrases) if not r.verdict]
     if not candidates:
         return
-    cues = _cues(sentence, words.get("cues"))
+    cues = _cues(sentence)
     context: tuple[str, str] | None = None  # (conflict, period), read once a figure is found
     known: dict[str, bool] = {}  # facts of the whole sentence (or the next one), read once: linear in the sentence
 

@@ -154,6 +154,9 @@ _CUES = {
     "cost": r"cost|costs|costing|spent|spend|spends|spending|price|price\s+tag|expenditures?|outlays?|bill|damages?|reconstruction|rebuilding",
 }
 _CUE_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in _CUES.items()), re.IGNORECASE)
+#: The first three letters of every word written in the cue patterns: a token starting otherwise cannot start a cue
+#: (a quick test before the whole pattern is tried at a token).
+_CUE_PREFIXES = frozenset(w[:3].lower() for v in _CUES.values() for w in re.findall(r"[A-Za-z]{3,}", v))
 #: A list label ending in a casualty or cost word, then a colon, right before the number ("Killed: 45").
 _LABEL_BEFORE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\s*:\s*$)" for k, v in _CUES.items()), re.IGNORECASE)
 #: An active verb of killing between a noun phrase and the number makes the noun phrase the killer, not the dead.
