@@ -383,6 +383,10 @@ GROUP_LABELS = {
     "sunnis": "Sunnis", "shiites": "Shiites", "muslims": "Muslims", "indirect_deaths": "indirect deaths (disease, starvation…)",
     "war_on_terror_total": "all deaths", "iran_iraq_war_per_side": "each side", "us": "US (troops, contractors)",
     "afghanistan_iraq_wars": "wars in Afghanistan and Iraq", "iraq_war": "Iraq war", "unspecified": "unspecified",
+    # the generic groups of any story
+    "children": "children", "women": "women", "military": "military (soldiers, police, security forces)",
+    "fighters": "fighters (rebels, militants, insurgents)", "refugees": "refugees and displaced people",
+    "people": "people (unspecified or mixed)", "war": "a war",
 }
 CONFLICT_LABELS = {
     "war_on_terror": "'war on terror'", "afghanistan_iraq_wars": "Afghanistan and Iraq wars", "iran_iraq_war": "Iran–Iraq war 1980–88",
