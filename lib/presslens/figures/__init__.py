@@ -19,14 +19,20 @@ the same, per source, with rules a reader can check:
 2. **Hedges become bounds**: "nearly"/"up to" keep only ``high``, "at least"/
    "more than"/"could exceed" only ``low``; "an estimated"/"about" keep both,
    equal. The hedge is kept as written in ``qualifier``.
-3. **What is counted** comes from the words next to the number: a casualty,
-   displacement or cost word (``kind``), the population (``who``, as written,
-   plus a normalised ``group``) and the conflict.
+3. **What is counted** comes from the number's syntactic context: a list label
+   ("Killed: 45"), the predicate it is the subject of ("three others were
+   injured"), the casualty word nearest to it, or its table column (``kind``);
+   the population (``who``, as written, plus a normalised ``group``: the seeds'
+   populations, else civilians, children, women, military, fighters, refugees,
+   people, and ``war`` for costs) and the conflict. Claims without a named
+   conflict join the corpus's one named claim of their population.
 4. **Not figures**: years, dates, times, identifiers, list numbers, durations,
-   percentages, counts of things (pages, reports, tanks), payments (salaries,
-   bonuses, bribes, expenses, arms contracts) and people counted without a
-   casualty word (troop deployments). Every rejected number keeps its reason
-   (:func:`numbers_table`), so the rules can be audited.
+   percentages, rates and shares, counts of things (pages, reports, tanks),
+   payments (salaries, bonuses, bribes, expenses, arms contracts) and budgets,
+   population sizes, arrests and the missing, soldiers as actors, people saved,
+   numbers standing for people who say ("four have estimated") and people
+   counted without a casualty word (troop deployments). Every rejected number
+   keeps its reason (:func:`numbers_table`), so the rules can be audited.
 
 The output is the ``figures`` table of DESIGN.md (:func:`figures_table`), charts
 (:func:`figures_chart`, :func:`who_says_what`) and an evaluation against a
