@@ -174,7 +174,7 @@ SEED_FIGURES = [
     ),
     (
         "Nearly 4,500 U.S. troops were killed, hundreds of thousands of Iraqis died and American taxpayers spent up to $2 trillion on the war.",
-        "$2 trillion", "cost", NAN, 2e12, "up to", "American taxpayers", "unspecified",
+        "$2 trillion", "cost", NAN, 2e12, "up to", "American taxpayers", "war",  # "on the war", no named conflict alone
     ),
     (
         "The transportation minister - Bayan Jabr, who had led the Iraqi Interior Ministry at a time when hundreds of prisoners were tortured to death with electric drills or summarily shot by Shiite death squads - was deemed to be \"very close\" to Iran.",

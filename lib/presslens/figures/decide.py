@@ -1,10 +1,26 @@
 """Deciding: which number phrases are figures, of what kind, counting whom, in which conflict, for which claim.
 
 A number is a figure when no trap explains it (:func:`_trap_reason`: dates,
-years, identifiers, durations, rates, payments, counts of things...) and a
-casualty, displacement or cost word stands next to it (:func:`_cues`). The
-population comes from the words around it (:func:`_who`), the group and the
-claim from the population and the conflict (:func:`_group`, :func:`_claim_id`).
+years, identifiers, durations, rates and shares, payments and budgets, counts of
+things, population sizes, arrests, soldiers as actors, people saved...) and a
+casualty, displacement or cost word decides its kind, found in this order:
+
+1. a list label right before it ("Killed: 45", "Number of U.S. troop casualties: 4,484");
+2. its **predicate** (:func:`_predicate`): the words after the number are read as
+   its noun phrase, auxiliaries, then a casualty word ("three others were
+   injured" is wounded even after "two civilians were killed"; "545 people
+   including 84 children and 35 women have been killed"), or another verb, which
+   makes it no figure ("36 people accused", "four have estimated");
+3. the nearest casualty word within a few words (:func:`_nearest_cue`), a kind
+   inherited from the figure before ("of which 17,000 were children", the two
+   ends of a trend), or "lost 6,000 men".
+
+Tables are read by their columns (:func:`_read_tables`). The population comes
+from the number's own noun phrase or the words around it (:func:`_who`); the
+group is the seeds' population where one is named (US troops, Iraqis, Sunnis...)
+and otherwise a generic group of any story (:func:`_generic_group`: civilians,
+children, women, military, fighters, refugees, people; ``war`` for costs); the
+claim is kind, population family and conflict (:func:`_claim_id`).
 
 :func:`read_numbers` reads a whole text; each process remembers the readings
 of recent texts in one documented :class:`~presslens.text.TextMemo`
@@ -17,15 +33,39 @@ import copy
 import math
 import re
 from bisect import bisect_left
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Callable, Iterable
 
 from ..text import TextMemo, sentence_spans
 from .lexicon import (
     _ACTIVE_KILL,
+    _ACTOR_HEAD_RE,
+    _ARREST_RE,
+    _AUX_WORDS,
+    _BUDGET_RE,
+    _GENERIC_GROUPS,
+    _HARM_VERB_RE,
+    _MOD_WORD_RE,
+    _NP_WORDS,
+    _NUMBER_WORD_SET,
+    _NP_MODIFIER_OF_CUE,
+    _PERSON_HEAD_RE,
+    _PLAIN_PEOPLE_RE,
+    _NATION_GROUPS,
+    _POPULATION_BEFORE,
+    _REPORT_VERB_RE,
+    _SAVED_BEFORE,
+    _SAMPLE_BEFORE,
+    _PER_PERSON_AFTER,
+    _OTHER_COST_RE,
+    _TOKEN_RE,
+    _WAR_PURPOSE_RE,
+    _WAR_WORD_RE,
     _CONFLICTS,
     _CONFLICT_GROUP,
     _COUNTED_AFTER,
     _COUNTRY_DEMONYM,
+    _CUE_PREFIXES,
     _CUE_RE,
     _DATE_AFTER,
     _DATE_BEFORE,
@@ -38,6 +78,9 @@ from .lexicon import (
     _ID_BEFORE,
     _INDIRECT,
     _INHERIT_LEFT,
+    _INHERIT_REACH,
+    _LABEL_BEFORE,
+    _LOST_BEFORE,
     _LIST_AFTER,
     _NEXT_WORD,
     _NP_AFTER,
@@ -54,15 +97,18 @@ from .lexicon import (
     _YEAR_PREP,
 )
 from .numbers import CONTEXT_CHARS, _left
-from .readings import Figure, NumberReading, _has_number, _hedges, _phrases
+from .readings import Figure, NumberReading, _has_number, _hedges, _phrases, shape_verdict
 
 
 def _word_gap(text: str) -> int:
     return len(re.findall(r"[\w’'-]+", text))
 
 
-def _trap_reason(r: NumberReading, sentence: str, a: int, b: int) -> str:
+def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Callable[[], _Predicate]") -> str:
     """Why a number phrase is not a figure, or "" when it may be one (a casualty word is still needed).
+
+    ``predicate`` reads the number's predicate (:func:`_predicate`), only once the quick traps (dates, years...)
+    did not explain the number.
 
     The patterns that end at the number read a bounded window before it (:func:`.numbers._left`), so each number
     costs the same however long its sentence.
@@ -88,17 +134,156 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int) -> str:
         window = " ".join(before.split()[-4:]) + " " + r.value_text + " " + " ".join(sentence[b : b + CONTEXT_CHARS].split()[:4])
         if _PAYMENT.search(window):
             return "payment, not a war cost"
+        if _BUDGET_RE.search(window) and not _WAR_PURPOSE_RE.search(window):
+            return "money not war cost (a budget)"
+        if _PER_PERSON_AFTER.match(after):
+            return "a rate (per month, day, person...), not a total"
+        if _OTHER_COST_RE.search(sentence) and not _WAR_WORD_RE.search(sentence):
+            return "money not war cost (the cost of violence, crime or a disaster)"
+    near = before[-60:]  # the patterns below end at the number and span a few words
+    pred = predicate()
+    if _SAMPLE_BEFORE.search(near):
+        return "other (people interviewed or surveyed, a sample; or the rest of a count)"
+    if _SAVED_BEFORE.search(near):
+        return "people saved or sheltered, not casualties"
+    if pred.kind:
+        if pred.kind == "arrests":
+            return "arrests (arrested, detained, kidnapped, missing: other counts of people)"
+        if pred.actor:
+            return "troops (soldiers or fighters as actors, not casualties)"
+        return ""  # the number is the subject of a casualty word: "14 students were injured"
+    if _POPULATION_BEFORE.search(near):
+        return "population (the size of a country, city or people)"
+    harm_object = bool(_OBJECT_OF_HARM.search(near))  # "have killed more than 300 have focused": 300 is the object
+    if pred.np_empty and not r.currency and _REPORT_VERB_RE.fullmatch(pred.stop) and not harm_object:
+        return "other (a number standing for people who say or estimate: 'four have estimated')"
+    if pred.stop in ("who", "that") and pred.heads and _ACTOR_HEAD_RE.search(" ".join(pred.heads)) and pred.after not in _PASSIVE_AFTER:
+        return "troops (soldiers or fighters as actors, not casualties)"
+    if pred.stop_pos is not None and not harm_object and _OTHER_VERB_RE.fullmatch(pred.stop) and not _CUE_RE.search(sentence, pred.stop_pos, pred.stop_pos + 60):
+        return f"people counted by another verb ({pred.stop})"
     if _THINGS_AFTER.match(after) and not _NP_AFTER.match(after):
         return "count of things"
     nxt = _NEXT_WORD.match(after)
-    if nxt and not _NP_AFTER.match(after):
+    if nxt and not _NP_AFTER.match(after) and not harm_object and not r.trend:
         word = nxt.group("w")
-        if word.islower() and word not in _FUNCTION_WORDS and not word.endswith(("ed", "ly")) and not _CUE_RE.fullmatch(word):
+        if (word.islower() and word not in _FUNCTION_WORDS and not word.endswith(("ed", "ly", "ing")) and not _CUE_RE.fullmatch(word)
+                and not (r.currency and word in _MONEY_NOUNS)):
             return "count of things"
     return ""
 
 
+#: Nouns after an amount of money that name the amount, not a thing counted ("$3 trillion dollar estimate").
+_MONEY_NOUNS = frozenset("dollar dollars estimate estimates figure total sum price tag bill cost".split())
+_ARREST_PREFIXES = frozenset(w[:3].lower() for w in re.findall(r"[A-Za-z]{3,}", _ARREST_RE.pattern))
+_LIVES_OF = re.compile(r"\b(?:lives|deaths?|death|bodies|killing|murder)\s+of\s+$", re.IGNORECASE)
+_WITHIN_COUNT = re.compile(r"\b(?:including|of\s+them|among\s+them|along\s+with|as\s+well\s+as|and)\s+$", re.IGNORECASE)
+_REFUGEE_NOUN = re.compile(r"refugees|IDPs|evacuees|displaced\s+(?:people|persons)", re.IGNORECASE)
+_DATED = re.compile(r"date|year")
 _OPENERS_ONLY = re.compile("[ \"'“‘(\\[]*")
+#: "killing three brothers": the number is the object of a verb of harm, whatever noun follows it.
+_OBJECT_OF_HARM = re.compile(r"\b(?:(?:lost|killed|killing|kill|kills|wounded|wounding|injured|injuring|executed|executing|massacred|hanged|"
+                             r"displaced|displacing|leaving|left)|(?:toll|deaths|casualties|dead|fatalities)\s+(?:\w+\s+)?(?:at|of|to))\s+"
+                             r"(?:(?:at\s+least|more\s+than|over|nearly|almost|some|about|around)\s+)?$", re.IGNORECASE)
+#: After "soldiers who": the soldiers are the casualties ("who were killed", "who died").
+#: A verb (past participle or a few irregular ones) that is a number's own predicate when it is not a casualty word:
+#: "36 people accused", "hundreds of thousands trapped under siege".
+_OTHER_VERB_RE = re.compile(r"[a-z]{3,}ed|accused|trapped|held|remain|remained|live|lived|stayed|gathered|protested|marched|"
+                            r"attended|voted|worked|work|joined|signed|took|take", re.IGNORECASE)
+#: "15 children and four teachers": a count listed after a figure's noun phrase with "and" is counted the same way.
+_INHERIT_AND = re.compile(r"^\s+(?:(?:[A-Za-z'’-]+)\s+){1,3}(?:and|,)\s+$")
+_PASSIVE_AFTER = frozenset("were was had have has are died perished lost".split())
+
+
+@dataclass
+class _Predicate:
+    """What a number attaches to on its right: its noun phrase, then auxiliaries, then a casualty word or another word.
+
+    ``kind`` is the casualty kind of the word reached (``arrests`` for arrested, detained, missing...), "" when
+    another word stops the reading (``stop``, with the word after it in ``after``). ``actor`` is set when the
+    number counts the doers of the harm ("41,000 soldiers killed 50 civilians").
+    """
+
+    kind: str = ""
+    cue_pos: int | None = None
+    stop: str = ""
+    after: str = ""
+    heads: tuple[str, ...] = ()
+    stop_pos: int | None = None
+    np_empty: bool = True
+    aux: bool = False
+    verb: bool = False  # the casualty word is a verb or participle ("injured", "fled"), not a noun ("deaths")
+    crossed: bool = False  # the reading went past another number ("59 soldiers and 776 have been wounded")
+    actor: bool = False
+
+
+#: The words a noun phrase may continue with after "and" or a comma ("84 children and 35 women", ", including").
+_NP_CONTINUES = frozenset("including among mostly mainly many most some over more nearly almost about around at the their its a an one".split())
+_MAX_PREDICATE_TOKENS = 18
+
+
+def _is_number_word(w: str) -> bool:
+    return w[0].isdigit() or w.lower() in _NUMBER_WORD_SET
+
+
+def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
+    """Read the words after a number (ending at ``b``): its noun phrase, auxiliaries, then the predicate.
+
+    "Two civilians were killed and three others were injured": "three" reaches "injured" through "others were",
+    so it is wounded, not killed. Bounded: at most :data:`_MAX_PREDICATE_TOKENS` tokens are read.
+    """
+    end = sentence.find("\n", b, b + 240)  # a line break ends the reading: "Killed: 45\nWounded: 120"
+    found = list(_TOKEN_RE.finditer(sentence, b, end if end >= 0 else min(len(sentence), b + 240)))[:_MAX_PREDICATE_TOKENS]
+    toks = [t.group() for t in found]
+    starts = [t.start() for t in found]
+    heads: list[str] = []
+    in_np, np_len, aux, crossed = True, 0, False, False
+    for i, w in enumerate(toks):
+        lw = w.lower()
+        quick = lw[:3] in _CUE_PREFIXES  # most tokens cannot start a casualty or arrest word
+        cm = _CUE_RE.match(sentence, starts[i]) if quick else None
+        if cm and (money or cm.lastgroup != "cost"):
+            pred = _Predicate(kind=cm.lastgroup, cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux,
+                              verb=lw.endswith(("ed", "ing")) or lw in ("died", "dead", "fled"), crossed=crossed)
+            if not aux and heads and _ACTOR_HEAD_RE.search(" ".join(heads)) and _HARM_VERB_RE.fullmatch(w):
+                nxt = toks[i + 1] if i + 1 < len(toks) else ""
+                pred.actor = bool(nxt) and (_is_number_word(nxt) or nxt.lower() in ("the", "a", "an", "at", "more", "over", "dozens", "hundreds", "scores")
+                                            or bool(_PERSON_HEAD_RE.fullmatch(nxt)))
+            return pred
+        if lw[:3] in _ARREST_PREFIXES and _ARREST_RE.match(sentence, starts[i]):
+            return _Predicate(kind="arrests", cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux)
+        if in_np and np_len < 12:
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            if w in (",", "and", "("):
+                crossed = crossed or bool(nxt) and _is_number_word(nxt)
+                if nxt and (_is_number_word(nxt) or nxt.lower() in _NP_CONTINUES or nxt[0].isupper() or _PERSON_HEAD_RE.fullmatch(nxt)
+                            or _MOD_WORD_RE.fullmatch(nxt)):
+                    np_len += 1
+                    continue
+            elif _PERSON_HEAD_RE.fullmatch(w):
+                heads.append(lw)
+                np_len += 1
+                continue
+            elif w[0].isalnum() and (_is_number_word(w) or lw in _NP_WORDS or _MOD_WORD_RE.fullmatch(w) or w[0].isupper()):
+                np_len += 1
+                continue
+            elif w[0].isalpha() and lw not in _FUNCTION_WORDS and nxt and (_PERSON_HEAD_RE.fullmatch(nxt) or _CUE_RE.fullmatch(nxt)):
+                np_len += 1  # "field commanders", "violent deaths": a modifier of the head or of the casualty noun
+                continue
+            in_np = False
+        if lw in _AUX_WORDS:
+            aux = True
+            continue
+        if i and toks[i - 1].lower() in ("the", "those") and i > 1 and "among" in (t.lower() for t in toks[max(0, i - 3) : i]):
+            if lw == "victims":  # "12 children were among the victims"
+                return _Predicate(kind="deaths", cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=True)
+            if _is_number_word(w):  # "68 children were among the 126 people killed"
+                nxt = toks[i + 1] if i + 1 < len(toks) else ""
+                if _PERSON_HEAD_RE.fullmatch(nxt):
+                    toks[i + 1] = "the"  # read the head as part of "among the ...", then the participle
+                    continue
+        return _Predicate(stop=lw, after=(toks[i + 1].lower() if i + 1 < len(toks) else ""), heads=tuple(heads), stop_pos=starts[i],
+                          np_empty=np_len == 0, aux=aux)
+    return _Predicate(heads=tuple(heads), np_empty=np_len == 0, aux=aux)
 
 
 def _cues(sentence: str) -> list[tuple[int, int, str]]:
@@ -135,13 +320,36 @@ def _nearest_cue(cues, a: int, b: int, lo: int, hi: int, kinds: Iterable[str], s
     return (best[0], best[2]) if best else None
 
 
-def _who(sentence: str, a: int, b: int, lo: int, kind: str, cue_pos: int | None) -> str:
-    """The population a figure counts, as written: after the number, as predicate or apposition, else the nearest one before."""
+def _cue_gap(sentence: str, pos: int | None, a: int, b: int) -> int:
+    """Words between a number [a, b) and a cue starting at ``pos`` (a large number when no cue position is known)."""
+    if pos is None:
+        return 99
+    return _word_gap(sentence[b:pos]) if pos >= b else _word_gap(sentence[pos:a]) - 1
+
+
+def _nearest_arrest(sentence: str, a: int, b: int, lo: int, hi: int, max_words: int = 4) -> int | None:
+    """Words to the nearest word of arrest, detention or disappearance within a few words of the number, or None."""
+    best = None
+    for m in _ARREST_RE.finditer(sentence, lo, hi):
+        gap = _word_gap(sentence[m.end():a]) if m.end() <= a else _word_gap(sentence[b:m.start()]) if m.start() >= b else None
+        if gap is not None and gap <= max_words and (best is None or gap < best):
+            best = gap
+    return best
+
+
+def _who(sentence: str, a: int, b: int, lo: int, kind: str, cue_pos: int | None, *, own_only: bool = False) -> str:
+    """The population a figure counts, as written: after the number, as predicate or apposition, else the nearest one before.
+
+    ``own_only``: the number is the subject of its casualty word ("and hundreds more injured"), so a noun phrase
+    before it belongs to another figure and is not looked for.
+    """
     after = sentence[b:]
-    for pattern in (_NP_AFTER, _NP_PREDICATE, _NP_APPOSITION):
+    for pattern in (_NP_AFTER, _NP_PREDICATE, _NP_APPOSITION, _NP_MODIFIER_OF_CUE):
         m = pattern.match(after)
         if m:
-            return _clean_np(m.group("np"))
+            return re.sub(r"^more\s+", "", _clean_np(m.group("np")), flags=re.IGNORECASE)
+    if own_only:
+        return ""
     # the nearest noun phrase to the left, unless it is the killer ("militias killed 50")
     left = sentence[lo:a]
     candidates = list(_NP_RELATIVE.finditer(left))
@@ -177,10 +385,17 @@ def _period(sentence: str) -> str:
     return "; ".join(found)
 
 
-def _group(kind: str, who: str, conflict: str, clause: str, sentence: str) -> str:
-    """A normalised population key for charting, from the population as written and the conflict."""
+def _group(kind: str, who: str, conflict: str, clause: str, sentence: str, *, inherited: str = "", currency: str = "") -> str:
+    """A normalised population key for charting, from the population as written and the conflict.
+
+    The seeds' populations (US troops, Iraqis, Sunnis, protesters...) first, except that a generic head noun beside a
+    nationality wins ("Afghan civilians"); then the generic groups of any story (:func:`_generic_group`).
+    ``inherited``: the group of the sentence's first figure, for a figure written without a population ("killed
+    nine civilians and injured 200").
+    """
     if kind == "cost":
-        return conflict or "unspecified"
+        # money read as a war's cost is for a war; a bare number with no currency ("a trillion or two or six") may not be
+        return conflict or ("war" if currency or _WAR_WORD_RE.search(sentence) else "unspecified")
     if kind == "deaths" and _INDIRECT.search(clause):
         return "indirect_deaths"
     if who and _PER_SIDE.search(who):
@@ -189,15 +404,31 @@ def _group(kind: str, who: str, conflict: str, clause: str, sentence: str) -> st
         first = min(((sentence.find(name), group) for name, group in _COUNTRY_DEMONYM if name in sentence), default=None)
         if first is not None:
             return first[1]
-    for group, pattern in _GROUP_RULES:
-        if who and pattern.search(who):
-            return group
     if who:
-        head = _NP_RE.search(who)
-        return re.sub(r"\W+", "_", (head.group(0) if head else who).lower()).strip("_")
+        generic = _generic_group(who, kind)
+        for group, pattern in _GROUP_RULES:
+            if pattern.search(who):
+                return generic if group in _NATION_GROUPS and generic not in ("people", "refugees") else group
+        return generic
+    if inherited:
+        return inherited
     if conflict:
         return _CONFLICT_GROUP.get(conflict, f"{conflict}_total")
-    return "unspecified"
+    return "people"
+
+
+def _generic_group(who: str, kind: str = "") -> str:
+    """The generic group of a population on any story: children, women, military, fighters, refugees, civilians, or people
+    (unspecified or mixed: "men, women and children"); people displaced who are named only by where they come from
+    ("four million Ukrainians have fled") are refugees."""
+    found = [group for group, pattern in _GENERIC_GROUPS if pattern.search(who)]
+    if len(found) == 1:
+        return found[0]
+    if found and set(found) <= {"civilians", "children", "women"} and "civilians" in found:
+        return "civilians"  # "civilians, including a child"
+    if not found and kind == "displaced" and not _PLAIN_PEOPLE_RE.search(who):
+        return "refugees"
+    return "people"
 
 
 def _claim_id(kind: str, group: str, conflict: str) -> str:
@@ -236,7 +467,135 @@ def _read_numbers(text: str) -> tuple[NumberReading, ...]:
         following = text[spans[si + 1][0] : spans[si + 1][1]] if si + 1 < len(spans) else ""
         _judge_sentence(phrases, sentence, s0, previous, following)
         readings.extend(phrases)
+    if readings and "\n" in text:
+        _read_tables(text, readings)
     return tuple(readings)
+
+
+#: Verdicts a table column never overrides: the number is a date, a year, a percentage or a rate whatever its column.
+_KEEP_IN_TABLES = re.compile(r"^(?:date|year|percentage|a rate|identifier|note marker|duration)")
+_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{2,}")
+#: A data cell at the end of a row of a plain-text table: a number (with its "*" or "+"), or a note in brackets.
+_ROW_ITEM = re.compile(r"(?:US\s?\$|\$|€|£)?\d[\d,.]*(?:\s?(?:million|billion|trillion|m|bn))?[*+]?|\([^()\n]{1,40}\)")
+_TOTAL_RE = re.compile(r"\btotals?\b|\bsum\b|\bcombined\b", re.IGNORECASE)
+_ESTIMATE_HEADER = re.compile(r"\b(?:estimates?|figures?|counts?|numbers?|revised|official|toll)\b", re.IGNORECASE)
+_MAX_HEADING_WORDS = 8
+_MAX_ROW_CHARS = 240
+
+
+def _header_kinds(cells: list[str]) -> list[str]:
+    """The kind each column of a table header counts: a casualty or cost word, ``total``, or "" (labels, notes).
+
+    A column named only "Revised Estimate" beside "Official Death Toll" counts what the table's one kind counts."""
+    kinds = []
+    for cell in cells:
+        found = [m.lastgroup for m in _CUE_RE.finditer(cell)]
+        kinds.append("total" if _TOTAL_RE.search(cell) and not found else (found[0] if found else ""))
+    named = {k for k in kinds if k and k != "total"}
+    if len(named) == 1:
+        only = named.pop()
+        kinds = [only if not k and _ESTIMATE_HEADER.search(cell) else k for k, cell in zip(kinds, cells)]
+    return kinds
+
+
+def _read_tables(text: str, readings: list[NumberReading]) -> None:
+    """Numbers in the rows of a table take the kind of their column: "War  Deaths  Wounded  Total" over
+    "Civil War 529,332 420,000* 949,332", or "Conflict | Official Death Toll | ..." over "| 240,000 (2016 govt figure) |";
+    under a short heading with a casualty word ("U.S. Military Deaths"), the "label: number" lines take its kind and
+    population. A table's total column is not a figure. Only numbers that no sentence rule made a figure, and that are
+    not dates, years or percentages, are changed.
+    """
+    by_start = sorted(readings, key=lambda r: r.num_start)
+    starts = [r.num_start for r in by_start]
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    header: list[str] | None = None
+    heading: tuple[str, str] | None = None  # (kind, heading text)
+    for start, line in lines:
+        stripped = line.strip()
+        if not stripped or set(stripped) <= set("-|: "):
+            continue
+        if len(stripped) > _MAX_ROW_CHARS:  # prose: no header, row or heading is this long
+            header = heading = None
+            continue
+        has_digit = bool(re.search(r"\d", stripped))
+        if not has_digit:
+            cells = [c for c in _CELL_SPLIT.split(stripped) if c]
+            kinds = _header_kinds(cells) if len(cells) >= 2 else []
+            if any(k and k != "total" for k in kinds):
+                header, heading = kinds, None
+                continue
+            words = stripped.split()
+            cue = _CUE_RE.search(stripped)
+            if cue and len(words) <= _MAX_HEADING_WORDS and not stripped.endswith((".", "?", "!")):
+                heading, header = (cue.lastgroup, stripped), None
+                continue
+            header = heading = None
+            continue
+        if header is not None:
+            if "|" in stripped:
+                cells = [(start + m.start(), start + m.end()) for m in re.finditer(r"[^|]+", line)]
+                cells = [(a, b) for a, b in cells if text[a:b].strip()]
+                offset = 0 if len(cells) == len(header) else None
+                if offset is None:
+                    continue
+                for (a, b), kind in zip(cells, header):
+                    _table_cell(text, by_start, starts, a, b, kind, "", column=True)
+            else:
+                items = _row_items(line)
+                if not items or len(items) < len(header) - 1 or len(stripped.split()) > 4 * len(header) + 4:
+                    header = None
+                    continue
+                for (a, b), kind in zip(items[-(len(header) - 1):], header[1:]):
+                    _table_cell(text, by_start, starts, start + a, start + b, kind, "", column=True)
+            continue
+        if heading is not None:
+            if len(stripped.split()) > _MAX_HEADING_WORDS:
+                heading = None
+                continue
+            items = _row_items(line)
+            if items:
+                a, b = items[-1]
+                np = _NP_RE.search(heading[1])
+                _table_cell(text, by_start, starts, start + items[0][0], start + b, heading[0], _clean_np(np.group(0)) if np else "")
+
+
+def _row_items(line: str) -> list[tuple[int, int]]:
+    """The data cells at the end of a plain-text table row (offsets in the line), read from the right."""
+    found = list(_ROW_ITEM.finditer(line))
+    items: list[tuple[int, int]] = []
+    end = len(line.rstrip())
+    for m in reversed(found):
+        if line[m.end():end].strip():
+            break
+        items.append((m.start(), m.end()))
+        end = m.start()
+    return items[::-1]
+
+
+def _table_cell(text: str, by_start: list[NumberReading], starts: list[int], a: int, b: int, kind: str, who: str, *,
+                column: bool = False) -> None:
+    """Give the numbers in text[a:b] the kind of their column (or make a total column's numbers traps).
+
+    ``column``: the cell is under a header of columns, which knows better than the words of the run-on "sentence"
+    a row is read in; under a heading only numbers no sentence rule made a figure are changed."""
+    for r in by_start[bisect_left(starts, a):]:
+        if r.num_start >= b:
+            break
+        if (r.verdict == "figure" and not column) or _KEEP_IN_TABLES.match(r.verdict):
+            continue
+        if kind == "total":
+            r.verdict, r.kind, r.who, r.group = "other (a table's total column)", "", "", ""
+            continue
+        if not kind or (kind == "cost") != bool(r.currency):
+            continue
+        line = text[r.sent_start : r.sent_end]
+        r.kind, r.who, r.who_basis = kind, who, "table heading" if who else ""
+        r.conflict, r.period = _conflict(line, ""), _period(line)
+        r.group = _group(kind, who, r.conflict, line, line, currency=r.currency)
+        r.verdict = "figure"
 
 
 _READINGS: TextMemo[tuple[NumberReading, ...]] = TextMemo(_read_numbers, max_chars=32_000_000)
@@ -244,13 +603,23 @@ _READINGS: TextMemo[tuple[NumberReading, ...]] = TextMemo(_read_numbers, max_cha
 
 def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previous: str, following: str) -> None:
     spans = []
-    for r in phrases:
+    preds: dict[int, _Predicate] = {}
+
+    def predicate(i: int, hb: int, money: bool) -> _Predicate:
+        if i not in preds:
+            preds[i] = _predicate(sentence, hb, money)
+        return preds[i]
+
+    for i, r in enumerate(phrases):
         a, b = r.num_start - s0, r.num_end - s0
         ha, hb = _hedges(r, sentence, a, b)
         spans.append((a, hb, ha))  # the number with its hedges: "at least 300 or more"
-        r.verdict = _trap_reason(r, sentence, a, b)
+        r.verdict = shape_verdict(r) or _trap_reason(r, sentence, a, b, lambda i=i, hb=hb, m=bool(r.currency): predicate(i, hb, m))
+        if not r.verdict and r.value_text.lower() in ("a", "an") and _WITHIN_COUNT.search(sentence, max(0, ha - 30), ha):
+            r.verdict = "other (one person within another figure's count: 'including a child')"
     for i in range(len(phrases) - 1):  # "Tracy Riddle 4 7,097": numbers side by side are columns of a listing
-        if not sentence[spans[i][1] : phrases[i + 1].num_start - s0].strip():
+        # ... but not a date before a headline ("7 November 2016 Four people killed")
+        if not sentence[spans[i][1] : phrases[i + 1].num_start - s0].strip() and not _DATED.match(phrases[i].verdict):
             for r in (phrases[i], phrases[i + 1]):
                 r.verdict = r.verdict or "numbers side by side (a table or listing)"
     candidates = [i for i, r in enumerate(phrases) if not r.verdict]
@@ -266,6 +635,7 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         return known[name]
 
     last_kind = ""
+    first_group = ""  # the group of the sentence's first figure with a population
     for n, i in enumerate(candidates):
         r = phrases[i]
         a, b, ha = spans[i]
@@ -274,11 +644,34 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         money = bool(r.currency)
         bare_big = not money and r.scale >= 1e9 and not _NP_AFTER.match(sentence[b:])
         kinds = ("cost",) if money else ("deaths", "wounded", "displaced") + (("cost",) if bare_big else ())
-        found = _nearest_cue(cues, ha, b, lo, hi, kinds, sentence)
+        pred = predicate(i, b, money)
+        label = _LABEL_BEFORE.search(sentence, max(0, ha - 60), ha) if sentence[max(0, ha - 3) : ha].rstrip().endswith(":") else None
+        if label and label.lastgroup in kinds:
+            found = (label.lastgroup, label.start())  # "Number of U.S. troop casualties: 4,484", "Killed: 45"
+        elif pred.kind in kinds and not (pred.crossed and (_OBJECT_OF_HARM.search(sentence[max(0, ha - 40) : ha])
+                                                         or _LOST_BEFORE.search(sentence[max(0, ha - 20) : ha]))):
+            found = (pred.kind, pred.cue_pos)  # ... unless the number is the object of a verb before it: "lost 59 soldiers and 776 ..."
+        else:
+            found = _nearest_cue(cues, ha, b, lo, hi, kinds, sentence)
+            if found is None and money and _WAR_PURPOSE_RE.search(sentence, b, min(len(sentence), b + 80)):
+                found = ("cost", None)  # "$686 billion (43%) for Operation Enduring Freedom"
+            arrest = _nearest_arrest(sentence, ha, b, lo, hi)
+            if not money and arrest is not None and (found is None or arrest < _cue_gap(sentence, found[1], ha, b)):
+                r.verdict = "arrests (arrested, detained, kidnapped, missing: other counts of people)"
+                continue
+        if (found and r.value_text.lower() in ("a", "an") and not (pred.kind == found[0] and pred.cue_pos == found[1])
+                and not _OBJECT_OF_HARM.search(sentence, max(0, ha - 60), ha) and not _LIVES_OF.search(sentence, max(0, ha - 30), ha)):
+            found = None  # an article is a count of one only when its own predicate or the verb before it is a casualty word
         kind = found[0] if found else ""
         cue_pos = found[1] if found else None
-        if not kind and last_kind and n > 0 and _INHERIT_LEFT.match(sentence[spans[candidates[n - 1]][1] : ha]):
+        if not kind and last_kind and n > 0 and (_INHERIT_LEFT.match(sentence[spans[candidates[n - 1]][1] : ha])
+                                                 or _INHERIT_AND.match(sentence[spans[candidates[n - 1]][1] : ha])
+                                                 or (r.qualifier and _INHERIT_REACH.match(sentence[spans[candidates[n - 1]][1] : ha]))):
             kind = last_kind
+        if not kind and r.trend == "to" and n > 0 and phrases[candidates[n - 1]].trend == "from" and last_kind:
+            kind = last_kind  # "rose from 1,778 in 2005 to 3,149 in 2006": the second end counts what the first does
+        if not kind and not money and _LOST_BEFORE.search(sentence[max(0, ha - 20) : ha]) and _NP_AFTER.match(sentence[b:]):
+            kind = "deaths"  # "lost 6,000 men"
         if not kind and bare_big and once("cost_after", lambda: any(m.lastgroup == "cost" for m in _CUE_RE.finditer(following))):
             kind = "cost"
         if not kind:
@@ -290,7 +683,8 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
                 r.verdict = "no casualty, displacement or cost word next to it"
             continue
         last_kind = kind
-        who = _who(sentence, ha, b, lo, kind, cue_pos)
+        own = pred.kind == kind and pred.cue_pos is not None and pred.cue_pos > b and (pred.aux or not pred.np_empty or pred.verb)
+        who = _who(sentence, ha, b, lo, kind, cue_pos, own_only=own)
         who_basis = "stated" if who else ""
         if not who and kind != "cost" and not sentence[:ha].strip(" \"'“‘") and previous:
             nps = list(_NP_RE.finditer(previous))
@@ -298,10 +692,32 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
                 who, who_basis = _clean_np(nps[-1].group(0)), "previous sentence"
         if context is None:
             context = (_conflict(sentence, previous), _period(sentence))
+        if not who and r.trend == "to" and n > 0 and phrases[candidates[n - 1]].verdict == "figure":
+            who, who_basis = phrases[candidates[n - 1]].who, phrases[candidates[n - 1]].who_basis
         r.kind, r.who, r.who_basis = kind, who, who_basis
         r.conflict, r.period = context
-        r.group = _group(kind, who, r.conflict, sentence[lo:hi], sentence)
+        if r.trend:
+            r.period = _trend_date(sentence, a, b) or r.period
+        r.group = _group(kind, who, r.conflict, sentence[lo:hi], sentence, inherited=first_group if kind != "cost" else "",
+                         currency=r.currency)
+        if not who and kind == "displaced" and cue_pos is not None and cue_pos > b and _REFUGEE_NOUN.match(sentence, cue_pos):
+            r.group = "refugees"  # "184,000 IDPs", "2 million refugees": the casualty noun names them
+        if who and not first_group and kind != "cost":
+            first_group = r.group
         r.verdict = "figure"
+
+
+_TREND_DATE_AFTER = re.compile(r"\s*,?\s*(?:in|by|as\s+of|at\s+the\s+end\s+of|during)\s+(?P<d>(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d)\b")
+_TREND_DATE_BEFORE = re.compile(r"\b(?:in|by|as\s+of)\s+(?P<d>(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d)\s*,?\s+(?:\w+\s+){0,3}$")
+
+
+def _trend_date(sentence: str, a: int, b: int) -> str:
+    """The date of one end of a trend ("from 1,778 in 2005 to 3,149 in 2006"): the year written next to the number."""
+    m = _TREND_DATE_AFTER.match(sentence, b)
+    if m:
+        return m.group("d")
+    m = _TREND_DATE_BEFORE.search(sentence[max(0, a - 60) : a])
+    return m.group("d") if m else ""
 
 
 def _bound_label(low: float, high: float, qualifier: str) -> str:

@@ -19,12 +19,14 @@ from .lexicon import (
     _HEDGE_LEFT,
     _HEDGE_SUFFIX,
     _MODAL_LEFT,
+    _MODAL_PREFIX,
+    _REPORTED_LEFT,
     _NUMBER_WORD_SET,
     _PREPOSITION_OVER,
     _SUFFIX_KIND,
     _WORD_RUN_RE,
 )
-from .numbers import _is_year_atom, _left, _ranges, _share_scale
+from .numbers import _is_year_group, _left, _parse, _phrase_bounds
 
 
 @dataclass
@@ -33,6 +35,16 @@ class NumberReading:
 
     Offsets index the text given to :func:`read_numbers`. ``verdict`` is
     ``figure`` or the reason it is not one (``year``, ``payment``...).
+
+    ``shape`` is what the number measures: ``count`` (a number of people, things
+    or money), ``share`` (a percentage, "one in 40", "one out of every six",
+    "two-thirds of": ``low``/``high`` are then the ratio, e.g. 0.025, except for
+    percentages, which keep the number as written) or ``rate`` ("5.5 deaths per
+    1,000 people", the base "1,000" of that rate, "$3,000 per month"), with
+    ``shape_reason`` saying why. A share or rate is never a count of casualties
+    (:func:`shape_verdict`). ``trend`` is ``from`` or ``to`` for the two ends of a
+    change over time ("rose from 1,778 to 3,149", "from 1,778 in 2005 to 3,149 in
+    2006"): two readings, not one range.
     """
 
     num_start: int
@@ -56,6 +68,9 @@ class NumberReading:
     period: str = ""
     conflict: str = ""
     years: bool = False
+    shape: str = "count"
+    shape_reason: str = ""
+    trend: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,22 +118,34 @@ def _has_number(sentence: str) -> bool:
 
 
 def _phrases(sentence: str, offset: int) -> list[NumberReading]:
-    """Number phrases of one sentence: atoms joined into ranges, with currency and inner hedges."""
+    """Number phrases of one sentence (:func:`.numbers._parse`): ranges, trends, shares and rates, with currency and inner hedges."""
     readings: list[NumberReading] = []
-    for group, inner in _ranges(sentence):
-        values = _share_scale([(a.low, a.high, a.scale, a.vague) for a in group])
-        start, end = group[0].start, group[-1].end
-        currency = next((a.currency for a in group if a.currency), "")
+    for p in _parse(sentence):
+        group = p.atoms
+        low, high = _phrase_bounds(p)
+        start, end = p.start, p.end
         reading = NumberReading(
             num_start=offset + start, num_end=offset + end, value_text=sentence[start:end],
             sent_start=offset, sent_end=offset + len(sentence),
-            low=min(v[0] for v in values), high=max(v[1] for v in values), scale=max(v[2] for v in values),
-            vague=any(v[3] for v in values), currency=currency, is_range=len(group) > 1 or "-" in group[0].text or "–" in group[0].text,
-            qualifier=" … ".join(inner),
+            low=low, high=high, scale=max(a.scale for a in group),
+            vague=any(a.vague for a in group), currency=next((a.currency for a in group if a.currency), ""),
+            is_range=len(group) > 1 and p.shape != "share",
+            qualifier=" … ".join(p.inner), shape=p.shape, shape_reason=p.reason, trend=p.trend,
         )
-        reading.years = all(_is_year_atom(a) for a in group)
+        reading.years = p.shape == "count" and _is_year_group(group, sentence)
         readings.append(reading)
     return readings
+
+
+def shape_verdict(reading: NumberReading) -> str:
+    """Why a share or a rate is not a figure ("share: one in 40"), "" for a count."""
+    if reading.shape == "count":
+        return ""
+    if reading.shape_reason == "percentage":
+        return "percentage"
+    if reading.shape == "rate" and reading.shape_reason.startswith("per ") and not reading.shape_reason.endswith("…"):
+        return "a rate (per month, day, person...), not a total"  # the words the traps use for "$3,000 per month"
+    return f"{reading.shape}: {reading.shape_reason}"
 
 
 def _hedges(reading: NumberReading, sentence: str, rel_start: int, rel_end: int) -> tuple[int, int]:
@@ -133,12 +160,15 @@ def _hedges(reading: NumberReading, sentence: str, rel_start: int, rel_end: int)
         m = None
     if m:
         hedge = " ".join(m.group("h").split())
-        core = re.sub(r"^(?:could|may|might|would|will|can)\s+", "", hedge, flags=re.IGNORECASE).lower()
-        kind = _HEDGE_KIND.get(core, "approx")
-        quals.append(hedge)
-        ext_start = offset + m.start("h")
-    else:
-        mm = _MODAL_LEFT.search(left)
+        core = _MODAL_PREFIX.sub("", hedge).lower()
+        if core == "top" and core == hedge.lower():  # "the top 10": "top" bounds a number only after "likely to", "could"
+            m = None
+        else:
+            kind = _HEDGE_KIND.get(core, "approx")
+            quals.append(hedge)
+            ext_start = offset + m.start("h")
+    if not m:
+        mm = _MODAL_LEFT.search(left) or (("eport" in left or "lleged" in left) and _REPORTED_LEFT.search(left))
         if mm:
             quals.append(mm.group("m"))
             kind = "approx"
@@ -155,6 +185,8 @@ def _hedges(reading: NumberReading, sentence: str, rel_start: int, rel_end: int)
             kind = skind if kind in ("", "approx", skind) else "approx"  # "up to 300 or more" bounds nothing
         elif not kind:
             kind = "approx"
+    if kind == "lower" and reading.is_range and any(_HEDGE_KIND.get(" ".join(q.lower().split())) == "upper" for q in reading.qualifier.split(" … ")):
+        kind = ""  # "no lower than 425,000 and no higher than 793,000": both ends are stated
     reading.qualifier = " … ".join(quals)
     reading.hedge = kind
     if kind == "upper":

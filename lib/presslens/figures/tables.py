@@ -97,8 +97,22 @@ def figures_table(corpus: Corpus, *, include_comments: bool = True) -> pd.DataFr
     frame["high"] = pd.to_numeric(frame["high"], errors="coerce").astype("float64")
     for column in ("start", "end", "num_start", "num_end"):
         frame[column] = frame[column].astype("int64")
+    frame["claim_id"] = _join_open_claims(frame["claim_id"])
     log.info("figures: %d figures in %d documents", len(frame), frame["doc_id"].nunique())
     return _sort(frame)
+
+
+def _join_open_claims(claim_ids: pd.Series) -> pd.Series:
+    """A claim whose conflict the sentence did not name ("deaths:us") joins the corpus's one claim of the same kind and
+    population that names it ("deaths:us@iraq_war"), so "4,484", "4,488", "3,991" and "nearly 4,500" US military deaths
+    are one row; when the corpus names several conflicts for that population, the claim stays open."""
+    named: dict[str, set[str]] = {}
+    for claim in claim_ids.unique():
+        base, sep, _ = claim.partition("@")
+        if sep:
+            named.setdefault(base, set()).add(claim)
+    joined = {base: next(iter(claims)) for base, claims in named.items() if len(claims) == 1}
+    return claim_ids.map(lambda c: joined.get(c, c) if "@" not in c else c)
 
 
 def _sort(frame: pd.DataFrame) -> pd.DataFrame:

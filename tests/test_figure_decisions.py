@@ -1,0 +1,326 @@
+"""Is a number a figure, and of what (issue #16, item 2): predicate, head noun, list labels, tables, traps and groups.
+
+Sentences come from the seeds, from the odd-numbered (development) texts of
+``../shared/corpora/news-figures-dev`` read in place (skipped when absent; the
+even-numbered texts are the evaluation part and are never read here), and short
+sentences in the phrasings the issue lists from real articles. Each case names
+one number and what must be decided about it: a figure of some kind counting
+some population (``who`` as written, ``group`` normalised), or a trap with the
+start of its reason.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from presslens.figures import extract_figures, figures_table, read_numbers
+from presslens.ingest.corpus import load_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = next((p / "shared" / "corpora" / "news-figures-dev" for p in ROOT.parents if (p / "shared" / "corpora").is_dir()),
+           ROOT.parent / "shared" / "corpora" / "news-figures-dev")
+NAN = math.nan
+
+
+def _reading(text: str, value_text: str, context: str = ""):
+    """The one reading of ``value_text`` in ``text`` (inside ``context`` when given)."""
+    at = text.index(context) if context else 0
+    found = [r for r in read_numbers(text) if r.value_text == value_text and r.num_start >= at
+             and (not context or r.num_end <= at + len(context))]
+    assert len(found) == 1, [(r.value_text, r.verdict) for r in read_numbers(text)]
+    return found[0]
+
+
+def _dev_text(prefix: str) -> str:
+    """An odd-numbered development text, read in place (the test is skipped when the corpus is absent)."""
+    assert int(prefix) % 2 == 1, "only development (odd-numbered) texts are read by tests"
+    files = sorted(DEV.glob(f"{prefix}_*.txt")) if DEV.is_dir() else []
+    if not files:
+        pytest.skip(f"development corpus not found at {DEV}")
+    return files[0].read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The predicate a number attaches to decides its kind
+# --------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "sentence, value_text, kind, who, group",
+    [
+        # the number is the subject of its own casualty word, not the object of the word before it
+        ("Two civilians were killed and three others were injured in terrorist rocket attacks.", "three", "wounded", "others", "people"),
+        ("Two civilians were killed and three others were injured in terrorist rocket attacks.", "Two", "deaths", "civilians", "civilians"),
+        ("Activists said that 67 people were killed and dozens more injured in airstrikes on Aleppo.", "dozens", "wounded", "", "people"),
+        # the subject's noun phrase may hold a list of counts before its predicate
+        ("At least 545 people including 84 children and 35 women have been killed and hundreds more injured.", "545", "deaths", "people", "people"),
+        ("At least 545 people including 84 children and 35 women have been killed and hundreds more injured.", "84", "deaths", "children", "children"),
+        ("At least 545 people including 84 children and 35 women have been killed and hundreds more injured.", "hundreds", "wounded", "", "people"),
+        ("Some 14 people including two children were killed by dozens of shells.", "14", "deaths", "people", "people"),
+        # headlines: "N killed M injured"
+        ("Fri Apr 29 2016 57 Civilians killed 150 Injured in Continued Terrorist Attacks on Aleppo.", "57", "deaths", "Civilians", "civilians"),
+        ("Fri Apr 29 2016 57 Civilians killed 150 Injured in Continued Terrorist Attacks on Aleppo.", "150", "wounded", "", "civilians"),
+        # other casualty verbs and nouns
+        ("In all, 200 noncombatants died in the raids.", "200", "deaths", "noncombatants", "civilians"),
+        ("Villagers buried 45 bodies on Sunday.", "45", "deaths", "", "people"),
+        ("Syrian authorities hanged around 13,000 people between 2011 and 2015.", "13,000", "deaths", "people", "people"),
+        ("Three children were killed and 14 students were injured in a terrorist rocket attack.", "14", "wounded", "students", "children"),
+        ("A second rocket attack hit a house killing three brothers and injuring a fourth.", "three", "deaths", "brothers", "people"),
+        ("From about 100,000 violent deaths recorded at Iraq Body Count.", "100,000", "deaths", "", "people"),
+        ("The monitoring group put the death toll at 58 saying there were 11 children among the dead.", "58", "deaths", "", "people"),
+        ("France lost only a few thousand soldiers in the short time of actual fighting.", "a few thousand", "deaths", "soldiers", "military"),
+        # displacement without "displaced" beside the number
+        ("About 1.2 million people found refuge in Syria.", "1.2 million", "displaced", "people", "people"),
+        ("Some 2,000 families have been driven by the fighting to leave their homes.", "2,000", "displaced", "families", "refugees"),
+        ("Nearly four million Ukrainians have fled their country.", "four million", "displaced", "Ukrainians", "refugees"),
+        ("24% of the 184,000 IDPs are now in the process of returning home.", "184,000", "displaced", "", "refugees"),
+        ("At least 68 children were among the 126 people killed in the attack.", "68", "deaths", "children", "children"),
+        ("The Britain-based Observatory said 12 children were among the victims of the attack.", "12", "deaths", "children", "children"),
+        ("It is followed by Lebanon, which the UN says hosts around one million Syrians.", "one million", "displaced", "Syrians", "refugees"),
+        ("Poland has welcomed 2.3 million refugees from Ukraine while Romania has taken in about 600 000.", "600 000", "displaced",
+         "refugees", "refugees"),
+        # a population and a second number the same subject reaches
+        ("4,000 of them Americans were killed.", "4,000", "deaths", "Americans", "americans"),
+        ("The death toll nears 2,000 and is likely to top 2,500.", "2,500", "deaths", "", "people"),
+    ],
+)
+def test_the_predicate_and_the_head_noun_decide_the_kind(sentence, value_text, kind, who, group):
+    r = _reading(sentence, value_text)
+    assert (r.verdict, r.kind, r.who, r.group) == ("figure", kind, who, group)
+
+
+@pytest.mark.parametrize(
+    "sentence, value_text, verdict, kind, who",
+    [
+        ("In the same context a woman was killed and 35 others were injured in terrorist attacks.", "a", "figure", "deaths", "woman"),
+        ("Rocket shells hit the neighborhood killing a girl child and injuring two others.", "a", "figure", "deaths", "girl child"),
+        ("Four people including a child killed six others injured in terrorist attacks in Aleppo city.", "a", "other", "", ""),
+        ("Whether you're a student, historian, or policymaker, getting accurate civil war deaths matters.", "a",
+         "no casualty", "", ""),
+    ],
+)
+def test_an_article_counts_one_only_when_it_is_its_own_figure(sentence, value_text, verdict, kind, who):
+    r = _reading(sentence, value_text)
+    assert r.verdict.startswith(verdict) and (r.kind, r.who) == (kind, who), (r.verdict, r.kind, r.who)
+
+
+def test_32_000_injured_is_wounded_not_deaths():
+    r = _reading("The blast left 32, 000 injured and 400 dead.", "32, 000")
+    assert (r.verdict, r.kind, r.low, r.high) == ("figure", "wounded", 32_000, 32_000)
+
+
+def test_a_date_before_a_headline_is_not_a_column_of_a_listing():
+    r = _reading("7 November 2016 Four people killed including child 25 others injured in terrorist attacks", "Four")
+    assert (r.verdict, r.kind) == ("figure", "deaths")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Not figures, each with its reason
+# --------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "sentence, value_text, reason",
+    [
+        ("The mortality rate rose to 5.5 deaths per 1,000 people.", "5.5", "rate"),
+        ("One out of every six Iraqis has fled the country.", "One out of every six", "share"),
+        ("Iraq, a country of some 26 million, has lost many people.", "26 million", "population"),
+        ("The nation's pre-war population was over 20 million but most refugees are internally displaced.", "20 million", "population"),
+        ("The 41,000 soldiers who took part in the offensive caused the death of 2,000 civilians.", "41,000", "troops"),
+        ("Two gunmen killed 20 people at the checkpoint.", "Two", "troops"),
+        ("The request includes $481.4 billion for Pentagon spending and $141.7 billion for the wars.", "$481.4 billion", "money not war cost"),
+        ("Police arrested 45 people after the blast.", "45", "arrests"),
+        ("At least 12 people were kidnapped and nine others are missing.", "12", "arrests"),
+        ("At least 12 people were kidnapped and nine others are missing.", "nine", "arrests"),
+        ("He faces charges relating to the disappearance of nine others.", "nine", "arrests"),
+        ("Four have estimated the toll at more than 600,000 deaths.", "Four", "other"),
+        ("The film is the true story of the hotel manager who saved 1,200 Tutsis from death during the genocide.", "1,200", "people saved"),
+        ("But 36 people accused in connection with the blasts said it should be delayed.", "36", "people counted by another verb"),
+        ("The war left more than half the population forced from their homes and hundreds of thousands trapped under siege.",
+         "hundreds of thousands", "people counted by another verb"),
+        ("The civil war has cost an estimated 28,000 jobs since 2011.", "28,000", "count of things"),
+        ("The aid group interviewed several thousand Rohingya refugees in four camps in Bangladesh.", "several thousand", "other"),
+        ("All but three of these deaths had occurred in people's home villages.", "three", "other"),
+        ("The equivalent of £25,000 will have been spent for every one of Helmand's 1.5 million inhabitants.", "£25,000", "a rate"),
+        ("In 2014, the cost of dealing with violence came to $14.3trn, or 13.4 per cent of global GDP.", "$14.3trn", "money not war cost"),
+    ],
+)
+def test_numbers_that_are_not_figures_say_why(sentence, value_text, reason):
+    r = _reading(sentence, value_text)
+    assert r.verdict.startswith(reason), r.verdict
+
+
+@pytest.mark.parametrize(
+    "sentence, value_text, group",
+    [
+        ("Congress approved $686 billion (43%) for Operation Enduring Freedom.", "$686 billion", "war"),
+        ("The request includes $481.4 billion for Pentagon spending and $141.7 billion for the wars.", "$141.7 billion", "war"),
+        ("Nearly 4,500 U.S. troops were killed and American taxpayers spent up to $2 trillion on the war.", "$2 trillion", "war"),
+    ],
+)
+def test_money_for_a_war_is_a_cost_and_its_group_is_war(sentence, value_text, group):
+    r = _reading(sentence, value_text)
+    assert (r.verdict, r.kind, r.group) == ("figure", "cost", group)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Lists, labels and tables
+# --------------------------------------------------------------------------------------------------------------
+
+def test_label_lists_take_the_kind_of_their_label():
+    r = _reading("Number of U.S. troop casualties: 4,484", "4,484")
+    assert (r.verdict, r.kind, r.group) == ("figure", "deaths", "us_military")
+    assert _reading("Killed: 45\nWounded: 120", "120").kind == "wounded"
+
+
+TABLE = """Here is a list of total killed and wounded from the Veterans Administration.
+
+War  Deaths  Wounded  Total
+
+Civil War 529,332 420,000* 949,332
+
+War of 1812 2,260 4,505 6,765
+
+Indian Wars 1,000 (Not reported) 1,000
+
+Numbers of the wounded are estimates.
+"""
+
+PIPE_TABLE = """Conflict | Official Death Toll | Revised Estimate | Data Gap Reason |
+---|---|---|---|
+Syrian Civil War | 240,000 (2016 govt figure) | 606,000 (Syrian Observatory) | Unrecorded mass graves |
+Colombia (1964-2016) | 220,000 | 450,000+ (Truth Commission) | Disappearances excluded |
+"""
+
+HEADINGS = """Iraq war numbers
+
+U.S. Military Deaths
+
+First 14 months: 740
+
+Second 14 months: 958
+
+U.S. Military Wounded
+
+Official: 12,762
+"""
+
+
+@pytest.mark.parametrize(
+    "text, value_text, context, verdict, kind",
+    [
+        (TABLE, "529,332", "", "figure", "deaths"),
+        (TABLE, "420,000", "", "figure", "wounded"),
+        (TABLE, "949,332", "", "other (a table's total column)", ""),
+        (TABLE, "2,260", "", "figure", "deaths"),
+        (TABLE, "4,505", "", "figure", "wounded"),
+        (TABLE, "1812", "", "year", ""),
+        (TABLE, "1,000", "Wars 1,000", "figure", "deaths"),
+        (TABLE, "1,000", ") 1,000", "other (a table's total column)", ""),
+        (PIPE_TABLE, "240,000", "", "figure", "deaths"),
+        (PIPE_TABLE, "606,000", "", "figure", "deaths"),
+        (PIPE_TABLE, "450,000", "", "figure", "deaths"),
+        (HEADINGS, "958", "", "figure", "deaths"),
+        (HEADINGS, "12,762", "", "figure", "wounded"),
+    ],
+)
+def test_table_rows_take_the_kind_of_their_column(text, value_text, context, verdict, kind):
+    r = _reading(text, value_text, context)
+    assert (r.verdict, r.kind) == (verdict, kind)
+
+
+def test_a_heading_gives_its_population_to_the_lines_under_it():
+    r = _reading(HEADINGS, "958")
+    assert (r.who, r.group) == ("U.S. Military", "us_military")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Trends, groups on any story, claims
+# --------------------------------------------------------------------------------------------------------------
+
+def test_a_trend_is_two_dated_figures():
+    found = extract_figures("The death toll rose from 1,778 in 2005 to 3,149 in 2006.")
+    assert [(f.value_text, f.kind, f.low, f.high, f.period) for f in found] == [
+        ("1,778", "deaths", 1778, 1778, "2005"), ("3,149", "deaths", 3149, 3149, "2006")]
+
+
+@pytest.mark.parametrize(
+    "sentence, value_text, group",
+    [
+        ("Russia's Aerospace Forces have killed 304 Daesh militants.", "304", "fighters"),
+        ("Trouble flared after nine French peacekeepers were killed.", "nine", "military"),
+        ("The UN recorded at least 2,421 Afghan civilians killed.", "2,421", "civilians"),
+        ("It is home to some 900000 displaced Syrians according to the United Nations.", "900000", "refugees"),
+        ('"Tens of thousands of innocent men, women and children died," he said.', "Tens of thousands", "civilians"),
+        ("The UN counted 2,412 civilian deaths in the first 10 months.", "2,412", "civilians"),
+        ("Over 20 Daesh Terrorists Killed in SDF Operations in Syrian Main Battlefields.", "20", "fighters"),
+        # the seeds' populations stay theirs
+        ("Nearly 4,500 U.S. troops were killed, hundreds of thousands of Iraqis died.", "4,500", "us_military"),
+        ("Nearly 4,500 U.S. troops were killed, hundreds of thousands of Iraqis died.", "hundreds of thousands", "iraqis"),
+    ],
+)
+def test_groups_are_generic_on_any_story(sentence, value_text, group):
+    assert _reading(sentence, value_text).group == group
+
+
+def test_a_figure_without_a_population_takes_the_sentences_first_group():
+    sentence = "An attack in the final months of the battle killed at least nine civilians and injured 200."
+    r = _reading(sentence, "200")
+    assert (r.kind, r.who, r.group) == ("wounded", "", "civilians")
+
+
+_PARAGRAPH = ("The department released its figures on Monday, listing the dead by service, by rank and by home state, "
+              "as it has done every month since the first year of the war.")
+US_DEATHS = {
+    "a.txt": f"The toll of the war\n\n{_PARAGRAPH}\n\nNumber of U.S. troop casualties: 4,484\n\n{_PARAGRAPH}\n",
+    "b.txt": f"Iraq\n\n{_PARAGRAPH} The Pentagon says 4,488 U.S. soldiers have died in Iraq since the 2003 invasion.\n",
+    "c.txt": f"A grim mark\n\n{_PARAGRAPH} By then 3,991 American troops had been killed in the Iraq war.\n",
+    "d.txt": f"The report\n\n{_PARAGRAPH} Nearly 4,500 U.S. troops were killed, the report said.\n",
+}
+
+
+def test_us_military_deaths_from_four_sources_are_one_claim(tmp_path):
+    for name, text in US_DEATHS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    table = figures_table(load_corpus(tmp_path))
+    assert sorted(table["value_text"]) == ["3,991", "4,484", "4,488", "4,500"]
+    assert table["claim_id"].nunique() == 1, table[["value_text", "claim_id"]].to_string()
+    assert table["claim_id"].iloc[0].startswith("deaths:us")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Development texts read in place (odd-numbered only)
+# --------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "prefix, context, value_text, kind, group",
+    [
+        ("25", "Two civilians were killed and three others were injured", "three", "wounded", "people"),
+        ("25", "3 Civilians Killed 38 Injured", "38", "wounded", "civilians"),
+        ("33", "Some 14 people including two children were killed", "14", "deaths", "people"),
+        ("37", "have killed 304 Daesh militants and left more than 170 wounded", "170", "wounded", "fighters"),
+        ("39", "At least 545 people including 84 children and 35 women have been killed", "545", "deaths", "people"),
+        ("27", "left 35 people including 22 children dead", "35", "deaths", "people"),
+        ("01", "300 policemen and women, over 600 soldiers, more than 3,000 civilians dead", "600", "deaths", "military"),
+    ],
+)
+def test_development_text_figures(prefix, context, value_text, kind, group):
+    text = _dev_text(prefix)
+    r = _reading(text, value_text, context)
+    assert (r.verdict, r.kind, r.group) == ("figure", kind, group)
+
+
+@pytest.mark.parametrize(
+    "prefix, context, value_text, reason",
+    [
+        ("11", "saved 1,200 Tutsis from death", "1,200", "people saved"),
+        ("07", "the disappearance of nine others", "nine", "arrests"),
+        ("05", "But 36 people accused", "36", "people counted by another verb"),
+        ("37", "the nations pre-war population was over 20 million", "20 million", "population"),
+    ],
+)
+def test_development_text_traps(prefix, context, value_text, reason):
+    text = _dev_text(prefix)
+    r = _reading(text, value_text, context)
+    assert r.verdict.startswith(reason), r.verdict
