@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from corpora_support import NEWS_DEV
 
 from presslens.corpus import html_to_text, load_corpus
 from presslens.segment import Overrides, segment_page
@@ -247,3 +248,58 @@ def test_an_impossible_comment_date_is_kept_empty_with_a_warning():
     result = segment_page(page)
     assert [(c.author, c.posted, c.text) for c in result.comments] == [("ann", "", "Hello.")]
     assert result.warnings == ["comment by 'ann' at line 5: time 'November 31, 2019 25:61 pm' is not a valid date; left empty"]
+
+
+# ---------------------------------------------------------------------------
+# A text stored as one long line (a dataset's article field): the line rules are about clutter lines
+# ---------------------------------------------------------------------------
+
+ONE_LINE_STORY = (
+    "Last updated at Mar 032017 HOMS Syria A car bomb killed at least 12 people and wounded 30 on Friday in a market of the city. "
+    "It was the deadliest attack on the city this year, a monitor said. Rescue workers carried the wounded from the rubble of two shops. "
+    "The provincial governor urged residents to donate blood at the city's hospitals, which were swamped with casualties. "
+    "No group has claimed the attack, but extremists have struck the city before. "
+    "More than 300000 people have been killed in the country since the war began. (AFP)"
+)
+
+
+def test_a_story_on_one_line_is_body_though_one_sentence_sounds_like_clutter(tmp_path):
+    """"urging residents to donate blood" and the closing "(AFP)" are sentences of the story, not a donation appeal or a caption."""
+    result = segment_page(ONE_LINE_STORY)
+    assert [(s.kind, s.rule) for s in result.segments] == [("body", "text")]
+    (tmp_path / "story.txt").write_text(ONE_LINE_STORY, encoding="utf-8")
+    assert load_corpus(tmp_path, strict=True)["story"].body == ONE_LINE_STORY
+
+
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("To donate via Stripe, click here.", "donation-appeal"),
+        ("We are reader-funded. Please consider supporting our reporters, who travel to the places others leave, with a "
+         "monthly gift. Thank you. Please donate now: it takes a minute, and every contribution, however small, keeps our "
+         "journalism free for everyone who reads it and independent of any government and any owner.", "donation-appeal"),
+        ("Soldiers patrol a market of the city after the attack that killed twelve people on Friday, the deadliest this "
+         "year, officials said. (AP)", "caption-credit"),
+    ],
+)
+def test_clutter_lines_are_still_clutter(line, rule):
+    """A line that is clutter, also a paragraph-long appeal whose sentences are mostly the appeal, keeps its rule."""
+    page = "Title of the story\n\n" + ONE_LINE_STORY + "\n\n" + line
+    assert [s.rule for s in segment_page(page).segments if s.text == line] == [rule]
+
+
+def test_every_text_of_the_news_corpus_is_read_with_its_full_text():
+    """Each of the 40 real news texts gives a document whose body is the whole file but its headline (BBC) or nothing
+    (FA-KES, one line each; 31 was rejected as a donation appeal for "urging residents to donate blood")."""
+    if not NEWS_DEV.is_dir():
+        pytest.skip(f"the development corpora are absent ({NEWS_DEV})")
+    corpus = load_corpus(NEWS_DEV, strict=True)
+    files = sorted(p for p in NEWS_DEV.glob("*.txt"))
+    assert [d.doc_id for d in corpus] == [p.stem for p in files] and len(files) == 40
+    for doc, path in zip(corpus, files):
+        text = path.read_text(encoding="utf-8")
+        lines = [x.strip() for x in text.splitlines() if x.strip()]
+        expected = lines[1:] if doc.part("title") else lines
+        assert doc.body.split() == " ".join(expected).split(), doc.doc_id
+        assert doc.comments == []
+    assert "donate blood for the victims" in corpus["31_jordantimes_massive_daesh_bomb_attack_kills_44_in_syrian"].body

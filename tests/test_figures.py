@@ -387,23 +387,9 @@ def test_gold_precision_and_recall_on_the_seeds(table, gold):
 
 def test_gold_covers_every_number_in_the_seeds(corpus, gold):
     """Every digit and number word of every body and comment is a gold figure or a listed trap, so the gold file is complete."""
-    spans = {}
-    for frame in (gold.figures, gold.traps):
-        for r in frame.itertuples():
-            spans.setdefault((r.doc_id, r.part, r.comment_id), []).append((r.num_start, r.num_end))
-    number = re.compile(
-        r"\d+|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-        r"hundreds?|thousands?|millions?|billions?|trillions?|dozens?|tens|half|third)\b",
-        re.IGNORECASE,
-    )
-    uncovered = []
-    for doc in corpus:
-        for part, comment_id, text in [("body", "", doc.body), *(("comment", c.comment_id, c.text) for c in doc.comments)]:
-            covered = spans.get((doc.doc_id, part, comment_id), [])
-            for m in number.finditer(text):
-                if not any(a <= m.start() < b for a, b in covered):
-                    uncovered.append((doc.doc_id, comment_id, m.group(0), text[max(0, m.start() - 30) : m.end() + 30]))
-    assert uncovered == []
+    assert set(gold.doc_ids) == {d.doc_id for d in corpus}
+    uncovered = fg.uncovered_numbers(gold, corpus)
+    assert uncovered.empty, uncovered.to_string()
 
 
 def test_evaluation_notices_a_missed_figure_a_wrong_bound_and_a_trap(table, gold, corpus):

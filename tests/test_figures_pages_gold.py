@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from presslens.figures import load_gold
+from presslens.figures import load_gold, uncovered_numbers
 from presslens.ingest.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,12 +25,6 @@ NEWS = ROOT / "tests" / "data" / "figures_news"
 PAGES = next((p / "shared" / "corpora" / "news-figures-pages" for p in ROOT.parents if (p / "shared" / "corpora").is_dir()),
              ROOT.parent / "shared" / "corpora" / "news-figures-pages")
 pytestmark = pytest.mark.skipif(not PAGES.is_dir(), reason=f"shared corpus {PAGES} is absent")
-#: the regex of test_figures.py::test_gold_covers_every_number_in_the_seeds
-NUMBER = re.compile(
-    r"\d+|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-    r"hundreds?|thousands?|millions?|billions?|trillions?|dozens?|tens|half|third)\b",
-    re.IGNORECASE,
-)
 
 
 @pytest.fixture(scope="module")
@@ -51,16 +45,7 @@ def test_pages_gold_covers_every_number_of_its_half(pages, part, parity):
     gold = load_gold(NEWS / f"pages_{part}.yml", pages)
     docs = [d for d in pages if int(d.doc_id[:2]) % 2 == parity]
     assert set(gold.doc_ids) == {d.doc_id for d in docs}  # every page of the half is annotated, none of the other half
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for frame in (gold.figures, gold.traps):
-        for r in frame.itertuples():
-            spans.setdefault(r.doc_id, []).append((r.num_start, r.num_end))
-    uncovered = [
-        (d.doc_id, m.group(0), d.body[max(0, m.start() - 30) : m.end() + 30])
-        for d in docs
-        for m in NUMBER.finditer(d.body)
-        if not any(a <= m.start() < b for a, b in spans.get(d.doc_id, []))
-    ]
-    assert uncovered == []
+    uncovered = uncovered_numbers(gold, pages)  # the regex of test_figures.py::test_gold_covers_every_number_in_the_seeds
+    assert uncovered.empty, uncovered.to_string()
     assert set(gold.figures["kind"]) == {"deaths", "wounded", "displaced", "cost"}
     assert gold.traps["reason"].str.len().min() > 0

@@ -36,7 +36,9 @@ the same, per source, with rules a reader can check:
 
 The output is the ``figures`` table of DESIGN.md (:func:`figures_table`), charts
 (:func:`figures_chart`, :func:`who_says_what`) and an evaluation against a
-hand-checked gold file (:func:`load_gold`, :func:`evaluate`). The charts take any
+hand-checked gold file (:func:`load_gold`, :func:`evaluate`; :func:`evaluate_set` for gold
+files of a corpus folder): precision and recall matched in the same sentence, bounds and hedge
+accuracy, per kind, trap hits per reason, every miss and false figure with its sentence. The charts take any
 figures table (bounds of zero, negative, missing or open; one source; one kind); where a
 chart would be empty or compare a source with itself, :func:`nothing_to_draw` gives the
 sentence a report shows instead, saying what the corpus holds.
@@ -50,7 +52,7 @@ compiled patterns: data), :mod:`.tokens` (a sentence cut into tokens),
 trend), :mod:`.readings` (number phrases and their hedges), :mod:`.decide`
 (figure or not, kind, population, group, claim; :func:`read_numbers`),
 :mod:`.tables`, :mod:`.claims` (bounds as said, claims across sources),
-:mod:`.gold` (gold file and evaluation) and :mod:`.charts`, the only one that
+:mod:`.gold` (the gold file), :mod:`.evaluation` (scores against it) and :mod:`.charts`, the only one that
 imports plotly, loaded on first use of a chart name.
 """
 
@@ -72,7 +74,8 @@ from .claims import (
     who_says_what,
 )
 from .decide import extract_figures, read_numbers
-from .gold import Evaluation, Gold, evaluate, load_gold
+from .evaluation import Evaluation, evaluate, evaluate_set, evaluate_sets, gold_split, uncovered_numbers
+from .gold import Gold, load_gold
 from .lexicon import CONFLICT_LABELS, GROUP_LABELS, KINDS
 from .numbers import number_bounds, parse_number
 from .readings import Figure, NumberReading
@@ -83,7 +86,7 @@ __all__ = [
     "FIGURE_COLUMNS", "NUMBER_COLUMNS", "READ_LANGUAGES", "reads_language", "KINDS", "FiguresError", "Figure", "NumberReading", "Gold", "Evaluation",
     "parse_number", "number_bounds", "read_numbers", "extract_figures", "figures_table", "numbers_table",
     "format_bounds", "claim_label", "log_bounds", "nothing_to_draw", "set_aside", "claims_table", "figures_for_display", "who_says_what", "headline_claims", "shared_claims", "figures_chart", "who_says_what_chart", "spread_sources", "top_sources",
-    "load_gold", "evaluate", "GROUP_LABELS", "CONFLICT_LABELS",
+    "load_gold", "evaluate", "evaluate_set", "evaluate_sets", "gold_split", "uncovered_numbers", "GROUP_LABELS", "CONFLICT_LABELS",
 ]
 
 #: chart builders, imported from :mod:`.charts` (and plotly) on first use

@@ -1,14 +1,15 @@
-"""The gold file and the evaluation: hand-checked figures and traps, found in the corpus and compared with what was read.
+"""The gold file: hand-checked figures and traps, found in the corpus.
 
 A gold file (YAML) lists figures with their expected kind, bounds, hedge,
 unit, population and group, and traps (numbers that are not figures) with
 their reason; :func:`load_gold` finds each in the corpus, naming the file and
-line of any entry it cannot place, and :func:`evaluate` scores a figures table
-against it.
+line of any entry it cannot place, and gives each entry its sentence (split as
+the figure reader splits). :mod:`.evaluation` scores a figures table against it.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -19,36 +20,32 @@ import pandas as pd
 
 from ..ingest.corpus import Corpus
 from ..io import read_yaml
-from .claims import FiguresError, _fmt, format_bounds
+from ..text import sentence_spans
+from .claims import FiguresError
 from .lexicon import KINDS
 
 log = logging.getLogger(__name__)
 
 
 _GOLD_FIGURE_KEYS = {"doc", "part", "comment", "text", "context", "kind", "low", "high", "qualifier", "unit", "who", "group", "note"}
-_GOLD_TRAP_KEYS = {"doc", "part", "comment", "text", "context", "every", "reason"}
+_GOLD_TRAP_KEYS = {"doc", "part", "comment", "text", "context", "every", "reason", "note"}
+#: the columns every gold row has: where the number is, its sentence (offsets in the part's text) and the gold line
+GOLD_COLUMNS = ["doc_id", "part", "comment_id", "num_start", "num_end", "value_text", "sentence", "start", "end", "line"]
 
 
 @dataclass
 class Gold:
-    """A hand-checked gold file resolved against a corpus: figures and traps with their offsets."""
+    """A hand-checked gold file resolved against a corpus: figures and traps with their offsets.
+
+    Both frames have :data:`GOLD_COLUMNS` (the number's offsets, its sentence as the figure reader splits the
+    part's text, with the sentence's offsets ``start``/``end``, and the entry's line in the file), then figures
+    ``kind low high qualifier unit who group note`` (an open bound is NaN) and traps ``reason note``.
+    """
 
     path: str
     figures: pd.DataFrame
     traps: pd.DataFrame
     doc_ids: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Evaluation:
-    """Precision, recall and field accuracy against the gold file, with every disagreement listed."""
-
-    metrics: dict
-    mismatches: pd.DataFrame
-
-    def metrics_table(self) -> pd.DataFrame:
-        """The metrics as a two-column table for display (counts stay integers, shares keep four decimals)."""
-        return pd.DataFrame({"metric": list(self.metrics), "value": pd.Series(list(self.metrics.values()), dtype=object)})
 
 
 def load_gold(path: str | Path, corpus: Corpus, *, skip_missing_documents: bool = False) -> Gold:
@@ -88,7 +85,7 @@ def load_gold(path: str | Path, corpus: Corpus, *, skip_missing_documents: bool 
     figure_rows, trap_rows = [], []
     for entry in raw["figures"]:
         for a, b, source in _locate(entry, docs, path, _GOLD_FIGURE_KEYS, allow_every=False):
-            row = _gold_common(entry, a, b)
+            row = _gold_common(entry, a, b, source)
             missing = {"kind", "low", "high", "qualifier", "unit", "who", "group"} - set(entry)
             if missing:
                 raise FiguresError(f"{path}:{entry['__line__']}: figure entry lacks {', '.join(sorted(missing))}")
@@ -97,7 +94,7 @@ def load_gold(path: str | Path, corpus: Corpus, *, skip_missing_documents: bool 
             for key in ("low", "high"):
                 if entry[key] is not None and not isinstance(entry[key], (int, float)):
                     raise FiguresError(f"{path}:{entry['__line__']}: {key} must be a number or null, found {entry[key]!r}")
-            row.update({k: entry[k] for k in ("kind", "qualifier", "unit", "who", "group")})
+            row.update({k: entry[k] for k in ("kind", "qualifier", "unit", "who", "group")}, note=entry.get("note") or "")
             row["low"] = math.nan if entry["low"] is None else float(entry["low"])
             row["high"] = math.nan if entry["high"] is None else float(entry["high"])
             figure_rows.append(row)
@@ -105,17 +102,32 @@ def load_gold(path: str | Path, corpus: Corpus, *, skip_missing_documents: bool 
         for a, b, source in _locate(entry, docs, path, _GOLD_TRAP_KEYS, allow_every=True):
             if "reason" not in entry:
                 raise FiguresError(f"{path}:{entry['__line__']}: trap entry lacks a reason")
-            trap_rows.append({**_gold_common(entry, a, b), "reason": entry["reason"]})
+            trap_rows.append({**_gold_common(entry, a, b, source), "reason": entry["reason"], "note": entry.get("note") or ""})
     gold_docs = sorted({r["doc_id"] for r in figure_rows + trap_rows})
-    figures = pd.DataFrame(figure_rows, columns=["doc_id", "part", "comment_id", "num_start", "num_end", "value_text", "line",
-                                                 "kind", "low", "high", "qualifier", "unit", "who", "group"])
-    traps = pd.DataFrame(trap_rows, columns=["doc_id", "part", "comment_id", "num_start", "num_end", "value_text", "line", "reason"])
+    figures = pd.DataFrame(figure_rows, columns=[*GOLD_COLUMNS, "kind", "low", "high", "qualifier", "unit", "who", "group", "note"])
+    traps = pd.DataFrame(trap_rows, columns=[*GOLD_COLUMNS, "reason", "note"])
+    for frame in (figures, traps):
+        for column in ("num_start", "num_end", "start", "end", "line"):
+            frame[column] = frame[column].astype("int64")
     return Gold(path=path.name, figures=figures, traps=traps, doc_ids=gold_docs)
 
 
-def _gold_common(entry: dict, a: int, b: int) -> dict:
+def _gold_common(entry: dict, a: int, b: int, source: str) -> dict:
+    s0, s1 = _sentence_of(source, a, b)
     return {"doc_id": entry["doc"], "part": entry.get("part", "body"), "comment_id": entry.get("comment", "") or "",
-            "num_start": a, "num_end": b, "value_text": entry["text"], "line": entry["__line__"]}
+            "num_start": a, "num_end": b, "value_text": entry["text"], "sentence": source[s0:s1], "start": s0, "end": s1,
+            "line": entry["__line__"]}
+
+
+def _sentence_of(source: str, a: int, b: int) -> tuple[int, int]:
+    """The span of the sentence of ``source`` holding the number ``source[a:b]``, as the figure reader splits
+    ``source``; from the first sentence it touches to the last when the splitter cut it ("$227\nbillion")."""
+    spans = sentence_spans(source)
+    starts = [s for s, _ in spans]
+    first, last = max(0, bisect.bisect_right(starts, a) - 1), max(0, bisect.bisect_right(starts, b - 1) - 1)
+    if not spans:
+        return a, b
+    return min(spans[first][0], a), max(spans[last][1], b)
 
 
 def _locate(entry, docs, path: Path, keys: set[str], *, allow_every: bool):
@@ -154,95 +166,3 @@ def _locate(entry, docs, path: Path, keys: set[str], *, allow_every: bool):
         raise FiguresError(f"{path}:{line}: {context!r} found {len(starts)} times in {entry['doc']} {part}; give a unique 'context'")
     a = starts[0] + context.index(text)
     return [(a, a + len(text), source)]
-
-
-def _same(x, y) -> bool:
-    if isinstance(x, float) or isinstance(y, float):
-        x_nan = x is None or (isinstance(x, float) and math.isnan(x))
-        y_nan = y is None or (isinstance(y, float) and math.isnan(y))
-        if x_nan or y_nan:
-            return x_nan and y_nan
-        return math.isclose(float(x), float(y), rel_tol=1e-9)
-    return (x or "") == (y or "")
-
-
-_FIELDS = ("kind", "low", "high", "qualifier", "unit", "who", "group")
-
-
-def evaluate(figures: pd.DataFrame, gold: Gold) -> Evaluation:
-    """Compare extracted figures with the gold file, on the documents the gold file covers.
-
-    A figure matches a gold figure when it is in the same document, part and
-    comment and the number spans overlap. Precision is matched figures over all
-    figures; recall is matched gold figures over all gold figures; field accuracy
-    is the share of matched figures whose kind, bounds, qualifier, unit, who and
-    group are all as in the gold file. A figure that overlaps a trap number is a
-    trap hit (it also counts against precision).
-
-    Returns:
-        An :class:`Evaluation`: ``metrics`` (precision, recall, f1, field
-        accuracy per field, trap hits, counts) and ``mismatches`` (one row per
-        missed, spurious or wrong figure and trap hit; empty when all agree).
-    """
-    pred = figures[figures["doc_id"].isin(gold.doc_ids)].reset_index(drop=True)
-    key = ["doc_id", "part", "comment_id"]
-    matched_pred: set[int] = set()
-    problems = []
-    field_ok = {f: 0 for f in _FIELDS}
-    all_ok = 0
-    matched_gold = 0
-    for g in gold.figures.itertuples():
-        cand = pred[(pred["doc_id"] == g.doc_id) & (pred["part"] == g.part) & (pred["comment_id"] == g.comment_id)
-                    & (pred["num_start"] < g.num_end) & (pred["num_end"] > g.num_start)]
-        if cand.empty:
-            problems.append({"problem": "missed", "doc_id": g.doc_id, "part": g.part, "comment_id": g.comment_id,
-                             "value_text": g.value_text, "field": "", "expected": f"{g.kind} {format_bounds(g.low, g.high)}", "found": "", "gold_line": g.line})
-            continue
-        matched_gold += 1
-        p = cand.iloc[0]
-        matched_pred.update(int(i) for i in cand.index)
-        ok = True
-        for name in _FIELDS:
-            if _same(getattr(g, name), p[name]):
-                field_ok[name] += 1
-            else:
-                ok = False
-                problems.append({"problem": "wrong field", "doc_id": g.doc_id, "part": g.part, "comment_id": g.comment_id,
-                                 "value_text": g.value_text, "field": name, "expected": _show(getattr(g, name)), "found": _show(p[name]), "gold_line": g.line})
-        all_ok += ok
-    trap_hits = 0
-    for i, p in pred.iterrows():
-        if i in matched_pred:
-            continue
-        traps = gold.traps[(gold.traps["doc_id"] == p["doc_id"]) & (gold.traps["part"] == p["part"]) & (gold.traps["comment_id"] == p["comment_id"])
-                           & (gold.traps["num_start"] < p["num_end"]) & (gold.traps["num_end"] > p["num_start"])]
-        if len(traps):
-            trap_hits += 1
-            problems.append({"problem": "trap taken as a figure", "doc_id": p["doc_id"], "part": p["part"], "comment_id": p["comment_id"],
-                             "value_text": p["value_text"], "field": "", "expected": traps.iloc[0]["reason"], "found": f"{p['kind']} {format_bounds(p['low'], p['high'])}",
-                             "gold_line": int(traps.iloc[0]["line"])})
-        else:
-            problems.append({"problem": "spurious", "doc_id": p["doc_id"], "part": p["part"], "comment_id": p["comment_id"],
-                             "value_text": p["value_text"], "field": "", "expected": "", "found": f"{p['kind']} {format_bounds(p['low'], p['high'])}", "gold_line": None})
-    n_gold, n_pred = len(gold.figures), len(pred)
-    precision = len(matched_pred) / n_pred if n_pred else math.nan
-    recall = matched_gold / n_gold if n_gold else math.nan
-    f1 = 2 * precision * recall / (precision + recall) if precision and recall and not math.isnan(precision + recall) else math.nan
-    metrics = {
-        "gold figures": n_gold, "extracted figures": n_pred, "gold traps": len(gold.traps),
-        "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-        "all fields right": round(all_ok / matched_gold, 4) if matched_gold else math.nan,
-        **{f"{name} right": round(field_ok[name] / matched_gold, 4) if matched_gold else math.nan for name in _FIELDS},
-        "trap hits": trap_hits,
-    }
-    mismatches = pd.DataFrame(problems, columns=["problem", "doc_id", "part", "comment_id", "value_text", "field", "expected", "found", "gold_line"])
-    mismatches["gold_line"] = mismatches["gold_line"].astype("Int64")
-    return Evaluation(metrics=metrics, mismatches=mismatches)
-
-
-def _show(value) -> str:
-    if isinstance(value, float) and math.isnan(value):
-        return "(open)"
-    if isinstance(value, float):
-        return _fmt(value)
-    return str(value)

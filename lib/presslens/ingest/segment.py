@@ -27,7 +27,7 @@ import regex
 from rapidfuzz import fuzz
 
 from ..errors import CorpusError
-from ..text import count_words, fold
+from ..text import count_words, fold, sentence_spans
 from . import rules
 from .comments import Comment, locate_comments
 
@@ -359,9 +359,36 @@ def _mark_line_rules(page: _Page, *, end: int) -> None:
             page.lines[i] = line[marker.end() :]
             line = page.lines[i]
         for name, kind, pattern in rules.LINE_RULES:
-            if pattern.search(line):
+            if _rule_holds(pattern, line):
                 page.mark(i, kind, name)
                 break
+
+
+def _rule_holds(pattern, line: str) -> bool:  # noqa: ANN001 - a compiled pattern
+    """Whether a line rule's ``pattern`` decides ``line``: it matches, and in a paragraph (40 words or more) of
+    three sentences or more, the sentences it matches in hold at least half of the paragraph's words.
+
+    The rules describe clutter lines ("To donate via Stripe, click here.", a caption ending in its credit). A
+    text stored as one long line (a dataset's article field) holds the whole article in one paragraph, where
+    "... urging residents to donate blood ..." is one sentence of the story: the paragraph stays text.
+
+    >>> import re
+    >>> _rule_holds(re.compile(r"to donate", re.I), "To donate via Stripe, click here.")
+    True
+    >>> story = "A bomb killed 44 people in the city. " * 8 + "The governor urged residents to donate blood."
+    >>> _rule_holds(re.compile(r"to donate", re.I), story)
+    False
+    """
+    matches = [m.span() for m in pattern.finditer(line)]
+    if not matches:
+        return False
+    if count_words(line) < 40:
+        return True
+    spans = sentence_spans(line)
+    if len(spans) < 3:
+        return True
+    hit = sum(count_words(line[a:b]) for a, b in spans if any(a < end and start < b for start, end in matches))
+    return 2 * hit >= count_words(line)
 
 
 def _mark_separator_blocks(page: _Page, *, end: int) -> None:
