@@ -121,6 +121,19 @@ def test_a_headline_ending_in_a_figure_and_a_name_byline_are_the_header():
     assert kinds[title] == "title" and kinds["Sarah Spickernell"] == "byline"
 
 
+def test_the_headline_above_the_byline_of_a_page_copied_whole_is_its_title():
+    """Menu lines above the headline are chrome; menu items of one word never pass for the headline."""
+    text = ("Skip to content\n\nLatest\nNewsletter\nPodcast\n\nWhat is Rust and why is it so popular?\n\n"
+            "by Jake Goulding on January 20, 2020\n\nRust has been the most loved language for four years in a row, "
+            "indicating that many of those who have had the opportunity to use it have fallen in love.\n")
+    kinds = _kinds(text)
+    assert kinds["What is Rust and why is it so popular?"] == "title"
+    assert kinds["by Jake Goulding on January 20, 2020"] == "byline"
+    assert [kinds[x] for x in ("Skip to content", "Latest", "Podcast")] == ["boilerplate"] * 3
+    menu = "Home\n\nAbout\n\nFashion\n\nKolumne\n\nBy Franziska Dully\n\n" + text.split("\n\n", 4)[-1]
+    assert _kinds(menu)["Kolumne"] != "title"
+
+
 def test_a_heading_made_of_words_of_the_text_is_no_byline():
     text = ("The numbers, June 2005\n\nIraqi Civilian Deaths\n\nAccording to last year's study, Iraqi civilian deaths may be near "
             "or beyond 100,000, and the deaths go unreported.\n")

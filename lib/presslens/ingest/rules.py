@@ -24,7 +24,7 @@ BULLET = re.compile(r"^\s*[•·●▪◦]\s*")
 #: a "Label: N" line, a table row
 LIST_ITEM = re.compile(
     r"^\s*(?:[•·●▪◦*+]|[-–—]\s|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s)"
-    r"|^\s*[^\s:|][^:|]{0,40}:\s*(?:[-+~≈<>]\s*)?[$€£¥]?\d[\d.,]*(?:\s*(?:[-–—]|to)\s*[$€£¥]?\d[\d.,]*)?\s*\S{0,12}\s*$"
+    r"|^\s*[^\W\d_][^:|]{0,40}:\s*(?:[-+~≈<>]\s*)?[$€£¥]?\d[\d.,]*(?:\s*(?:[-–—]|to)\s*[$€£¥]?\d[\d.,]*)?\s*\S{0,12}\s*$"
     r"|\|.*\||\t"
 )
 #: the end of a sentence at the end of a line (a wrapped line ending so may still end its paragraph)
@@ -64,7 +64,7 @@ LINE_RULES: list[tuple[str, str, re.Pattern[str]]] = [
 # ---------------------------------------------------------------------------
 BYLINE = re.compile(
     rf"^\s*(?:(?P<date>(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\s+)?"
-    r"(?:By|BY|Guest [Pp]ost by|Written by|Posted by|Op-ed by)\s+(?P<name>\S+(?:\s+\S+){0,7}?)\s*(?:featured)?\s*$"
+    r"(?:By|BY|by(?=\s+[A-Z])|Guest [Pp]ost by|Written by|Posted by|Op-ed by)\s+(?P<name>\S+(?:\s+\S+){0,7}?)\s*(?:featured)?\s*$"
 )
 DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z .'’-]{2,40}?)\s*[-–—]{1,2}\s*$")
 IMAGE_MARKER = re.compile(r"^\s*\[Image:[^\]]*\]")

@@ -352,6 +352,7 @@ def _join_run(page: _Page, run: list[int]) -> None:
     filled = [n >= WRAP_FILL * width for n in lengths]
     text_lines = [f for f, item in zip(filled[:-1], items[:-1]) if not item]  # the lines a wrap would fill
     wrapped = WRAP_WIDTH[0] <= width <= WRAP_WIDTH[1] and sum(text_lines) >= 1 and 2 * sum(text_lines) > len(text_lines)
+    pieces = [original[0]]  # the paragraph being joined, from line ``head`` on
     head = run[0]
     for n in range(len(run) - 1):
         this, b = original[n], original[n + 1]
@@ -360,13 +361,16 @@ def _join_run(page: _Page, run: list[int]) -> None:
             (wrapped and filled[n] and (lower or not rules.SENTENCE_END.search(this)))
             or (lower and len(this) >= CUT_LINE and not rules.SENTENCE_END.search(this))
         )
-        if not joins:
-            head = run[n + 1]
+        if joins:
+            pieces.append("" if lower and regex.search(r"\p{Ll}-$", this) else " ")
+            pieces.append(b)
+            lines[run[n + 1]] = ""
             continue
-        a = lines[head].strip()
-        glue = "" if regex.search(r"\p{Ll}-$", a) and lower else " "
-        lines[head] = a + glue + b
-        lines[run[n + 1]] = ""
+        if len(pieces) > 1:
+            lines[head] = "".join(pieces)
+        pieces, head = [b], run[n + 1]
+    if len(pieces) > 1:
+        lines[head] = "".join(pieces)
 
 
 def _mark_forum_chrome(page: _Page, *, end: int) -> None:
@@ -540,6 +544,7 @@ def _mark_header(page: _Page, *, end: int, overrides: Overrides) -> None:
             title = _headline_as_paragraph(page, content, first_para)
         if title is not None:
             first_para = next((i for i in content if i > title and page.free(i) and _is_paragraph(lines[i])), end)
+            title = _headline_above_byline(page, content, title, first_para)
             _mark_name_byline(page, content, title)
     if title is not None:
         key = fold(lines[title])
@@ -548,6 +553,8 @@ def _mark_header(page: _Page, *, end: int, overrides: Overrides) -> None:
                 other = fold(lines[i])
                 if other == key or (other.startswith(key) and count_words(lines[i][len(lines[title].strip()) :]) <= 3):
                     page.mark(i, "boilerplate", "repeated-title")
+    header = [i for i in content if title is not None and title < i < first_para and page.free(i)]
+    menu = len(header) > HEADER_LINES  # a long run of short lines before the article: the site's navigation
     lead_seen = False  # the standfirst is the first text after the title, byline and dateline, or there is none
     for n, i in enumerate(content):
         if i >= first_para:
@@ -559,11 +566,24 @@ def _mark_header(page: _Page, *, end: int, overrides: Overrides) -> None:
             page.mark(i, "byline", "byline")
         elif rules.DATELINE.match(line):
             page.mark(i, "dateline", "dateline")
-        elif title is not None and i > title and not lead_seen:
-            lead_seen = True
-            following = next((j for j in content[n + 1 :] if page.free(j)), end)
-            if _is_standfirst(line) and (following >= first_para or rules.BYLINE.match(lines[following]) or rules.DATELINE.match(lines[following])):
+        elif title is not None and i > title:
+            if not lead_seen and _is_standfirst(line) and _leads_to_article(page, content[n + 1 :], first_para):
                 page.mark(i, "standfirst", "standfirst")
+            elif menu and count_words(line) >= 5 and not rules.LIST_ITEM.search(line):
+                page.mark(i, "standfirst", "before-first-paragraph")
+            lead_seen = True
+
+
+#: content lines between the title and the first paragraph that an article's header can hold (byline, date,
+#: standfirst, a caption); past it, the lines of 5+ words there are the page's menus and teasers, kept aside
+#: (list items and "Label: N" lines stay in the body whatever their number)
+HEADER_LINES = 6
+
+
+def _leads_to_article(page: _Page, following: list[int], first_para: int) -> bool:
+    """Whether the next free line after a standfirst candidate is the first paragraph, a byline or a dateline."""
+    nxt = next((j for j in following if page.free(j)), None)
+    return nxt is None or nxt >= first_para or bool(rules.BYLINE.match(page.lines[nxt]) or rules.DATELINE.match(page.lines[nxt]))
 
 
 #: words of a standfirst: one short lead paragraph (fewer is a line of the article, more is its first paragraph)
@@ -601,6 +621,30 @@ def _headline_as_paragraph(page: _Page, content: list[int], first_para: int) -> 
     return first
 
 
+def _headline_above_byline(page: _Page, content: list[int], title: int, first_para: int) -> int:
+    """The headline is the line just above the byline when the first short line was the page's chrome.
+
+    A page copied whole starts with its menus ("Skip to content", "Latest", "Podcast"); the article's headline
+    is the headline-shaped line (3-25 words, not ending in a full stop, comma or semicolon) right above its
+    byline, below short lines only (menu items of 5 words or fewer), and not the first guess repeated. It becomes the title; the first guess and
+    the lines between are chrome above the headline.
+    """
+    byline = next((i for i in content if title < i < first_para and page.free(i) and rules.BYLINE.match(page.lines[i])), None)
+    if byline is None:
+        return title
+    above = max((i for i in content if i < byline), default=title)
+    line = page.lines[above]
+    between = [i for i in content if title < i < above]
+    if (above == title or not page.free(above) or not 3 <= len(line.split()) <= 25 or regex.search(r"[.,;]\s*$", line)
+            or any(len(page.lines[i].split()) > 5 for i in between) or fold(line).startswith(fold(page.lines[title]))):
+        return title
+    page.labels[title] = ("boilerplate", "above-headline")
+    for i in between:
+        page.mark(i, "boilerplate", "above-headline")
+    page.mark(above, "title", "above-byline")
+    return above
+
+
 def _mark_name_byline(page: _Page, content: list[int], title: int) -> None:
     """The line right after the title is the byline when it is a name alone ("Sarah Spickernell") that the page
     never writes in lower case (a heading's words, "Iraqi Civilian Deaths", recur as words of the text)."""
@@ -608,7 +652,7 @@ def _mark_name_byline(page: _Page, content: list[int], title: int) -> None:
     if following is None or not page.free(following):
         return
     found = rules.NAME_LINE.match(page.lines[following])
-    if not found:
+    if not found or rules.BYLINE.match(page.lines[following]):
         return
     text = "\n".join(page.lines[i] for i in content if i != following)
     words = regex.findall(r"[\p{L}'’-]+", found.group("name"))
