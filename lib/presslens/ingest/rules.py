@@ -20,6 +20,19 @@ TERMINAL = re.compile(r"[.!?…:;\"'”’)\]*\d]\s*$")
 #: a rule separator (``-----``)
 SEPARATOR = re.compile(r"^\s*[-_=*~]{5,}\s*$")
 BULLET = re.compile(r"^\s*[•·●▪◦]\s*")
+#: a line that is an item of its own and never continues the line above it: a list item (bullet, dash, number),
+#: a "Label: N" line, a table row
+LIST_ITEM = re.compile(
+    r"^\s*(?:[•·●▪◦*+]|[-–—]\s|\(?\d{1,3}[.)]\s|\(?[a-z][.)]\s)"
+    r"|^\s*[^\W\d_][^:|]{0,40}:\s*(?:[-+~≈<>]\s*)?[$€£¥]?\d[\d.,]*(?:\s*(?:[-–—]|to)\s*[$€£¥]?\d[\d.,]*)?\s*\S{0,12}\s*$"
+    r"|\|.*\||\t"
+)
+#: the end of a sentence at the end of a line (a wrapped line ending so may still end its paragraph)
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+#: a line that ends as a headline never does: a sentence end, a comma or a semicolon
+NOT_HEADLINE_END = re.compile(r"[.!?…,;][\"'”’)\]]*\s*$")
+#: a name alone on a line, the byline of a page that prints no "By" (two or three capitalised words)
+NAME_LINE = re.compile(r"^\s*(?P<name>[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.|[A-Z][a-z]*(?:[-'’][A-Z]?[a-z]+)?)){1,2})\s*$")
 #: words that make a line between separators a donation appeal rather than other site chrome
 APPEAL_WORDS = re.compile(r"donat|support|contribut|help", re.I)
 #: a trailing parenthesis (a caption's credit), dropped before comparing a caption with the body
@@ -51,7 +64,7 @@ LINE_RULES: list[tuple[str, str, re.Pattern[str]]] = [
 # ---------------------------------------------------------------------------
 BYLINE = re.compile(
     rf"^\s*(?:(?P<date>(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\s+)?"
-    r"(?:By|BY|Guest [Pp]ost by|Written by|Posted by|Op-ed by)\s+(?P<name>\S+(?:\s+\S+){0,7}?)\s*(?:featured)?\s*$"
+    r"(?:By|BY|by(?=\s+[A-Z])|Guest [Pp]ost by|Written by|Posted by|Op-ed by)\s+(?P<name>\S+(?:\s+\S+){0,7}?)\s*(?:featured)?\s*$"
 )
 DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z .'’-]{2,40}?)\s*[-–—]{1,2}\s*$")
 IMAGE_MARKER = re.compile(r"^\s*\[Image:[^\]]*\]")

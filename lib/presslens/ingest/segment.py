@@ -43,7 +43,7 @@ class Segment:
 
     kind: str
     text: str
-    line: int  # 1-based line number in the decoded file
+    line: int  # 1-based line number in the decoded file (the first line of a hard-wrapped paragraph)
     rule: str
     repeats: int | None = None  # index of the body paragraph a summary or pull quote repeats
 
@@ -218,7 +218,8 @@ def segment_page(text: str, *, overrides: Overrides | None = None, pattern_budge
 
     Returns:
         A :class:`Segmentation`: segments in page order (every non-blank line is in
-        exactly one segment), parsed comments, the comment count the page declares,
+        exactly one segment; the lines of a hard-wrapped paragraph make one segment, see
+        :func:`_join_wrapped`), parsed comments, the comment count the page declares,
         the layouts recognised and any warnings.
     """
     overrides = overrides or Overrides()
@@ -237,6 +238,7 @@ def segment_page(text: str, *, overrides: Overrides | None = None, pattern_budge
         for i in located.widget_lines:
             # a lone comment count or "Leave a reply" outside any comment section ("0 Comments" above the article)
             page.mark(i, "boilerplate", "comment-widget")
+    _join_wrapped(page, end=comment_start)
     overrides = _checked_title_line(overrides, page, end=comment_start, warnings=warnings)
     _mark_forum_chrome(page, end=comment_start)
     _mark_overrides(page, OverrideMatcher(overrides, budget=pattern_budget), end=comment_start)
@@ -292,6 +294,85 @@ class _Page:
 # ---------------------------------------------------------------------------
 # Rules.
 # ---------------------------------------------------------------------------
+#: lines of a hard-wrapped text: the longest line of a run is at least this long and at most ...
+WRAP_WIDTH = (55, 120)
+#: ... and a line that fills at least this share of it was cut by the wrap, not by the writer
+WRAP_FILL = 0.8
+#: characters of a line cut once before a lower-case line (shorter lines before lower case are verse, lists)
+CUT_LINE = 60
+
+
+def _join_wrapped(page: _Page, *, end: int) -> None:
+    """Lines of one hard-wrapped paragraph are joined into one (the first line's), before any rule reads them.
+
+    A text saved at a fixed width (a report at 72 or 100 columns, a quotation copied from an e-mail) cuts its
+    sentences at line ends: "OEF about $227" / "billion (24%)". In a run of lines with no blank line between,
+    a line continues on the next when
+
+    - the run is wrapped at a width (its longest line is 55-120 characters and most of its lines but the last
+      fill 80 % of it), this line fills the width and it does not end a sentence, or the next line starts in
+      lower case; or
+    - whatever the widths, the next line starts in lower case and this line (60 characters or more) ends no
+      sentence (a long line cut once, "...in the early days of the war," / "when the city fell"). Shorter
+      lines before a lower-case line stay lines: verse, a list of phrases.
+
+    Lines that are items of their own never join: list items (bullets, dashes, numbers), "Label: N" lines,
+    table rows, and a short line (a heading, a list of names) that does not fill the width. A word cut by a
+    hyphen keeps its hyphen ("counter-" / "terror": "counter-terror"). The joined lines become blank, so the
+    paragraph is one segment whose ``line`` is its first line.
+
+    >>> page = _Page(["Of that total, CRS estimates that Iraq will receive about $683 billion (72%), OEF about $227",
+    ...               "billion (24%) and enhanced base security about $29 billion (3%), with about $5 billion that CRS",
+    ...               "cannot allocate (1%).", "Total deaths: 4,712", "U.S. deaths: 4,394"])
+    >>> _join_wrapped(page, end=5)
+    >>> [line[:40] for line in page.lines]
+    ['Of that total, CRS estimates that Iraq w', '', '', 'Total deaths: 4,712', 'U.S. deaths: 4,394']
+    >>> page.lines[0].endswith("with about $5 billion that CRS cannot allocate (1%).")
+    True
+    """
+    i = 0
+    while i < end:
+        if not page.free(i):
+            i += 1
+            continue
+        j = i
+        while j + 1 < end and page.free(j + 1):
+            j += 1
+        if j > i:
+            _join_run(page, list(range(i, j + 1)))
+        i = j + 1
+
+
+def _join_run(page: _Page, run: list[int]) -> None:
+    lines = page.lines
+    original = [lines[k].strip() for k in run]
+    items = [bool(rules.LIST_ITEM.search(line)) for line in original]
+    lengths = [len(line) for line in original]
+    width = max(lengths)
+    filled = [n >= WRAP_FILL * width for n in lengths]
+    text_lines = [f for f, item in zip(filled[:-1], items[:-1]) if not item]  # the lines a wrap would fill
+    wrapped = WRAP_WIDTH[0] <= width <= WRAP_WIDTH[1] and sum(text_lines) >= 1 and 2 * sum(text_lines) > len(text_lines)
+    pieces = [original[0]]  # the paragraph being joined, from line ``head`` on
+    head = run[0]
+    for n in range(len(run) - 1):
+        this, b = original[n], original[n + 1]
+        lower = b[:1].islower()
+        joins = not items[n] and not items[n + 1] and (
+            (wrapped and filled[n] and (lower or not rules.SENTENCE_END.search(this)))
+            or (lower and len(this) >= CUT_LINE and not rules.SENTENCE_END.search(this))
+        )
+        if joins:
+            pieces.append("" if lower and regex.search(r"\p{Ll}-$", this) else " ")
+            pieces.append(b)
+            lines[run[n + 1]] = ""
+            continue
+        if len(pieces) > 1:
+            lines[head] = "".join(pieces)
+        pieces, head = [b], run[n + 1]
+    if len(pieces) > 1:
+        lines[head] = "".join(pieces)
+
+
 def _mark_forum_chrome(page: _Page, *, end: int) -> None:
     lines = page.lines
     related = next((i for i in range(end) if rules.FORUM_RELATED.match(lines[i])), None)
@@ -459,6 +540,12 @@ def _mark_header(page: _Page, *, end: int, overrides: Overrides) -> None:
                 page.mark(i, "title", "first-line")
                 title = i
                 break
+        if title is None:
+            title = _headline_as_paragraph(page, content, first_para)
+        if title is not None:
+            first_para = next((i for i in content if i > title and page.free(i) and _is_paragraph(lines[i])), end)
+            title = _headline_above_byline(page, content, title, first_para)
+            _mark_name_byline(page, content, title)
     if title is not None:
         key = fold(lines[title])
         for i in content:
@@ -466,7 +553,10 @@ def _mark_header(page: _Page, *, end: int, overrides: Overrides) -> None:
                 other = fold(lines[i])
                 if other == key or (other.startswith(key) and count_words(lines[i][len(lines[title].strip()) :]) <= 3):
                     page.mark(i, "boilerplate", "repeated-title")
-    for i in content:
+    header = [i for i in content if title is not None and title < i < first_para and page.free(i)]
+    menu = len(header) > HEADER_LINES  # a long run of short lines before the article: the site's navigation
+    lead_seen = False  # the standfirst is the first text after the title, byline and dateline, or there is none
+    for n, i in enumerate(content):
         if i >= first_para:
             break
         if not page.free(i):
@@ -476,8 +566,99 @@ def _mark_header(page: _Page, *, end: int, overrides: Overrides) -> None:
             page.mark(i, "byline", "byline")
         elif rules.DATELINE.match(line):
             page.mark(i, "dateline", "dateline")
-        elif title is not None and i > title and count_words(line) >= 5:
-            page.mark(i, "standfirst", "standfirst")
+        elif title is not None and i > title:
+            if not lead_seen and _is_standfirst(line) and _leads_to_article(page, content[n + 1 :], first_para):
+                page.mark(i, "standfirst", "standfirst")
+            elif menu and count_words(line) >= 5 and not rules.LIST_ITEM.search(line):
+                page.mark(i, "standfirst", "before-first-paragraph")
+            lead_seen = True
+
+
+#: content lines between the title and the first paragraph that an article's header can hold (byline, date,
+#: standfirst, a caption); past it, the lines of 5+ words there are the page's menus and teasers, kept aside
+#: (list items and "Label: N" lines stay in the body whatever their number)
+HEADER_LINES = 6
+
+
+def _leads_to_article(page: _Page, following: list[int], first_para: int) -> bool:
+    """Whether the next free line after a standfirst candidate is the first paragraph, a byline or a dateline."""
+    nxt = next((j for j in following if page.free(j)), None)
+    return nxt is None or nxt >= first_para or bool(rules.BYLINE.match(page.lines[nxt]) or rules.DATELINE.match(page.lines[nxt]))
+
+
+#: words of a standfirst: one short lead paragraph (fewer is a line of the article, more is its first paragraph)
+STANDFIRST_WORDS = (8, 60)
+
+
+def _is_standfirst(line: str) -> bool:
+    """Whether a line after the title has the shape of a standfirst: 8-60 words, not a list item or "Label: N".
+
+    Whether it is one also depends on what follows it (:func:`_mark_header`): a standfirst is followed by the
+    article's first paragraph (or its byline), not by more short lines (a list, a table, wrapped text).
+
+    >>> _is_standfirst("Intelligence documents reveal how Tehran took advantage of US blundering")
+    True
+    >>> _is_standfirst("At least 30,000 people, maybe 80,000."), _is_standfirst("Est: 15,000 - 38,000")
+    (False, False)
+    """
+    words = len(line.split())  # as a reader counts them: "30,000" is one word
+    return STANDFIRST_WORDS[0] <= words <= STANDFIRST_WORDS[1] and not rules.LIST_ITEM.search(line)
+
+
+def _headline_as_paragraph(page: _Page, content: list[int], first_para: int) -> int | None:
+    """The first line as the title when the paragraph test took it for text: a headline ending in a figure
+    ("... Operations Since 9/11", "... have more than tripled since 2010") counts as a paragraph of 10 words
+    ending like a sentence. It is the title when it is the page's first line, has 25 words or fewer, ends as no
+    sentence does (no full stop, comma or semicolon) and more text follows it after a blank line."""
+    first = next((i for i in content if page.free(i)), None)
+    if first is None or first != content[0] or first != first_para or len(content) < 2:
+        return None
+    line = page.lines[first]
+    after_blank = first + 1 < len(page.lines) and not page.lines[first + 1].strip()
+    if count_words(line) > 25 or rules.NOT_HEADLINE_END.search(line) or not after_blank or not line.strip()[:1].isupper() and not line.strip()[:1].isdigit():
+        return None
+    page.mark(first, "title", "first-line-headline")
+    return first
+
+
+def _headline_above_byline(page: _Page, content: list[int], title: int, first_para: int) -> int:
+    """The headline is the line just above the byline when the first short line was the page's chrome.
+
+    A page copied whole starts with its menus ("Skip to content", "Latest", "Podcast"); the article's headline
+    is the headline-shaped line (3-25 words, not ending in a full stop, comma or semicolon) right above its
+    byline, below short lines only (menu items of 5 words or fewer), and not the first guess repeated. It becomes the title; the first guess and
+    the lines between are chrome above the headline.
+    """
+    byline = next((i for i in content if title < i < first_para and page.free(i) and rules.BYLINE.match(page.lines[i])), None)
+    if byline is None:
+        return title
+    above = max((i for i in content if i < byline), default=title)
+    line = page.lines[above]
+    between = [i for i in content if title < i < above]
+    if (above == title or not page.free(above) or not 3 <= len(line.split()) <= 25 or regex.search(r"[.,;]\s*$", line)
+            or any(len(page.lines[i].split()) > 5 for i in between) or fold(line).startswith(fold(page.lines[title]))):
+        return title
+    page.labels[title] = ("boilerplate", "above-headline")
+    for i in between:
+        page.mark(i, "boilerplate", "above-headline")
+    page.mark(above, "title", "above-byline")
+    return above
+
+
+def _mark_name_byline(page: _Page, content: list[int], title: int) -> None:
+    """The line right after the title is the byline when it is a name alone ("Sarah Spickernell") that the page
+    never writes in lower case (a heading's words, "Iraqi Civilian Deaths", recur as words of the text)."""
+    following = next((i for i in content if i > title), None)
+    if following is None or not page.free(following):
+        return
+    found = rules.NAME_LINE.match(page.lines[following])
+    if not found or rules.BYLINE.match(page.lines[following]):
+        return
+    text = "\n".join(page.lines[i] for i in content if i != following)
+    words = regex.findall(r"[\p{L}'’-]+", found.group("name"))
+    if any(regex.search(rf"(?<![\p{{L}}]){regex.escape(w.lower())}(?![\p{{L}}])", text) for w in words if len(w) > 2):
+        return
+    page.mark(following, "byline", "name-after-title")
 
 
 def _mark_body(page: _Page, *, end: int) -> None:
