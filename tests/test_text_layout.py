@@ -185,3 +185,20 @@ def test_real_page_with_a_name_byline():
 
 def test_real_page_joins_a_long_line_cut_before_lower_case():
     assert any("France lost only a few thousand soldiers" in p and "under the boot of Nazi occupation" in p for p in _body(_page(13)))
+
+
+def test_a_line_that_only_stamps_the_time_is_a_dateline_not_body(tmp_path):
+    """ "Published: 0150 GMT August 17, 2016" above the article and "Updated 10:48 GMT" inside it leave the body; a sentence that starts "Updated with" stays."""
+    from presslens.ingest.corpus import load_corpus
+
+    text = (
+        "War costs Yemen billions\n\n"
+        "Published: 0150 GMT August 17, 2016\n\n"
+        "The cost from damage to infrastructure in Yemen has reached 14 billion dollars, the ministry said on Tuesday in a statement.\n\n"
+        "Updated 10:48 GMT\n\n"
+        "Updated with 40 more deaths reported by the health ministry in the evening, the toll of the strikes rose again.\n"
+    )
+    (tmp_path / "yemen.txt").write_text(text, encoding="utf-8")
+    body = load_corpus(tmp_path).documents[0].body
+    assert "Published" not in body and "10:48" not in body
+    assert "14 billion dollars" in body and body.count("Updated with 40 more deaths") == 1

@@ -107,6 +107,13 @@ MONTHS_OTHER = (
     "mei|juli|augustus|oktober"
 )
 _MONTH_ANY = rf"(?:{MONTHS}|{MONTHS_OTHER}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+#: a line that only stamps the page with a time: "Published: 0150 GMT August 17, 2016", "Updated 10:48 GMT",
+#: "Posted on March 3, 2020 at 5:00 pm", "Last updated: 12/01/2026" (a label, then nothing but date and time words)
+_STAMP_WORD = rf"(?:\d{{1,4}}(?:st|nd|rd|th)?|{_MONTH_ANY}|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|sday|nesday|urday)?\.?|GMT|UTC|BST|CET|CEST|EST|EDT|PST|PDT|ET|[ap]\.?m\.?|at|on|[,/:.\-–|])"
+TIMESTAMP_LINE = re.compile(
+    rf"^\s*(?:Published|Updated|Posted|Last updated|Last modified|First published|Date)(?:\s+on)?\s*:?\s*(?=[^\n]*\d)(?:{_STAMP_WORD}\s*){{1,14}}$",
+    re.I,
+)
 #: a relative time as platforms print it: "3 years ago", "a month ago", "5 yr. ago", "2h"
 RELATIVE_TIME = r"(?:(?:a|an|one|\d+)\s*(?:second|sec|minute|min|hour|hr|day|week|wk|month|mo|year|yr)s?\.?\s+ago|just now)"
 #: a whole line that is a comment's time: "August 15, 2020 at 9:35 am", "10. Februar 2019 um 18:05 Uhr",

@@ -566,6 +566,8 @@ def _mark_header(page: _Page, *, end: int, overrides: Overrides) -> None:
             page.mark(i, "byline", "byline")
         elif rules.DATELINE.match(line):
             page.mark(i, "dateline", "dateline")
+        elif rules.TIMESTAMP_LINE.match(line):
+            page.mark(i, "dateline", "timestamp")
         elif title is not None and i > title:
             if not lead_seen and _is_standfirst(line) and _leads_to_article(page, content[n + 1 :], first_para):
                 page.mark(i, "standfirst", "standfirst")
@@ -669,6 +671,8 @@ def _mark_body(page: _Page, *, end: int) -> None:
         line = lines[i]
         if rules.DATELINE.match(line):
             page.mark(i, "dateline", "dateline")
+        elif rules.TIMESTAMP_LINE.match(line):
+            page.mark(i, "dateline", "timestamp")
         elif _is_subhead(lines, i, end):
             page.mark(i, "subhead", "subhead")
         else:
