@@ -42,7 +42,7 @@ from presslens.ingest.corpus import Corpus, Document
 from presslens.io import read_pickle, write_pickle
 
 #: bump when the layout of cache files or a pickled class changes
-CACHE_FORMAT = 6  # 2: documents.label keeps all leading digits of the doc_id; 3: Document classes moved to presslens.ingest; 4: entity_mentions ends with provisional; 5: figures are read only in English (or unstated-language) documents; 6: every file signed (HMAC-SHA256, presslens.io), unsigned ones are misses
+CACHE_FORMAT = 7  # 2: documents.label keeps all leading digits of the doc_id; 3: Document classes moved to presslens.ingest; 4: entity_mentions ends with provisional; 5: figures are read only in English (or unstated-language) documents; 6: every file signed (HMAC-SHA256, presslens.io), unsigned ones are misses; 7: figures from the token parser and the issue-16 decisions, stored per document before the corpus-wide claim join (figures.join_open_claims), plain-text layout of issue 16
 #: folder (under ``v{CACHE_FORMAT}``) of the last run's per-document tables, one file per group
 LAST_RUN_DIR = "last-run"
 #: folder (under ``v{CACHE_FORMAT}``) of the whole tables of the last build, for the notebooks of the same run

@@ -151,7 +151,7 @@ def _compute(task: _Task) -> dict[str, dict[str, pd.DataFrame]]:
             continue
         sub = Corpus(path=task.path, documents=[task.docs[k] for k in chosen], inputs=[])
         extra = ((task.codebook or _codebook(sub, task.book)),) if group == "codebook" else ()
-        whole = {name: BY_NAME[name].function(sub, *extra) for name in names}
+        whole = {name: (BY_NAME[name].per_document or BY_NAME[name].function)(sub, *extra) for name in names}
         if task.cache_dir is not None:
             ids = [d.doc_id for d in sub]
             split = {name: split_by_document(frame, ids) for name, frame in whole.items()}
@@ -530,7 +530,8 @@ def compute_tables(
     out: dict[str, pd.DataFrame] = {}
     for name, make in table_functions.items():
         if name in frames:
-            out[name] = frames[name]
+            finish = registered[name].finish if registered[name] is not None else None
+            out[name] = finish(frames[name]) if finish is not None else frames[name]
             continue
         derived = registered[name]
         if derived is not None and derived.derive is not None and all(n in frames for n in derived.inputs):

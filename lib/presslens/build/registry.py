@@ -55,6 +55,10 @@ class Table:
         from_alignment: a reuse table from a :class:`presslens.reuse.Alignment`.
         options: keyword options of the table and the values the build uses.
         with_options: computes the table with other ``options`` (default: ``function(corpus, **options)``).
+        per_document: a ``document`` table's step for a chunk of documents, when ``function`` also does a step over
+            the whole corpus (``finish``): the engine computes and caches ``per_document`` per chunk and applies
+            ``finish`` once to the assembled table, so ``finish(per_document(corpus)) == function(corpus)``.
+        finish: that whole-corpus step (a function of the assembled frame).
     """
 
     name: str
@@ -66,6 +70,8 @@ class Table:
     from_alignment: Callable[[Any], pd.DataFrame] | None = None
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     with_options: Callable[..., pd.DataFrame] | None = None
+    per_document: Callable[..., pd.DataFrame] | None = None
+    finish: Callable[[pd.DataFrame], pd.DataFrame] | None = None
 
     def __post_init__(self) -> None:
         if self.group not in STAGE_GROUPS:
@@ -115,7 +121,8 @@ REGISTRY: tuple[Table, ...] = (
     Table("entity_counts", entities.entity_counts_table, "corpus", inputs=("entity_mentions",), derive=_entity_counts),
     Table("entity_sentiment", sentiment.entity_sentiment_table, "corpus", inputs=("sentences", "entity_mentions"),
           derive=_entity_sentiment),
-    Table("figures", figures.figures_table, "document", options={"include_comments": True}),
+    Table("figures", figures.figures_table, "document", options={"include_comments": True},
+          per_document=figures.document_figures, finish=figures.join_open_claims),
     Table("figure_numbers", figures.numbers_table, "document", options={"include_comments": True}),
 )
 

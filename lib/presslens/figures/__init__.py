@@ -79,12 +79,12 @@ from .gold import Gold, load_gold
 from .lexicon import CONFLICT_LABELS, GROUP_LABELS, KINDS
 from .numbers import number_bounds, parse_number
 from .readings import Figure, NumberReading
-from .tables import FIGURE_COLUMNS, NUMBER_COLUMNS, READ_LANGUAGES, figures_table, numbers_table, reads_language
+from .tables import FIGURE_COLUMNS, NUMBER_COLUMNS, READ_LANGUAGES, document_figures, figures_table, join_open_claims, numbers_table, reads_language
 from ..lazy import lazy_names
 
 __all__ = [
     "FIGURE_COLUMNS", "NUMBER_COLUMNS", "READ_LANGUAGES", "reads_language", "KINDS", "FiguresError", "Figure", "NumberReading", "Gold", "Evaluation",
-    "parse_number", "number_bounds", "read_numbers", "extract_figures", "figures_table", "numbers_table",
+    "parse_number", "number_bounds", "read_numbers", "extract_figures", "figures_table", "document_figures", "join_open_claims", "numbers_table",
     "format_bounds", "claim_label", "log_bounds", "nothing_to_draw", "set_aside", "claims_table", "figures_for_display", "who_says_what", "headline_claims", "shared_claims", "figures_chart", "who_says_what_chart", "spread_sources", "top_sources",
     "load_gold", "evaluate", "evaluate_set", "evaluate_sets", "gold_split", "uncovered_numbers", "GROUP_LABELS", "CONFLICT_LABELS",
 ]

@@ -65,22 +65,11 @@ def _link_quotes(rows: list[dict], body: str) -> None:
                 break
 
 
-def figures_table(corpus: Corpus, *, include_comments: bool = True) -> pd.DataFrame:
-    """One row per stated casualty, displacement or cost figure, bodies and comments: the ``figures`` table of DESIGN.md.
+def document_figures(corpus: Corpus, *, include_comments: bool = True) -> pd.DataFrame:
+    """The figures of each document on its own, each claim as its sentence names it (see :func:`figures_table`).
 
-    ``start``/``end`` are the sentence's offsets in the document's ``body`` (part
-    ``body``) or the comment's ``text`` (part ``comment``), so ``source[start:end]
-    == sentence``; ``num_start``/``num_end`` are the number phrase's. An open
-    bound is NaN (empty in the CSV). ``claim_id`` links the same claim across
-    sources; ``quotes`` is ``body`` when a comment quotes the article's figure.
-
-    Args:
-        corpus: the loaded corpus.
-        include_comments: read reader comments too.
-
-    Returns:
-        A DataFrame with :data:`FIGURE_COLUMNS`, sorted by doc_id, part (body
-        first), comment_id, start, num_start.
+    The per-document step of the build (cached per document); :func:`join_open_claims` finishes it for the
+    corpus. Same columns and order as :func:`figures_table`.
     """
     rows = []
     for doc in corpus:
@@ -97,9 +86,38 @@ def figures_table(corpus: Corpus, *, include_comments: bool = True) -> pd.DataFr
     frame["high"] = pd.to_numeric(frame["high"], errors="coerce").astype("float64")
     for column in ("start", "end", "num_start", "num_end"):
         frame[column] = frame[column].astype("int64")
-    frame["claim_id"] = _join_open_claims(frame["claim_id"])
     log.info("figures: %d figures in %d documents", len(frame), frame["doc_id"].nunique())
     return _sort(frame)
+
+
+def figures_table(corpus: Corpus, *, include_comments: bool = True) -> pd.DataFrame:
+    """The ``figures`` table of DESIGN.md: :func:`document_figures` with the claims of the whole corpus joined.
+
+    One row per stated casualty, displacement or cost figure, bodies and comments. ``start``/``end`` are the
+    sentence's offsets in the document's ``body`` (part ``body``) or the comment's ``text`` (part ``comment``),
+    so ``source[start:end] == sentence``; ``num_start``/``num_end`` are the number phrase's. An open bound is
+    NaN (empty in the CSV). ``claim_id`` links the same claim across sources (:func:`join_open_claims`);
+    ``quotes`` is ``body`` when a comment quotes the article's figure.
+
+    Args:
+        corpus: the loaded corpus.
+        include_comments: read reader comments too.
+
+    Returns:
+        A DataFrame with :data:`FIGURE_COLUMNS`, sorted by doc_id, part (body first), comment_id, start, num_start.
+    """
+    return join_open_claims(document_figures(corpus, include_comments=include_comments))
+
+
+def join_open_claims(frame: pd.DataFrame) -> pd.DataFrame:
+    """The figures of a whole corpus with each open claim joined to the corpus's one named claim (see :func:`_join_open_claims`).
+
+    A step over the whole corpus: the build computes :func:`document_figures` per document (and caches it) and
+    applies this once to the assembled table, so the result does not depend on how documents were chunked.
+    """
+    frame = frame.copy()
+    frame["claim_id"] = _join_open_claims(frame["claim_id"])
+    return frame
 
 
 def _join_open_claims(claim_ids: pd.Series) -> pd.Series:
