@@ -324,3 +324,19 @@ def test_development_text_traps(prefix, context, value_text, reason):
     text = _dev_text(prefix)
     r = _reading(text, value_text, context)
     assert r.verdict.startswith(reason), r.verdict
+
+
+def test_deaths_of_no_stated_population_never_join_a_claim_of_another_event(tmp_path):
+    """One page's protest deaths and another page's camp deaths of unstated "people" stay two claims: only a named population's open claim joins."""
+    from presslens.figures import figures_table
+    from presslens.ingest.corpus import load_corpus
+
+    (tmp_path / "a.txt").write_text(
+        "Protest toll rises\n\nTwo people were killed in the protests in the capital on Friday, witnesses said, as crowds gathered again.\n",
+        encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Remembering the camp\n\nAbout 1.1 million people were killed at Auschwitz between 1940 and 1945, historians say in a new study.\n",
+        encoding="utf-8")
+    figures = figures_table(load_corpus(tmp_path))
+    claims = dict(zip(figures["doc_id"], figures["claim_id"]))
+    assert claims["a"].endswith("@protests") and "@" not in claims["b"], claims

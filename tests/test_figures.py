@@ -452,7 +452,7 @@ def test_headline_chart_shows_each_sources_us_and_iraqi_deaths(table):
     assert claims == ["deaths:us@iraq_war", "deaths:iraqis@iraq_war"]
     fig = fg.figures_chart(table, claims=claims, source="seeds")
     assert fig.layout.xaxis.type == "log" and fig.layout.title.text
-    assert list(fig.layout.yaxis.ticktext) == ["US (troops, contractors) · Iraq war since 2003", "Iraqis · Iraq war since 2003"]
+    assert list(fig.layout.yaxis.ticktext) == ["US (troops, contractors) · Iraq war", "Iraqis · Iraq war"]
     assert any("Source: seeds" in a.text for a in fig.layout.annotations)
     named = [t for t in fig.data if t.showlegend is not False and t.name]
     assert sorted({t.name for t in named}) == ["000 · The Burning Platform", "003 · US and Iran Cold Conflict: Back…", "004 · (untitled)"]
@@ -479,11 +479,11 @@ def test_costs_chart_is_separate_and_in_dollars(table):
 
 def test_who_says_what_matrix_reads_across_sources(table):
     matrix = fg.who_says_what(table)
-    iraqis = matrix.loc["deaths · Iraqis · Iraq war since 2003"]
+    iraqis = matrix.loc["deaths · Iraqis · Iraq war"]
     assert iraqis["000 · The Burning Platform"] == "≈ 300,000"
     assert iraqis["003 · US and Iran Cold Conflict: Back…"] == "80,000–600,000"
     assert iraqis["004 · (untitled)"] == "200,000–1 million"
-    us = matrix.loc["deaths · US (troops, contractors) · Iraq war since 2003"]
+    us = matrix.loc["deaths · US (troops, contractors) · Iraq war"]
     assert (us["000 · The Burning Platform"], us["004 · (untitled)"]) == ("8,175", "≤ 4,500")
     chart = fg.who_says_what_chart(table, source="seeds")
     assert chart.data[0].type == "heatmap" and chart.data[0].zmid == 0

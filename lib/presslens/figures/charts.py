@@ -169,7 +169,7 @@ def _log_axis(fig: go.Figure, *, money: bool) -> dict:
 
 
 def _row_label(claim_id: str, *, with_kind: bool) -> str:
-    """A claim's row label; ``with_kind`` puts its kind first ("displaced · Iraqis · Iraq war since 2003"), so a
+    """A claim's row label; ``with_kind`` puts its kind first ("displaced · Iraqis · Iraq war"), so a
     chart of several kinds never lets a displacement range read as deaths."""
     label = _claim_label(claim_id)
     kind = claim_id.partition(":")[0]

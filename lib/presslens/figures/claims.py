@@ -90,7 +90,7 @@ def format_bounds(low: float, high: float, *, unit: str = "", qualifier: str = "
 
 
 def claim_label(claim_id: str) -> str:
-    """A claim as a reader names it: the population, then the conflict ("civilians · Iraq war since 2003").
+    """A claim as a reader names it: the population, then the conflict ("civilians · Iraq war").
 
     >>> claim_label("deaths:civilians")
     'civilians'

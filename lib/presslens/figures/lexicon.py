@@ -390,5 +390,5 @@ GROUP_LABELS = {
 }
 CONFLICT_LABELS = {
     "war_on_terror": "'war on terror'", "afghanistan_iraq_wars": "Afghanistan and Iraq wars", "iran_iraq_war": "Iran–Iraq war 1980–88",
-    "protests": "2019 protests", "iraq_war": "Iraq war since 2003", "": "",
+    "protests": "protests", "iraq_war": "Iraq war", "": "",
 }

@@ -120,14 +120,20 @@ def join_open_claims(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+#: groups that name no population: their claims are never joined across sentences
+_UNSTATED_GROUPS = frozenset({"people", "unspecified"})
+
+
 def _join_open_claims(claim_ids: pd.Series) -> pd.Series:
     """A claim whose conflict the sentence did not name ("deaths:us") joins the corpus's one claim of the same kind and
     population that names it ("deaths:us@iraq_war"), so "4,484", "4,488", "3,991" and "nearly 4,500" US military deaths
-    are one row; when the corpus names several conflicts for that population, the claim stays open."""
+    are one row; when the corpus names several conflicts for that population, the claim stays open. Claims of no
+    stated population (group ``people`` or ``unspecified``) never join: nothing says they count the same people (the
+    death toll of one attack and that of another war would become one claim)."""
     named: dict[str, set[str]] = {}
     for claim in claim_ids.unique():
         base, sep, _ = claim.partition("@")
-        if sep:
+        if sep and base.partition(":")[2] not in _UNSTATED_GROUPS:
             named.setdefault(base, set()).add(claim)
     joined = {base: next(iter(claims)) for base, claims in named.items() if len(claims) == 1}
     return claim_ids.map(lambda c: joined.get(c, c) if "@" not in c else c)
