@@ -51,7 +51,8 @@ and speakers), :mod:`.units` (sentence keys, sentence units, MinHash),
 (the on-disk reuse cache), :mod:`.tables` (pairs, passages, sentence matches),
 :mod:`.classify` (direction and type), :mod:`.edits`, :mod:`.omissions`,
 :mod:`.quotematrix` (quotations across documents), :mod:`.framing`
-(distinctive words), :mod:`.words` (word lists, as data) and :mod:`.charts`
+(distinctive words), :mod:`.summary` (what a comparison found, in a sentence),
+:mod:`.words` (word lists, as data) and :mod:`.charts`
 (the only one that imports plotly: its names are loaded on first use).
 """
 
@@ -71,6 +72,7 @@ from .omissions import (
 from .options import ReuseError, ReuseOptions
 from .quotematrix import QUOTE_COLUMNS, most_reused, quote_matrix, quotes_table
 from .quotes import Quote, extract_quotes, quote_spans
+from .summary import findings, findings_text
 from .tables import (
     PAIR_COLUMNS, PASSAGE_COLUMNS, pairs_frame, passages_frame, reuse_pairs_table, sentence_matches_table,
     shared_passages_table,
@@ -88,7 +90,7 @@ __getattr__, __dir__ = lazy_names(__name__, ".charts", _CHARTS, globals())
 
 __all__ = [
     "Alignment", "Edit", "Passage", "Quote", "REUSE_TYPES", "ReuseError", "ReuseOptions", "Sentence", "SideMatch",
-    "align_corpus", "align_texts", "classify_reuse", "edits_frame", "extract_quotes", "lost_entities_table", "main_relation", "most_reused", "omitted_runs",
+    "align_corpus", "align_texts", "classify_reuse", "edits_frame", "extract_quotes", "findings", "findings_text", "lost_entities_table", "main_relation", "most_reused", "omitted_runs",
     "omissions_table", "pairs_frame", "passage_edits_table", "passages_frame", "quote_matrix", "quote_matrix_chart",
     "quote_spans", "quotes_table", "relations_frame", "reprint_partners", "reuse_graph", "reuse_pairs_table", "reuse_relations_table",
     "sentence_key", "sentence_matches_table", "shared_passages_table", "side_by_side", "side_by_side_html",
