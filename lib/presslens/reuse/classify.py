@@ -34,7 +34,8 @@ RELATION_COLUMNS = [
 
 
 def classify_reuse(*, containment: float, containment_back: float, sentence_share: float, unquoted: float,
-                   baseline: float = 0.0, shared_quote_shingles: int = 0, quoted_in_derived: float = 0.0) -> str:
+                   baseline: float = 0.0, shared_quote_shingles: int = 0, quoted_in_derived: float = 0.0,
+                   wholly_min: float = WHOLLY_MIN, partial_min: float = PARTIAL_MIN) -> str:
     """The type of reuse of a source by a derived document, from the numbers a relations row carries.
 
     Args:
@@ -45,6 +46,7 @@ def classify_reuse(*, containment: float, containment_back: float, sentence_shar
         baseline: what compared pairs of this corpus typically share (median unquoted containment).
         shared_quote_shingles: shared 3-grams that sit inside quotations in both documents.
         quoted_in_derived: share of the shared 3-grams inside quotations in the derived document.
+        wholly_min, partial_min: the thresholds (default: the fitted ones; other values are for the fitting script).
 
     Rules, in order (``WHOLLY_MIN`` and ``PARTIAL_MIN`` fitted, see :mod:`.fitted`):
         - **reprint**: ``max(containment, sentence_share) >= WHOLLY_MIN`` both ways, and fewer than half of
@@ -57,9 +59,9 @@ def classify_reuse(*, containment: float, containment_back: float, sentence_shar
         - **unrelated** otherwise.
     """
     wholly = max(containment, sentence_share)
-    if wholly >= WHOLLY_MIN and quoted_in_derived < 0.5:
-        return "reprint" if containment_back >= WHOLLY_MIN else "condensed reprint"
-    if unquoted >= baseline + PARTIAL_MIN:
+    if wholly >= wholly_min and quoted_in_derived < 0.5:
+        return "reprint" if containment_back >= wholly_min else "condensed reprint"
+    if unquoted >= baseline + partial_min:
         return "partial reuse"
     if shared_quote_shingles >= QUOTES_MIN_SHINGLES:
         return "shared quotes only"
