@@ -60,9 +60,8 @@ from __future__ import annotations
 
 from .alignment import Alignment, Mapper, align_corpus, align_texts
 from .classify import (
-    CONDENSED_SHARE, PARAPHRASE_MIN_SENTENCES, PARAPHRASE_MIN_SHARE, PARTIAL_MIN_SHARE, PARTIAL_MIN_SHARED,
-    QUOTED_MAJORITY, RELATION_COLUMNS, REPRINT_SHARE, REUSE_TYPES, VIA_OVERLAP, classify_reuse, main_relation,
-    relations_frame, reprint_partners, reuse_relations_table,
+    PARTIAL_MIN, QUOTES_MIN_SHINGLES, RELATION_COLUMNS, REUSE_TYPES, VIA_OVERLAP, WHOLLY_MIN, classify_reuse,
+    main_relation, relations_frame, reprint_partners, reuse_relations_table,
 )
 from .compare import Passage, SideMatch
 from .edits import EDIT_COLUMNS, EDIT_KINDS, Edit, edits_frame, passage_edits_table, word_diff

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
@@ -18,13 +19,17 @@ import numpy as np
 
 from .. import __version__
 from ..text import count_words, fold, sentence_spans, words
+from .boilerplate import boilerplate_spans, dateline_length, wire_signatures
 from .options import ReuseOptions
 from .quotes import quote_spans
 from .words import STOPWORDS, TYPOGRAPHY
 
 #: bump when the layout of the reuse cache files changes, or a pickled class (``_Units``, ``_PairResult``) changes or moves
 #: (2: the classes moved from ``presslens.reuse`` to ``presslens.reuse.units`` and ``presslens.reuse.compare``)
-REUSE_CACHE_FORMAT = 3  # 3: files signed (HMAC-SHA256, presslens.io), unsigned ones are misses
+REUSE_CACHE_FORMAT = 4  # 3: files signed (HMAC-SHA256, presslens.io); 4: article text only, word 3-gram shingles
+
+#: words per shingle of the containment measure (word n-grams of each article sentence, lower-cased, no punctuation)
+SHINGLE_WORDS = 3
 
 _LSH_MIN_WORDS = 8  # shorter sentences do not propose LSH candidate pairs
 
@@ -65,7 +70,11 @@ class _Units:
     Words and two-word phrases are kept as sorted 64-bit ids per sentence
     (:func:`_ids`), so two documents are compared on their own vocabularies,
     never on one grown over the whole corpus. ``signatures`` holds the MinHash
-    of each sentence of at least ``_LSH_MIN_WORDS`` words. ``text`` (the body)
+    of each sentence of at least ``_LSH_MIN_WORDS`` words. ``shingles`` are the
+    ids of the document's word 3-grams (:data:`SHINGLE_WORDS`, within each
+    sentence, datelines left out), ``quoted_shingles`` those of its quoted
+    sentences. Only article text is here: sentences of caption, credit, byline
+    and legal lines (:func:`.boilerplate.boilerplate_spans`) are not compared. ``text`` (the body)
     is attached only for the comparison and never cached: the corpus has it.
     """
 
@@ -82,6 +91,9 @@ class _Units:
     phrase_ids: np.ndarray
     quotes: tuple[tuple[int, int, bool], ...]
     signatures: np.ndarray  # (sentences of >= _LSH_MIN_WORDS words, num_perm) MinHash values
+    shingles: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.uint64))  # sorted unique ids
+    quoted_shingles: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.uint64))  # of quoted sentences
+    wire: tuple[tuple[str, str], ...] = ()  # wire signatures of the whole body (:func:`.boilerplate.wire_signatures`)
     text: str = ""
 
     def __len__(self) -> int:
@@ -135,10 +147,14 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
         quoted_chars = np.concatenate([[0], np.cumsum(np.cumsum(inside)[: len(text)] > 0)])
     keys, numbers, starts, ends, counts, quoted_flags = [], [], [], [], [], []
     word_rows, phrase_rows, shingles = [], [], []
+    grams: set[str] = set()
+    quoted_grams: set[str] = set()
+    skipped = boilerplate_spans(text)
+    line_starts = {0} | {m.end() for m in re.finditer(r"\n", text)}
     for number, (start, end) in enumerate(sentence_spans(text), start=1):
         sentence = text[start:end]
         n_words = count_words(sentence)
-        if n_words < opts.min_words:
+        if n_words < opts.min_words or any(a <= start < b for a, b in skipped):
             continue
         quoted = quoted_chars is not None and (quoted_chars[end] - quoted_chars[start]) * 2 >= (end - start)
         key = sentence_key(sentence)
@@ -153,6 +169,12 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
         phrase_rows.append(_phrases(tokens))
         if n_words >= _LSH_MIN_WORDS:
             shingles.append(sorted({f"{x} {y}" for x, y in zip(tokens, tokens[1:])}))
+        dateline = dateline_length(text, start) if start in line_starts else 0
+        gram_tokens = words(sentence_key(text[start + dateline : end])) if dateline else tokens
+        mine = {" ".join(gram_tokens[k : k + SHINGLE_WORDS]) for k in range(len(gram_tokens) - SHINGLE_WORDS + 1)}
+        grams |= mine
+        if quoted:
+            quoted_grams |= mine
     word_ptr, word_ids = _ids(word_rows)
     phrase_ptr, phrase_ids = _ids(phrase_rows)
     return _Units(
@@ -160,6 +182,7 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
         end=np.array(ends, dtype=np.int32), words=np.array(counts, dtype=np.int32), quoted=np.array(quoted_flags, dtype=bool),
         word_ptr=word_ptr, word_ids=word_ids, phrase_ptr=phrase_ptr, phrase_ids=phrase_ids, quotes=tuple(spans),
         signatures=_minhashes(shingles, num_perm=opts.num_perm, seed=opts.seed),
+        shingles=_ids([grams])[1], quoted_shingles=_ids([quoted_grams])[1], wire=wire_signatures(text),
     )
 
 

@@ -1,0 +1,66 @@
+"""What of a body is article text: caption, credit, byline, "Related:" and legal lines left out; datelines and wire signatures.
+
+Reuse shares are counted on article text only, on both sides: a reprint that
+adds photo captions is still a full reprint, and two pages that carry the same
+"All rights reserved." line share nothing of each other. The patterns are data
+(:data:`.words.BOILERPLATE_ANYWHERE`, :data:`.words.BOILERPLATE_SHORT`,
+:data:`.words.DATELINE`, :data:`.words.WIRE_SIGNATURES`); nothing here names
+a document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..text import count_words
+from .words import BOILERPLATE_ANYWHERE, BOILERPLATE_SHORT, BOILERPLATE_SHORT_WORDS, DATELINE, WIRE_SIGNATURES
+
+_ANYWHERE = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_ANYWHERE), re.IGNORECASE)
+_SHORT = [re.compile(p, re.IGNORECASE) if not p.startswith("^[A-Z]") else re.compile(p) for p in BOILERPLATE_SHORT]
+_DATELINE = re.compile(DATELINE)
+_LINE = re.compile(r"[^\n]+")
+_SIGNATURES = {name: (re.compile(pattern, re.IGNORECASE if kind == "derived" else 0), kind) for name, (pattern, kind) in WIRE_SIGNATURES.items()}
+
+
+def is_boilerplate(line: str) -> bool:
+    """Whether one line (paragraph) of a body is not article text.
+
+    >>> is_boilerplate("Protesters gather in Beirut on Monday. (AP Photo/Hassan Ammar)")
+    True
+    >>> is_boilerplate("Copyright 2019 The Associated Press. All rights reserved.")
+    True
+    >>> is_boilerplate("Protesters gathered in Beirut on Monday, the third day of the strike, police said.")
+    False
+    """
+    line = line.strip()
+    if not line:
+        return True
+    if _ANYWHERE.search(line):
+        return True
+    if count_words(line) < BOILERPLATE_SHORT_WORDS:
+        return any(p.search(line) for p in _SHORT)
+    return False
+
+
+def boilerplate_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each line of ``text`` that :func:`is_boilerplate`."""
+    return [m.span() for m in _LINE.finditer(text) if is_boilerplate(m.group())]
+
+
+def dateline_length(text: str, start: int) -> int:
+    """Characters of a dateline (``BEIRUT (AP) \u2014 ``) at ``text[start:]``, 0 when there is none.
+
+    >>> dateline_length("BEIRUT (AP) \u2014 Lebanon's banks", 0)
+    14
+    """
+    match = _DATELINE.match(text, start)
+    return match.end() - start if match else 0
+
+
+def wire_signatures(text: str) -> tuple[tuple[str, str], ...]:
+    """``(name, kind)`` of each wire signature in ``text`` (:data:`.words.WIRE_SIGNATURES`), in its order.
+
+    >>> wire_signatures("LONDON (Reuters) - Shares fell.\\n\\nThe Associated Press contributed to this report.")
+    (('Reuters dateline', 'source'), ('agency contributed', 'derived'))
+    """
+    return tuple((name, kind) for name, (pattern, kind) in _SIGNATURES.items() if pattern.search(text))
