@@ -8,15 +8,17 @@ Data, read in place from the shared corpora folder (:func:`benchmarks.aeb.corpor
   g0-g2 (``g0p*``, ``g1p*``, ``g2p*``), evaluation = g3-g4.
 * **MSRP** (``reuse-dev/msrp``): sentence pairs, quality 1 -> derived, 0 -> not (two classes
   only, no direction). Train file = development, test file = evaluation.
-* **News pairs** (``reuse-news-pages/NN_*/``, ``labels.csv``: ``story,a,b,label,source``; label
-  wholly / partially / non, source the file that is the original): each story folder is loaded
+* **News pairs** (``reuse-news-pages/NN_*/``, each with ``labels.csv``: ``story,a,b,label,source``;
+  label wholly / partially / non, source ``a`` / ``b`` (or its file name), the original): each story folder is loaded
   as a corpus (:func:`presslens.corpus.load_corpus`, so presslens sees bodies without
   boilerplate and the pages' publication dates) and its labelled pairs are looked up among
   all its pairs. Odd story numbers = development, even = evaluation. Skipped when absent.
 
-**presslens**: the relations of the pair (:func:`presslens.reuse.relations_frame` on the
-alignment of the two texts; a story folder: :func:`presslens.reuse.reuse_relations_table`),
-its ``type`` mapped to METER by :func:`meter_class` and its ``source`` as the direction.
+**presslens**: the relations table (:func:`presslens.reuse.relations_frame`, every pair aligned)
+of the corpus the pair belongs to: a Clough & Stevenson task's source with that split's answers
+(so presslens' same-topic baseline is what those answers share), a news story's folder, or
+the two MSRP sentences alone; the pair's ``type`` mapped to METER by :func:`meter_class` and
+its ``source`` as the direction.
 presslens' thresholds are its own (fitted by its authors on development data only).
 
 **Baseline**: word 3-gram containment (``\\w+`` tokens, lower case, sets of 3-grams):
@@ -51,15 +53,20 @@ _WORD = re.compile(r"\w+")
 
 @dataclass(frozen=True)
 class Pair:
-    """One labelled pair: texts, METER class, which side is the source (``"a"``, ``"b"`` or ``""`` unknown)."""
+    """One labelled pair: texts, METER class, which side is the source (``"a"``, ``"b"`` or ``""`` unknown).
+
+    ``group`` names the corpus the pair is compared in (:attr:`DataSet.corpora`), where its documents
+    are ``id_a`` and ``id_b``; a pair without a group is compared alone.
+    """
 
     key: str
     a: str
     b: str
     label: str
     source: str = ""
-    dates: tuple[str, str] = ("", "")
-    story: str = ""
+    group: str = ""
+    id_a: str = "a"
+    id_b: str = "b"
 
 
 @dataclass
@@ -68,8 +75,8 @@ class DataSet:
     dev: list[Pair]
     eval: list[Pair]
     three_way: bool = True
-    #: story folder -> (doc ids of a and b per pair key); news only, for whole-story runs
-    folders: dict[str, Path] = field(default_factory=dict)
+    #: group -> (doc_id -> text, doc_id -> published date): a task's or a story's documents, compared as one corpus
+    corpora: dict[str, tuple[dict[str, str], dict[str, str]]] = field(default_factory=dict)
 
 
 # ---- data ---------------------------------------------------------------------------------------
@@ -92,22 +99,19 @@ def meter_class(kind: str) -> str:
 
 
 def clough_stevenson(root: Path) -> DataSet | None:
-    folder = root / "reuse-dev" / "clough-stevenson"
-    info = folder / "file_information.csv"
-    if not info.is_file():
-        return None
-    classes = {"cut": "wholly", "light": "wholly", "heavy": "partially", "non": "non"}
-    dev, evaluation = [], []
-    with info.open(encoding="utf-8-sig", newline="") as fh:
-        for row in csv.DictReader(fh):
-            name, task, category = row["File"].strip(), row["Task"].strip(), row["Category"].strip()
-            if category == "orig" or not name.startswith("g"):
-                continue
-            answer = (folder / name).read_text(encoding="utf-8", errors="replace")
-            original = (folder / f"orig_task{task}.txt").read_text(encoding="utf-8", errors="replace")
-            pair = Pair(key=name, a=answer, b=original, label=classes[category], source="b", story=f"task{task}")
-            (dev if name[:2] in ("g0", "g1", "g2") else evaluation).append(pair)
-    return DataSet("Clough & Stevenson", dev, evaluation)
+    """Each task's source and answers as one corpus (as :mod:`benchmarks.fit_reuse` fits on them), per split."""
+    from benchmarks import fit_reuse
+
+    data = DataSet("Clough & Stevenson", [], [])
+    for split, groups in (("dev", ("g0", "g1", "g2")), ("eval", ("g3", "g4"))):
+        for task, texts, pairs in fit_reuse.clough_stevenson(groups):
+            group = f"{split}:{task}"
+            data.corpora[group] = (texts, {})
+            getattr(data, split).extend(
+                Pair(key=p.derived, a=texts[p.derived], b=texts[p.source], label=p.label, source="b", group=group, id_a=p.derived, id_b=p.source)
+                for p in pairs
+            )
+    return data if data.dev or data.eval else None
 
 
 def msrp(root: Path) -> DataSet | None:
@@ -130,41 +134,47 @@ def msrp(root: Path) -> DataSet | None:
 
 
 def news_pairs(root: Path) -> DataSet | None:
-    """The labelled real news pairs; ``None`` when the folder or its labels are absent."""
+    """The labelled real news pairs (each story folder's ``labels.csv``, or one beside them); ``None`` when absent.
+
+    A pair listed twice (``a,b`` and ``b,a``) counts once, as first listed. ``source`` is ``a``,
+    ``b``, a file name, or empty (unknown).
+    """
     folder = root / "reuse-news-pages"
-    labels = folder / "labels.csv"
-    if not labels.is_file():
+    if not folder.is_dir():
         return None
     from presslens.corpus import load_corpus
 
-    stories = {p.name.split("_", 1)[0]: p for p in folder.iterdir() if p.is_dir() and re.match(r"\d+_", p.name)}
-    loaded: dict[str, dict[str, object]] = {}
-    dev, evaluation, folders = [], [], {}
-    with labels.open(encoding="utf-8-sig", newline="") as fh:
-        for row in csv.DictReader(fh):
-            story = str(row["story"]).strip()
-            number = re.match(r"\d+", story)
-            path = stories.get(number.group(0).zfill(2) if number else story) or stories.get(story)
-            if path is None:
+    stories = sorted(p for p in folder.iterdir() if p.is_dir() and re.match(r"\d+_", p.name))
+    dev, evaluation, corpora, seen = [], [], {}, set()
+    for story in stories:
+        label_files = [story / "labels.csv"] if (story / "labels.csv").is_file() else [folder / "labels.csv"]
+        rows = []
+        for path in label_files:
+            if path.is_file():
+                with path.open(encoding="utf-8-sig", newline="") as fh:
+                    number = int(story.name.split("_", 1)[0])
+                    rows += [r for r in csv.DictReader(fh) if str(r.get("story", "")).strip().isdigit() and int(r["story"]) == number]
+        if not rows:
+            continue
+        corpus = load_corpus(story)
+        docs = {Path(d.file).name: d for d in corpus} | {d.doc_id: d for d in corpus}
+        corpora[story.name] = ({d.doc_id: d.body for d in corpus}, {d.doc_id: d.meta("published").value or "" for d in corpus})
+        for row in rows:
+            name_a, name_b = row["a"].strip(), row["b"].strip()
+            a, b = docs.get(name_a), docs.get(name_b)
+            if a is None or b is None or frozenset((story.name, a.doc_id, b.doc_id)) in seen:
                 continue
-            if path.name not in loaded:
-                corpus = load_corpus(path)
-                loaded[path.name] = {Path(d.file).name: d for d in corpus} | {d.doc_id: d for d in corpus}
-                folders[path.name] = path
-            docs = loaded[path.name]
-            a, b = docs.get(row["a"].strip()), docs.get(row["b"].strip())
-            if a is None or b is None:
-                continue
-            src = row.get("source", "").strip()
-            side = "a" if src in (row["a"].strip(), a.doc_id) else "b" if src in (row["b"].strip(), b.doc_id) else ""
+            seen.add(frozenset((story.name, a.doc_id, b.doc_id)))
+            src = (row.get("source") or "").strip()
+            side = src if src in ("a", "b") else "a" if src in (name_a, a.doc_id) else "b" if src in (name_b, b.doc_id) else ""
             pair = Pair(
-                key=f"{path.name}:{a.doc_id}|{b.doc_id}", a=a.body, b=b.body, label=row["label"].strip().lower(), source=side,
-                dates=(a.meta("published").value or "", b.meta("published").value or ""), story=path.name,
+                key=f"{story.name}:{a.doc_id}|{b.doc_id}", a=a.body, b=b.body, label=row["label"].strip().lower(), source=side,
+                group=story.name, id_a=a.doc_id, id_b=b.doc_id,
             )
-            (dev if int(re.match(r"\d+", path.name).group(0)) % 2 else evaluation).append(pair)
+            (dev if int(story.name.split("_", 1)[0]) % 2 else evaluation).append(pair)
     if not dev and not evaluation:
         return None
-    return DataSet("News pairs", dev, evaluation, folders=folders)
+    return DataSet("News pairs", dev, evaluation, corpora=corpora)
 
 
 def data_sets(root: Path | None = None) -> list[DataSet]:
@@ -182,33 +192,26 @@ class Verdict:
 
 
 def presslens_verdicts(pairs: Sequence[Pair], data: DataSet) -> list[Verdict]:
-    """presslens' verdict on each pair (a story's pairs from one run over its whole folder)."""
+    """presslens' verdict on each pair: the relations of its group's corpus (one run per group), or of the pair alone."""
     from presslens import reuse
-    from presslens.corpus import load_corpus
 
-    by_story: dict[str, dict[tuple[str, str], object]] = {}
+    relations: dict[str, dict[frozenset, object]] = {}
     out = []
     for pair in pairs:
-        if pair.story in data.folders:
-            if pair.story not in by_story:
-                relations = reuse.reuse_relations_table(load_corpus(data.folders[pair.story]))
-                by_story[pair.story] = {(r.doc_a, r.doc_b): r for r in relations.itertuples(index=False)}
-            id_a, id_b = pair.key.split(":", 1)[1].split("|")
-            rows = by_story[pair.story]
-            row = rows.get((id_a, id_b)) or rows.get((id_b, id_a))
-            names = {id_a: "a", id_b: "b"}
-        else:
-            alignment = reuse.align_texts({"a": pair.a, "b": pair.b})
-            dates = {k: v for k, v in zip("ab", pair.dates) if v}
-            relations = reuse.relations_frame(alignment, dates=dates)
-            row = next(relations.itertuples(index=False), None)
-            names = {"a": "a", "b": "b"}
+        if pair.group not in relations:
+            texts, dates = data.corpora.get(pair.group) or ({pair.id_a: pair.a, pair.id_b: pair.b}, {})
+            frame = reuse.relations_frame(reuse.align_texts(texts, method="exact"), dates={k: v for k, v in dates.items() if v})
+            relations[pair.group] = {frozenset((r.doc_a, r.doc_b)): r for r in frame.itertuples(index=False)}
+        row = relations[pair.group].get(frozenset((pair.id_a, pair.id_b)))
+        if not pair.group:
+            relations.pop(pair.group)
         if row is None:  # not compared (a text without sentences to compare)
             out.append(Verdict("non", ""))
             continue
         label = meter_class(row.type)
         undetermined = str(getattr(row, "direction_basis", "")).startswith("undetermined")
-        out.append(Verdict(label, "" if label == "non" or undetermined else names.get(str(row.source), "")))
+        side = {pair.id_a: "a", pair.id_b: "b"}.get(str(row.source), "")
+        out.append(Verdict(label, "" if label == "non" or undetermined else side))
     return out
 
 
