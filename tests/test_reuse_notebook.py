@@ -61,9 +61,9 @@ def no_shared_text(folder: Path) -> None:
 #: corpus -> the finding its opening sentence must state (a regex on the Markdown)
 CORPORA = {
     one_document: r"holds \*\*one document\*\*: there is no other document",
-    two_unrelated: r"\*\*No two of the 2 documents share text\*\* \(1 pair compared",
+    two_unrelated: r"\*\*No two of the 2 documents share text\*\* \(1 pair compared\)",
     copies_of_one_story: r"\*\*All 3 documents are versions of one story\*\*: every pair shares text",
-    no_shared_text: r"\*\*No two of the 4 documents share text\*\* \(6 pairs compared",
+    no_shared_text: r"\*\*No two of the 4 documents share text\*\* \(6 pairs compared\)",
 }
 
 
@@ -132,6 +132,29 @@ def test_findings_escape_labels() -> None:
     relations = pd.DataFrame([{"doc_a": "a", "doc_b": "b", "source": "a", "derived": "b", "type": "reprint", "share_derived": 0.9}])
     text = reuse.findings_text(relations, documents=2, labels={"a": "<b>*x*</b>", "b": "y"})
     assert "<b>" not in text and "&lt;b&gt;" in text
+
+
+def test_pairs_sharing_only_quotations_are_drawn_undirected_and_told_apart() -> None:
+    """A relations table where two documents share a quotation only: no source, no derived (as classify leaves them)."""
+    relations = pd.DataFrame([
+        {"doc_a": "a", "doc_b": "b", "source": "a", "derived": "b", "type": "condensed reprint", "share_derived": 0.7,
+         "direction_basis": "containment", "via": ""},
+        {"doc_a": "a", "doc_b": "c", "source": "", "derived": "", "type": "shared quotes only", "share_derived": 0.05,
+         "direction_basis": "", "via": ""},
+        {"doc_a": "b", "doc_b": "c", "source": "", "derived": "", "type": "shared quotes only", "share_derived": 0.04,
+         "direction_basis": "", "via": ""},
+    ])
+    text = reuse.findings_text(relations, documents=3)
+    assert text.startswith("**All 3 documents are linked by reuse** through 3 related pairs of 3 compared (1 condensed reprint, 2 shared quotes only)")
+    assert "**b** draws on **a**" in text
+    quotes_only = reuse.findings_text(relations.iloc[1:], documents=3)
+    assert "no document draws on another beyond the quotations they share" in quotes_only
+    fig = reuse.reuse_graph(relations, source="test")
+    arrows = [a for a in fig.layout.annotations if a.showarrow]
+    assert len(arrows) == 1  # the reprint; the quotation links are dashed lines without arrowheads
+    dashed = [t for t in fig.data if t.mode == "lines" and t.line.dash == "dash" and t.x[0] is not None]
+    assert len(dashed) == 2
+    assert reuse.TYPE_COLOURS["shared quotes only"] != reuse.TYPE_COLOURS["reprint"]
 
 
 def test_framing_of_one_text_is_a_reason_not_an_error() -> None:

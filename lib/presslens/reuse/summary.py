@@ -21,6 +21,15 @@ from .classify import REUSE_TYPES
 UNRELATED = REUSE_TYPES[-1]
 
 
+def derives(kind: str) -> bool:
+    """Whether a reuse type says one document draws on the other (not "unrelated", not shared quotations only).
+
+    >>> [derives(t) for t in ("reprint", "partial reuse", "shared quotes only", "unrelated")]
+    [True, True, False, False]
+    """
+    return kind != UNRELATED and not kind.startswith("shared")
+
+
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
@@ -63,21 +72,26 @@ def findings_text(relations: pd.DataFrame, *, documents: int, labels: Mapping[st
         return ("The corpus holds **one document**: there is no other document to compare it with, "
                 "so there is no reuse, shared quotation or framing contrast to find.")
     compared = len(relations)
-    how = "every pair compared" if method == "exact" else "only pairs MinHash LSH proposes compared"
+    how = "" if method == "exact" else ": MinHash LSH candidates only"
     related = relations[relations["type"] != UNRELATED]
     if related.empty:
-        return (f"**No two of the {documents:,} documents share text** ({_plural(compared, 'pair')} compared, {how}): "
+        return (f"**No two of the {documents:,} documents share text** ({_plural(compared, 'pair')} compared{how}): "
                 "each stands on its own, with no reprint, quotation of another or paraphrase; the quotations and framing sections still compare them.")
     order = {t: k for k, t in enumerate(REUSE_TYPES)}
     counts = related["type"].value_counts()
     kinds = ", ".join(f"{n:,} {escape(t)}" for t, n in sorted(counts.items(), key=lambda tn: (order.get(tn[0], len(order)), tn[0])))
     groups = _components(list(zip(related["doc_a"], related["doc_b"])))
     linked = sum(len(g) for g in groups)
-    best = related.sort_values(["share_derived", "doc_a", "doc_b"], ascending=[False, True, True]).iloc[0]
     name = lambda d: escape(labels.get(d, d))  # noqa: E731
-    strongest = (f"the strongest: **{name(best['derived'])}** draws on **{name(best['source'])}** "
-                 f"({escape(best['type'])}, {float(best['share_derived']):.0%} of its sentences)")
-    if len(groups) == 1 and linked == documents and len(related) == compared == documents * (documents - 1) // 2:
+    drawing = related[related["type"].map(derives)]
+    if drawing.empty:
+        strongest = "no document draws on another beyond the quotations they share"
+    else:
+        best = drawing.sort_values(["share_derived", "doc_a", "doc_b"], ascending=[False, True, True]).iloc[0]
+        strongest = (f"the strongest: **{name(best['derived'])}** draws on **{name(best['source'])}** "
+                     f"({escape(best['type'])}, {float(best['share_derived']):.0%} of its sentences)")
+    every_pair = len(related) == compared == documents * (documents - 1) // 2
+    if len(groups) == 1 and linked == documents and every_pair and all(map(derives, related["type"])):
         return (f"**All {documents:,} documents are versions of one story**: every pair shares text ({kinds}); {strongest}.")
     if len(groups) == 1 and linked == documents:
         return (f"**All {documents:,} documents are linked by reuse** through {_plural(len(related), 'related pair')} "
@@ -96,4 +110,4 @@ def findings(relations: pd.DataFrame, *, documents: int, labels: Mapping[str, st
     return Markdown(text) if text else None
 
 
-__all__ = ["findings", "findings_text"]
+__all__ = ["derives", "findings", "findings_text"]
