@@ -149,6 +149,7 @@ def test_pairs_sharing_only_quotations_are_drawn_undirected_and_told_apart() -> 
     assert "**b** draws on **a**" in text
     quotes_only = reuse.findings_text(relations.iloc[1:], documents=3)
     assert "no document draws on another beyond the quotations they share" in quotes_only
+    assert reuse.direction_evidence(relations) == {"published dates": 0, "wire signature": 0, "containment": 1, "undetermined": 0, "none": 2}
     fig = reuse.reuse_graph(relations, source="test")
     arrows = [a for a in fig.layout.annotations if a.showarrow]
     assert len(arrows) == 1  # the reprint; the quotation links are dashed lines without arrowheads

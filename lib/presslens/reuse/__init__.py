@@ -71,7 +71,7 @@ from .omissions import (
 from .options import ReuseError, ReuseOptions
 from .quotematrix import QUOTE_COLUMNS, most_reused, quote_matrix, quotes_table
 from .quotes import Quote, extract_quotes, quote_spans
-from .summary import findings, findings_text
+from .summary import direction_evidence, findings, findings_text
 from .tables import (
     PAIR_COLUMNS, PASSAGE_COLUMNS, pairs_frame, passages_frame, reuse_pairs_table, sentence_matches_table,
     shared_passages_table,
@@ -89,7 +89,7 @@ __getattr__, __dir__ = lazy_names(__name__, ".charts", _CHARTS, globals())
 
 __all__ = [
     "Alignment", "Edit", "Passage", "Quote", "REUSE_TYPES", "ReuseError", "ReuseOptions", "Sentence", "SideMatch",
-    "align_corpus", "align_texts", "classify_reuse", "edits_frame", "extract_quotes", "findings", "findings_text", "lost_entities_table", "main_relation", "most_reused", "omitted_runs",
+    "align_corpus", "align_texts", "classify_reuse", "edits_frame", "extract_quotes", "direction_evidence", "findings", "findings_text", "lost_entities_table", "main_relation", "most_reused", "omitted_runs",
     "omissions_table", "pairs_frame", "passage_edits_table", "passages_frame", "quote_matrix", "quote_matrix_chart",
     "quote_spans", "quotes_table", "relations_frame", "reprint_partners", "reuse_graph", "reuse_pairs_table", "reuse_relations_table",
     "sentence_key", "sentence_matches_table", "shared_passages_table", "side_by_side", "side_by_side_html",

@@ -102,6 +102,23 @@ def findings_text(relations: pd.DataFrame, *, documents: int, labels: Mapping[st
             f"with any other; {strongest}.")
 
 
+#: the kinds of evidence a ``direction_basis`` starts with (:func:`presslens.reuse.relations_frame`)
+BASES = ("published dates", "wire signature", "containment", "undetermined")
+
+
+def direction_evidence(relations: pd.DataFrame) -> dict[str, int]:
+    """Related pairs by the evidence their direction rests on: :data:`BASES`, plus ``"none"`` (undirected: quotations only).
+
+    >>> direction_evidence(pd.DataFrame({"type": ["reprint", "unrelated"], "direction_basis": ["wire signature (...)", ""]}))
+    {'published dates': 0, 'wire signature': 1, 'containment': 0, 'undetermined': 0, 'none': 0}
+    """
+    related = relations[relations["type"] != UNRELATED]
+    basis = related["direction_basis"].astype(str)
+    counts = {kind: int(basis.str.startswith(kind).sum()) for kind in BASES}
+    counts["none"] = len(related) - sum(counts.values())
+    return counts
+
+
 def findings(relations: pd.DataFrame, *, documents: int, labels: Mapping[str, str] | None = None, method: str = "exact") -> Any:
     """:func:`findings_text` as a Markdown display object (``None``, nothing shown, for a corpus of no document)."""
     from IPython.display import Markdown
@@ -110,4 +127,4 @@ def findings(relations: pd.DataFrame, *, documents: int, labels: Mapping[str, st
     return Markdown(text) if text else None
 
 
-__all__ = ["derives", "findings", "findings_text"]
+__all__ = ["BASES", "derives", "direction_evidence", "findings", "findings_text"]
