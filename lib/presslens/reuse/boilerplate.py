@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import re
 
-from ..text import count_words
-from .words import BOILERPLATE_ANYWHERE, BOILERPLATE_SHORT, BOILERPLATE_SHORT_WORDS, DATELINE, WIRE_SIGNATURES
+from .words import BOILERPLATE_ANYWHERE, BOILERPLATE_MAX_WORDS, BOILERPLATE_SHORT, BOILERPLATE_SHORT_WORDS, DATELINE, WIRE_SIGNATURES
 
-_ANYWHERE = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_ANYWHERE), re.IGNORECASE)
+_ANYWHERE = re.compile("|".join(f"(?:{p.lower()})" for p in BOILERPLATE_ANYWHERE))  # searched in the lower-cased line
 _SHORT = [re.compile(p, re.IGNORECASE) if not p.startswith("^[A-Z]") else re.compile(p) for p in BOILERPLATE_SHORT]
 _DATELINE = re.compile(DATELINE)
 _LINE = re.compile(r"[^\n]+")
-_SIGNATURES = {name: (re.compile(pattern, re.IGNORECASE if kind == "derived" else 0), kind) for name, (pattern, kind) in WIRE_SIGNATURES.items()}
+_END_CHARS = 160
+_SIGNATURES = {
+    name: (re.compile(pattern, re.IGNORECASE if kind == "derived" else 0), kind, keyword)
+    for name, (pattern, kind, keyword) in WIRE_SIGNATURES.items()
+}
 
 
 def is_boilerplate(line: str) -> bool:
-    """Whether one line (paragraph) of a body is not article text.
+    """Whether one line (paragraph) of a body is not article text (lengths in whitespace-separated words).
 
     >>> is_boilerplate("Protesters gather in Beirut on Monday. (AP Photo/Hassan Ammar)")
     True
@@ -35,9 +38,13 @@ def is_boilerplate(line: str) -> bool:
     line = line.strip()
     if not line:
         return True
-    if _ANYWHERE.search(line):
+    n_words = len(line.split())
+    if n_words > BOILERPLATE_MAX_WORDS:
+        return False  # a paragraph of this length is article text, whatever it mentions
+    ends = line if len(line) <= 2 * _END_CHARS else f"{line[:_END_CHARS]}\n{line[-_END_CHARS:]}"
+    if _ANYWHERE.search(ends.lower()):  # credits, legal lines and "Related:" sit at a line's start or end
         return True
-    if count_words(line) < BOILERPLATE_SHORT_WORDS:
+    if n_words < BOILERPLATE_SHORT_WORDS:
         return any(p.search(line) for p in _SHORT)
     return False
 
@@ -63,4 +70,7 @@ def wire_signatures(text: str) -> tuple[tuple[str, str], ...]:
     >>> wire_signatures("LONDON (Reuters) - Shares fell.\\n\\nThe Associated Press contributed to this report.")
     (('Reuters dateline', 'source'), ('agency contributed', 'derived'))
     """
-    return tuple((name, kind) for name, (pattern, kind) in _SIGNATURES.items() if pattern.search(text))
+    folded = text.casefold()
+    return tuple(
+        (name, kind) for name, (pattern, kind, keyword) in _SIGNATURES.items() if keyword in folded and pattern.search(text)
+    )

@@ -116,18 +116,22 @@ class _Units:
         )
 
 
-def _ids(rows: Sequence[Iterable[str]]) -> tuple[np.ndarray, np.ndarray]:
+def _token_ids(tokens: Iterable[str]) -> dict[str, int]:
+    """Each string's 64-bit id: the first 8 bytes of its blake2b digest (the same in every process and run)."""
+    return {
+        token: int.from_bytes(hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+        for token in tokens
+    }
+
+
+def _ids(rows: Sequence[Iterable[str]], memo: dict[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each row of strings as its sorted unique 64-bit ids, all rows in one array: ``(ptr, ids)``.
 
-    The ids of row ``i`` are ``ids[ptr[i]:ptr[i + 1]]``. An id is the first 8
-    bytes of the string's blake2b digest: the same in every process and on every
-    run; two different words get the same id with probability about 2**-64 per
-    pair of words, never in practice.
+    The ids of row ``i`` are ``ids[ptr[i]:ptr[i + 1]]`` (:func:`_token_ids`; ``memo``
+    may hold them already); two different words get the same id with probability
+    about 2**-64 per pair of words, never in practice.
     """
-    memo = {
-        token: int.from_bytes(hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-        for token in set().union(*rows)
-    }
+    memo = memo if memo is not None else _token_ids(set().union(*rows))
     sorted_rows = [sorted({memo[token] for token in row}) for row in rows]
     ptr = np.zeros(len(sorted_rows) + 1, dtype=np.int64)
     np.cumsum([len(r) for r in sorted_rows], out=ptr[1:])
@@ -147,8 +151,7 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
         quoted_chars = np.concatenate([[0], np.cumsum(np.cumsum(inside)[: len(text)] > 0)])
     keys, numbers, starts, ends, counts, quoted_flags = [], [], [], [], [], []
     word_rows, phrase_rows, shingles = [], [], []
-    grams: set[str] = set()
-    quoted_grams: set[str] = set()
+    gram_rows: list[list[str]] = []
     skipped = boilerplate_spans(text)
     line_starts = {0} | {m.end() for m in re.finditer(r"\n", text)}
     for number, (start, end) in enumerate(sentence_spans(text), start=1):
@@ -170,20 +173,46 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
         if n_words >= _LSH_MIN_WORDS:
             shingles.append(sorted({f"{x} {y}" for x, y in zip(tokens, tokens[1:])}))
         dateline = dateline_length(text, start) if start in line_starts else 0
-        gram_tokens = words(sentence_key(text[start + dateline : end])) if dateline else tokens
-        mine = {" ".join(gram_tokens[k : k + SHINGLE_WORDS]) for k in range(len(gram_tokens) - SHINGLE_WORDS + 1)}
-        grams |= mine
-        if quoted:
-            quoted_grams |= mine
-    word_ptr, word_ids = _ids(word_rows)
+        gram_rows.append(words(sentence_key(text[start + dateline : end])) if dateline else tokens)
+    memo = _token_ids(set().union(*word_rows, *gram_rows))
+    word_ptr, word_ids = _ids(word_rows, memo)
+    grams, quoted_grams = _shingles(gram_rows, quoted_flags, memo)
     phrase_ptr, phrase_ids = _ids(phrase_rows)
     return _Units(
         doc_id=doc_id, keys=keys, sent_id=np.array(numbers, dtype=np.int32), start=np.array(starts, dtype=np.int32),
         end=np.array(ends, dtype=np.int32), words=np.array(counts, dtype=np.int32), quoted=np.array(quoted_flags, dtype=bool),
         word_ptr=word_ptr, word_ids=word_ids, phrase_ptr=phrase_ptr, phrase_ids=phrase_ids, quotes=tuple(spans),
         signatures=_minhashes(shingles, num_perm=opts.num_perm, seed=opts.seed),
-        shingles=_ids([grams])[1], quoted_shingles=_ids([quoted_grams])[1], wire=wire_signatures(text),
+        shingles=grams, quoted_shingles=quoted_grams, wire=wire_signatures(text),
     )
+
+
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+
+
+def _shingles(rows: Sequence[Sequence[str]], quoted: Sequence[bool], memo: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique ids of the word 3-grams (:data:`SHINGLE_WORDS`) of all rows, and of the quoted rows.
+
+    A 3-gram's id mixes its words' ids (:func:`_token_ids`) in order with two
+    odd 64-bit multipliers, all rows at once in numpy: "new york city" and
+    "city new york" get different ids, the same 3-gram the same id everywhere.
+    """
+    n = SHINGLE_WORDS
+    lengths = np.array([len(r) for r in rows], dtype=np.int64)
+    flat = np.fromiter((memo[t] for r in rows for t in r), dtype=np.uint64, count=int(lengths.sum()))
+    row_of = np.repeat(np.arange(len(rows)), lengths)
+    if flat.size < n:
+        empty = np.zeros(0, dtype=np.uint64)
+        return empty, empty
+    starts = np.arange(flat.size - n + 1)
+    whole = row_of[starts] == row_of[starts + n - 1]  # the 3 words sit in one sentence
+    starts = starts[whole]
+    with np.errstate(over="ignore"):
+        ids = flat[starts]
+        for k in range(1, n):
+            ids = ids * _MIX[(k - 1) % 2] + flat[starts + k]
+    in_quotes = np.asarray(quoted, dtype=bool)[row_of[starts]] if len(quoted) else np.zeros(0, dtype=bool)
+    return np.unique(ids), np.unique(ids[in_quotes])
 
 
 _POSSESSIVE_END = re.compile(r"'s$")
@@ -230,7 +259,15 @@ def _minhashes(token_sets: Sequence[Sequence[str]], *, num_perm: int, seed: int)
     from datasketch.minhash import _fmix
 
     sizes = np.array([len(ts) for ts in token_sets], dtype=np.int64)
-    hashed = np.array([proto.hashfunc(t.encode("utf-8")) for ts in token_sets for t in ts], dtype=np.uint32)
+    from datasketch.hashfunc import sha1_hash32
+
+    flat = [t for ts in token_sets for t in ts]
+    if proto.hashfunc is sha1_hash32:  # the same values, each distinct token hashed once, without a call per token
+        index = {t: k for k, t in enumerate(dict.fromkeys(flat))}
+        digests = b"".join(hashlib.sha1(t.encode("utf-8")).digest()[:4] for t in index)
+        hashed = np.frombuffer(digests, dtype="<u4").astype(np.uint32)[np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))]
+    else:
+        hashed = np.array([proto.hashfunc(t.encode("utf-8")) for t in flat], dtype=np.uint32)
     out = np.tile(proto.hashvalues, (len(token_sets), 1))
     if hashed.size:
         a, b = proto.permutations

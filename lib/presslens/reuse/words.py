@@ -44,12 +44,13 @@ NOT_A_PERSON_START = frozenset("The A An In On At When While After Before Accord
 #: Lines that are not article text (captions, credits, bylines, "Related:" links, navigation, legal lines):
 #: regular expressions matched against one stripped line (a paragraph of the body). A line matching
 #: ``BOILERPLATE_ANYWHERE`` is left out whatever its length; one matching ``BOILERPLATE_SHORT`` only when it is
-#: shorter than ``BOILERPLATE_SHORT_WORDS`` words (a long article sentence may well mention "photo").
+#: shorter than ``BOILERPLATE_SHORT_WORDS`` words (a long article sentence may well mention "photo"); no line of
+#: more than ``BOILERPLATE_MAX_WORDS`` words is boilerplate.
 BOILERPLATE_ANYWHERE = (
     r"\((?:AP|Reuters|AFP|Getty|EPA)?\s*Photo\b",
     r"\bAP Photo/",
     r"\bAP Photo\b",
-    r"\bcopyright\b|\u00a9|\(c\)\s*\d{4}",
+    r"^copyright\b|\bcopyright (?:\u00a9 ?)?(?:\d{4}|by)\b|\u00a9|\(c\)\s*\d{4}",
     r"\ball rights reserved\b",
     r"\bcontributed (?:to )?this report\b",
     r"\bmay not be (?:published|reproduced|broadcast|rewritten|redistributed)\b",
@@ -66,16 +67,21 @@ BOILERPLATE_SHORT = (
     r"^[A-Z][A-Za-z'\- ]{1,40}$",  # a lone name or section title ("By Jane Doe" without "By", "World News")
 )
 BOILERPLATE_SHORT_WORDS = 20
+BOILERPLATE_MAX_WORDS = 60  # no line longer than this is boilerplate (a long paragraph may mention a photo or copyright)
 
 #: A dateline at the start of a paragraph: ``BEIRUT (AP) \u2014``, ``WASHINGTON (Reuters) -``, ``LONDON, June 3 (Reuters) -``.
 DATELINE = r"^[A-Z][A-Z .'\-]{1,40}(?:,\s*[A-Z][a-z]+\.?\s*\d{0,2})?(?:,\s*[A-Z][A-Za-z.]+)?\s*(?:\((?P<agency>[A-Za-z ]{2,30})\))?\s*[\u2014\u2013-]{1,2}\s+"
 
-#: Wire signatures for the direction of reuse: name -> (pattern, what a document showing it is).
-#: ``source``: the wire's own copy signs this way; ``derived``: a document that says it used another's material.
+#: Wire signatures for the direction of reuse: name -> (pattern, what a document showing it is, a lower-case word
+#: the text must contain for the pattern to be tried). ``source``: the wire's own copy signs this way;
+#: ``derived``: a document that says it used another's material, or a later version of a story.
 WIRE_SIGNATURES = {
-    "AP dateline": (r"\(AP\)\s*[\u2014\u2013-]", "source"),
-    "Reuters dateline": (r"\(Reuters\)\s*[\u2014\u2013-]", "source"),
-    "AFP dateline": (r"\(AFP\)\s*[\u2014\u2013-]", "source"),
-    "agency contributed": (r"\b(?:The Associated Press|Reuters|AFP|Agence France-Presse|the AP)\b[^.\n]{0,80}\bcontributed (?:to )?this report", "derived"),
-    "corrected": (r"\bThis (?:story|article) has been (?:corrected|updated)\b", "derived"),
+    "AP dateline": (r"\(AP\)\s*[\u2014\u2013-]", "source", "(ap)"),
+    "Reuters dateline": (r"\(Reuters\)\s*[\u2014\u2013-]", "source", "(reuters)"),
+    "AFP dateline": (r"\(AFP\)\s*[\u2014\u2013-]", "source", "(afp)"),
+    "agency contributed": (
+        r"\b(?:The Associated Press|Reuters|AFP|Agence France-Presse|the AP)\b[^.\n]{0,80}\bcontributed (?:to )?this report",
+        "derived", "contributed",
+    ),
+    "corrected": (r"\bThis (?:story|article) has been (?:corrected|updated)\b", "derived", "has been"),
 }
