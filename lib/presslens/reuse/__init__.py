@@ -59,7 +59,7 @@ from __future__ import annotations
 
 from .alignment import Alignment, Mapper, align_corpus, align_texts
 from .classify import (
-    PARTIAL_MIN, QUOTES_MIN_SHINGLES, RELATION_COLUMNS, REUSE_TYPES, VIA_OVERLAP, WHOLLY_MIN, classify_reuse,
+    PARTIAL_MIN, PARTIAL_MIN_SHINGLES, QUOTES_MIN_SHINGLES, RELATION_COLUMNS, REPRINT_BACK_MIN, REUSE_TYPES, VIA_OVERLAP, WHOLLY_MIN, classify_reuse,
     main_relation, relations_frame, reprint_partners, reuse_relations_table,
 )
 from .compare import Passage, SideMatch
