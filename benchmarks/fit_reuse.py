@@ -7,13 +7,14 @@ Development data (read in place, never copied; see ``/work/shared/corpora/reuse-
   corpus baseline is what answers on the same topic share. Labels: ``cut`` and ``light`` -> wholly derived
   (reprint or condensed reprint), ``heavy`` -> partially derived (partial reuse), ``non`` -> non-derived
   (unrelated or shared quotes only). The derived document of every derived pair is the answer.
-* **Real news pairs** (``reuse-news-pages/``, stories with odd numbers; even ones are evaluation), when present:
-  ``labels.csv`` with ``story, doc_a, doc_b, label`` (wholly / partially / non) and ``source`` (which of the two
-  is the original, where known); the pages of story ``N`` in the folder ``labels.csv`` names.
+* **Real news pairs** (``reuse-news-pages/NN_story/``, stories with odd numbers; even ones are evaluation), when
+  present: each folder's ``labels.csv`` (``story,a,b,label,source``: wholly / partially / non, and which of the
+  two is the original where known).
 * **MSRP** train (``reuse-dev/msrp``): sentence pairs; reported for the sentence score the alignment uses
   (``ReuseOptions.threshold``), which stays 80 (see the printed figures).
 
-The fit: a grid over ``wholly_min`` (0.20-0.95) and ``partial_min`` (0.00-0.50), maximising the 3-way macro-F1
+The fit: a grid over ``wholly_min`` (0.20-0.95), ``partial_min`` (0.00-0.50) and ``partial_min_shingles``
+(0-60), maximising the 3-way macro-F1
 over all development pairs, ties broken by the derived-vs-non-derived F1 and then by the middle of the best
 plateau. The result is written to ``lib/presslens/reuse/fitted.py`` (``--write``), with the figures it reached.
 
@@ -65,6 +66,7 @@ class Pair:
     source: str
     label: str  # wholly | partially | non
     dated: bool = False  # both documents have a published date
+    directed: bool = True  # the labels name the original (False: both derive from one outside the pair)
 
 
 def clough_stevenson(groups: Iterable[str]) -> list[tuple[str, dict[str, str], list[Pair]]]:
@@ -93,48 +95,38 @@ def clough_stevenson(groups: Iterable[str]) -> list[tuple[str, dict[str, str], l
 
 
 def news_pairs(*, odd: bool) -> list[tuple[str, dict[str, str], dict[str, str], list[Pair]]]:
-    """Per story of the real news pairs: ``(story, texts, dates, pairs)``; odd-numbered stories or even ones.
+    """Per story of the real news pairs: ``(story, texts, dates, pairs)``, odd-numbered stories or even ones.
 
-    Read through :func:`presslens.corpus.load_corpus` from the folder of each story, so bodies and published
-    dates are what presslens sees; pairs whose documents are not found are skipped.
+    Each story folder ``NN_slug/`` holds the pages and ``labels.csv`` (``story,a,b,label,source``, both orders of
+    every pair; ``source`` is ``a`` or ``b`` when that one is the other's original). The pages are read with
+    :func:`presslens.corpus.load_corpus`, so bodies and published dates are what presslens sees. One pair per
+    unordered pair of documents.
     """
     from presslens.corpus import load_corpus
 
     root = corpora_dir() / "reuse-news-pages"
-    labels = root / "labels.csv"
-    if not labels.is_file():
+    if not root.is_dir():
         return []
-    rows_by_story: dict[str, list[dict[str, str]]] = {}
-    with labels.open(newline="", encoding="utf-8-sig") as handle:
-        for row in csv.DictReader(handle):
-            rows_by_story.setdefault(str(row.get("story", "")).strip(), []).append(row)
     out = []
-    for story, rows in sorted(rows_by_story.items()):
-        digits = "".join(ch for ch in story if ch.isdigit())
-        if not digits or (int(digits) % 2 == 1) != odd:
-            continue
-        folder = next((p for p in (root / story, root / f"story{story}", root / f"story-{story}") if p.is_dir()), None)
-        if folder is None:
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name[:2].isdigit()):
+        if (int(folder.name[:2]) % 2 == 1) != odd or not (folder / "labels.csv").is_file():
             continue
         corpus = load_corpus(folder)
         texts = {d.doc_id: d.body for d in corpus}
         dates = {d.doc_id: d.meta("published").value or "" for d in corpus}
-        names = {}
-        for d in corpus:
-            for key in (d.doc_id, d.path.name if hasattr(d, "path") else "", d.doc_id.split("_")[0]):
-                if key:
-                    names[key] = d.doc_id
-        pairs = []
-        for row in rows:
-            a, b = names.get(str(row.get("doc_a", "")).strip()), names.get(str(row.get("doc_b", "")).strip())
-            label = str(row.get("label", "")).strip().lower().replace("-derived", "").replace("_derived", "")
-            if not a or not b or label not in CLASSES:
-                continue
-            source = names.get(str(row.get("source", "")).strip(), "")
-            derived = (b if source == a else a) if source else b
-            source = source or a
-            pairs.append(Pair(story, derived, source, label, dated=bool(dates.get(a) and dates.get(b))))
-        out.append((story, texts, dates, pairs))
+        by_file = {d.file: d.doc_id for d in corpus}
+        pairs, seen = [], set()
+        with (folder / "labels.csv").open(newline="", encoding="utf-8-sig") as handle:
+            for row in csv.DictReader(handle):
+                a, b = by_file.get(row["a"].strip()), by_file.get(row["b"].strip())
+                label = row["label"].strip().lower()
+                if not a or not b or label not in CLASSES or frozenset((a, b)) in seen:
+                    continue
+                seen.add(frozenset((a, b)))
+                which = row.get("source", "").strip().lower()
+                source, derived = (a, b) if which == "a" else (b, a) if which == "b" else (a, b)
+                pairs.append(Pair(folder.name, derived, source, label, dated=bool(dates.get(a) and dates.get(b)), directed=bool(which)))
+        out.append((folder.name, texts, dates, pairs))
     return out
 
 
@@ -164,6 +156,7 @@ def _numbers(row: dict) -> dict:
         "containment": row["containment_derived"], "containment_back": row["containment_source"],
         "sentence_share": row["share_derived"], "unquoted": row["unquoted_containment"], "baseline": row["baseline"],
         "shared_quote_shingles": round(shared * row["quote_shingle_share"]), "quoted_in_derived": row["quoted_in_derived"],
+        "unquoted_shingles": shared - round(shared * row["quote_shingle_share"]),
     }
 
 
@@ -189,7 +182,7 @@ def scores(items: list[tuple[Pair, dict]], predicted: list[str]) -> dict:
         p, r = (ctp / cp if cp else 0.0), (ctp / cg if cg else 0.0)
         per_class.append(2 * p * r / (p + r) if p + r else 0.0)
     confusion = {g: {y: sum(1 for a, b in zip(gold, predicted) if a == g and b == y) for y in CLASSES} for g in CLASSES}
-    directed = [(p, row) for (p, row), y in zip(items, predicted) if p.label != "non" and y != "non"]
+    directed = [(p, row) for (p, row), y in zip(items, predicted) if p.label != "non" and y != "non" and p.directed]
     right = sum(1 for p, row in directed if row["derived"] == p.derived)
     dated = [(p, row) for p, row in directed if p.dated]
     return {
@@ -205,18 +198,22 @@ def fit(items: list[tuple[Pair, dict]]) -> tuple[dict, dict]:
     best_key, plateau = None, []
     wholly_grid = [round(0.20 + 0.01 * k, 2) for k in range(76)]
     partial_grid = [round(0.005 * k, 3) for k in range(101)]
+    count_grid = list(range(0, 61, 5))
     for w in wholly_grid:
         for p in partial_grid:
-            s = scores(items, predict(items, wholly_min=w, partial_min=p))
-            key = (round(s["macro_f1"], 6), round(s["f1"], 6))
-            if best_key is None or key > best_key:
-                best_key, plateau = key, [(w, p)]
-            elif key == best_key:
-                plateau.append((w, p))
-    ws = sorted({w for w, _ in plateau})
+            for k in count_grid:
+                s = scores(items, predict(items, wholly_min=w, partial_min=p, partial_min_shingles=k))
+                key = (round(s["macro_f1"], 6), round(s["f1"], 6))
+                if best_key is None or key > best_key:
+                    best_key, plateau = key, [(w, p, k)]
+                elif key == best_key:
+                    plateau.append((w, p, k))
+    ws = sorted({w for w, _, _ in plateau})
     w = ws[len(ws) // 2]
-    ps = sorted(p for x, p in plateau if x == w)
-    chosen = {"wholly_min": w, "partial_min": ps[len(ps) // 2]}
+    ps = sorted({p for x, p, _ in plateau if x == w})
+    p = ps[len(ps) // 2]
+    ks = sorted(k for x, y, k in plateau if x == w and y == p)
+    chosen = {"wholly_min": w, "partial_min": p, "partial_min_shingles": ks[len(ks) // 2]}
     return chosen, scores(items, predict(items, **chosen))
 
 
@@ -264,7 +261,7 @@ def describe(name: str, s: dict) -> str:
 FITTED_TEMPLATE = '''"""Thresholds of :func:`presslens.reuse.classify_reuse`, fitted on labelled development data (data, not code).
 
 Written by ``benchmarks/fit_reuse.py --write`` (run it again to refit; never edit by hand): a grid over
-``wholly_min`` and ``partial_min`` maximising the 3-way macro-F1 (wholly / partially / non-derived) on
+``wholly_min``, ``partial_min`` and ``partial_min_shingles`` maximising the 3-way macro-F1 (wholly / partially / non-derived) on
 {data}, ties broken by derived-vs-non-derived F1 and the middle of the best plateau.
 Development figures reached: {figures}.
 """

@@ -1,29 +1,30 @@
 """Realistic copies of a wire story, made the way newsrooms make them, for the reuse tests.
 
-A wire story (headline on the first line, then one paragraph a line or blank-line
-separated paragraphs, the first one maybe opening with a dateline such as
-``WASHINGTON (AP) —``) becomes five kinds of document, each a :class:`Copy`
-that says what it carries of the source so a test can check a verdict against it:
+A wire story is a headline on the first line, then paragraphs (blank-line separated or one a line;
+page chrome, bylines and captions may come first), one of the first paragraphs opening with a
+dateline such as ``WASHINGTON (AP) —``, ``NARA, Japan, July 8 (Reuters) –`` or ``(CNN) --``
+(:func:`parse_story`). It becomes five kinds of document, each a :class:`Copy` that says what it
+carries of the source, so a test can check a verdict against it:
 
-* ``captioned reprint`` (METER *wholly derived*): every body sentence verbatim;
-  the dateline loses its agency tag and a ``By The Associated Press`` byline
-  is added; photo captions with credits (``(AP Photo/...)``), ``Related:``
-  lines and a copyright line are added, so the copy is longer than its source.
-* ``trimmed reprint`` (*wholly derived*): the first paragraphs verbatim, the last
-  ones cut (as a page with little room does), an editor's credit line added.
-* ``condensed rewrite`` (*partially derived*): a share of the paragraphs dropped
-  (never the lead); in the kept ones most sentences reworded (synonyms, the
-  attribution moved, a subordinate clause put first or last) and the rest
-  verbatim; sentences carrying a quotation are kept verbatim, marks included.
-* ``shared quotes`` (*non-derived*): an article of its own that quotes only the
-  source's most quoted named speaker, those quotations verbatim: same event,
-  same official, own text.
-* ``independent`` (*non-derived*): an article of its own on the same event
-  (the source's names, places and figures in template sentences of its own, plus
-  sentences of ``background`` text when given), no sentence or quotation of the source.
+* ``captioned reprint`` (METER *wholly derived*): every body sentence verbatim; the dateline loses
+  its agency tag (``SEATTLE —``) and a ``By The Associated Press`` byline is added; photo captions
+  with credits (``(AP Photo/...)``, describing sentences of the top of the story), ``Related:`` lines
+  and a copyright line are added, so the copy is longer than its source.
+* ``trimmed reprint`` (*wholly derived*): the top verbatim, the end cut (the last paragraphs, or
+  the last sentences of a one-paragraph story), an editor's line added.
+* ``condensed rewrite`` (*partially derived*): a share of the paragraphs and some sentences dropped
+  (never the lead); of the kept sentences without quotations a fixed share reworded (:func:`reword`:
+  the attribution moved, a subordinate clause or fronted phrase moved, synonyms), the rest verbatim;
+  sentences carrying a quotation are kept verbatim, marks included; a staff byline and an
+  "Information from ... was used" credit added.
+* ``shared quotes`` (*non-derived*): an article of its own that quotes only the source's most
+  quoted named speaker, those quotations verbatim: same event, same official, own text.
+* ``independent`` (*non-derived*): an article of its own on the same event (the source's names,
+  place, figures and most frequent words in template sentences of its own, plus sentences of
+  ``background`` text when given), no sentence or quotation of the source.
 
-Everything is drawn from ``random.Random(seed)``: the same text and seed give the
-same copies. :func:`make_copies` makes all five.
+Everything is drawn from ``random.Random(seed)``: the same text and seed give the same copies.
+:func:`make_copies` makes all five.
 """
 
 from __future__ import annotations
@@ -49,10 +50,16 @@ AGENCIES = {
     "AP": "The Associated Press", "Reuters": "Reuters", "AFP": "Agence France-Presse", "Bloomberg": "Bloomberg",
     "CNN": "CNN", "PA": "PA Media", "QNA": "Qatar News Agency", "Xinhua": "Xinhua",
 }
+_AGENCY = r"\((?P<agency>AP|Reuters|AFP|Bloomberg|CNN|PA|QNA|Xinhua)\)"
+_WHEN = r"(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+#: ``WASHINGTON (AP) —``, ``NARA, Japan, July 8 (Reuters) –``, ``Doha, September 14 (QNA) -``, ``(CNN) --``, ``SEATTLE –``
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'\- ]+(?:,\s+[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?"
-    r"(?:,\s+[A-Z][a-z]{2,4}\.?\s+\d{1,2})?)\s*(?:\((?P<agency>AP|Reuters|AFP|Bloomberg|CNN|PA|QNA|Xinhua)\))?\s*[\u2014\u2013-]+\s*"
+    rf"^(?:(?P<place>[A-Z][A-Za-z.'\- ]{{1,30}}?(?:,\s+[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?){_WHEN}\s*)?{_AGENCY}\s*[\u2014\u2013-]+\s*"
+    rf"|^(?P<caps>(?!FILE\b)[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*(?:,\s+[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?){_WHEN}\s+[\u2014\u2013-]+\s+"
 )
+_ANY_AGENCY = re.compile(_AGENCY)
+#: a line ending like this ends its paragraph even without a blank line after it (pages put one paragraph a line)
+_PARAGRAPH_END = re.compile("[.!?:\"\u201d\u2019)\\]]\\s*$")
 _QUOTE_MARK = re.compile("[\"\u201c\u201d]")
 _WORD = re.compile(r"[A-Za-z0-9\u2019']+")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z]+)+\b")
@@ -71,8 +78,8 @@ SYNONYMS = {
     "criticized": ["faulted"], "plan": ["proposal"], "plans": ["proposals"], "week": ["seven days"],
     "died": ["passed away"], "killed": ["left dead"], "attack": ["assault"], "country": ["nation"], "city": ["town"],
     "important": ["significant"], "major": ["key"], "key": ["major"], "record": ["all-time high"], "despite": ["in spite of"],
-    "enough": ["sufficient"], "wanted": ["sought"], "want": ["seek"], "need": ["require"], "needed": ["required"],
-    "asked": ["requested"], "used": ["employed"], "use": ["employ"], "get": ["obtain"],
+    "wanted": ["sought"], "want": ["seek"], "need": ["require"], "needed": ["required"],
+    "asked": ["requested"], "get": ["obtain"],
     "got": ["received"], "received": ["got"], "expected": ["anticipated"], "called": ["urged"], "allowed": ["permitted"],
     "percent": ["per cent"], "program": ["programme"], "programs": ["programmes"], "center": ["centre"],
     "meeting": ["session"], "secret": ["classified"], "leaked": ["disclosed"], "documents": ["papers"],
@@ -88,12 +95,20 @@ SYNONYMS = {
     "weeks": ["several weeks"], "capital": ["capital city"], "agents": ["operatives"],
     "worked": ["laboured"], "efforts": ["attempts"], "campaign": ["drive"], "intelligence": ["spy"],
     "but": ["yet"], "handed": ["gave"], "broad": ["wide"], "support": ["backing"], "declined": ["refused"],
-    "source": ["informant"], "seen": ["viewed"], "politician": ["lawmaker"], "verified": ["confirmed"],
+    "seen": ["viewed"], "politician": ["lawmaker"], "verified": ["confirmed"],
     "confirmed": ["verified"], "determines": ["sets"], "version": ["equivalent"], "reputation": ["name"],
     "control": ["command"], "invaded": ["attacked"], "communicated": ["corresponded"], "reporter": ["journalist"],
     "journalist": ["reporter"], "pushback": ["resistance"], "face": ["confront"], "facing": ["confronting"],
     "month": ["four weeks"], "increased": ["grew"], "grew": ["increased"], "decided": ["chose"],
-    "killing": ["slaying"], "wounded": ["injured"], "injured": ["hurt"], "hospital": ["medical centre"], "several": ["a number of"], "few": ["a handful of"],
+    "killing": ["slaying"], "police": ["officers"], "crash": ["accident"], "players": ["athletes"], "rough": ["rocky"],
+    "designed": ["intended"], "innovative": ["novel"], "promote": ["encourage"], "hesitant": ["reluctant"],
+    "industry": ["sector"], "shops": ["stores"], "stores": ["shops"], "statement": ["announcement"], "world": ["globe"],
+    "fame": ["renown"], "famous": ["renowned"], "suffered": ["sustained"], "destroyed": ["wrecked"],
+    "buildings": ["structures"], "quake": ["tremor"], "struck": ["hit"], "witnesses": ["onlookers"], "across": ["throughout"],
+    "ongoing": ["continuing"], "crisis": ["emergency"], "queues": ["lines"], "interview": ["conversation"],
+    "relations": ["ties"], "cooperation": ["collaboration"], "fields": ["areas"], "countries": ["nations"],
+    "pivotal": ["central"], "highlighted": ["underlined"], "strategy": ["plan"], "investors": ["traders"],
+    "severity": ["gravity"], "growth": ["expansion"], "taxes": ["levies"], "reported": ["said"], "career": ["working life"], "wounded": ["injured"], "injured": ["hurt"], "hospital": ["medical centre"], "several": ["a number of"],
 }
 _ATTRIBUTION_FIRST = re.compile(
     r"^(?P<who>(?:[A-Z][\w.'\u2019-]*\s+){0,5}?[\w.'\u2019-]+)\s+(?P<verb>said|says|told reporters|told the [A-Z]\w+)"
@@ -105,6 +120,9 @@ _SUBORDINATE_FIRST = re.compile(r"^(?P<conj>Because|After|When|While|Although|Be
 _FRONTED_PHRASE = re.compile(r"^(?P<intro>(?:In|On|With|For|By|Over|During|At|Since|Under|Within|Across|Earlier|Later|Last|This)\s[^,;:\"\u201c]{2,40}),\s+(?P<main>[^;:]{12,})[.]$")
 _LOWER_FIRST = {"The", "A", "An", "It", "He", "She", "They", "We", "This", "That", "There", "Its", "His", "Her", "Their", "Some", "Many"}
 
+_COMMON_WORDS = {"because", "before", "during", "should", "through", "without", "between", "against", "another", "however",
+                 "people", "officials", "according", "including", "around", "whether", "already", "second", "little"}
+_TRAILING = {"and", "but", "or", "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "is", "was", "that", "as", "by", "from"}
 CAPTION_TEMPLATES = [
     "FILE - {lead} ({agency_short} Photo/{photographer}, File)",
     "{lead} (Photo: {photographer}/{agency_short})",
@@ -154,6 +172,7 @@ class WireStory:
     place: str
     agency: str
     paragraphs: tuple[tuple[str, ...], ...]
+    lead: int = 0  #: the paragraph that carries the dateline (the first one of twelve words or more when there is none)
 
     @property
     def sentences(self) -> list[str]:
@@ -203,35 +222,37 @@ class Copy:
 
 
 def parse_story(text: str) -> WireStory:
-    """Headline (first non-empty line), dateline and sentences of each further non-empty line or paragraph."""
+    """Headline (first non-empty line), dateline and sentences of each paragraph: blank-line separated, or one a
+    line (a line that ends a sentence ends its paragraph; a line that stops mid-sentence joins the next)."""
     lines = [line.strip() for line in text.strip().splitlines()]
     blocks: list[str] = []
     current: list[str] = []
-    blank_separated = any(not line for line in lines[1:])
-    for line in lines[1:]:
-        if not line:
-            if current:
-                blocks.append(" ".join(current))
-                current = []
-        elif blank_separated:
+    for line in lines[1:] + [""]:
+        if line:
             current.append(line)
-        else:
-            blocks.append(line)
-    if current:
-        blocks.append(" ".join(current))
+        if current and (not line or _PARAGRAPH_END.search(line)):  # a blank line, or a line that ends a sentence
+            blocks.append(" ".join(current))
+            current = []
     headline = lines[0] if lines else ""
     dateline = place = agency = ""
-    if blocks:
-        match = _DATELINE.match(blocks[0])
-        if match and len(match.group("place")) <= 60:
-            dateline, place, agency = match.group(0), match.group("place").strip(), match.group("agency") or ""
-            blocks[0] = blocks[0][match.end():]
-    paragraphs = []
-    for block in blocks:
+    lead = next((i for i, b in enumerate(blocks) if len(b.split()) >= 12), 0)
+    for i, block in enumerate(blocks[:8]):
+        match = _DATELINE.match(block)
+        if match:
+            dateline, place = match.group(0), (match.group("place") or match.group("caps") or "").strip()
+            agency, lead = match.group("agency") or "", i
+            blocks[i] = block[match.end():]
+            break
+    if not agency and (found := _ANY_AGENCY.search(" ".join(blocks[:8]))):
+        agency = found.group("agency")
+    paragraphs, lead_paragraph = [], 0
+    for i, block in enumerate(blocks):
         sentences = tuple(" ".join(block[a:b].split()) for a, b in sentence_spans(block))
         if sentences:
+            if i == lead:
+                lead_paragraph = len(paragraphs)
             paragraphs.append(sentences)
-    return WireStory(headline, dateline, place, agency, tuple(paragraphs))
+    return WireStory(headline, dateline, place, agency, tuple(paragraphs), lead_paragraph)
 
 
 def _has_quote(sentence: str) -> bool:
@@ -292,12 +313,16 @@ def _join(headline: str, blocks: list[str]) -> str:
     return "\n\n".join([headline, *[b for b in blocks if b]]) + "\n"
 
 
-def _caption(story: WireStory, rng: random.Random) -> str:
-    lead = story.paragraphs[0][0] if story.paragraphs else story.headline
-    words = lead.rstrip(".").split()
-    lead = " ".join(words[: min(len(words), rng.randint(12, 22))]).rstrip(",;:") + "."
+def _caption(story: WireStory, sentence: str, rng: random.Random) -> str:
+    """A photo caption with its credit, describing what ``sentence`` says (its first clause or first words)."""
+    clause = sentence.split(", ")[0]
+    words = (clause if len(clause.split()) >= 5 else sentence).rstrip(".").split()
+    words = words[: max(3, min(len(words) - 1, rng.randint(10, 18)))]  # never the whole sentence
+    while len(words) > 3 and words[-1].lower().strip(",;:") in _TRAILING:
+        words.pop()
     return rng.choice(CAPTION_TEMPLATES).format(
-        lead=lead, agency=story.credit, agency_short=story.agency_short, photographer=rng.choice(PHOTOGRAPHERS)
+        lead=" ".join(words).rstrip(",;:") + ".", agency=story.credit, agency_short=story.agency_short,
+        photographer=rng.choice(PHOTOGRAPHERS),
     )
 
 
@@ -311,7 +336,8 @@ def captioned_reprint(text: str, *, seed: int = 0, place: str | None = None) -> 
     story = parse_story(text)
     new_dateline = f"{place or story.place or 'WASHINGTON'} \u2014 "
     byline = f"By {story.credit}"
-    captions = [_caption(story, rng) for _ in range(rng.randint(1, 3))]
+    top = [x for p in story.paragraphs[story.lead : story.lead + 4] for x in p if len(x.split()) >= 6] or [story.headline]
+    captions = [_caption(story, x, rng) for x in rng.sample(top, k=min(len(top), rng.randint(1, 3)))]
     related = rng.sample(RELATED, k=rng.randint(1, 2))
     copyright_line = f"Copyright {rng.randint(2019, 2026)} {story.credit}. All rights reserved."
     blocks = [byline, captions[0]]
@@ -321,7 +347,7 @@ def captioned_reprint(text: str, *, seed: int = 0, place: str | None = None) -> 
     for i, paragraph in enumerate(story.paragraphs):
         if i in inserts:
             blocks.append(inserts[i])
-        blocks.append(_paragraph_text(paragraph, i == 0, new_dateline))
+        blocks.append(_paragraph_text(paragraph, i == story.lead, new_dateline))
     blocks.extend(leftovers)
     blocks.append(copyright_line)
     added = tuple([byline, *captions, *related, copyright_line])
@@ -332,15 +358,21 @@ def captioned_reprint(text: str, *, seed: int = 0, place: str | None = None) -> 
 
 
 def trimmed_reprint(text: str, *, seed: int = 0, keep: float | None = None) -> Copy:
-    """The first paragraphs verbatim (a share ``keep`` of them, drawn in [0.5, 0.8] by default), the rest cut."""
+    """The top of the story verbatim, the end cut: a share ``keep`` (drawn in [0.5, 0.8] by default) of the
+    paragraphs, or of the sentences when the story is one paragraph; an editor's line added."""
     rng = random.Random(seed)
     story = parse_story(text)
     keep = rng.uniform(0.5, 0.8) if keep is None else keep
-    n = max(1, min(len(story.paragraphs) - 1, round(len(story.paragraphs) * keep))) if len(story.paragraphs) > 1 else 1
-    blocks = [_paragraph_text(p, i == 0, story.dateline) for i, p in enumerate(story.paragraphs[:n])]
+    paragraphs = list(story.paragraphs)
+    if len(paragraphs) == 1 and len(paragraphs[0]) > 1:  # a one-paragraph story is cut by sentences
+        n = max(1, min(len(paragraphs[0]) - 1, round(len(paragraphs[0]) * keep)))
+        paragraphs = [paragraphs[0][:n]]
+    elif len(paragraphs) > 1:
+        paragraphs = paragraphs[: max(story.lead + 1, min(len(paragraphs) - 1, round(len(paragraphs) * keep)))]
+    blocks = [_paragraph_text(p, i == story.lead, story.dateline) for i, p in enumerate(paragraphs)]
     editor = rng.choice(EDITOR_LINES)
     blocks.append(editor)
-    count = sum(len(p) for p in story.paragraphs[:n])
+    count = sum(len(p) for p in paragraphs)
     return Copy(
         "trimmed reprint", LABELS["trimmed reprint"], _join(story.headline, blocks), len(story.sentences),
         kept=tuple(range(count)), quotes=_quotes_of(story, range(count)), added=(editor,),
@@ -348,27 +380,34 @@ def trimmed_reprint(text: str, *, seed: int = 0, keep: float | None = None) -> C
 
 
 def condensed_rewrite(text: str, *, seed: int = 0, keep: float = 0.6, reword_share: float = 0.8) -> Copy:
-    """A condensed rewrite: the lead and a share ``keep`` of the other paragraphs; in them a share
-    ``reword_share`` of the sentences without quotations reworded (:func:`reword`), the rest verbatim."""
+    """A condensed rewrite: the lead paragraph and a share ``keep`` of the others, some further sentences
+    of the kept paragraphs dropped (at least one sentence goes); of the kept sentences without quotations,
+    a share ``reword_share`` reworded (:func:`reword`; fewer only when too few can be reworded), the rest verbatim."""
     rng = random.Random(seed)
     story = parse_story(text)
-    kept, reworded, rewordings, blocks = [], [], [], []
+    sentences = story.sentences
+    carried: list[list[int]] = []  # per kept paragraph, the indices of its kept sentences
     index = 0
     for i, paragraph in enumerate(story.paragraphs):
-        if i and rng.random() > keep:
+        if i != story.lead and rng.random() > keep:
             index += len(paragraph)
             continue
-        out = []
-        for sentence in paragraph:
-            new = reword(sentence, rng) if rng.random() < reword_share else sentence
-            if new == sentence:
-                kept.append(index)
-            else:
-                reworded.append(index)
-                rewordings.append(new)
-            out.append(new)
-            index += 1
-        blocks.append(" ".join(out))
+        carried.append([index + k for k in range(len(paragraph)) if not k or rng.random() <= (1 + keep) / 2])
+        index += len(paragraph)
+    if sum(map(len, carried)) == len(sentences) and len(sentences) > 1:  # nothing dropped: the last sentence goes
+        carried[-1].pop()
+    plain = [i for p in carried for i in p if not _has_quote(sentences[i])]
+    target = round(reword_share * len(plain))
+    rewordings: dict[int, str] = {}
+    for i in rng.sample(plain, k=len(plain)):
+        if len(rewordings) == target:
+            break
+        new = reword(sentences[i], rng)
+        if new != sentences[i]:
+            rewordings[i] = new
+    blocks = [" ".join(rewordings.get(i, sentences[i]) for i in p) for p in carried if p]
+    kept = [i for p in carried for i in p if i not in rewordings]
+    reworded = sorted(rewordings)
     headline = reword(story.headline, rng)
     if headline == story.headline:
         headline = f"{story.headline.rstrip('.')}: what we know"
@@ -376,7 +415,8 @@ def condensed_rewrite(text: str, *, seed: int = 0, keep: float = 0.6, reword_sha
     byline = "By Staff Writer"
     return Copy(
         "condensed rewrite", LABELS["condensed rewrite"], _join(headline, [byline, *blocks, credit]), len(story.sentences),
-        kept=tuple(kept), reworded=tuple(reworded), rewordings=tuple(rewordings), quotes=_quotes_of(story, kept), added=(byline, credit),
+        kept=tuple(kept), reworded=tuple(reworded), rewordings=tuple(rewordings[i] for i in reworded), quotes=_quotes_of(story, kept),
+        added=(byline, credit),
     )
 
 
@@ -390,7 +430,7 @@ def _speaker_quotes(story: WireStory) -> tuple[str, list[str]]:
     body = "\n\n".join(" ".join(p) for p in story.paragraphs)
     by_speaker: dict[str, list[str]] = {}
     for quote in extract_quotes(body, min_words=3):
-        if quote.basis == "named" and quote.speaker[:1].isupper() and quote.speaker.split()[0] not in _LOWER_FIRST:
+        if quote.basis in ("named", "pronoun resolved") and quote.speaker[:1].isupper() and quote.speaker.split()[0] not in _LOWER_FIRST:
             by_speaker.setdefault(quote.speaker, []).append(quote.text)
     if not by_speaker:
         return "", []
@@ -401,14 +441,14 @@ def _speaker_quotes(story: WireStory) -> tuple[str, list[str]]:
 def _slots(story: WireStory) -> dict[str, list[str]]:
     body = " ".join(story.sentences)
     names = [n for n in dict.fromkeys(_NAME.findall(body)) if n.split()[0] not in _LOWER_FIRST]
-    numbers = list(dict.fromkeys(_NUMBER.findall(body)))
-    words = [w.lower() for w in _WORD.findall(story.headline) if len(w) > 4]
+    numbers = [n for n in dict.fromkeys(_NUMBER.findall(body)) if not re.fullmatch(r"(?:19|20)\d\d", n)]
+    common = collections.Counter(w for w in re.findall(r"\b[a-z]{6,}\b", body) if w not in _COMMON_WORDS).most_common(2)
     places = collections.Counter(_PLACE.findall(body)).most_common(1)
     return {
         "name": names or ["the officials involved"],
         "place": [story.place.title()] if story.place else ([places[0][0]] if places else ["the capital"]),
         "number": numbers or ["several hundred"],
-        "topic": [" ".join(words[:2])] if words else ["the matter"],
+        "topic": [" and ".join(w for w, _ in common)] if common else ["the matter"],
     }
 
 

@@ -403,10 +403,15 @@ def test_known_dates_decide_direction_and_contradictions_are_noted(corpus):
         ({"containment": 0.95, "containment_back": 0.3, "sentence_share": 0.9, "unquoted": 0.9}, "condensed reprint"),
         # a text made of quotations of the source quotes it: partial reuse, not a reprint
         ({"containment": 0.8, "containment_back": 0.07, "sentence_share": 0.8, "unquoted": 0.8, "quoted_in_derived": 0.83}, "partial reuse"),
-        ({"containment": 0.2, "containment_back": 0.1, "sentence_share": 0.1, "unquoted": 0.2, "baseline": 0.03}, "partial reuse"),
+        ({"containment": 0.2, "containment_back": 0.1, "sentence_share": 0.1, "unquoted": 0.2, "baseline": 0.03,
+          "unquoted_shingles": 60}, "partial reuse"),
         # no more than same-corpus pairs share: not reuse, whatever the raw overlap
-        ({"containment": 0.2, "containment_back": 0.1, "sentence_share": 0.0, "unquoted": 0.2, "baseline": 0.19}, "unrelated"),
-        ({"containment": 0.1, "containment_back": 0.1, "sentence_share": 0.0, "unquoted": 0.01, "shared_quote_shingles": 30}, "shared quotes only"),
+        ({"containment": 0.2, "containment_back": 0.1, "sentence_share": 0.0, "unquoted": 0.2, "baseline": 0.2,
+          "unquoted_shingles": 60}, "unrelated"),
+        # too few shared words to be more than a stock phrase or two
+        ({"containment": 0.2, "containment_back": 0.1, "sentence_share": 0.0, "unquoted": 0.2, "unquoted_shingles": 1}, "unrelated"),
+        ({"containment": 0.1, "containment_back": 0.1, "sentence_share": 0.0, "unquoted": 0.0, "unquoted_shingles": 0,
+          "shared_quote_shingles": 30}, "shared quotes only"),
         ({"containment": 0.0, "containment_back": 0.0, "sentence_share": 0.0, "unquoted": 0.0}, "unrelated"),
     ],
 )
@@ -418,7 +423,8 @@ def test_thresholds_are_the_fitted_data():
     from presslens.reuse.fitted import FITTED
 
     assert (reuse.WHOLLY_MIN, reuse.PARTIAL_MIN) == (FITTED["wholly_min"], FITTED["partial_min"])
-    assert 0 < reuse.PARTIAL_MIN < reuse.WHOLLY_MIN < 1
+    assert reuse.PARTIAL_MIN_SHINGLES == FITTED["partial_min_shingles"]
+    assert 0 < reuse.PARTIAL_MIN < reuse.WHOLLY_MIN < 1 and 1 < reuse.PARTIAL_MIN_SHINGLES < 60
 
 
 def test_main_relation_is_the_reprint(relations):

@@ -68,7 +68,7 @@ def wire_signatures(text: str) -> tuple[tuple[str, str], ...]:
     """``(name, kind)`` of each wire signature in ``text`` (:data:`.words.WIRE_SIGNATURES`), in its order.
 
     >>> wire_signatures("LONDON (Reuters) - Shares fell.\\n\\nThe Associated Press contributed to this report.")
-    (('Reuters dateline', 'source'), ('agency contributed', 'derived'))
+    (('Reuters dateline', 'source'), ('agency dateline', 'source'), ('agency contributed', 'derived'))
     """
     folded = text.casefold()
     return tuple(

@@ -18,8 +18,10 @@ REUSE_TYPES = ("reprint", "condensed reprint", "partial reuse", "shared quotes o
 #: Thresholds of :func:`classify_reuse`: fitted on labelled development data by ``benchmarks/fit_reuse.py``
 #: (the values and how they were fitted are in :mod:`.fitted`), never set here by hand.
 WHOLLY_MIN = FITTED["wholly_min"]  # reprint / condensed reprint: >= this share of the derived one's text is in the source
-PARTIAL_MIN = FITTED["partial_min"]  # partial reuse: unquoted 3-gram containment >= the corpus baseline + this
+PARTIAL_MIN = FITTED["partial_min"]  # partial reuse: unquoted 3-gram containment >= the corpus baseline + this...
+PARTIAL_MIN_SHINGLES = FITTED["partial_min_shingles"]  # ...and at least this many shared unquoted 3-grams
 #: Definitions rather than fitted values (the development data has no quotations and no two-way reprints):
+REPRINT_BACK_MIN = 0.8  # reprint (not condensed): the copy also carries >= four fifths of the source's 3-grams
 QUOTES_MIN_SHINGLES = 3  # shared quotes only: >= 3 shared 3-grams quoted in both (one quoted clause of five words)
 VIA_OVERLAP = 0.8  # a link is "via" a third document holding >= 80 % of the same sentences
 BASELINE_MIN_PAIRS = 6  # the corpus baseline is the median over at least this many compared (ordered) pairs, else 0
@@ -35,7 +37,8 @@ RELATION_COLUMNS = [
 
 def classify_reuse(*, containment: float, containment_back: float, sentence_share: float, unquoted: float,
                    baseline: float = 0.0, shared_quote_shingles: int = 0, quoted_in_derived: float = 0.0,
-                   wholly_min: float = WHOLLY_MIN, partial_min: float = PARTIAL_MIN) -> str:
+                   unquoted_shingles: int | None = None, wholly_min: float = WHOLLY_MIN,
+                   partial_min: float = PARTIAL_MIN, partial_min_shingles: int = PARTIAL_MIN_SHINGLES) -> str:
     """The type of reuse of a source by a derived document, from the numbers a relations row carries.
 
     Args:
@@ -46,22 +49,26 @@ def classify_reuse(*, containment: float, containment_back: float, sentence_shar
         baseline: what compared pairs of this corpus typically share (median unquoted containment).
         shared_quote_shingles: shared 3-grams that sit inside quotations in both documents.
         quoted_in_derived: share of the shared 3-grams inside quotations in the derived document.
-        wholly_min, partial_min: the thresholds (default: the fitted ones; other values are for the fitting script).
+        unquoted_shingles: shared 3-grams not quoted in both (``None``: not known, the count is not checked).
+        wholly_min, partial_min, partial_min_shingles: the thresholds (default: the fitted ones; other values are
+            for the fitting script).
 
     Rules, in order (``WHOLLY_MIN`` and ``PARTIAL_MIN`` fitted, see :mod:`.fitted`):
-        - **reprint**: ``max(containment, sentence_share) >= WHOLLY_MIN`` both ways, and fewer than half of
-          the shared 3-grams in quotation marks in the derived document (a text made of quotations of
-          another quotes it: partial reuse);
-        - **condensed reprint** (condensed or trimmed): the same for the derived document only;
-        - **partial reuse**: ``unquoted >= baseline + PARTIAL_MIN``: more of its own text is in the source than
-          same-corpus pairs share (story vocabulary), quotations both carry left out;
+        - **condensed reprint** (condensed or trimmed): ``max(containment, sentence_share) >= WHOLLY_MIN``, and
+          fewer than half of the shared 3-grams in quotation marks in the derived document (a text made of
+          quotations of another quotes it: partial reuse);
+        - **reprint**: the same, and the copy also carries ``REPRINT_BACK_MIN`` of the source's 3-grams;
+        - **partial reuse**: ``unquoted >= baseline + PARTIAL_MIN`` and at least ``PARTIAL_MIN_SHINGLES`` shared
+          unquoted 3-grams: more of its own text is in the source than same-corpus pairs share (story
+          vocabulary), quotations both carry left out;
         - **shared quotes only**: at least ``QUOTES_MIN_SHINGLES`` shared 3-grams quoted in both;
         - **unrelated** otherwise.
     """
     wholly = max(containment, sentence_share)
     if wholly >= wholly_min and quoted_in_derived < 0.5:
-        return "reprint" if containment_back >= wholly_min else "condensed reprint"
-    if unquoted >= baseline + partial_min:
+        return "reprint" if containment_back >= max(REPRINT_BACK_MIN, wholly_min) else "condensed reprint"
+    enough = unquoted_shingles is None or unquoted_shingles >= partial_min_shingles
+    if unquoted >= baseline + partial_min and enough:
         return "partial reuse"
     if shared_quote_shingles >= QUOTES_MIN_SHINGLES:
         return "shared quotes only"
@@ -136,7 +143,7 @@ def relations_frame(alignment: Alignment, *, dates: Mapping[str, str] | None = N
         kind = classify_reuse(
             containment=contain[(derived, source)], containment_back=contain[(source, derived)],
             sentence_share=share[(derived, source)], unquoted=unquoted[(derived, source)], baseline=baseline,
-            shared_quote_shingles=quoted, quoted_in_derived=in_quotes[derived],
+            shared_quote_shingles=quoted, quoted_in_derived=in_quotes[derived], unquoted_shingles=shared - quoted,
         )
         directed = kind not in ("unrelated", "shared quotes only")
         via = _via(stats, derived, source, sorted(partners[derived] & partners[source])) if directed else ""

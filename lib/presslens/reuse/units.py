@@ -72,8 +72,8 @@ class _Units:
     never on one grown over the whole corpus. ``signatures`` holds the MinHash
     of each sentence of at least ``_LSH_MIN_WORDS`` words. ``shingles`` are the
     ids of the document's word 3-grams (:data:`SHINGLE_WORDS`, within each
-    sentence, datelines left out), ``quoted_shingles`` those of its quoted
-    sentences. Only article text is here: sentences of caption, credit, byline
+    sentence, datelines left out), ``quoted_shingles`` those whose three words
+    all sit inside quotation marks. Only article text is here: sentences of caption, credit, byline
     and legal lines (:func:`.boilerplate.boilerplate_spans`) are not compared. ``text`` (the body)
     is attached only for the comparison and never cached: the corpus has it.
     """
@@ -152,6 +152,7 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
     keys, numbers, starts, ends, counts, quoted_flags = [], [], [], [], [], []
     word_rows, phrase_rows, shingles = [], [], []
     gram_rows: list[list[str]] = []
+    quoted_rows: list[np.ndarray] = []  # per sentence, which of its 3-gram words sit inside quotation marks
     skipped = boilerplate_spans(text)
     line_starts = {0} | {m.end() for m in re.finditer(r"\n", text)}
     for number, (start, end) in enumerate(sentence_spans(text), start=1):
@@ -174,9 +175,10 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
             shingles.append(sorted({f"{x} {y}" for x, y in zip(tokens, tokens[1:])}))
         dateline = dateline_length(text, start) if start in line_starts else 0
         gram_rows.append(words(sentence_key(text[start + dateline : end])) if dateline else tokens)
+        quoted_rows.append(_quoted_tokens(text, start + dateline, end, quoted_chars, len(gram_rows[-1]), quoted))
     memo = _token_ids(set().union(*word_rows, *gram_rows))
     word_ptr, word_ids = _ids(word_rows, memo)
-    grams, quoted_grams = _shingles(gram_rows, quoted_flags, memo)
+    grams, quoted_grams = _shingles(gram_rows, quoted_rows, memo)
     phrase_ptr, phrase_ids = _ids(phrase_rows)
     return _Units(
         doc_id=doc_id, keys=keys, sent_id=np.array(numbers, dtype=np.int32), start=np.array(starts, dtype=np.int32),
@@ -190,8 +192,25 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
 
 
-def _shingles(rows: Sequence[Sequence[str]], quoted: Sequence[bool], memo: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted unique ids of the word 3-grams (:data:`SHINGLE_WORDS`) of all rows, and of the quoted rows.
+_TOKEN = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")  # the words of :func:`presslens.text.words`
+
+
+def _quoted_tokens(text: str, start: int, end: int, quoted_chars: np.ndarray | None, n: int, sentence_quoted: bool) -> np.ndarray:
+    """Whether each word of ``text[start:end]`` sits inside quotation marks (``n``: the words of its key).
+
+    Read from the body's words; when the key has another number of words (a
+    bracket or an apostrophe the key drops), the sentence's own flag stands for each.
+    """
+    if quoted_chars is None:
+        return np.zeros(n, dtype=bool)
+    starts = np.fromiter((m.start() for m in _TOKEN.finditer(text, start, end)), dtype=np.int64)
+    if len(starts) != n:
+        return np.full(n, sentence_quoted, dtype=bool)
+    return (quoted_chars[starts + 1] - quoted_chars[starts]) > 0
+
+
+def _shingles(rows: Sequence[Sequence[str]], quoted: Sequence[np.ndarray], memo: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique ids of the word 3-grams (:data:`SHINGLE_WORDS`) of all rows, and of those whose words are all quoted.
 
     A 3-gram's id mixes its words' ids (:func:`_token_ids`) in order with two
     odd 64-bit multipliers, all rows at once in numpy: "new york city" and
@@ -211,7 +230,10 @@ def _shingles(rows: Sequence[Sequence[str]], quoted: Sequence[bool], memo: dict[
         ids = flat[starts]
         for k in range(1, n):
             ids = ids * _MIX[(k - 1) % 2] + flat[starts + k]
-    in_quotes = np.asarray(quoted, dtype=bool)[row_of[starts]] if len(quoted) else np.zeros(0, dtype=bool)
+    inside = np.concatenate(quoted) if len(quoted) else np.zeros(0, dtype=bool)
+    in_quotes = inside[starts]
+    for k in range(1, n):
+        in_quotes = in_quotes & inside[starts + k]
     return np.unique(ids), np.unique(ids[in_quotes])
 
 

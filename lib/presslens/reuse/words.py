@@ -64,13 +64,21 @@ BOILERPLATE_SHORT = (
     r"\b(?:updated|published|posted)\b.*\d",
     r"^(?:home|news|world|politics|business|sports|opinion|menu|search|log ?in|sign in)\b",
     r"^(?:by|written by|reporting by|editing by|additional reporting by)\s",
-    r"^[A-Z][A-Za-z'\- ]{1,40}$",  # a lone name or section title ("By Jane Doe" without "By", "World News")
+    r"^[A-Z][A-Za-z'\- ]{1,40}$",
+    r"^(?:[a-z]+day,?\s+)?[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}\b[^.!?]*$",  # a date line: "WEDNESDAY, SEPTEMBER 28, 2022"  # a lone name or section title ("By Jane Doe" without "By", "World News")
 )
 BOILERPLATE_SHORT_WORDS = 20
 BOILERPLATE_MAX_WORDS = 60  # no line longer than this is boilerplate (a long paragraph may mention a photo or copyright)
 
 #: A dateline at the start of a paragraph: ``BEIRUT (AP) \u2014``, ``WASHINGTON (Reuters) -``, ``LONDON, June 3 (Reuters) -``.
-DATELINE = r"^[A-Z][A-Z .'\-]{1,40}(?:,\s*[A-Z][a-z]+\.?\s*\d{0,2})?(?:,\s*[A-Z][A-Za-z.]+)?\s*(?:\((?P<agency>[A-Za-z ]{2,30})\))?\s*[\u2014\u2013-]{1,2}\s+"
+DATELINE = r"^[A-Z][A-Z .'\-]{1,40}(?:,\s*[A-Z][a-z]+\.?\s*\d{0,2})?(?:,\s*[A-Z][A-Za-z.]+)?\s*(?:\((?P<agency>[A-Za-z ]{2,30})\))?\s*[\u2014\u2013-]{1,2}\s*(?=[A-Z\"\u201c])"
+
+#: News agencies, as their copy and the copies of it name them (one regular-expression alternation).
+AGENCY_NAMES = (
+    r"The Associated Press|Associated Press|AP|Reuters|Thomson Reuters|AFP|Agence France-Presse|Bloomberg|CNN|"
+    r"QNA|Qatar News Agency|PA|PA Media|Press Association|UPI|Xinhua|dpa|ANI|PTI|IANS|Kyodo|Yonhap|Bernama|WAM|SPA|"
+    r"ANSA|EFE|TASS|Anadolu"
+)
 
 #: Wire signatures for the direction of reuse: name -> (pattern, what a document showing it is, a lower-case word
 #: the text must contain for the pattern to be tried). ``source``: the wire's own copy signs this way;
@@ -79,9 +87,11 @@ WIRE_SIGNATURES = {
     "AP dateline": (r"\(AP\)\s*[\u2014\u2013-]", "source", "(ap)"),
     "Reuters dateline": (r"\(Reuters\)\s*[\u2014\u2013-]", "source", "(reuters)"),
     "AFP dateline": (r"\(AFP\)\s*[\u2014\u2013-]", "source", "(afp)"),
+    "agency dateline": (rf"(?m)^[A-Z][A-Za-z0-9 .,'\-]{{1,40}}\((?:{AGENCY_NAMES})\)\s*[\u2014\u2013:-]", "source", "("),
     "agency contributed": (
         r"\b(?:The Associated Press|Reuters|AFP|Agence France-Presse|the AP)\b[^.\n]{0,80}\bcontributed (?:to )?this report",
         "derived", "contributed",
     ),
     "corrected": (r"\bThis (?:story|article) has been (?:corrected|updated)\b", "derived", "has been"),
+    "agency credit line": (rf"(?m)^[ \t]*(?:(?:By|Source|Credit|Via)[: ]+)?(?:{AGENCY_NAMES})[ \t.]*$", "derived", ""),
 }
