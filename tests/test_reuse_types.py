@@ -6,7 +6,6 @@ copied; those tests are skipped when it is absent. The evaluation groups (g3, g4
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from presslens import reuse
@@ -170,21 +169,3 @@ def test_copies_of_a_wire_story_get_their_type_and_direction(corpus, seed):
     for kind in ("captioned_reprint", "trimmed_reprint", "condensed_rewrite"):
         assert (got[kind]["source"], got[kind]["derived"]) == ("wire", kind), got[kind]["direction_basis"]
     assert got["captioned_reprint"]["direction_basis"].startswith("wire signature (")  # only the wire keeps "(AP) —"
-
-
-def test_sentence_minhash_from_word_ids_is_datasketchs_with_that_hash(corpus):
-    from datasketch import MinHash
-
-    from presslens.reuse import units as u
-    from presslens.text import words
-
-    body = corpus[FULL].body
-    rows = [words(reuse.sentence_key(body[a:b])) for a, b in sentence_spans(body)][:40]
-    memo = u._token_ids({t for r in rows for t in r})
-    got = u._pair_minhashes(rows, memo, num_perm=64, seed=1)
-    mask = (1 << 64) - 1
-    hash32 = {f"{x} {y}".encode(): ((memo[x] * int(u._MIX[0]) + memo[y]) & mask) & 0xFFFFFFFF for r in rows for x, y in zip(r, r[1:])}
-    for row, tokens in zip(got, rows):
-        m = MinHash(num_perm=64, seed=1, hashfunc=hash32.__getitem__)
-        m.update_batch([f"{x} {y}".encode() for x, y in zip(tokens, tokens[1:])])
-        assert np.array_equal(row, m.hashvalues)

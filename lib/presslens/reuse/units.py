@@ -150,7 +150,7 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
             inside[end] -= 1
         quoted_chars = np.concatenate([[0], np.cumsum(np.cumsum(inside)[: len(text)] > 0)])
     keys, numbers, starts, ends, counts, quoted_flags = [], [], [], [], [], []
-    word_rows, phrase_rows, lsh_rows = [], [], []
+    word_rows, phrase_rows, shingles = [], [], []
     gram_rows: list[list[str]] = []
     quoted_rows: list[np.ndarray] = []  # per sentence, which of its 3-gram words sit inside quotation marks
     quoted_words = _QuotedWords(text, quoted_chars)
@@ -173,7 +173,7 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
         word_rows.append(tokens)
         phrase_rows.append(_phrase_pairs(tokens))
         if n_words >= _LSH_MIN_WORDS:
-            lsh_rows.append(tokens)
+            shingles.append(sorted({f"{x} {y}" for x, y in zip(tokens, tokens[1:])}))
         dateline = dateline_length(text, start) if start in line_starts else 0
         gram_rows.append(words(sentence_key(text[start + dateline : end])) if dateline else tokens)
         quoted_rows.append(quoted_words(start + dateline, end, len(gram_rows[-1]), quoted))
@@ -185,7 +185,7 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
         doc_id=doc_id, keys=keys, sent_id=np.array(numbers, dtype=np.int32), start=np.array(starts, dtype=np.int32),
         end=np.array(ends, dtype=np.int32), words=np.array(counts, dtype=np.int32), quoted=np.array(quoted_flags, dtype=bool),
         word_ptr=word_ptr, word_ids=word_ids, phrase_ptr=phrase_ptr, phrase_ids=phrase_ids, quotes=tuple(spans),
-        signatures=_pair_minhashes(lsh_rows, memo, num_perm=opts.num_perm, seed=opts.seed),
+        signatures=_minhashes(shingles, num_perm=opts.num_perm, seed=opts.seed),
         shingles=grams, quoted_shingles=quoted_grams, wire=wire_signatures(text),
     )
 
@@ -329,42 +329,6 @@ def _minhashes(token_sets: Sequence[Sequence[str]], *, num_perm: int, seed: int)
         permuted = _fmix(hashed, 32)[:, None] * a[None, :] + b[None, :]
         filled = sizes > 0
         starts = (np.cumsum(sizes) - sizes)[filled]
-        out[filled] = np.minimum(out[filled], np.minimum.reduceat(permuted, starts, axis=0))
-    return out
-
-
-def _pair_minhashes(rows: Sequence[Sequence[str]], memo: dict[str, int], *, num_perm: int, seed: int) -> np.ndarray:
-    """The MinHash of each sentence's set of word pairs (one row each), from the words' ids.
-
-    A word pair's 32-bit hash is the low half of its id (its two words' ids
-    mixed as in :func:`_shingles`), so no pair is hashed as a string; the rest
-    is datasketch's MinHash (``MinHash(num_perm, seed, hashfunc=<that hash>)``,
-    scheme affine32: the same permutations, the minimum per set; a test checks
-    it). Under another datasketch scheme, the pairs are hashed as strings by
-    :func:`_minhashes`.
-    """
-    proto = _minhash_prototype(num_perm, seed)
-    if not rows:
-        return np.zeros((0, num_perm), dtype=proto.hashvalues.dtype)
-    if proto.scheme != "affine32":
-        return _minhashes([sorted({f"{x} {y}" for x, y in zip(r, r[1:])}) for r in rows], num_perm=num_perm, seed=seed)
-    from datasketch.minhash import _fmix
-
-    lengths = np.array([len(r) for r in rows], dtype=np.int64)
-    flat = np.array(list(map(memo.__getitem__, itertools.chain.from_iterable(rows))), dtype=np.uint64)
-    row_of = np.repeat(np.arange(len(rows), dtype=np.uint64), lengths)
-    same = row_of[:-1] == row_of[1:]
-    with np.errstate(over="ignore"):
-        pairs = (flat[:-1] * _MIX[0] + flat[1:])[same] & np.uint64(0xFFFFFFFF)
-    keys = np.unique((row_of[:-1][same] << np.uint64(32)) | pairs)  # (sentence, pair hash), each once, sorted
-    owner = (keys >> np.uint64(32)).astype(np.int64)
-    hashed = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    out = np.tile(proto.hashvalues, (len(rows), 1))
-    if hashed.size:
-        a, b = proto.permutations
-        permuted = _fmix(hashed, 32)[:, None] * a[None, :] + b[None, :]
-        filled = np.unique(owner)
-        starts = np.searchsorted(owner, filled)
         out[filled] = np.minimum(out[filled], np.minimum.reduceat(permuted, starts, axis=0))
     return out
 
