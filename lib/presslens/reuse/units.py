@@ -177,7 +177,7 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
         dateline = dateline_length(text, start) if start in line_starts else 0
         gram_rows.append(words(sentence_key(text[start + dateline : end])) if dateline else tokens)
         quoted_rows.append(quoted_words(start + dateline, end, len(gram_rows[-1]), quoted))
-    memo = _token_ids(set().union(*word_rows, *gram_rows))
+    memo = _token_ids(set().union(*word_rows, *(g for g, w in zip(gram_rows, word_rows) if g is not w)))
     word_ptr, word_ids = _ids(word_rows, memo)
     grams, quoted_grams = _shingles(gram_rows, quoted_rows, memo)
     phrase_ptr, phrase_ids = _phrase_ids(phrase_rows, memo)
