@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import re
 
-from .words import BOILERPLATE_ANYWHERE, BOILERPLATE_MAX_WORDS, BOILERPLATE_SHORT, BOILERPLATE_SHORT_WORDS, DATELINE, WIRE_SIGNATURES
+from .words import (
+    BOILERPLATE_ANYWHERE, BOILERPLATE_KEYWORDS, BOILERPLATE_MAX_WORDS, BOILERPLATE_SHORT, BOILERPLATE_SHORT_WORDS,
+    BOILERPLATE_START, DATELINE, WIRE_SIGNATURES,
+)
 
 _ANYWHERE = re.compile("|".join(f"(?:{p.lower()})" for p in BOILERPLATE_ANYWHERE))  # searched in the lower-cased line
+_START = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_START))  # matched at its start
 _SHORT = [re.compile(p, re.IGNORECASE) if not p.startswith("^[A-Z]") else re.compile(p) for p in BOILERPLATE_SHORT]
 _DATELINE = re.compile(DATELINE)
 _LINE = re.compile(r"[^\n]+")
@@ -41,8 +45,10 @@ def is_boilerplate(line: str) -> bool:
     n_words = len(line.split())
     if n_words > BOILERPLATE_MAX_WORDS:
         return False  # a paragraph of this length is article text, whatever it mentions
-    ends = line if len(line) <= 2 * _END_CHARS else f"{line[:_END_CHARS]}\n{line[-_END_CHARS:]}"
-    if _ANYWHERE.search(ends.lower()):  # credits, legal lines and "Related:" sit at a line's start or end
+    ends = (line if len(line) <= 2 * _END_CHARS else f"{line[:_END_CHARS]}\n{line[-_END_CHARS:]}").lower()
+    if _START.match(ends):
+        return True
+    if any(k in ends for k in BOILERPLATE_KEYWORDS) and _ANYWHERE.search(ends):  # credits and legal lines sit at an end
         return True
     if n_words < BOILERPLATE_SHORT_WORDS:
         return any(p.search(line) for p in _SHORT)

@@ -153,6 +153,7 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
     word_rows, phrase_rows, shingles = [], [], []
     gram_rows: list[list[str]] = []
     quoted_rows: list[np.ndarray] = []  # per sentence, which of its 3-gram words sit inside quotation marks
+    quoted_words = _QuotedWords(text, quoted_chars)
     skipped = boilerplate_spans(text)
     line_starts = {0} | {m.end() for m in re.finditer(r"\n", text)}
     for number, (start, end) in enumerate(sentence_spans(text), start=1):
@@ -170,16 +171,16 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
         counts.append(n_words)
         quoted_flags.append(bool(quoted))
         word_rows.append(tokens)
-        phrase_rows.append(_phrases(tokens))
+        phrase_rows.append(_phrase_pairs(tokens))
         if n_words >= _LSH_MIN_WORDS:
             shingles.append(sorted({f"{x} {y}" for x, y in zip(tokens, tokens[1:])}))
         dateline = dateline_length(text, start) if start in line_starts else 0
         gram_rows.append(words(sentence_key(text[start + dateline : end])) if dateline else tokens)
-        quoted_rows.append(_quoted_tokens(text, start + dateline, end, quoted_chars, len(gram_rows[-1]), quoted))
-    memo = _token_ids(set().union(*word_rows, *gram_rows))
+        quoted_rows.append(quoted_words(start + dateline, end, len(gram_rows[-1]), quoted))
+    memo = _token_ids(set().union(*word_rows, *(g for g, w in zip(gram_rows, word_rows) if g is not w)))
     word_ptr, word_ids = _ids(word_rows, memo)
     grams, quoted_grams = _shingles(gram_rows, quoted_rows, memo)
-    phrase_ptr, phrase_ids = _ids(phrase_rows)
+    phrase_ptr, phrase_ids = _phrase_ids(phrase_rows, memo)
     return _Units(
         doc_id=doc_id, keys=keys, sent_id=np.array(numbers, dtype=np.int32), start=np.array(starts, dtype=np.int32),
         end=np.array(ends, dtype=np.int32), words=np.array(counts, dtype=np.int32), quoted=np.array(quoted_flags, dtype=bool),
@@ -195,18 +196,32 @@ _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")  # the words of :func:`presslens.text.words`
 
 
-def _quoted_tokens(text: str, start: int, end: int, quoted_chars: np.ndarray | None, n: int, sentence_quoted: bool) -> np.ndarray:
-    """Whether each word of ``text[start:end]`` sits inside quotation marks (``n``: the words of its key).
+class _QuotedWords:
+    """Whether the words of a body sit inside quotation marks, read word by word for partly quoted sentences."""
 
-    Read from the body's words; when the key has another number of words (a
-    bracket or an apostrophe the key drops), the sentence's own flag stands for each.
-    """
-    if quoted_chars is None:
-        return np.zeros(n, dtype=bool)
-    starts = np.fromiter((m.start() for m in _TOKEN.finditer(text, start, end)), dtype=np.int64)
-    if len(starts) != n:
-        return np.full(n, sentence_quoted, dtype=bool)
-    return (quoted_chars[starts + 1] - quoted_chars[starts]) > 0
+    def __init__(self, text: str, quoted_chars: np.ndarray | None) -> None:
+        self.text, self.quoted_chars = text, quoted_chars
+        self.starts: np.ndarray | None = None
+        self.inside: np.ndarray | None = None
+
+    def __call__(self, start: int, end: int, n: int, sentence_quoted: bool) -> np.ndarray:
+        """Flags of the ``n`` words of the key of ``text[start:end]``.
+
+        A sentence wholly inside or wholly outside quotation marks gives one flag
+        for all; otherwise the body's words are read (once per body), and when the
+        key has another number of words (a bracket or an apostrophe the key
+        drops), the sentence's own flag stands for each.
+        """
+        chars = 0 if self.quoted_chars is None else int(self.quoted_chars[end] - self.quoted_chars[start])
+        if chars == 0 or chars == end - start:
+            return np.full(n, chars > 0, dtype=bool)
+        if self.starts is None:
+            self.starts = np.fromiter((m.start() for m in _TOKEN.finditer(self.text)), dtype=np.int64)
+            self.inside = (self.quoted_chars[self.starts + 1] - self.quoted_chars[self.starts]) > 0
+        lo, hi = np.searchsorted(self.starts, [start, end])
+        if hi - lo != n:
+            return np.full(n, sentence_quoted, dtype=bool)
+        return self.inside[lo:hi]
 
 
 def _shingles(rows: Sequence[Sequence[str]], quoted: Sequence[np.ndarray], memo: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -218,7 +233,7 @@ def _shingles(rows: Sequence[Sequence[str]], quoted: Sequence[np.ndarray], memo:
     """
     n = SHINGLE_WORDS
     lengths = np.array([len(r) for r in rows], dtype=np.int64)
-    flat = np.fromiter((memo[t] for r in rows for t in r), dtype=np.uint64, count=int(lengths.sum()))
+    flat = np.array(list(map(memo.__getitem__, itertools.chain.from_iterable(rows))), dtype=np.uint64)
     row_of = np.repeat(np.arange(len(rows)), lengths)
     if flat.size < n:
         empty = np.zeros(0, dtype=np.uint64)
@@ -237,7 +252,6 @@ def _shingles(rows: Sequence[Sequence[str]], quoted: Sequence[np.ndarray], memo:
     return np.unique(ids), np.unique(ids[in_quotes])
 
 
-_POSSESSIVE_END = re.compile(r"'s$")
 
 
 def _phrases(tokens: Sequence[str]) -> frozenset[str]:
@@ -246,12 +260,31 @@ def _phrases(tokens: Sequence[str]) -> frozenset[str]:
     >>> sorted(_phrases(["the", "safe", "houses", "of", "the", "cia", "in", "2014"]))
     ['cia in', 'houses of', 'safe houses', 'the cia', 'the safe']
     """
-    plain = [_POSSESSIVE_END.sub("", t) for t in tokens]
-    return frozenset(
-        f"{a} {b}"
-        for a, b in zip(plain, plain[1:])
+    return frozenset(f"{a} {b}" for a, b in _phrase_pairs(tokens))
+
+
+def _phrase_pairs(tokens: Sequence[str]) -> set[tuple[str, str]]:
+    """The word pairs of :func:`_phrases` ("'s" at a word's end dropped)."""
+    plain = [t[:-2] if t.endswith("'s") else t for t in tokens]
+    return {
+        (a, b) for a, b in zip(plain, plain[1:])
         if not (a in STOPWORDS and b in STOPWORDS) and not (a.isdigit() or b.isdigit())
-    )
+    }
+
+
+_MASK = (1 << 64) - 1
+
+
+def _phrase_ids(rows: Sequence[set[tuple[str, str]]], memo: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_ids` of phrase rows, each phrase's id mixed from its two words' ids (no hash per phrase)."""
+    missing = {w for row in rows for pair in row for w in pair if w not in memo}
+    memo.update(_token_ids(missing))
+    mix = int(_MIX[0])
+    sorted_rows = [sorted({(memo[a] * mix + memo[b]) & _MASK for a, b in row}) for row in rows]
+    ptr = np.zeros(len(sorted_rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in sorted_rows], out=ptr[1:])
+    flat = np.fromiter(itertools.chain.from_iterable(sorted_rows), dtype=np.uint64, count=int(ptr[-1]))
+    return ptr, flat
 
 
 @functools.lru_cache(maxsize=8)

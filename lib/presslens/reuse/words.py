@@ -43,29 +43,34 @@ NOT_A_PERSON_START = frozenset("The A An In On At When While After Before Accord
 
 #: Lines that are not article text (captions, credits, bylines, "Related:" links, navigation, legal lines):
 #: regular expressions matched against one stripped line (a paragraph of the body). A line matching
-#: ``BOILERPLATE_ANYWHERE`` is left out whatever its length; one matching ``BOILERPLATE_SHORT`` only when it is
+#: ``BOILERPLATE_ANYWHERE`` (in its first or last 160 characters) or ``BOILERPLATE_START`` is left out whatever its length; one matching ``BOILERPLATE_SHORT`` only when it is
 #: shorter than ``BOILERPLATE_SHORT_WORDS`` words (a long article sentence may well mention "photo"); no line of
 #: more than ``BOILERPLATE_MAX_WORDS`` words is boilerplate.
 BOILERPLATE_ANYWHERE = (
     r"\((?:AP|Reuters|AFP|Getty|EPA)?\s*Photo\b",
-    r"\bAP Photo/",
     r"\bAP Photo\b",
-    r"^copyright\b|\bcopyright (?:\u00a9 ?)?(?:\d{4}|by)\b|\u00a9|\(c\)\s*\d{4}",
+    r"\bcopyright (?:\u00a9 ?)?(?:\d{4}|by)\b|\u00a9|\(c\)\s*\d{4}",
     r"\ball rights reserved\b",
     r"\bcontributed (?:to )?this report\b",
     r"\bmay not be (?:published|reproduced|broadcast|rewritten|redistributed)\b",
-    r"^(?:related|read more|see also|more|also read|recommended|watch|listen|advertisement|sign up|subscribe)\b\s*[:|-]",
-    r"^(?:related (?:stories|coverage|articles|content)|advertisement|share this|share on \w+)$",
-    r"^this (?:story|article) has been (?:corrected|updated)\b",
-    r"^follow (?:\w+ ){0,4}on (?:twitter|x|facebook|instagram)\b",
+)
+#: a line is searched for ``BOILERPLATE_ANYWHERE`` only when its lower-cased text holds one of these
+BOILERPLATE_KEYWORDS = ("photo", "copyright", "\u00a9", "(c)", "reserved", "contributed", "may not be")
+#: matched at a line's start
+BOILERPLATE_START = (
+    r"copyright\b",
+    r"(?:related|read more|see also|more|also read|recommended|watch|listen|advertisement|sign up|subscribe)\b\s*[:|-]",
+    r"(?:related (?:stories|coverage|articles|content)|advertisement|share this|share on \w+)$",
+    r"this (?:story|article) has been (?:corrected|updated)\b",
+    r"follow (?:\w+ ){0,4}on (?:twitter|x|facebook|instagram)\b",
 )
 BOILERPLATE_SHORT = (
     r"\b(?:photo|photograph|image|picture|credit|illustration|file photo|courtesy|getty images|reuters|associated press|afp|epa)\b",
     r"\b(?:updated|published|posted)\b.*\d",
     r"^(?:home|news|world|politics|business|sports|opinion|menu|search|log ?in|sign in)\b",
     r"^(?:by|written by|reporting by|editing by|additional reporting by)\s",
-    r"^[A-Z][A-Za-z'\- ]{1,40}$",
-    r"^(?:[a-z]+day,?\s+)?[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}\b[^.!?]*$",  # a date line: "WEDNESDAY, SEPTEMBER 28, 2022"  # a lone name or section title ("By Jane Doe" without "By", "World News")
+    r"^[A-Z][A-Za-z'\- ]{1,40}$",  # a lone name or section title ("Jane Doe", "World News")
+    r"^(?:[a-z]+day,?\s+)?[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}\b[^.!?]*$",  # a date line: "WEDNESDAY, SEPTEMBER 28, 2022"
 )
 BOILERPLATE_SHORT_WORDS = 20
 BOILERPLATE_MAX_WORDS = 60  # no line longer than this is boilerplate (a long paragraph may mention a photo or copyright)
