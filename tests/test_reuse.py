@@ -364,12 +364,13 @@ def relation(relations: pd.DataFrame, a: str, b: str) -> pd.Series:
 
 @pytest.mark.parametrize(
     ("derived", "kind"),
-    [(REPRINT, "condensed reprint"), (QUOTING, "partial quotation"), (OPED, "paraphrase")],
+    [(REPRINT, "condensed reprint"), (QUOTING, "partial reuse"), (OPED, "partial reuse")],
 )
 def test_type_and_direction_of_each_use_of_the_full_article(relations, derived, kind):
     row = relation(relations, derived, FULL)
     assert (row["source"], row["derived"], row["type"]) == (FULL, derived, kind)
-    assert row["direction_basis"].startswith("containment (published date unknown for")
+    assert row["direction_basis"].startswith("containment (") and "published date unknown for" in row["direction_basis"]
+    assert row["containment_derived"] > row["containment_source"]  # the evidence the direction rests on, in the row
     assert row["via"] == ""
 
 
@@ -396,19 +397,34 @@ def test_known_dates_decide_direction_and_contradictions_are_noted(corpus):
 
 
 @pytest.mark.parametrize(
-    ("counts", "expected"),
+    ("numbers", "expected"),
     [
-        ({"sentences": 50, "shared": 45, "quoted": 0, "paraphrased": 0, "share_back": 0.9}, "reprint"),
-        ({"sentences": 50, "shared": 45, "quoted": 0, "paraphrased": 0, "share_back": 0.3}, "condensed reprint"),
-        ({"sentences": 20, "shared": 15, "quoted": 14, "paraphrased": 3, "share_back": 0.06}, "partial quotation"),
-        ({"sentences": 50, "shared": 3, "quoted": 0, "paraphrased": 0, "share_back": 0.02}, "partial quotation"),
-        ({"sentences": 48, "shared": 4, "quoted": 4, "paraphrased": 9, "share_back": 0.01}, "paraphrase"),
-        ({"sentences": 48, "shared": 0, "quoted": 0, "paraphrased": 4, "share_back": 0.0}, "unrelated"),
-        ({"sentences": 0, "shared": 0, "quoted": 0, "paraphrased": 0, "share_back": 0.0}, "unrelated"),
+        ({"containment": 0.95, "containment_back": 0.9, "sentence_share": 0.9, "unquoted": 0.9}, "reprint"),
+        ({"containment": 0.95, "containment_back": 0.3, "sentence_share": 0.9, "unquoted": 0.9}, "condensed reprint"),
+        # a text made of quotations of the source quotes it: partial reuse, not a reprint
+        ({"containment": 0.8, "containment_back": 0.07, "sentence_share": 0.8, "unquoted": 0.8, "quoted_in_derived": 0.83}, "partial reuse"),
+        ({"containment": 0.2, "containment_back": 0.1, "sentence_share": 0.1, "unquoted": 0.2, "baseline": 0.03,
+          "unquoted_shingles": 60}, "partial reuse"),
+        # no more than same-corpus pairs share: not reuse, whatever the raw overlap
+        ({"containment": 0.2, "containment_back": 0.1, "sentence_share": 0.0, "unquoted": 0.2, "baseline": 0.2,
+          "unquoted_shingles": 60}, "unrelated"),
+        # too few shared words to be more than a stock phrase or two
+        ({"containment": 0.2, "containment_back": 0.1, "sentence_share": 0.0, "unquoted": 0.2, "unquoted_shingles": 1}, "unrelated"),
+        ({"containment": 0.1, "containment_back": 0.1, "sentence_share": 0.0, "unquoted": 0.0, "unquoted_shingles": 0,
+          "shared_quote_shingles": 30}, "shared quotes only"),
+        ({"containment": 0.0, "containment_back": 0.0, "sentence_share": 0.0, "unquoted": 0.0}, "unrelated"),
     ],
 )
-def test_classification_thresholds(counts, expected):
-    assert reuse.classify_reuse(**counts) == expected
+def test_classification_rules(numbers, expected):
+    assert reuse.classify_reuse(**numbers) == expected
+
+
+def test_thresholds_are_the_fitted_data():
+    from presslens.reuse.fitted import FITTED
+
+    assert (reuse.WHOLLY_MIN, reuse.PARTIAL_MIN) == (FITTED["wholly_min"], FITTED["partial_min"])
+    assert reuse.PARTIAL_MIN_SHINGLES == FITTED["partial_min_shingles"]
+    assert 0 < reuse.PARTIAL_MIN < reuse.WHOLLY_MIN < 1 and 1 < reuse.PARTIAL_MIN_SHINGLES < 60
 
 
 def test_main_relation_is_the_reprint(relations):

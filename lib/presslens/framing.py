@@ -8,7 +8,7 @@ first use so that computing terms never loads plotly).
 from __future__ import annotations
 
 from .reuse.framing import (
-    STOPWORDS, TERM_COLUMNS, FramingError, content_words, framing_terms, framing_terms_from_texts, log_odds_dirichlet,
+    STOPWORDS, TERM_COLUMNS, FramingError, content_words, framing_comparison, framing_terms, framing_terms_from_texts, log_odds_dirichlet,
     terms, top_terms,
 )
 from .lazy import lazy_names
@@ -20,6 +20,6 @@ __getattr__, __dir__ = lazy_names(__name__, "presslens.reuse.charts", _CHARTS, g
 
 
 __all__ = [
-    "STOPWORDS", "FramingError", "content_words", "framing_chart", "framing_terms", "framing_terms_from_texts",
+    "STOPWORDS", "FramingError", "content_words", "framing_chart", "framing_comparison", "framing_terms", "framing_terms_from_texts",
     "log_odds_dirichlet", "terms", "top_terms",
 ]

@@ -101,6 +101,7 @@ class Alignment:
         passages: aligned passages, once per compared pair (``doc_a < doc_b``).
         texts: doc_id -> body.
         quotes: doc_id -> quotation spans of the body.
+        wire: doc_id -> the wire signatures of the body (:func:`.boilerplate.wire_signatures`).
         stats: counts and seconds per phase, for benchmarks and logs (never shown in
             reports): ``prepare_s``, ``candidates_s``, ``compare_s``, ``sentences``,
             ``pairs_compared`` (pairs in the alignment), ``pairs_total`` (all pairs),
@@ -121,6 +122,7 @@ class Alignment:
     passages: Sequence[Passage]
     texts: Mapping[str, str]
     quotes: Mapping[str, tuple[tuple[int, int, bool], ...]]
+    wire: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False, repr=False)
     stats: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
     results: tuple[_PairResult, ...] = field(default=(), compare=False, repr=False)
 
@@ -301,6 +303,7 @@ def align_texts(
         passages=_Passages(ordered, body),
         texts=body,
         quotes=_Lazy(doc_ids, lambda d: units_of(d).quotes),
+        wire=_Lazy(doc_ids, lambda d: units_of(d).wire),
         stats=stats,
         results=ordered,
     )

@@ -12,7 +12,7 @@ import numpy as np
 from ..io import read_pickle, write_pickle
 from .compare import _PARTIAL_MIN_OVERLAP, _PARTIAL_SHORT_SCORE, _PARTIAL_SHORT_WORDS, _PairResult
 from .options import ReuseOptions
-from .units import _LSH_MIN_WORDS, REUSE_CACHE_FORMAT, _Units
+from .units import _LSH_MIN_WORDS, REUSE_CACHE_FORMAT, SHINGLE_WORDS, _Units
 
 
 def _digest(values: tuple) -> str:
@@ -36,10 +36,10 @@ class _Cache:
 
     def __init__(self, cache_dir: str | Path, opts: ReuseOptions) -> None:
         root = Path(cache_dir) / f"reuse-v{REUSE_CACHE_FORMAT}"
-        self.units_dir = root / f"units-{_digest((opts.min_words, opts.num_perm, opts.seed, _LSH_MIN_WORDS))}"
+        self.units_dir = root / f"units-{_digest((opts.min_words, opts.num_perm, opts.seed, _LSH_MIN_WORDS, SHINGLE_WORDS))}"
         self.pairs_dir = root / "pairs-{}".format(_digest((
             opts.min_words, opts.threshold, opts.paraphrase_min_phrases, opts.max_gap,
-            _PARTIAL_MIN_OVERLAP, _PARTIAL_SHORT_WORDS, _PARTIAL_SHORT_SCORE,
+            _PARTIAL_MIN_OVERLAP, _PARTIAL_SHORT_WORDS, _PARTIAL_SHORT_SCORE, SHINGLE_WORDS,
         )))
 
     @staticmethod

@@ -22,10 +22,12 @@ from ..display import choose
 from ..labels import doc_number
 from ..style import add_source, chart_colours, colour_for, log_ticks
 from ..text import axis_label, chart_text, clip, visible
+from .classify import REUSE_TYPES
 from .edits import word_diff
 from .framing import FramingError
 from .options import ReuseError
 from .quotematrix import most_reused
+from .summary import derives
 
 
 _STYLE = {
@@ -196,12 +198,8 @@ def similarity_heatmap(
     return add_source(fig, source)
 
 
-TYPE_COLOURS = {
-    "reprint": "#08519c",
-    "condensed reprint": "#3182bd",
-    "partial quotation": "#e6550d",
-    "paraphrase": "#31a354",
-}
+#: one colour per related type of :data:`.classify.REUSE_TYPES` ("unrelated" pairs are not drawn)
+TYPE_COLOURS = dict(zip(REUSE_TYPES[:-1], ("#08519c", "#3182bd", "#e6550d", "#9e9e9e", "#31a354", "#756bb1")))
 
 
 def reuse_graph(
@@ -211,7 +209,8 @@ def reuse_graph(
 
     Arrows are coloured by type and labelled with the share of the derived
     document's sentences found in the source. Links explained by a common
-    source (``via``) are drawn as grey dotted lines without arrowheads;
+    source (``via``) are drawn as grey dotted lines without arrowheads, and so
+    are pairs that share only quotations (no one draws on the other: dashed);
     unrelated pairs are not drawn. A pair whose direction is undetermined
     (mutual reprint, dates unknown) has arrowheads at both ends. Above
     ``max_links`` related pairs, only the strongest (largest share of the
@@ -238,20 +237,20 @@ def reuse_graph(
     fig = go.Figure()
     related = relations[relations["type"] != "unrelated"]
     for row in related.sort_values(["doc_a", "doc_b"]).itertuples(index=False):
-        (x0, y0), (x1, y1) = pos[row.source], pos[row.derived]
+        (x0, y0), (x1, y1) = (pos[row.source], pos[row.derived]) if row.source and row.derived else (pos[row.doc_a], pos[row.doc_b])
         # stop short of the markers
         dx, dy = x1 - x0, y1 - y0
         length = math.hypot(dx, dy) or 1.0
         sx, sy = x0 + dx * 0.09 / length, y0 + dy * 0.09 / length
         ex, ey = x1 - dx * 0.09 / length, y1 - dy * 0.09 / length
         label = f"{row.type} · {row.share_derived:.0%}"
-        if row.via:
+        if row.via or not derives(row.type):
+            colour = "#888" if row.via else TYPE_COLOURS.get(row.type, "#888")
             fig.add_scatter(
-                x=[sx, ex], y=[sy, ey], mode="lines", line={"color": "#aaa", "dash": "dot", "width": 1.5},
+                x=[sx, ex], y=[sy, ey], mode="lines", line={"color": "#aaa" if row.via else colour, "dash": "dot" if row.via else "dash", "width": 1.5},
                 hoverinfo="skip", showlegend=False,
             )
-            label = f"{row.type} via {doc_number(str(row.via))}"
-            colour = "#888"
+            label = f"{row.type} via {doc_number(str(row.via))}" if row.via else str(row.type)
         else:
             colour = TYPE_COLOURS.get(row.type, "#555")
             width = 1.5 + 3 * float(row.share_derived)

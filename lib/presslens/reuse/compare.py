@@ -72,6 +72,10 @@ class _PairResult:
     similarity, words_a, words_b`` and ``counts_a``/``counts_b`` the shared,
     quoted shared and paraphrased sentences of each side: with them the pair's
     rows of the tables are made without the documents' sentences.
+    ``shingles`` counts word 3-grams of the article text (:attr:`.units._Units.shingles`):
+    each document's, those both have, and of those the ones inside quoted
+    sentences of both (a shared quotation, not reuse of each other's text),
+    of ``doc_a`` and of ``doc_b``.
     """
 
     doc_a: str
@@ -83,6 +87,13 @@ class _PairResult:
     passages: tuple[tuple, ...]
     counts_a: tuple[int, int, int]
     counts_b: tuple[int, int, int]
+    shingles: tuple[int, ...] = (0, 0, 0, 0, 0, 0)  # of a, of b, shared; shared ones quoted in both, in a, in b
+
+    @property
+    def containment(self) -> tuple[float, float]:
+        """Share of ``doc_a``'s word 3-grams found in ``doc_b``, and of ``doc_b``'s found in ``doc_a`` (article text)."""
+        n_a, n_b, shared = self.shingles[:3]
+        return (shared / n_a if n_a else 0.0, shared / n_b if n_b else 0.0)
 
     def without_sides(self) -> "_PairResult":
         """The same result without the per-sentence arrays (what the tables need, a fifth of the memory)."""
@@ -147,7 +158,7 @@ def _compare(a: _Units, b: _Units, opts: ReuseOptions) -> _PairResult:
         empty = (0, 0, 0)
         side_a = _pack(np.full(m, -1), np.zeros(m), np.zeros(m), np.full(m, -1))
         side_b = _pack(np.full(n, -1), np.zeros(n), np.zeros(n), np.full(n, -1))
-        return _PairResult(a.doc_id, b.doc_id, m, n, side_a, side_b, (), empty, empty)
+        return _PairResult(a.doc_id, b.doc_id, m, n, side_a, side_b, (), empty, empty, _shingle_counts(a, b))
     ratio = process.cdist(a.keys, b.keys, scorer=fuzz.ratio, dtype=np.float32).astype(np.float64)
     score_a, score_b = ratio.copy(), ratio.copy()
     shared_words = _common(a.word_ptr, a.word_ids, a.word_vocab, b.word_ptr, b.word_ids, b.word_vocab)
@@ -178,8 +189,22 @@ def _compare(a: _Units, b: _Units, opts: ReuseOptions) -> _PairResult:
     return _PairResult(
         a.doc_id, b.doc_id, m, n,
         _pack(best_a, top_a, phrases_a, phrases.argmax(axis=1)), _pack(best_b, top_b, phrases_b, phrases.argmax(axis=0)),
-        passages, counts(a, top_a, phrases_a), counts(b, top_b, phrases_b),
+        passages, counts(a, top_a, phrases_a), counts(b, top_b, phrases_b), _shingle_counts(a, b),
     )
+
+
+def _shingle_counts(a: _Units, b: _Units) -> tuple[int, int, int, int, int, int]:
+    """Word 3-grams of a, of b, both; of those both have, the ones quoted in both, quoted in a, quoted in b.
+
+    A 3-gram quoted in both documents is a quotation they share (of a third
+    party, or quoted by both from one source); one quoted in only one of them
+    is the other's text quoted, which is reuse of it, but not a reprint.
+    """
+    both = np.intersect1d(a.shingles, b.shingles, assume_unique=True)
+    in_a = np.intersect1d(both, a.quoted_shingles, assume_unique=True)
+    in_b = np.intersect1d(both, b.quoted_shingles, assume_unique=True)
+    in_both = np.intersect1d(in_a, in_b, assume_unique=True)
+    return (len(a.shingles), len(b.shingles), int(both.size), int(in_both.size), int(in_a.size), int(in_b.size))
 
 
 def _chains(pairs: Sequence[tuple[int, int]], *, max_gap: int) -> list[list[tuple[int, int]]]:

@@ -164,7 +164,8 @@ def framing_terms(
         ``z`` descending, then term. ``per_1k`` is uses per 1,000 words of the body.
 
     Raises:
-        FramingError: fewer than two documents have any content words.
+        FramingError: fewer than two documents have any content words, or every
+            document's rest is empty after ``exclude`` (:func:`framing_comparison` returns the reason instead).
     """
     bodies = {doc.doc_id: doc.body for doc in corpus}
     return framing_terms_from_texts(
@@ -180,25 +181,82 @@ def framing_terms_from_texts(
     min_count: int = 2,
     exclude: Mapping[str, Collection[str]] | None = None,
 ) -> pd.DataFrame:
-    """:func:`framing_terms` on plain texts keyed by document id."""
+    """:func:`framing_terms` on plain texts keyed by document id.
+
+    Raises:
+        FramingError: ``prior_scale <= 0``; fewer than two texts have content words;
+            every text's "rest" is empty once its ``exclude`` documents are left out.
+            (:func:`framing_comparison` says so in a sentence instead.)
+    """
+    frame, why, _ = _framing(texts, ngram_max=ngram_max, prior_scale=prior_scale, min_count=min_count, exclude=exclude)
+    if frame is None:
+        raise FramingError(f"framing: {why}")
+    return frame
+
+
+def framing_comparison(
+    texts: Mapping[str, str],
+    *,
+    units: str = "documents",
+    ngram_max: int = 2,
+    prior_scale: float = 0.1,
+    min_count: int = 2,
+    exclude: Mapping[str, Collection[str]] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> tuple[pd.DataFrame, str]:
+    """:func:`framing_terms_from_texts` for a report: ``(terms, why)``, never an error for what the corpus is.
+
+    ``terms`` is empty (with :data:`TERM_COLUMNS`) when there is nothing to compare,
+    and ``why`` is then the reason as a sentence ("there is only one document with
+    words in it", "all 3 documents are reprints of one another: ..."); when terms
+    were found, ``why`` names the texts left out (every other text reprints them)
+    or is ``""``. ``units`` names what the texts are ("documents", "outlets"),
+    ``labels`` (id -> name) how the left-out ones are named.
+
+    Raises:
+        FramingError: only for a bad setting (``prior_scale <= 0``).
+
+    >>> framing_comparison({"a": "Tehran cables leaked.", "b": "Tehran cables leaked."}, exclude={"a": ["b"], "b": ["a"]})[1]
+    'all 2 documents are reprints of one another: none has a text of its own kind left to be compared with'
+    """
+    frame, why, skipped = _framing(texts, ngram_max=ngram_max, prior_scale=prior_scale, min_count=min_count, exclude=exclude, units=units)
+    if frame is None:
+        return pd.DataFrame(columns=TERM_COLUMNS), why
+    if skipped:
+        names = [str((labels or {}).get(d, d)) for d in skipped]
+        why = (f"{len(skipped):,} of {len(texts):,} {units} left out ({'; '.join(names[:5])}{' and more' if len(names) > 5 else ''}): "
+               "each is a reprint of every other one, or every other one of it, so nothing is left to compare it with")
+    return frame, why
+
+
+def _framing(
+    texts: Mapping[str, str], *, ngram_max: int, prior_scale: float, min_count: int,
+    exclude: Mapping[str, Collection[str]] | None, units: str = "documents",
+) -> tuple[pd.DataFrame | None, str, list[str]]:
+    """``(terms or None, why there are none, ids skipped because their rest was empty)``."""
     if prior_scale <= 0:
         raise FramingError(f"prior_scale must be > 0 (got {prior_scale})")
     counts = {doc_id: Counter(terms(text, ngram_max=ngram_max)) for doc_id, text in sorted(texts.items())}
     counts = {doc_id: c for doc_id, c in counts.items() if c}
     if len(counts) < 2:
-        raise FramingError(f"framing compares documents: {len(counts)} of {len(texts)} have content words, at least 2 needed")
+        if not texts:
+            return None, f"there are no {units}", []
+        if len(texts) == 1:
+            return None, f"there is only one of the {units}, and nothing to compare it with", []
+        return None, f"only {len(counts)} of the {len(texts):,} {units} {'has' if len(counts) == 1 else 'have'} words to compare (at least 2 needed)", []
     total: Counter[str] = Counter()
     for c in counts.values():
         total.update(c)
     prior = {term: prior_scale * n for term, n in total.items()}
-    frames = []
+    frames, skipped = [], []
     exclude = exclude or {}
     for doc_id, own in counts.items():
         rest = total - own
         for other in sorted(set(exclude.get(doc_id, ())) - {doc_id}):
             rest -= counts.get(other, Counter())
         if not rest:
-            log.warning("framing: nothing left to compare %s with after exclusions; skipped", doc_id)
+            log.info("framing: nothing left to compare %s with after exclusions; skipped", doc_id)
+            skipped.append(doc_id)
             continue
         scored = log_odds_dirichlet(own, rest, prior=prior)
         scored = scored[scored["n"] >= min_count].copy()
@@ -207,12 +265,13 @@ def framing_terms_from_texts(
         scored["per_1k"] = scored["n"] * 1000.0 / max(n_words, 1)
         frames.append(scored)
     if not frames:
-        raise FramingError("framing: every document was excluded from its own comparison")
+        return None, (f"all {len(counts):,} {units} are reprints of one another: "
+                      "none has a text of its own kind left to be compared with"), skipped
     frame = pd.concat(frames, ignore_index=True)[TERM_COLUMNS]
     for column in ("per_1k", "log_odds", "se", "z"):
         frame[column] = frame[column].round(4)
     log.info("framing: %d terms over %d documents", len(frame), len(counts))
-    return frame.sort_values(["doc_id", "z", "term"], ascending=[True, False, True], ignore_index=True)
+    return frame.sort_values(["doc_id", "z", "term"], ascending=[True, False, True], ignore_index=True), "", skipped
 
 
 def top_terms(frame: pd.DataFrame, *, n: int = 10, min_z: float = 1.96) -> pd.DataFrame:
@@ -227,6 +286,6 @@ def top_terms(frame: pd.DataFrame, *, n: int = 10, min_z: float = 1.96) -> pd.Da
 
 
 __all__ = [
-    "STOPWORDS", "FramingError", "TERM_COLUMNS", "content_words", "framing_terms", "framing_terms_from_texts",
+    "STOPWORDS", "FramingError", "TERM_COLUMNS", "content_words", "framing_comparison", "framing_terms", "framing_terms_from_texts",
     "log_odds_dirichlet", "terms", "top_terms",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
@@ -18,13 +19,17 @@ import numpy as np
 
 from .. import __version__
 from ..text import count_words, fold, sentence_spans, words
+from .boilerplate import boilerplate_spans, dateline_length, wire_signatures
 from .options import ReuseOptions
 from .quotes import quote_spans
 from .words import STOPWORDS, TYPOGRAPHY
 
 #: bump when the layout of the reuse cache files changes, or a pickled class (``_Units``, ``_PairResult``) changes or moves
 #: (2: the classes moved from ``presslens.reuse`` to ``presslens.reuse.units`` and ``presslens.reuse.compare``)
-REUSE_CACHE_FORMAT = 3  # 3: files signed (HMAC-SHA256, presslens.io), unsigned ones are misses
+REUSE_CACHE_FORMAT = 4  # 3: files signed (HMAC-SHA256, presslens.io); 4: article text only, word 3-gram shingles
+
+#: words per shingle of the containment measure (word n-grams of each article sentence, lower-cased, no punctuation)
+SHINGLE_WORDS = 3
 
 _LSH_MIN_WORDS = 8  # shorter sentences do not propose LSH candidate pairs
 
@@ -65,7 +70,11 @@ class _Units:
     Words and two-word phrases are kept as sorted 64-bit ids per sentence
     (:func:`_ids`), so two documents are compared on their own vocabularies,
     never on one grown over the whole corpus. ``signatures`` holds the MinHash
-    of each sentence of at least ``_LSH_MIN_WORDS`` words. ``text`` (the body)
+    of each sentence of at least ``_LSH_MIN_WORDS`` words. ``shingles`` are the
+    ids of the document's word 3-grams (:data:`SHINGLE_WORDS`, within each
+    sentence, datelines left out), ``quoted_shingles`` those whose three words
+    all sit inside quotation marks. Only article text is here: sentences of caption, credit, byline
+    and legal lines (:func:`.boilerplate.boilerplate_spans`) are not compared. ``text`` (the body)
     is attached only for the comparison and never cached: the corpus has it.
     """
 
@@ -82,6 +91,9 @@ class _Units:
     phrase_ids: np.ndarray
     quotes: tuple[tuple[int, int, bool], ...]
     signatures: np.ndarray  # (sentences of >= _LSH_MIN_WORDS words, num_perm) MinHash values
+    shingles: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.uint64))  # sorted unique ids
+    quoted_shingles: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.uint64))  # of quoted sentences
+    wire: tuple[tuple[str, str], ...] = ()  # wire signatures of the whole body (:func:`.boilerplate.wire_signatures`)
     text: str = ""
 
     def __len__(self) -> int:
@@ -104,18 +116,22 @@ class _Units:
         )
 
 
-def _ids(rows: Sequence[Iterable[str]]) -> tuple[np.ndarray, np.ndarray]:
+def _token_ids(tokens: Iterable[str]) -> dict[str, int]:
+    """Each string's 64-bit id: the first 8 bytes of its blake2b digest (the same in every process and run)."""
+    return {
+        token: int.from_bytes(hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+        for token in tokens
+    }
+
+
+def _ids(rows: Sequence[Iterable[str]], memo: dict[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each row of strings as its sorted unique 64-bit ids, all rows in one array: ``(ptr, ids)``.
 
-    The ids of row ``i`` are ``ids[ptr[i]:ptr[i + 1]]``. An id is the first 8
-    bytes of the string's blake2b digest: the same in every process and on every
-    run; two different words get the same id with probability about 2**-64 per
-    pair of words, never in practice.
+    The ids of row ``i`` are ``ids[ptr[i]:ptr[i + 1]]`` (:func:`_token_ids`; ``memo``
+    may hold them already); two different words get the same id with probability
+    about 2**-64 per pair of words, never in practice.
     """
-    memo = {
-        token: int.from_bytes(hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-        for token in set().union(*rows)
-    }
+    memo = memo if memo is not None else _token_ids(set().union(*rows))
     sorted_rows = [sorted({memo[token] for token in row}) for row in rows]
     ptr = np.zeros(len(sorted_rows) + 1, dtype=np.int64)
     np.cumsum([len(r) for r in sorted_rows], out=ptr[1:])
@@ -135,10 +151,15 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
         quoted_chars = np.concatenate([[0], np.cumsum(np.cumsum(inside)[: len(text)] > 0)])
     keys, numbers, starts, ends, counts, quoted_flags = [], [], [], [], [], []
     word_rows, phrase_rows, shingles = [], [], []
+    gram_rows: list[list[str]] = []
+    quoted_rows: list[np.ndarray] = []  # per sentence, which of its 3-gram words sit inside quotation marks
+    quoted_words = _QuotedWords(text, quoted_chars)
+    skipped = boilerplate_spans(text)
+    line_starts = {0} | {m.end() for m in re.finditer(r"\n", text)}
     for number, (start, end) in enumerate(sentence_spans(text), start=1):
         sentence = text[start:end]
         n_words = count_words(sentence)
-        if n_words < opts.min_words:
+        if n_words < opts.min_words or any(a <= start < b for a, b in skipped):
             continue
         quoted = quoted_chars is not None and (quoted_chars[end] - quoted_chars[start]) * 2 >= (end - start)
         key = sentence_key(sentence)
@@ -150,20 +171,87 @@ def _units(doc_id: str, text: str, *, opts: ReuseOptions) -> _Units:
         counts.append(n_words)
         quoted_flags.append(bool(quoted))
         word_rows.append(tokens)
-        phrase_rows.append(_phrases(tokens))
+        phrase_rows.append(_phrase_pairs(tokens))
         if n_words >= _LSH_MIN_WORDS:
             shingles.append(sorted({f"{x} {y}" for x, y in zip(tokens, tokens[1:])}))
-    word_ptr, word_ids = _ids(word_rows)
-    phrase_ptr, phrase_ids = _ids(phrase_rows)
+        dateline = dateline_length(text, start) if start in line_starts else 0
+        gram_rows.append(words(sentence_key(text[start + dateline : end])) if dateline else tokens)
+        quoted_rows.append(quoted_words(start + dateline, end, len(gram_rows[-1]), quoted))
+    memo = _token_ids(set().union(*word_rows, *(g for g, w in zip(gram_rows, word_rows) if g is not w)))
+    word_ptr, word_ids = _ids(word_rows, memo)
+    grams, quoted_grams = _shingles(gram_rows, quoted_rows, memo)
+    phrase_ptr, phrase_ids = _phrase_ids(phrase_rows, memo)
     return _Units(
         doc_id=doc_id, keys=keys, sent_id=np.array(numbers, dtype=np.int32), start=np.array(starts, dtype=np.int32),
         end=np.array(ends, dtype=np.int32), words=np.array(counts, dtype=np.int32), quoted=np.array(quoted_flags, dtype=bool),
         word_ptr=word_ptr, word_ids=word_ids, phrase_ptr=phrase_ptr, phrase_ids=phrase_ids, quotes=tuple(spans),
         signatures=_minhashes(shingles, num_perm=opts.num_perm, seed=opts.seed),
+        shingles=grams, quoted_shingles=quoted_grams, wire=wire_signatures(text),
     )
 
 
-_POSSESSIVE_END = re.compile(r"'s$")
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")  # the words of :func:`presslens.text.words`
+
+
+class _QuotedWords:
+    """Whether the words of a body sit inside quotation marks, read word by word for partly quoted sentences."""
+
+    def __init__(self, text: str, quoted_chars: np.ndarray | None) -> None:
+        self.text, self.quoted_chars = text, quoted_chars
+        self.starts: np.ndarray | None = None
+        self.inside: np.ndarray | None = None
+
+    def __call__(self, start: int, end: int, n: int, sentence_quoted: bool) -> np.ndarray:
+        """Flags of the ``n`` words of the key of ``text[start:end]``.
+
+        A sentence wholly inside or wholly outside quotation marks gives one flag
+        for all; otherwise the body's words are read (once per body), and when the
+        key has another number of words (a bracket or an apostrophe the key
+        drops), the sentence's own flag stands for each.
+        """
+        chars = 0 if self.quoted_chars is None else int(self.quoted_chars[end] - self.quoted_chars[start])
+        if chars == 0 or chars == end - start:
+            return np.full(n, chars > 0, dtype=bool)
+        if self.starts is None:
+            self.starts = np.fromiter((m.start() for m in _TOKEN.finditer(self.text)), dtype=np.int64)
+            self.inside = (self.quoted_chars[self.starts + 1] - self.quoted_chars[self.starts]) > 0
+        lo, hi = np.searchsorted(self.starts, [start, end])
+        if hi - lo != n:
+            return np.full(n, sentence_quoted, dtype=bool)
+        return self.inside[lo:hi]
+
+
+def _shingles(rows: Sequence[Sequence[str]], quoted: Sequence[np.ndarray], memo: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique ids of the word 3-grams (:data:`SHINGLE_WORDS`) of all rows, and of those whose words are all quoted.
+
+    A 3-gram's id mixes its words' ids (:func:`_token_ids`) in order with two
+    odd 64-bit multipliers, all rows at once in numpy: "new york city" and
+    "city new york" get different ids, the same 3-gram the same id everywhere.
+    """
+    n = SHINGLE_WORDS
+    lengths = np.array([len(r) for r in rows], dtype=np.int64)
+    flat = np.array(list(map(memo.__getitem__, itertools.chain.from_iterable(rows))), dtype=np.uint64)
+    row_of = np.repeat(np.arange(len(rows)), lengths)
+    if flat.size < n:
+        empty = np.zeros(0, dtype=np.uint64)
+        return empty, empty
+    starts = np.arange(flat.size - n + 1)
+    whole = row_of[starts] == row_of[starts + n - 1]  # the 3 words sit in one sentence
+    starts = starts[whole]
+    with np.errstate(over="ignore"):
+        ids = flat[starts]
+        for k in range(1, n):
+            ids = ids * _MIX[(k - 1) % 2] + flat[starts + k]
+    inside = np.concatenate(quoted) if len(quoted) else np.zeros(0, dtype=bool)
+    in_quotes = inside[starts]
+    for k in range(1, n):
+        in_quotes = in_quotes & inside[starts + k]
+    return np.unique(ids), np.unique(ids[in_quotes])
+
+
 
 
 def _phrases(tokens: Sequence[str]) -> frozenset[str]:
@@ -172,12 +260,31 @@ def _phrases(tokens: Sequence[str]) -> frozenset[str]:
     >>> sorted(_phrases(["the", "safe", "houses", "of", "the", "cia", "in", "2014"]))
     ['cia in', 'houses of', 'safe houses', 'the cia', 'the safe']
     """
-    plain = [_POSSESSIVE_END.sub("", t) for t in tokens]
-    return frozenset(
-        f"{a} {b}"
-        for a, b in zip(plain, plain[1:])
+    return frozenset(f"{a} {b}" for a, b in _phrase_pairs(tokens))
+
+
+def _phrase_pairs(tokens: Sequence[str]) -> set[tuple[str, str]]:
+    """The word pairs of :func:`_phrases` ("'s" at a word's end dropped)."""
+    plain = [t[:-2] if t.endswith("'s") else t for t in tokens]
+    return {
+        (a, b) for a, b in zip(plain, plain[1:])
         if not (a in STOPWORDS and b in STOPWORDS) and not (a.isdigit() or b.isdigit())
-    )
+    }
+
+
+_MASK = (1 << 64) - 1
+
+
+def _phrase_ids(rows: Sequence[set[tuple[str, str]]], memo: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_ids` of phrase rows, each phrase's id mixed from its two words' ids (no hash per phrase)."""
+    missing = {w for row in rows for pair in row for w in pair if w not in memo}
+    memo.update(_token_ids(missing))
+    mix = int(_MIX[0])
+    sorted_rows = [sorted({(memo[a] * mix + memo[b]) & _MASK for a, b in row}) for row in rows]
+    ptr = np.zeros(len(sorted_rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in sorted_rows], out=ptr[1:])
+    flat = np.fromiter(itertools.chain.from_iterable(sorted_rows), dtype=np.uint64, count=int(ptr[-1]))
+    return ptr, flat
 
 
 @functools.lru_cache(maxsize=8)
@@ -207,7 +314,15 @@ def _minhashes(token_sets: Sequence[Sequence[str]], *, num_perm: int, seed: int)
     from datasketch.minhash import _fmix
 
     sizes = np.array([len(ts) for ts in token_sets], dtype=np.int64)
-    hashed = np.array([proto.hashfunc(t.encode("utf-8")) for ts in token_sets for t in ts], dtype=np.uint32)
+    from datasketch.hashfunc import sha1_hash32
+
+    flat = [t for ts in token_sets for t in ts]
+    if proto.hashfunc is sha1_hash32:  # the same values, each distinct token hashed once, without a call per token
+        index = {t: k for k, t in enumerate(dict.fromkeys(flat))}
+        digests = b"".join(hashlib.sha1(t.encode("utf-8")).digest()[:4] for t in index)
+        hashed = np.frombuffer(digests, dtype="<u4").astype(np.uint32)[np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))]
+    else:
+        hashed = np.array([proto.hashfunc(t.encode("utf-8")) for t in flat], dtype=np.uint32)
     out = np.tile(proto.hashvalues, (len(token_sets), 1))
     if hashed.size:
         a, b = proto.permutations
