@@ -5,7 +5,7 @@
 figure in the same sentence): the seeds (``tests/data/figures_gold.yml``), the
 development part (``tests/data/figures_news/dev.yml`` on the odd texts of
 ``../shared/corpora/news-figures-dev``, plus ``pages_dev.yml`` on the odd pages of
-``../shared/corpora/news-figures-pages``, both read in place) and the evaluation part (``eval.yml`` and
+``../corpora-local/news-figures-pages``, both read in place) and the evaluation part (``eval.yml`` and
 ``pages_eval.yml``, the even ones). For each: precision, recall, bounds and hedge
 right (of the found figures matched), per kind, and trap hits. Side by side,
 for presslens and for **quantulum3** (its rule-based parser, on the very sentences
@@ -63,7 +63,9 @@ def corpora() -> Path:
 
 def gold_sets() -> dict[str, list[tuple[Path, list[Path]]]]:
     """Set name -> its (corpus folder, gold files) pairs."""
-    news, pages = corpora() / "news-figures-dev", corpora() / "news-figures-pages"
+    from benchmarks.corpora import corpus_folder
+
+    news, pages = corpus_folder("news-figures-dev"), corpus_folder("news-figures-pages")
     return {
         "seeds": [(ROOT / "seeds", [ROOT / "tests" / "data" / "figures_gold.yml"])],
         "dev": [(news, [NEWS_GOLD / "dev.yml"]), (pages, [NEWS_GOLD / "pages_dev.yml"])],

@@ -104,7 +104,9 @@ def news_pairs(*, odd: bool) -> list[tuple[str, dict[str, str], dict[str, str], 
     """
     from presslens.corpus import load_corpus
 
-    root = corpora_dir() / "reuse-news-pages"
+    from benchmarks.corpora import corpus_folder
+
+    root = corpus_folder("reuse-news-pages")
     if not root.is_dir():
         return []
     out = []

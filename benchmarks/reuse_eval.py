@@ -141,6 +141,10 @@ def news_pairs(root: Path) -> DataSet | None:
     """
     folder = root / "reuse-news-pages"
     if not folder.is_dir():
+        from benchmarks.corpora import corpus_folder
+
+        folder = corpus_folder("reuse-news-pages")
+    if not folder.is_dir():
         return None
     from presslens.corpus import load_corpus
 

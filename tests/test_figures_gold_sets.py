@@ -2,7 +2,7 @@
 
 Four gold files: ``dev.yml`` (odd-numbered texts of ``../shared/corpora/news-figures-dev``), ``eval.yml`` (its
 even-numbered texts), and ``pages_dev.yml`` / ``pages_eval.yml`` (the pages of
-``../shared/corpora/news-figures-pages``, split the same way), all read in place and skipped when the shared
+``../corpora-local/news-figures-pages``, split the same way), all read in place and skipped when the shared
 corpora are absent. Every entry must resolve, every number of an annotated document must be covered, and the
 split (odd: development, even: evaluation) must hold. The evaluation's own tests run on the seeds.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from corpora_support import NEWS_DEV, NEWS_PAGES
+from corpora_support import NEWS_DEV, NEWS_PAGES, load_pages_gold
 
 from presslens import figures as fg
 from presslens.corpus import load_corpus
@@ -48,6 +48,8 @@ def _gold(name: str):
     corpus = _corpus(folder)
     path = NEWS_GOLD / name
     assert path.is_file(), f"{path} is missing"
+    if folder == PAGES:
+        return load_pages_gold(path, corpus), corpus
     return load_gold(path, corpus), corpus
 
 

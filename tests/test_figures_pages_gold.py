@@ -1,7 +1,7 @@
 """The gold of the web pages (news-figures-pages): every entry is found, every number is covered, the split holds.
 
-The pages are short real texts from other outlets, kept outside the project in the team's shared
-development corpora, ``../shared/corpora/news-figures-pages/`` (its INDEX.md names each source); they are
+The pages are short real texts from other outlets, kept outside the project in the team's own
+development corpora (beside ../shared), ``../corpora-local/news-figures-pages/`` (its INDEX.md names each source); they are
 read in place and never copied into the project, and these tests skip when the folder is absent.
 Odd-numbered pages are annotated in tests/data/figures_news/pages_dev.yml, even-numbered ones in
 pages_eval.yml. These tests only check the gold files against the ingested bodies (they never run the
@@ -16,15 +16,16 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.corpora import corpus_folder
+from corpora_support import load_pages_gold
 from presslens.figures import load_gold, uncovered_numbers
 from presslens.ingest.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT / "tests" / "data" / "figures_news"
-# ``../shared/corpora`` beside the project (searched upwards, so a git worktree below the project finds it too)
-PAGES = next((p / "shared" / "corpora" / "news-figures-pages" for p in ROOT.parents if (p / "shared" / "corpora").is_dir()),
-             ROOT.parent / "shared" / "corpora" / "news-figures-pages")
-pytestmark = pytest.mark.skipif(not PAGES.is_dir(), reason=f"shared corpus {PAGES} is absent")
+# the team-collected set in ../corpora-local beside the project (benchmarks.corpora: searched upwards, PRESSLENS_CORPORA first)
+PAGES = corpus_folder("news-figures-pages")
+pytestmark = pytest.mark.skipif(not PAGES.is_dir(), reason=f"development corpus {PAGES} is absent")
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def test_every_page_is_read_and_the_index_is_not_a_document(pages):
 
 @pytest.mark.parametrize("part, parity", [("dev", 1), ("eval", 0)])
 def test_pages_gold_covers_every_number_of_its_half(pages, part, parity):
-    gold = load_gold(NEWS / f"pages_{part}.yml", pages)
+    gold = load_pages_gold(NEWS / f"pages_{part}.yml", pages)
     docs = [d for d in pages if int(d.doc_id[:2]) % 2 == parity]
     assert set(gold.doc_ids) == {d.doc_id for d in docs}  # every page of the half is annotated, none of the other half
     uncovered = uncovered_numbers(gold, pages)  # the regex of test_figures.py::test_gold_covers_every_number_in_the_seeds

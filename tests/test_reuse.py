@@ -567,6 +567,40 @@ def test_nested_straight_quotes_in_the_forum_post(corpus):
     assert "Alpha list" not in texts  # the inner quotation belongs to the outer one
 
 
+# A statement copied the way web pages carry it: British single quotes, and a quotation split into paragraphs
+# whose opening mark is not repeated (the palace statement that five outlets of one story all quote).
+STATEMENT_SINGLE = (
+    "The statement from Royal Communications reads: 'The Queen died peacefully at Balmoral this afternoon.\n\n"
+    "The King and The Queen Consort will remain at Balmoral this evening and will return to London tomorrow.'\n\n"
+    "The Queen's eldest son and heir, Prince Charles, is now king; the dogs' kennels were closed.\n"
+)
+STATEMENT_DOUBLE = (
+    "Buckingham Palace said in a statement: \u201cThe Queen died peacefully at Balmoral this afternoon. The King and "
+    "The Queen Consort will remain at Balmoral this evening and will return to London tomorrow.\u201d\n\n"
+    "Crowds gathered outside the palace gates in the rain as the news spread across the capital.\n"
+)
+
+
+def test_single_quotes_and_a_quotation_split_into_paragraphs_are_quotations():
+    texts = [STATEMENT_SINGLE[a:b] for a, b, _ in reuse.quote_spans(STATEMENT_SINGLE)]
+    assert texts == ["The Queen died peacefully at Balmoral this afternoon.\n\nThe King and The Queen Consort will remain "
+                     "at Balmoral this evening and will return to London tomorrow."]  # apostrophes (Queen's, dogs') are not
+
+
+def test_a_quotation_open_at_a_paragraph_end_is_not_carried_past_the_next_opening_mark():
+    text = '"We will rebuild," the mayor said. "Every school\n\n"and every clinic," she added.\n\nThe rain went on.\n'
+    texts = [text[a:b] for a, b, _ in reuse.quote_spans(text)]
+    assert texts == ["We will rebuild,", "Every school", "and every clinic,"]  # news style: the next paragraph opens again
+
+
+def test_two_reports_quoting_one_statement_share_quotes_only():
+    """Two outlets quoting the same third-party statement, one in single quotes split over paragraphs: not reuse."""
+    table = reuse.relations_frame(reuse.align_texts({"a": STATEMENT_SINGLE, "b": STATEMENT_DOUBLE}, method="exact"))
+    row = table.iloc[0]
+    assert row["type"] == "shared quotes only", row.to_dict()
+    assert row["quote_shingle_share"] > 0.9 and row["source"] == ""
+
+
 def test_quotes_table_offsets_and_ids(corpus):
     quotes = reuse.quotes_table(corpus)
     assert set(quotes["doc_id"]) == {d.doc_id for d in corpus}

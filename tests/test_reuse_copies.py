@@ -1,6 +1,6 @@
 """The copy generator (tests/reuse_copies.py): each copy has the property its kind claims.
 
-Source texts: seeds 004 and 001, and, when ``../shared/corpora/reuse-news-pages`` is present (read in
+Source texts: seeds 004 and 001, and, when ``../corpora-local/reuse-news-pages`` is present (read in
 place, never copied), the first wire original named by each story's labels.csv.
 """
 
@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.corpora import corpus_folder
 from presslens.paths import seeds_dir
 from reuse_copies import COPY_KINDS, LABELS, make_copies, parse_story, reword
 
 ROOT = Path(__file__).resolve().parents[1]
-# ``../shared/corpora`` beside the project (searched upwards, so a git worktree below the project finds it too)
-NEWS_PAGES = next((p / "shared" / "corpora" / "reuse-news-pages" for p in ROOT.parents if (p / "shared" / "corpora").is_dir()),
-                  ROOT.parent / "shared" / "corpora" / "reuse-news-pages")
+# the team-collected set in ../corpora-local beside the project (benchmarks.corpora: searched upwards, PRESSLENS_CORPORA first)
+NEWS_PAGES = corpus_folder("reuse-news-pages")
 SEEDS = {name: (seeds_dir() / f"{name}.txt") for name in ("004_5ef0e76b6908624d", "001_9e368b0eaaa11057")}
 BACKGROUND = seeds_dir() / "003_2637237e9277fabb.txt"
 _WORDS = re.compile(r"[a-z0-9']+")

@@ -2,7 +2,7 @@
 one short lead paragraph, headlines ending in a figure and name-only bylines are header parts.
 
 Synthetic texts of each shape (an article wrapped at 72 columns, a bulleted list after a title, "Label: N" lines,
-a title + byline), and the real odd-numbered pages of ``../shared/corpora/news-figures-pages`` read in place
+a title + byline), and the real odd-numbered pages of ``../corpora-local/news-figures-pages`` read in place
 (skipped when absent; even-numbered pages are the evaluation part and are not read here).
 """
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from corpora_support import corpora_dir
+from corpora_support import corpus_folder
 
 from presslens.corpus import load_corpus
 from presslens.segment import segment_page
 
-PAGES = corpora_dir() / "news-figures-pages"
+PAGES = corpus_folder("news-figures-pages")
 
 PARAGRAPHS = [
     "With enactment of the FY2009 Supplemental on June 24, 2009, Congress has approved a total of about $944 billion "

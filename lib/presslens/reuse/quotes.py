@@ -68,34 +68,88 @@ def quote_spans(text: str) -> list[tuple[int, int, bool]]:
 
     Curly quotes are unambiguous; a straight ``"`` opens when it follows a space
     or the start of a paragraph and closes otherwise. Nested quotations are part
-    of the outer one. A quotation still open at the end of its paragraph runs to
-    the paragraph's end (news style, where a quote continued in the next
-    paragraph is not closed). Single quotes are not read as quotations (they are
-    also apostrophes).
+    of the outer one. A quotation still open at the end of its paragraph runs on
+    into the next paragraphs when one of the next ``CONTINUED_PARAGRAPHS`` closes it
+    before opening another (a statement split into paragraphs by a web page);
+    otherwise it runs to its paragraph's end (news style, where a quote continued
+    in the next paragraph opens again there). Outside double quotation marks,
+    single ones (British style) are quotations too: ``‘`` or a ``'`` after a
+    space, a colon or the start of a paragraph and before a capital letter or a
+    digit opens one, a ``’`` or ``'`` after a word and before a space,
+    punctuation or the paragraph's end closes it; an apostrophe inside a word
+    (``Queen's``) is neither.
 
     >>> t = 'He said "not the \\"Alpha list\\" outside" and “more”.'
     >>> [t[a:b] for a, b, _ in quote_spans(t)]
     ['not the "Alpha list" outside', 'more']
+    >>> t = "The statement reads: 'The Queen died peacefully.\\n\\nThe King will return.' The Queen's son spoke."
+    >>> [t[a:b] for a, b, _ in quote_spans(t)]
+    ['The Queen died peacefully.\\n\\nThe King will return.']
     """
+    paragraphs = [m.span() for m in _PARAGRAPH.finditer(text)]
+    double = _scan(text, paragraphs, _QUOTE_CHAR, _double_mark)
+    if not any(c in text for c in "'\u2018\u2019"):
+        return double
+    outside = _outside(paragraphs, double)
+    single = _scan(text, outside, _SINGLE_CHAR, _single_mark)
+    return sorted(double + single)
+
+
+#: a quotation open at a paragraph's end may be closed this many paragraphs later (before any other opens)
+CONTINUED_PARAGRAPHS = 3
+_SINGLE_CHAR = re.compile("['\u2018\u2019]")
+_CLOSE_FOLLOW = set(" \t\n.,;:!?)]}\u2014\u2013-\"\u201d")
+
+
+def _double_mark(text: str, pos: int, p_start: int, p_end: int, open_: bool) -> bool | None:
+    """True: the ``"`` / curly double mark at ``pos`` opens a quotation; False: it closes one."""
+    char = text[pos]
+    if char == "\u201c":
+        return True
+    if char == "\u201d":
+        return False
+    before = text[pos - 1] if pos > p_start else " "
+    after = text[pos + 1] if pos + 1 < p_end else " "
+    if before in _OPENERS and not after.isspace():
+        return True
+    if not before.isspace():
+        return False
+    return not open_
+
+
+def _single_mark(text: str, pos: int, p_start: int, p_end: int, open_: bool) -> bool | None:
+    """True: a single mark opening a quotation; False: closing one; None: an apostrophe (neither)."""
+    char = text[pos]
+    before = text[pos - 1] if pos > p_start else " "
+    after = text[pos + 1] if pos + 1 < p_end else " "
+    if char in "'\u2018" and (before in _OPENERS or before == ":") and (after.isupper() or after.isdigit() or (char == "\u2018" and after.isalpha())):
+        return True
+    if char in "'\u2019" and open_ and not before.isspace() and after in _CLOSE_FOLLOW:
+        return False
+    return None
+
+
+def _scan(text: str, regions: Sequence[tuple[int, int]], marks: re.Pattern, kind) -> list[tuple[int, int, bool]]:
+    """Quotation spans over ``regions`` (paragraphs, or their parts outside other quotations), in order."""
     spans: list[tuple[int, int, bool]] = []
-    for para in _PARAGRAPH.finditer(text):
-        p_start, p_end = para.span()
+    carry: tuple[int, int, int] | None = None  # (open position, end of its paragraph, paragraphs carried)
+    for p_start, p_end in regions:
         stack: list[int] = []
-        for mark in _QUOTE_CHAR.finditer(text, p_start, p_end):
-            pos, char = mark.start(), mark.group()
-            if char == "\u201c":
-                opens = True
-            elif char == "\u201d":
-                opens = False
+        found = [(m.start(), kind(text, m.start(), p_start, p_end, True)) for m in marks.finditer(text, p_start, p_end)]
+        if carry is not None:
+            first = next((opens for _, opens in found if opens is not None), None)
+            if first is False:  # the quotation left open goes on in this paragraph and closes here
+                stack.append(carry[0])
+            elif first is None and carry[2] < CONTINUED_PARAGRAPHS:
+                carry = (carry[0], carry[1], carry[2] + 1)
+                continue
             else:
-                before = text[pos - 1] if pos > p_start else " "
-                after = text[pos + 1] if pos + 1 < p_end else " "
-                if before in _OPENERS and not after.isspace():
-                    opens = True
-                elif not before.isspace():
-                    opens = False
-                else:
-                    opens = not stack
+                spans.append(_trimmed(text, carry[0] + 1, carry[1], closed=False))
+            carry = None
+        for pos, _ in found:
+            opens = kind(text, pos, p_start, p_end, bool(stack))
+            if opens is None:
+                continue
             if opens:
                 stack.append(pos)
             elif stack:
@@ -103,8 +157,27 @@ def quote_spans(text: str) -> list[tuple[int, int, bool]]:
                 if not stack:
                     spans.append(_trimmed(text, start + 1, pos, closed=True))
         if stack:
-            spans.append(_trimmed(text, stack[0] + 1, p_end, closed=False))
+            carry = (stack[0], p_end, 1)
+    if carry is not None:
+        spans.append(_trimmed(text, carry[0] + 1, carry[1], closed=False))
     return [s for s in spans if s[1] > s[0]]
+
+
+def _outside(regions: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int, bool]]) -> list[tuple[int, int]]:
+    """The parts of ``regions`` not covered by ``spans`` (each quotation's marks included in the cover)."""
+    out = []
+    cuts = sorted((a - 1, b + 1) for a, b, _ in spans)
+    for p_start, p_end in regions:
+        pos = p_start
+        for a, b in cuts:
+            if b <= pos or a >= p_end:
+                continue
+            if a > pos:
+                out.append((pos, a))
+            pos = max(pos, b)
+        if pos < p_end:
+            out.append((pos, p_end))
+    return out
 
 
 def _trimmed(text: str, start: int, end: int, *, closed: bool) -> tuple[int, int, bool]:

@@ -26,7 +26,7 @@ from .words import STOPWORDS, TYPOGRAPHY
 
 #: bump when the layout of the reuse cache files changes, or a pickled class (``_Units``, ``_PairResult``) changes or moves
 #: (2: the classes moved from ``presslens.reuse`` to ``presslens.reuse.units`` and ``presslens.reuse.compare``)
-REUSE_CACHE_FORMAT = 4  # 3: files signed (HMAC-SHA256, presslens.io); 4: article text only, word 3-gram shingles
+REUSE_CACHE_FORMAT = 5  # 3: files signed (HMAC-SHA256, presslens.io); 4: article text only, word 3-gram shingles; 5: single-quoted and paragraph-split quotations
 
 #: words per shingle of the containment measure (word n-grams of each article sentence, lower-cased, no punctuation)
 SHINGLE_WORDS = 3
