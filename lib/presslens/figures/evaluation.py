@@ -294,11 +294,15 @@ def merge_gold(golds: Sequence[Gold], *, prefix: str = "") -> Gold:
     return Gold(path="+".join(g.path for g in golds), figures=figures, traps=traps, doc_ids=doc_ids)
 
 
-def gold_of_folder(corpus_dir: str | Path, gold_paths: Iterable[str | Path]) -> tuple[Corpus, pd.DataFrame, Gold]:
-    """The corpus of a folder, its figures table as a run builds it (``data/figures.csv``), and its gold files merged."""
+def gold_of_folder(corpus_dir: str | Path, gold_paths: Iterable[str | Path], *,
+                   skip_missing_documents: bool = False) -> tuple[Corpus, pd.DataFrame, Gold]:
+    """The corpus of a folder, its figures table as a run builds it (``data/figures.csv``), and its gold files merged.
+
+    ``skip_missing_documents``: entries of documents the folder lacks are skipped (:func:`load_gold`), not an error.
+    """
     corpus = load_corpus(corpus_dir)
     table = figures_table(corpus, include_comments=True)
-    gold = merge_gold([load_gold(p, corpus) for p in gold_paths])
+    gold = merge_gold([load_gold(p, corpus, skip_missing_documents=skip_missing_documents) for p in gold_paths])
     return corpus, table, gold
 
 
@@ -315,16 +319,17 @@ def evaluate_set(corpus_dir: str | Path, gold_paths: Iterable[str | Path]) -> Ev
     return evaluate_sets([(corpus_dir, gold_paths)])
 
 
-def evaluate_sets(sets: Iterable[tuple[str | Path, Iterable[str | Path]]]) -> Evaluation:
+def evaluate_sets(sets: Iterable[tuple[str | Path, Iterable[str | Path]]], *, skip_missing_documents: bool = False) -> Evaluation:
     """Gold sets of several corpus folders scored as one: ``[(corpus_dir, [gold files]), ...]``.
 
     With more than one folder, document ids are prefixed with the folder's name
     (``news-figures-dev/01_bbc_…``), so documents of two folders never mix.
+    ``skip_missing_documents``: see :func:`gold_of_folder`.
     """
     sets = [(Path(c), list(paths)) for c, paths in sets]
     tables, golds = [], []
     for corpus_dir, paths in sets:
-        _, table, gold = gold_of_folder(corpus_dir, paths)
+        _, table, gold = gold_of_folder(corpus_dir, paths, skip_missing_documents=skip_missing_documents)
         prefix = f"{corpus_dir.name}/" if len(sets) > 1 else ""
         tables.append(table.assign(doc_id=prefix + table["doc_id"]) if prefix else table)
         golds.append(merge_gold([gold], prefix=prefix) if prefix else gold)
