@@ -67,6 +67,7 @@ class Pair:
     group: str = ""
     id_a: str = "a"
     id_b: str = "b"
+    dated: bool = False  # both documents have a publication date (sources.yml) and the dates differ
 
 
 @dataclass
@@ -163,6 +164,7 @@ def news_pairs(root: Path) -> DataSet | None:
         corpus = load_corpus(story)
         docs = {Path(d.file).name: d for d in corpus} | {d.doc_id: d for d in corpus}
         corpora[story.name] = ({d.doc_id: d.body for d in corpus}, {d.doc_id: d.meta("published").value or "" for d in corpus})
+        dates_of = corpora[story.name][1]
         for row in rows:
             name_a, name_b = row["a"].strip(), row["b"].strip()
             a, b = docs.get(name_a), docs.get(name_b)
@@ -174,6 +176,7 @@ def news_pairs(root: Path) -> DataSet | None:
             pair = Pair(
                 key=f"{story.name}:{a.doc_id}|{b.doc_id}", a=a.body, b=b.body, label=row["label"].strip().lower(), source=side,
                 group=story.name, id_a=a.doc_id, id_b=b.doc_id,
+                dated=bool(dates_of.get(a.doc_id) and dates_of.get(b.doc_id) and dates_of[a.doc_id] != dates_of[b.doc_id]),
             )
             (dev if int(story.name.split("_", 1)[0]) % 2 else evaluation).append(pair)
     if not dev and not evaluation:
@@ -305,7 +308,9 @@ def direction(pairs: Sequence[Pair], verdicts: Sequence[Verdict]) -> dict[str, i
     found = [(p, v) for p, v in known if v.label != "non"]
     right = sum(1 for p, v in found if v.source == p.source)
     undetermined = sum(1 for p, v in found if not v.source)
-    return {"derived_with_source": len(known), "found": len(found), "right": right, "undetermined": undetermined}
+    dated = [(p, v) for p, v in found if p.dated]
+    return {"derived_with_source": len(known), "found": len(found), "right": right, "undetermined": undetermined,
+            "dated": len(dated), "dated_right": sum(1 for p, v in dated if v.source == p.source)}
 
 
 def score(pairs: Sequence[Pair], verdicts: Sequence[Verdict], *, three_way: bool) -> dict:
@@ -344,7 +349,8 @@ def evaluate(data: DataSet, *, limit: int | None = None, log: Callable[[str], No
 def _direction_text(d: dict) -> str:
     if not d["derived_with_source"]:
         return "n/a"
-    return f"{d['right']}/{d['found']} found ({d['right']}/{d['derived_with_source']} all; {d['undetermined']} undetermined)"
+    dated = f"; dates known and different: {d['dated_right']}/{d['dated']}" if d.get("dated") else ""
+    return f"{d['right']}/{d['found']} found ({d['right']}/{d['derived_with_source']} all; {d['undetermined']} undetermined{dated})"
 
 
 def report(results: Iterable[dict]) -> str:
