@@ -225,3 +225,20 @@ def test_tables_for_reads_the_run_only_for_the_options_the_build_used(tmp_path, 
     assert _csv(documents, tmp_path / "k.csv") == _csv(tables.documents_table(corpus), tmp_path / "l.csv")
     with pytest.raises(KeyError, match="they take: include_comments"):
         pipeline.tables_for(corpus, "figures", options={"require_full_name": True})
+
+
+@pytest.mark.parametrize("title", ["Washington's 'joints for jabs'", 'He said "no" & <left>'])
+def test_quotes_and_apostrophes_in_document_text_read_as_written_in_the_report(title):
+    """A title with straight quotes shows as written once nbconvert renders the Markdown (no '&#x27;' on the page)."""
+    import html as html_module
+
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from presslens.reuse import findings_text
+
+    rendered = markdown2html_mistune(display.md("the strongest: **{t}**", t=title).data)
+    assert html_module.unescape(re.sub(r"<[^>]+>", "", rendered)).strip() == f"the strongest: {title}"
+    relations = pd.DataFrame([{"doc_a": "a", "doc_b": "b", "source": "a", "derived": "b", "type": "reprint",
+                               "direction_basis": "containment", "share_derived": 0.9, "shared_sentences": 9}])
+    sentence = markdown2html_mistune(findings_text(relations, documents=2, labels={"a": title, "b": "b"}))
+    assert title in html_module.unescape(re.sub(r"<[^>]+>", "", sentence)) and "#x27" not in sentence

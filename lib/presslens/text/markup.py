@@ -46,8 +46,14 @@ def escape(value: Any) -> str:
     '&lt;script&gt;alert\\\\(1\\\\)&lt;/script&gt; \\\\*bold\\\\*'
     >>> escape("see http://e.vil")
     'see http&#58;//e.vil'
+
+    An apostrophe is written ``&apos;``: the numeric ``&#x27;`` would have its ``#`` escaped for Markdown and
+    show as "&#x27;" in the report.
+
+    >>> escape("Washington's 'joints for jabs'")
+    'Washington&apos;s &apos;joints for jabs&apos;'
     """
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(visible(value), quote=True)).replace("://", "&#58;//")
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(visible(value), quote=True).replace("&#x27;", "&apos;")).replace("://", "&#58;//")
 
 
 def chart_text(value: Any) -> str:
