@@ -310,7 +310,7 @@ def check_one_story(out: Path, *, documents: int) -> None:
     assert len(pd.read_csv(out / "data" / "documents.csv", keep_default_na=False)) == documents
     said = {
         "00_corpus_overview": f"**{documents}** documents accepted",
-        "01_source_comparison": f"**{documents}** documents, **{documents * (documents - 1) // 2}** pairs compared",
+        "01_source_comparison": f" of {documents * (documents - 1) // 2} compared share text** ",  # the findings sentence
         "02_commentary_sentiment": f"of **{documents}** documents",
         "03_entity_frequencies": f"in **{documents}** documents",
         "04_casualty_figures": f" of {documents} documents",
@@ -321,6 +321,7 @@ def check_one_story(out: Path, *, documents: int) -> None:
         assert not [o for o in outputs if o.get("output_type") == "error"], name
         text = "\n".join(_text(o) for o in outputs)
         assert said[name] in text, (name, text[:600])
+    assert f" of {documents} documents" in "\n".join(_text(o) for o in _outputs(out / "notebooks" / "01_source_comparison.ipynb"))
 
 
 @pytest.mark.slow
