@@ -230,8 +230,9 @@ def load_corpus(
         documents.append(doc)
         inputs.append(info)
         warnings.extend((item.name, w) for w in doc.warnings)
+    loaded, listed = {d.doc_id for d in documents}, {i.file for i in inputs}  # sets: a scan per entry was quadratic
     for doc_id, entry in sorted(sources.items()):
-        if not any(d.doc_id == doc_id for d in documents) and not any(i.file == entry.file for i in inputs):
+        if doc_id not in loaded and entry.file not in listed:
             warnings.append((SOURCES_FILE, f"entry {doc_id!r} (line {entry.line}) has no file in {folder.name}/"))  # shown in reports: no machine path
     if documents and not (folder / CODEBOOK_FILE).is_file():
         warnings.append((
