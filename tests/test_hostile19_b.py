@@ -27,6 +27,7 @@ from presslens.io import PICKLE_MAGIC, read_pickle, write_pickle
 from presslens.corpus import load_corpus
 from presslens.paths import CACHE_KEY_ENV, RunContext, seeds_dir
 from presslens.reuse import REUSE_CACHE_FORMAT
+from presslens.ingest import CORPUS_CACHE_FORMAT
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -141,15 +142,15 @@ def test_without_a_key_caching_is_off_with_a_warning_never_an_error(tmp_path, mo
 
 def test_planted_pickles_in_every_cache_file_never_run(key_file, tmp_path, seeds_copy):
     """Build once with a cache, replace every file of the cache (build, last-run, run tables, reuse units and
-    pairs) by a pickle whose loading writes a marker (unsigned, or signed with another key): the next build and
+    pairs, the loaded documents) by a pickle whose loading writes a marker (unsigned, or signed with another key): the next build and
     the notebooks' table loading never create the marker, and the tables are still right."""
     cache = tmp_path / "cache"
     pipeline.build(seeds_copy, tmp_path / "a", jobs=2, cache_dir=cache)
     want = _csvs(tmp_path / "a")
     files = sorted(p for p in cache.rglob("*") if p.is_file())
     rels = [p.relative_to(cache) for p in files]
-    kinds = {r.parts[0] if r.parts[0].startswith("reuse") else r.parts[1].split("-")[0] for r in rels}
-    assert kinds == {"documents", "codebook", "last", "tables", f"reuse-v{REUSE_CACHE_FORMAT}"}
+    kinds = {r.parts[0] if r.parts[0].startswith(("reuse", "corpus")) else r.parts[1].split("-")[0] for r in rels}
+    assert kinds == {"documents", "codebook", "last", "tables", f"reuse-v{REUSE_CACHE_FORMAT}", f"corpus-v{CORPUS_CACHE_FORMAT}"}
     assert any(p.suffix == ".pickle" for p in files) and any(p.name.endswith(".sig.pkl") for p in files)
     assert any(p.name.endswith(".sides.pkl") for p in files)
     marker = tmp_path / "pwned"

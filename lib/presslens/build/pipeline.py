@@ -71,7 +71,8 @@ def build(
         strict: any rejected input raises :class:`~presslens.errors.CorpusError`.
         max_bytes: size limit per file (default: the loader's).
         jobs: worker processes for the per-document stages (default: every core; 1: this process only).
-        cache_dir: per-document cache folder (e.g. ``OUT/cache``); ``None`` computes everything.
+        cache_dir: per-document cache folder (e.g. ``OUT/cache``): the loaded documents (:mod:`presslens.ingest.cache`)
+            and the per-document tables; ``None`` loads and computes everything.
         engine: ``local`` or ``dask``.
         scheduler: with ``engine="dask"``, a scheduler address (default: a local two-worker cluster).
         snapshot: a file to keep the loaded corpus in, for the notebooks of the same run (:func:`corpus_for`);
@@ -80,7 +81,7 @@ def build(
     Returns:
         A :class:`BuildResult`; ``stats`` says how many documents were processed or read from the cache.
     """
-    corpus = load_corpus(corpus_dir, strict=strict, max_bytes=max_bytes)
+    corpus = load_corpus(corpus_dir, strict=strict, max_bytes=max_bytes, cache_dir=cache_dir)
     if snapshot is not None:
         save_corpus_snapshot(corpus, snapshot)
     frames, stats = compute_tables(corpus, TABLES, jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler)

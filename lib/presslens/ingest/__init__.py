@@ -27,6 +27,8 @@ Modules, in the order the data flows (decoding is in :mod:`presslens.text`):
 * :mod:`.comments`: the comment section, parsed and threaded (:class:`Comment`);
 * :mod:`.metadata`: ``sources.yml`` (:class:`Value`, :class:`SourceEntry`);
 * :mod:`.corpus`: :class:`Document`, :class:`Corpus`, :func:`load_corpus`;
+* :mod:`.cache`: the loaded documents kept on disk (``load_corpus(..., cache_dir=...)``), keyed per file
+  (:data:`CORPUS_CACHE_FORMAT`: bump it when an ingest rule changes);
 * :mod:`.tables`: the tidy tables (documents, comments, sentences, segments,
   metadata, inputs, words per part), the data contract of ``outputs/data/``;
 * :mod:`.charts`: the overview charts; the only module here that imports plotly,
@@ -35,6 +37,7 @@ Modules, in the order the data flows (decoding is in :mod:`presslens.text`):
 
 from __future__ import annotations
 
+from .cache import CORPUS_CACHE_FORMAT
 from .comments import Comment, parse_comment_section
 from ..lazy import lazy_names
 from .corpus import (
@@ -58,6 +61,7 @@ __getattr__, __dir__ = lazy_names(__name__, ".charts", _CHARTS, globals())
 
 
 __all__ = [
+    "CORPUS_CACHE_FORMAT",
     "BASES", "BODY_KINDS", "COMMENT_COLUMNS", "Comment", "Corpus", "DATA_FILES", "DATA_SUFFIXES", "DEFAULT_MAX_BYTES",
     "DOCUMENT_COLUMNS", "DOCUMENT_SUFFIXES", "Document", "FIELDS", "GENRES", "InputFile", "KEPT_KINDS", "LINE_RULES",
     "METADATA_COLUMNS", "MONTHS", "OPTIONAL_FIELDS", "Overrides", "PAGE_FIELDS", "PARAGRAPH_SEP", "PART_COLOURS", "SEGMENT_COLUMNS", "SENTENCE_COLUMNS",

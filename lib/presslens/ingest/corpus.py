@@ -41,9 +41,10 @@ from pathlib import Path
 from ..errors import CorpusError, MetadataError
 from ..labels import document_label
 from ..text import count_words, decode_bytes
+from .cache import CorpusCache, file_key
 from .comments import Comment
 from .metadata import SOURCES_FILE, SourceEntry, Value, load_sources
-from .segment import BODY_KINDS, OverrideMatcher, Segment, segment_page
+from .segment import BODY_KINDS, OverrideMatcher, PatternTimeout, Segment, segment_page
 from .webpage import charset_warning, read_web_page
 
 log = logging.getLogger(__name__)
@@ -174,6 +175,7 @@ class Corpus:
 
 def load_corpus(
     path: str | Path, *, strict: bool = False, max_bytes: int | None = None, within: str | Path | None = None,
+    cache_dir: str | Path | None = None,
 ) -> Corpus:
     """Load every document in a folder.
 
@@ -184,6 +186,10 @@ def load_corpus(
             (None: :data:`DEFAULT_MAX_BYTES`, 20 MiB).
         within: the folder symbolic links must resolve inside (None: ``path`` itself);
             ``presslens init`` reads a temporary view of links into the story folder with ``within`` the story folder.
+        cache_dir: a cache folder (the build's ``OUT/cache``) keeping what became of each file
+            (:mod:`.cache`: keyed by its bytes, name, ``sources.yml`` entry and ``max_bytes``), so
+            unchanged files are not decoded and segmented again; the corpus is the same as without.
+            ``None``: no cache.
 
     Returns:
         A :class:`Corpus`; documents sorted by ``doc_id``.
@@ -199,7 +205,8 @@ def load_corpus(
     root = Path(os.path.realpath(within if within is not None else folder))
     for data_file in (SOURCES_FILE, CODEBOOK_FILE):
         _check_data_file(folder / data_file, root)
-    sources = load_sources(folder)
+    cache = CorpusCache(cache_dir, valid=_is_outcome) if cache_dir is not None else None
+    sources = cache.sources(folder / SOURCES_FILE, lambda: load_sources(folder)) if cache is not None else load_sources(folder)
     documents: list[Document] = []
     inputs: list[InputFile] = []
     warnings: list[tuple[str, str]] = []
@@ -210,7 +217,7 @@ def load_corpus(
         try:
             if item.skip:
                 raise CorpusError(f"{item.name}: {item.skip}")
-            doc, info = _load_document(item, sources=sources, seen=seen, max_bytes=max_bytes)
+            doc, info = _load_document(item, sources=sources, seen=seen, max_bytes=max_bytes, cache=cache)
         except CorpusError as exc:
             reason = str(exc).removeprefix(f"{item.name}: ")
             if strict:
@@ -223,8 +230,9 @@ def load_corpus(
         documents.append(doc)
         inputs.append(info)
         warnings.extend((item.name, w) for w in doc.warnings)
+    loaded, listed = {d.doc_id for d in documents}, {i.file for i in inputs}  # sets: a scan per entry was quadratic
     for doc_id, entry in sorted(sources.items()):
-        if not any(d.doc_id == doc_id for d in documents) and not any(i.file == entry.file for i in inputs):
+        if doc_id not in loaded and entry.file not in listed:
             warnings.append((SOURCES_FILE, f"entry {doc_id!r} (line {entry.line}) has no file in {folder.name}/"))  # shown in reports: no machine path
     if documents and not (folder / CODEBOOK_FILE).is_file():
         warnings.append((
@@ -232,6 +240,9 @@ def load_corpus(
             f"no codebook beside the documents: entities are names found in the text, counted as provisional until "
             f"confirmed in {CODEBOOK_FILE} (presslens init proposes one)",
         ))
+    if cache is not None:
+        cache.save()
+        log.info("corpus cache: %d files read from the cache, %d loaded", cache.hits, cache.misses)
     log.info("loaded %d documents, rejected %d files from %s", len(documents), len(inputs) - len(documents), folder)
     return Corpus(path=folder, documents=documents, inputs=inputs, warnings=warnings)
 
@@ -399,7 +410,18 @@ def _read_bytes(entry: _Entry, max_bytes: int) -> bytes:
     return data
 
 
-def _load_document(item: _Entry, *, sources: dict[str, SourceEntry], seen: dict[str, str], max_bytes: int) -> tuple[Document, InputFile]:
+def _is_outcome(value: object) -> bool:
+    """A value read from the corpus cache that is what a file became: its document or why it was rejected."""
+    return isinstance(value, (Document, str))
+
+
+def _load_document(
+    item: _Entry, *, sources: dict[str, SourceEntry], seen: dict[str, str], max_bytes: int, cache: CorpusCache | None = None,
+) -> tuple[Document, InputFile]:
+    """A file as a document, from ``cache`` when it holds this very file (bytes, name, entry, options).
+
+    The checks that depend on other files (a duplicate) or on the file system (type, size) are made every time.
+    """
     name = item.name
     suffix = Path(name).suffix.lower()
     if suffix not in DOCUMENT_SUFFIXES:
@@ -408,9 +430,33 @@ def _load_document(item: _Entry, *, sources: dict[str, SourceEntry], seen: dict[
     sha = hashlib.sha256(data).hexdigest()
     if sha in seen:
         raise CorpusError(f"{name}: exact duplicate of {seen[sha]} (same sha256 {sha[:12]}…)")
-    decoded = decode_bytes(data, name=name)
     doc_id = Path(name).stem
-    entry = sources.get(doc_id) or SourceEntry(doc_id=doc_id, file=name)
+    stated = sources.get(doc_id)
+    key = file_key(name, sha, stated, max_bytes=max_bytes) if cache is not None else ""
+    outcome = cache.get(key) if cache is not None else None
+    if outcome is None:
+        try:
+            outcome = _decode_document(data, name=name, doc_id=doc_id, sha=sha, stated=stated)
+        except PatternTimeout:
+            raise  # depends on the machine's load: not kept
+        except CorpusError as exc:
+            outcome = str(exc)
+        if cache is not None:
+            cache.put(key, outcome)
+    if isinstance(outcome, str):
+        raise CorpusError(outcome)
+    return outcome, InputFile(file=name, sha256=sha, bytes=len(data), encoding=outcome.encoding, status="accepted")
+
+
+def _decode_document(data: bytes, *, name: str, doc_id: str, sha: str, stated: SourceEntry | None) -> Document:
+    """Decode and segment a file's bytes (the costly part of loading, what the corpus cache keeps).
+
+    Raises:
+        CorpusError: the file cannot be decoded, or holds no body text (the reason says which).
+    """
+    suffix = Path(name).suffix.lower()
+    decoded = decode_bytes(data, name=name)
+    entry = stated or SourceEntry(doc_id=doc_id, file=name)
     if suffix in (".html", ".htm"):
         doc = _web_document(decoded.text, data, name=name, doc_id=doc_id, sha=sha, encoding=decoded.encoding, entry=entry)
     else:
@@ -428,13 +474,13 @@ def _load_document(item: _Entry, *, sources: dict[str, SourceEntry], seen: dict[
             layouts=seg.layouts,
             warnings=list(seg.warnings),
         )
-    if doc_id not in sources:
+    if stated is None:
         known = "metadata only from the page's markup" if doc.page_meta else "all metadata unknown"
         doc.warnings.append(f"no entry in {SOURCES_FILE}: {known}")
     if not doc.body.strip():
         kinds = sorted({s.kind for s in doc.segments})
         raise CorpusError(f"{name}: no body text left after removing boilerplate (found only: {', '.join(kinds) or 'nothing'})")
-    return doc, InputFile(file=name, sha256=sha, bytes=len(data), encoding=decoded.encoding, status="accepted")
+    return doc
 
 
 def _web_document(markup: str, data: bytes, *, name: str, doc_id: str, sha: str, encoding: str, entry: SourceEntry) -> Document:
