@@ -18,7 +18,6 @@ the prototype is present.
 from __future__ import annotations
 
 import json
-import os
 import re
 import statistics
 from collections import Counter
@@ -30,13 +29,10 @@ SHINGLE = 4
 
 
 def corpora_dir(explicit: str | Path | None = None) -> Path:
-    """Where the development corpora are: the argument, ``PRESSLENS_CORPORA``, ``../shared/corpora``, ``/work/shared/corpora``."""
-    if explicit:
-        return Path(explicit)
-    if os.environ.get("PRESSLENS_CORPORA"):
-        return Path(os.environ["PRESSLENS_CORPORA"])
-    beside = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
-    return beside if beside.is_dir() else Path("/work/shared/corpora")
+    """Where the development corpora are: the argument, else :func:`benchmarks.corpora.corpora_dir`."""
+    from benchmarks.corpora import corpora_dir as found
+
+    return Path(explicit) if explicit else found()
 
 
 def shingles(text: str, n: int = SHINGLE) -> Counter:

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import platform
 import random
 import statistics
@@ -56,9 +55,9 @@ KINDS = ("deaths", "wounded", "displaced", "cost")
 
 def corpora() -> Path:
     """The shared corpora: ``PRESSLENS_CORPORA``, else ``../shared/corpora`` beside the project (searched upwards)."""
-    env = os.environ.get("PRESSLENS_CORPORA")
-    return Path(env) if env else next((p / "shared" / "corpora" for p in ROOT.parents if (p / "shared" / "corpora").is_dir()),
-                                      ROOT.parent / "shared" / "corpora")
+    from benchmarks.corpora import corpora_dir
+
+    return corpora_dir()
 
 
 def gold_sets() -> dict[str, list[tuple[Path, list[Path]]]]:

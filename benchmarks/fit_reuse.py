@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,11 +41,10 @@ TYPE_CLASS = {
 
 
 def corpora_dir() -> Path:
-    """The shared corpora folder: ``PRESSLENS_CORPORA``, else ``<project>/../shared/corpora``, else ``/work/shared/corpora``."""
-    for candidate in (os.environ.get("PRESSLENS_CORPORA"), ROOT.parent / "shared" / "corpora", "/work/shared/corpora"):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    return ROOT.parent / "shared" / "corpora"
+    """The shared corpora folder (:func:`benchmarks.corpora.corpora_dir`)."""
+    from benchmarks.corpora import corpora_dir as found
+
+    return found()
 
 
 def _read(path: Path) -> str:

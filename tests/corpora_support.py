@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from benchmarks.corpora import corpus_folder
@@ -13,10 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def corpora_dir() -> Path:
     """The shared corpora folder (it may not exist: callers skip then)."""
-    env = os.environ.get("PRESSLENS_CORPORA")
-    if env:
-        return Path(env)
-    return next((p / "shared" / "corpora" for p in ROOT.parents if (p / "shared" / "corpora").is_dir()), ROOT.parent / "shared" / "corpora")
+    from benchmarks.corpora import corpora_dir as found
+
+    return found()
 
 
 #: the 40 real news texts of issue #16 (odd numbers: development part, even: evaluation part)
