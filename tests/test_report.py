@@ -17,6 +17,7 @@ import re
 import shutil
 import signal
 import sys
+import time
 import types
 from html.parser import HTMLParser
 from pathlib import Path
@@ -553,6 +554,57 @@ def test_interrupt_between_notebooks_keeps_previous_outputs(
     assert _published(out) == before
     (kept,) = (out / "failed-runs").iterdir()
     assert (kept / "notebooks" / "02_table.ipynb").exists() and (kept / "reports" / "02_table.html").exists()
+    assert not list(out.glob(".run-*"))
+    _assert_lock_free(out)
+
+
+def _kernel_span(executed: Path) -> tuple[str, str]:
+    """When papermill started and ended ``executed`` (ISO times, comparable as text)."""
+    meta = json.loads(executed.read_text(encoding="utf-8"))["metadata"]["papermill"]
+    return meta["start_time"], meta["end_time"]
+
+
+@SLOW
+@pytest.mark.parametrize("jobs, side_by_side", [(1, False), (3, True)])
+def test_notebooks_run_side_by_side_with_jobs_and_in_turn_with_one(fake: FakePipeline, tmp_path: Path, jobs: int, side_by_side: bool):
+    out = tmp_path / "out"
+    assert cli.main(["run", "--out", str(out), "--no-progress", "--jobs", str(jobs)]) == 0
+    names = ["01_chart", "02_table", "03_summary"]
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert [n["name"] for n in manifest["notebooks"]] == names  # the plan's order, whichever ended first
+    assert all(n["status"] == "ok" and (out / n["report"]).is_file() for n in manifest["notebooks"])
+    spans = sorted(_kernel_span(out / "notebooks" / f"{name}.ipynb") for name in names)
+    overlapping = any(end > next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
+    assert overlapping is side_by_side
+    assert ("3 at a time" in (out / "run.log").read_text(encoding="utf-8")) is side_by_side
+
+
+@SLOW
+def test_sigterm_while_notebooks_run_side_by_side_kills_their_kernels(
+    fake: FakePipeline, completed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    out = _copy_run(completed, tmp_path)
+    before = _published(out)
+    real = report.execute_notebook
+    seen: list = []
+
+    def execute(source, target, **kwargs):
+        if source.stem == "03_summary":  # once the other notebook's kernel runs, the run is told to stop
+            for _ in range(600):
+                with report.execute._KERNELS_LOCK:
+                    running = list(report.execute._KERNELS)
+                if running:
+                    break
+                time.sleep(0.05)
+            seen.extend(running)
+            os.kill(os.getpid(), signal.SIGTERM)
+        return real(source, target, **kwargs)
+
+    monkeypatch.setattr(report.execute, "execute_notebook", execute)
+    assert cli.main(["run", "--out", str(out), "--no-progress", "--jobs", "2", "--notebooks", "02,03"]) == 143
+    assert seen and all(process.poll() is not None for process in seen)  # no kernel outlives the run
+    assert _published(out) == before
+    assert len(list((out / "failed-runs").iterdir())) == 1
     assert not list(out.glob(".run-*"))
     _assert_lock_free(out)
 

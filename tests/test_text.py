@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import unicodedata
 
 import pytest
@@ -143,3 +145,19 @@ def test_straighten_quotes_is_the_translation_table(text):
 
     assert straighten_quotes(text) == text.translate(_CURLY)
     assert len(straighten_quotes(text)) == len(text)
+
+
+def test_punkt_is_imported_without_scipy_and_scipy_still_loads_after():
+    """The first sentence split imports NLTK without the SciPy parts it only tries; SciPy imports normally afterwards."""
+    script = (
+        "import sys\n"
+        "from presslens.text.sentences import sentence_spans\n"
+        "t = 'Maj. Gen. Soleimani came. He left.'\n"
+        "print([t[a:b] for a, b in sentence_spans(t)])\n"
+        "print('nltk' in sys.modules, 'scipy.stats' in sys.modules, 'scipy.sparse' in sys.modules)\n"
+        "import scipy.stats\n"
+        "print(scipy.stats.fisher_exact([[1, 9], [11, 3]]).pvalue < 0.01)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    lines = done.stdout.splitlines()
+    assert lines == ["['Maj. Gen. Soleimani came.', 'He left.']", "True False False", "True"]

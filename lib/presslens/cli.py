@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--strict", action="store_true", help="any rejected input file stops the run")
     run.add_argument("--max-bytes", type=int, metavar="N",
                      help="reject input files larger than N bytes (default: 20 MiB), in the build and every notebook")
-    run.add_argument("--jobs", type=int, metavar="N", help="processes for the per-document stages (default: every core)")
+    run.add_argument("--jobs", type=int, metavar="N",
+                     help="processes at once: the build's workers, then notebooks run side by side (default: every core; 1: one at a time)")
     run.add_argument("--no-cache", dest="cache", action="store_false",
                      help="recompute every document instead of reusing OUT/cache")
     run.add_argument("--engine", choices=["local", "dask"], default="local",
@@ -287,6 +288,7 @@ class ProgressPrinter:
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.tty = stream.isatty()
+        self.started = ""  # the notebook whose start a terminal shows on the current line
 
     def __call__(self, event) -> None:  # noqa: ANN001 - report.Progress, imported lazily
         line = self._format(event)
@@ -303,9 +305,13 @@ class ProgressPrinter:
         if e.stage == "notebook":
             prefix = f"[{e.index}/{e.total}] {e.name}"
             if e.status == "start":
+                self.started = e.name if self.tty else ""
                 return (f"{prefix} ... ", "") if self.tty else None
             verdict = f"ok ({e.seconds:.1f} s)" if e.status == "ok" else f"FAILED ({e.seconds:.1f} s): {e.detail}"
-            return (verdict if self.tty else f"{prefix} {verdict}"), "\n"
+            # notebooks run at once are announced only when they end: the verdict then carries the name
+            own_line = self.started == e.name
+            self.started = ""
+            return (verdict if own_line else f"{prefix} {verdict}"), "\n"
         return None
 
 

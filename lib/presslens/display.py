@@ -30,6 +30,9 @@ from .io import write_csv
 from .paths import VIEWS_DIR
 from .text import INVISIBLE, clip, escape
 
+#: plotly's mime type: the figure JSON that JupyterLab and the HTML export draw
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
 #: kept for the old chart helpers that still import it from here (the one copy is :data:`presslens.text.INVISIBLE`)
 _INVISIBLE = INVISIBLE
 
@@ -100,13 +103,49 @@ def corpus_notes(corpus_dir: str | Path, notebook: str) -> Any:
 
 
 def setup(*, max_colwidth: int = 80, max_rows: int = 60) -> None:
-    """Notebook defaults: plotly's mimetype renderer (small notebooks, stable outputs) and pandas display limits."""
-    import plotly.io as pio
+    """Notebook defaults: figures shown as plotly's mimetype output (small notebooks, stable outputs) and pandas display limits.
 
-    pio.renderers.default = "plotly_mimetype"
+    In an IPython kernel, plotly figures are shown by :func:`show_figure`,
+    registered for every plotly figure type: the output is the one plotly's
+    ``plotly_mimetype`` renderer makes, without loading plotly's renderer
+    machinery (which imports ``nbformat`` and ``jsonschema``, about 3 s of each
+    notebook's start on this machine). Elsewhere only the pandas options are set.
+    """
     pd.set_option("display.max_colwidth", max_colwidth)
     pd.set_option("display.max_rows", max_rows)
     pd.set_option("display.width", 200)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the kernel
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from plotly.basedatatypes import BaseFigure
+
+    shell.display_formatter.ipython_display_formatter.for_type(BaseFigure, show_figure)
+
+
+def figure_bundle(fig: Any) -> dict[str, Any]:
+    """The output plotly's ``plotly_mimetype`` renderer makes for ``fig``: its JSON under plotly's mime type.
+
+    >>> import plotly.graph_objects as go
+    >>> bundle = figure_bundle(go.Figure(go.Bar(x=["a"], y=[1])))
+    >>> list(bundle), bundle["application/vnd.plotly.v1+json"]["data"][0]["type"]
+    (['application/vnd.plotly.v1+json'], 'bar')
+    """
+    import json
+
+    from plotly.io import to_json
+
+    return {PLOTLY_MIME: json.loads(to_json(fig.to_dict(), validate=False, remove_uids=False))}
+
+
+def show_figure(fig: Any) -> None:
+    """Display ``fig`` as :func:`figure_bundle` (what ``fig.show()`` does under the ``plotly_mimetype`` renderer)."""
+    from IPython.display import display
+
+    display(figure_bundle(fig), raw=True)
 
 
 def relabel(frame: pd.DataFrame, labels: Mapping[str, str], columns: Sequence[str]) -> pd.DataFrame:

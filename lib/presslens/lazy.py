@@ -8,7 +8,9 @@ any table never imports :mod:`presslens.reuse.charts`, and so never plotly.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -39,3 +41,34 @@ def lazy_names(owner: str, source: str, names: Iterable[str], namespace: Mapping
         return sorted(set(namespace) | names)
 
     return __getattr__, __dir__
+
+
+@contextmanager
+def without_modules(*names: str) -> Iterator[None]:
+    """While the block runs, importing any of ``names`` not yet loaded fails with ``ImportError``; afterwards they import as usual.
+
+    For libraries that try optional imports they do not need for what presslens
+    calls, at a cost each process pays on start (see
+    :data:`presslens.text.sentences.NLTK_SKIPPED_IMPORTS` and
+    :data:`presslens.report.SKIPPED_IMPORTS`): the library takes its own
+    fallback (``except ImportError``). A module already loaded is left alone.
+    ``sys.modules[name] = None`` is how Python marks a module as not importable.
+
+    >>> with without_modules("xml.dom.minidom_not_loaded_yet"):
+    ...     try:
+    ...         import xml.dom.minidom_not_loaded_yet
+    ...     except ImportError:
+    ...         print("skipped")
+    skipped
+    >>> "xml.dom.minidom_not_loaded_yet" in sys.modules
+    False
+    """
+    marked = [n for n in names if n not in sys.modules]
+    for name in marked:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for name in marked:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]

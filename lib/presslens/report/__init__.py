@@ -33,6 +33,15 @@ Modules, in the order of a run: :mod:`.plan` (settings checked),
 """
 
 from presslens.errors import ParameterError
+from presslens.lazy import without_modules
+
+#: what ``import nbformat`` (papermill, nbconvert) loads for nothing a run does: ``jsonschema`` tries
+#: ``rfc3987_syntax`` for its ``iri`` format check, which no notebook schema uses, and that compiles 38
+#: grammars at import (2.6 s of the 4.4 s this package took to import on this machine)
+SKIPPED_IMPORTS = ("rfc3987_syntax",)
+
+with without_modules(*SKIPPED_IMPORTS):
+    import nbformat  # noqa: F401 - loaded here once, without them, for every module below
 
 from .execute import (
     ERROR_CHARS,

@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -175,18 +176,14 @@ def _execute(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: Prog
     commit = git_commit(plan.notebooks_dir)
     corpus_shown = display_path(plan.corpus)
     paths_shown = run_paths_shown(plan, corpus_shown=corpus_shown)
-    results = []
     total = len(plan.notebooks)
-    for index, nb_plan in enumerate(plan.notebooks, start=1):
-        notify(Progress(stage="notebook", status="start", name=nb_plan.name, index=index, total=total))
-        result = _run_notebook(
+
+    def run_one(nb_plan: NotebookPlan) -> NotebookResult:
+        return _run_notebook(
             nb_plan, plan=plan, staging=staging, commit=commit, corpus_shown=corpus_shown, started=started, paths_shown=paths_shown
         )
-        results.append(result)
-        notify(Progress(
-            stage="notebook", status=result.status, name=nb_plan.name, index=index, total=total,
-            seconds=result.seconds, detail=result.error,
-        ))
+
+    results = _run_notebooks(plan.notebooks, run_one, workers=notebook_workers(plan.jobs, total), notify=notify)
     suite = [p.stem for p in discover_notebooks(plan.notebooks_dir)]
     kept = keep_earlier_reports(plan.out, staging, suite=suite, executed=[r.name for r in results])
     place_shared_plotly(plan.out, staging, results=results, kept=kept)
@@ -201,6 +198,98 @@ def _execute(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: Prog
     log.info("run finished: %d notebooks, %d failed, %d report(s) kept from earlier runs", total,
              sum(r.status != "ok" for r in results), len(kept))
     return RunResult(out=staging, manifest=manifest, notebooks=results)
+
+
+#: seconds a stopping run waits for the notebooks it stopped to save what they got (their kernels are killed first)
+STOP_SECONDS = 20.0
+#: notebooks a run executes at once by default: one per core, at most this many (each kernel holds the corpus)
+MAX_NOTEBOOK_WORKERS = 4
+
+
+def notebook_workers(jobs: int | None, notebooks: int) -> int:
+    """How many notebooks a run executes at once: ``jobs`` (default: every core, at most
+    :data:`MAX_NOTEBOOK_WORKERS`), never more than there are notebooks.
+
+    >>> notebook_workers(None, 1), notebook_workers(1, 5), notebook_workers(2, 5), notebook_workers(8, 3)
+    (1, 1, 2, 3)
+    """
+    from presslens.build.engine import default_jobs
+
+    wanted = min(default_jobs(), MAX_NOTEBOOK_WORKERS) if jobs is None else jobs
+    return max(1, min(wanted, notebooks))
+
+
+def _run_notebooks(
+    plans: Sequence[NotebookPlan], run_one: Callable[[NotebookPlan], NotebookResult], *, workers: int, notify: ProgressCallback
+) -> list[NotebookResult]:
+    """Every notebook run by ``run_one`` (which records a failure, never raises), ``workers`` at a time; results in ``plans`` order.
+
+    With one worker the notebooks run in turn in this thread, each announced as
+    it starts. With more, each runs in a thread of its own (a notebook's work is
+    done in its kernel process; the thread waits on it, then exports the page),
+    and each is announced when it ends, in the order they end. This thread only
+    waits on their results, so an interrupt or ``SIGTERM`` reaches it at once:
+    no further notebook starts, the kernels running are killed (their notebooks
+    end as failed, saved and exported as far as they got), the threads are
+    waited for (at most :data:`STOP_SECONDS`), and the interrupt goes on up, so
+    the partial run is kept whole under ``failed-runs/``.
+    """
+    total = len(plans)
+    if workers <= 1 or total <= 1:
+        results = []
+        for index, nb_plan in enumerate(plans, start=1):
+            notify(Progress(stage="notebook", status="start", name=nb_plan.name, index=index, total=total))
+            result = run_one(nb_plan)
+            results.append(result)
+            notify(Progress(stage="notebook", status=result.status, name=nb_plan.name, index=index, total=total,
+                            seconds=result.seconds, detail=result.error))
+        return results
+    import queue
+
+    todo: queue.Queue = queue.Queue()
+    for item in enumerate(plans, start=1):
+        todo.put(item)
+    done: queue.Queue = queue.Queue()
+
+    stopping = threading.Event()
+
+    def work() -> None:
+        while not stopping.is_set():
+            try:
+                index, nb_plan = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                done.put((index, run_one(nb_plan), None))
+            except BaseException as exc:  # run_one records failures; anything else stops the run in the main thread
+                done.put((index, None, exc))
+                return
+
+    log.info("running %d notebooks, %d at a time", total, workers)
+    threads = [threading.Thread(target=work, name=f"presslens-notebook-{n + 1}", daemon=True) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    results: dict[int, NotebookResult] = {}
+    try:
+        while len(results) < total:
+            try:
+                index, result, exc = done.get(timeout=0.5)  # a timeout, so signals reach this thread while it waits
+            except queue.Empty:
+                continue
+            if exc is not None:
+                raise exc
+            results[index] = result
+            notify(Progress(stage="notebook", status=result.status, name=result.name, index=index, total=total,
+                            seconds=result.seconds, detail=result.error))
+    except BaseException:
+        stopping.set()
+        killed = _stop_kernels()
+        log.error("run stopping: %d notebook kernel(s) killed", killed)
+        deadline = time.monotonic() + STOP_SECONDS
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        raise
+    return [results[i] for i in range(1, total + 1)]
 
 
 def place_shared_plotly(
@@ -354,10 +443,10 @@ def execute_notebook(
     from papermill.exceptions import PapermillExecutionError
 
     try:
-        with _kernel_manager_class(kernel_log, context=context) as km_class:
-            papermill.execute_notebook(
+        with _kernel_manager_class(kernel_log, context=context, cwd=cwd) as km_class:
+            papermill.execute_notebook(  # no cwd= here: papermill would chdir this whole process (see _kernel_manager_class)
                 str(source), str(target), parameters=dict(parameters), kernel_name=KERNEL_NAME,
-                cwd=str(cwd), progress_bar=False, log_output=False, kernel_manager_class=km_class,
+                progress_bar=False, log_output=False, kernel_manager_class=km_class,
             )
     except PapermillExecutionError as exc:
         return clip(f"{exc.ename}: {exc.evalue}" if exc.evalue else exc.ename, ERROR_CHARS)
@@ -384,11 +473,17 @@ def kernel_env(base: Mapping[str, str], context: RunContext | None) -> dict[str,
 
 
 @contextmanager
-def _kernel_manager_class(stderr_path: Path | None, *, context: RunContext | None = None) -> Iterator[type]:
+def _kernel_manager_class(
+    stderr_path: Path | None, *, context: RunContext | None = None, cwd: Path | None = None
+) -> Iterator[type]:
     """A kernel manager whose kernel starts with ``context``'s run variables and writes its stderr to ``stderr_path`` (None: ours).
 
     The variables go into the environment the kernel is started with (as
     ``km.start_kernel(env=...)`` would); this process's ``os.environ`` is not changed.
+    The kernel starts in ``cwd`` (``None``: this process's folder), given to the
+    kernel's launch: papermill's own ``cwd`` changes the working folder of this
+    whole process while the notebook runs, which two notebooks run at once
+    (:func:`_run_notebooks`) would undo for each other.
     """
     from jupyter_client.manager import AsyncKernelManager
 
@@ -397,14 +492,48 @@ def _kernel_manager_class(stderr_path: Path | None, *, context: RunContext | Non
         class _RunKernelManager(AsyncKernelManager):
             async def _async_pre_start_kernel(self, **kw):  # noqa: ANN001 - jupyter_client API
                 kw["env"] = kernel_env(kw.get("env") or os.environ, context)
+                if cwd is not None:
+                    kw["cwd"] = str(cwd)
                 return await super()._async_pre_start_kernel(**kw)
 
             async def _async_launch_kernel(self, kernel_cmd, **kw):  # noqa: ANN001 - jupyter_client API
                 if stream is not None:
                     kw.setdefault("stderr", stream)
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
+                launched = await super()._async_launch_kernel(kernel_cmd, **kw)
+                process = getattr(self.provisioner, "process", None)
+                if process is not None:
+                    with _KERNELS_LOCK:
+                        _KERNELS.add(process)
+                        mine.append(process)
+                return launched
 
-        yield _RunKernelManager
+        mine: list = []
+        try:
+            yield _RunKernelManager
+        finally:
+            with _KERNELS_LOCK:
+                _KERNELS.difference_update(mine)
+
+
+#: the kernel processes of the notebooks running now (``subprocess.Popen``), for :func:`_stop_kernels`
+_KERNELS: set = set()
+_KERNELS_LOCK = threading.Lock()
+
+
+def _stop_kernels() -> int:
+    """Kill the kernel of every notebook running now, so their papermill calls end (as a dead kernel) at once.
+
+    Returns:
+        How many kernels were still running.
+    """
+    with _KERNELS_LOCK:
+        running = [p for p in _KERNELS if p.poll() is None]
+    for process in running:
+        try:
+            process.kill()
+        except OSError:  # ended meanwhile
+            pass
+    return len(running)
 
 
 def _write_stub_notebook(path: Path, *, name: str, error: str) -> None:

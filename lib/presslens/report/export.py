@@ -36,9 +36,10 @@ import nbformat
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
+from ..display import PLOTLY_MIME
+
 log = logging.getLogger(__name__)
 
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 #: the Jinja templates of the report pages and the index page (package data of presslens)
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 REPORT_TEMPLATE = "report.html.j2"

@@ -375,7 +375,7 @@ def plan_run(
         wait: seconds to wait for another run's lock.
         log_file: the run log; ``None`` means ``OUT/logs/run.log``.
         max_bytes: size limit per input file, for the build and every notebook.
-        jobs: processes for the per-document stages (default: every core).
+        jobs: processes at once: the per-document stages' workers, then the notebooks run side by side (default: every core).
         cache: reuse per-document results from ``OUT/cache`` (keyed by content,
             presslens version and codebook), so a run redoes only what changed.
         engine: ``local`` or ``dask``; ``scheduler`` is a Dask scheduler address

@@ -46,15 +46,37 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 MAX_SENTENCE_CHARS = 2_000
 
 
+#: parts of SciPy that ``import nltk`` loads only for what presslens never calls (``fisher_exact`` of
+#: ``nltk.collocations``, the SVM of ``nltk.parse.transitionparser``, both imported in ``try`` blocks with a
+#: fallback): 1.5 of the 1.8 s of ``import nltk`` on this machine, paid by every kernel and build worker.
+NLTK_SKIPPED_IMPORTS = ("scipy.stats", "scipy.sparse")
+
+
+def _import_punkt() -> tuple[type, type]:
+    """NLTK's ``PunktParameters`` and ``PunktSentenceTokenizer``, imported without the SciPy parts NLTK only tries.
+
+    While ``nltk`` is first imported, the modules of :data:`NLTK_SKIPPED_IMPORTS` that
+    are not loaded yet cannot be (:func:`presslens.lazy.without_modules`), so NLTK takes
+    its own fallback for them; a later ``import scipy.stats`` loads it as usual.
+    Punkt itself needs neither. Once ``nltk`` is loaded, this is a plain import.
+    """
+    from ..lazy import without_modules
+
+    with without_modules(*NLTK_SKIPPED_IMPORTS):
+        from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+    return PunktParameters, PunktSentenceTokenizer
+
+
 @lru_cache(maxsize=1)
 def sentence_splitter() -> PunktSentenceTokenizer:
     """Punkt, untrained, with our abbreviations (no NLTK data needed).
 
     NLTK is imported here, on the first sentence split, not when the module is imported: importing the
     ``nltk`` package costs about two seconds (it loads most of NLTK), which every process that only
-    reads a table, draws a chart or lists the notebooks would otherwise pay.
+    reads a table, draws a chart or lists the notebooks would otherwise pay; see :func:`_import_punkt`
+    for the rest of that cost.
     """
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+    PunktParameters, PunktSentenceTokenizer = _import_punkt()
 
     params = PunktParameters()
     params.abbrev_types = set(ABBREVIATIONS)
