@@ -26,6 +26,8 @@ import json
 import logging
 import os
 import re
+import threading
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -248,19 +250,35 @@ def write_plotly_bundle(folder: Path) -> Path:
     return target
 
 
+#: this thread's exporters, by ``with_code``: nbconvert compiles its templates per exporter (about 0.4 s), so a run
+#: exporting many pages makes one per thread (the pages are exported from the threads that run the notebooks)
+_EXPORTERS = threading.local()
+
+
 def _exporter(*, with_code: bool, shown: PathShown | None = None) -> HTMLExporter:
-    """The lab HTML exporter with our template and preprocessors, code shown only on request."""
-    exporter = HTMLExporter(
-        template_name="lab",
-        extra_template_paths=[str(TEMPLATES_DIR)],
-        template_file=REPORT_TEMPLATE,
-        exclude_input=not with_code,
-        exclude_input_prompt=not with_code,
-        exclude_output_prompt=not with_code,
-        embed_images=False,
-    )
-    exporter.register_preprocessor(PathShownPreprocessor(shown or PathShown()), enabled=True)
-    exporter.register_preprocessor(PlotlyOfflinePreprocessor(), enabled=True)
+    """The lab HTML exporter with our template and preprocessors, code shown only on request.
+
+    Made once per thread and ``with_code``, then given this page's ``shown``.
+    """
+    made = getattr(_EXPORTERS, "made", None)
+    if made is None:
+        made = _EXPORTERS.made = {}
+    if with_code not in made:
+        exporter = HTMLExporter(
+            template_name="lab",
+            extra_template_paths=[str(TEMPLATES_DIR)],
+            template_file=REPORT_TEMPLATE,
+            exclude_input=not with_code,
+            exclude_input_prompt=not with_code,
+            exclude_output_prompt=not with_code,
+            embed_images=False,
+        )
+        paths_shown = PathShownPreprocessor(PathShown())
+        exporter.register_preprocessor(paths_shown, enabled=True)
+        exporter.register_preprocessor(PlotlyOfflinePreprocessor(), enabled=True)
+        made[with_code] = (exporter, paths_shown)
+    exporter, paths_shown = made[with_code]
+    paths_shown.shown = shown or PathShown()
     return exporter
 
 
@@ -291,15 +309,24 @@ def export_html(
         raise ValueError(f"plotly must be one of {', '.join(PLOTLY_MODES)}, got {plotly!r}")
     exporter = _exporter(with_code=with_code, shown=shown)
     has_plotly = count_plotly_outputs(nb) > 0
+    inline = has_plotly and plotly == "inline"
+    # nbconvert parses the whole page again (BeautifulSoup) after rendering it: the template gets a marker no
+    # document can hold, and plotly.js (~5 MB, most of the page) takes its place once the page is made
+    marker = f"presslens-plotly-js-{uuid.uuid4().hex}" if inline else ""
     resources = {
         "metadata": {"name": header.title},
         "presslens": {
             "header": (shown or PathShown())(_header_fields(header)),
-            "plotly_js": plotly_bundle() if has_plotly and plotly == "inline" else "",
+            "plotly_js": marker,
             "plotly_src": SHARED_PLOTLY_JS if has_plotly and plotly == "shared" else "",
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    if inline:
+        if body.count(marker) != 1:  # pragma: no cover - the template writes it once
+            raise RuntimeError("the report template did not place plotly.js exactly once")
+        head, tail = body.split(marker)
+        body = head + plotly_bundle() + tail
     return body
 
 
