@@ -620,6 +620,42 @@ def test_quote_matrix_shows_which_outlets_carry_a_quote(corpus):
     assert matrix["documents"].is_monotonic_decreasing
 
 
+def _quote_clusters_one_by_one(corpus, threshold):
+    """The quotation clusters by the definition (each quotation, longest first, joins the first cluster it matches)."""
+    from rapidfuzz import fuzz
+
+    from presslens.reuse.units import sentence_key
+
+    keyed = [(r, sentence_key(r.text)) for r in reuse.quotes_table(corpus, min_words=3).itertuples(index=False)]
+    keyed.sort(key=lambda rk: (-len(rk[1]), rk[0].doc_id, rk[0].start))
+    clusters = []
+    for row, key in keyed:
+        for cluster in clusters:
+            rep = cluster[0]
+            if fuzz.ratio(key, rep) >= threshold or (len(key) >= 0.5 * len(rep) and fuzz.partial_ratio(key, rep) >= threshold):
+                cluster[1].add(row.doc_id)
+                break
+        else:
+            clusters.append((key, {row.doc_id}))
+    return clusters
+
+
+@pytest.mark.parametrize("threshold", [40.0, 85.0, 97.0])
+def test_quote_matrix_clusters_quotations_as_trying_each_cluster_in_turn_would(corpus, threshold):
+    """Scoring only the clusters within reach, all at once, finds the clusters of the definition, at any threshold."""
+    matrix = reuse.quote_matrix(corpus, labels=False, threshold=threshold, min_documents=1)
+    expected = _quote_clusters_one_by_one(corpus, threshold)
+    assert len(matrix) == len(expected)
+    by_quote = {r.quote: r for r in matrix.itertuples(index=False)}
+    doc_ids = [d.doc_id for d in corpus]
+    quoted = {q: {d for d, v in zip(doc_ids, row[4:]) if v == "quoted"} for q, row in by_quote.items()}
+    # each cluster's members quote it (the matrix may add documents whose longer quotation contains it)
+    from presslens.reuse.units import sentence_key
+
+    keys = {sentence_key(q): q for q in by_quote}
+    assert all(members <= quoted[keys[key]] for key, members in expected)
+
+
 # --------------------------------------------------------------------------- framing
 
 

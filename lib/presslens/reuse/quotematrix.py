@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ..ingest.corpus import Corpus
 from ..labels import doc_number
@@ -71,34 +73,48 @@ def quote_matrix(
     doc_ids = [d.doc_id for d in corpus]
     keyed = [(r, sentence_key(r.text)) for r in table.itertuples(index=False)]
     keyed.sort(key=lambda rk: (-len(rk[1]), rk[0].doc_id, rk[0].start))
+    # Keys come longest first, so the clusters' representatives are ever shorter. A key cannot match a
+    # representative longer than `reach` times its own length: the ratio of texts of lengths a <= b is at most
+    # 200a/(a+b), and partial_ratio needs half the length. So only the trailing run of representatives within
+    # reach is scored, all at once (rapidfuzz.process, the same scorers, float64 scores), and the first of them
+    # that matches takes the key, as trying them one by one would.
+    reach = max(2.0, 200.0 / threshold - 1.0) if threshold > 0 else float("inf")
     clusters: list[dict[str, Any]] = []
+    reps: list[str] = []
+    minus_lengths: list[int] = []  # -len of each representative: non-decreasing, for bisect
     for row, key in keyed:
-        for cluster in clusters:
-            rep = cluster["key"]
-            if fuzz.ratio(key, rep) >= threshold or (
-                len(key) >= 0.5 * len(rep) and fuzz.partial_ratio(key, rep) >= threshold
-            ):
-                cluster["members"].append(row)
-                break
+        start = bisect.bisect_left(minus_lengths, -reach * len(key))
+        found = _first_match(key, reps[start:], threshold)
+        if found is not None:
+            clusters[start + found]["members"].append(row)
         else:
             clusters.append({"key": key, "text": row.text, "members": [row]})
+            reps.append(key)
+            minus_lengths.append(-len(key))
     bodies = {d.doc_id: sentence_key(d.body) for d in corpus}
-    quote_keys: dict[str, list[str]] = {d: [] for d in doc_ids}
-    for row, key in keyed:
-        quote_keys[row.doc_id].append(key)
+    # every quotation key with its document, for scoring a cluster against all of them at once
+    flat = [(row.doc_id, key) for row, key in keyed]
+    flat_keys = [k for _, k in flat]
+    flat_lengths = np.array([len(k) for k in flat_keys], dtype=np.int64)
+    body_ids = list(bodies)
+    body_texts = [bodies[d] for d in body_ids]
     rows = []
     for cluster in clusters:
+        ck = cluster["key"]
         quoted_in = {m.doc_id for m in cluster["members"]}
-        cells = {}
-        for doc_id in doc_ids:
-            if doc_id in quoted_in or any(
-                len(k) >= len(cluster["key"]) and fuzz.partial_ratio(cluster["key"], k) >= threshold for k in quote_keys[doc_id]
-            ):
-                cells[doc_id] = "quoted"
-            elif fuzz.partial_ratio(cluster["key"], bodies[doc_id]) >= text_threshold:
-                cells[doc_id] = "in text"
-            else:
-                cells[doc_id] = ""
+        # a document quotes it when one of its quotations at least as long contains it
+        longer = np.flatnonzero(flat_lengths >= len(ck))
+        if len(longer):
+            scores = process.cdist([ck], [flat_keys[i] for i in longer], scorer=fuzz.partial_ratio,
+                                   score_cutoff=threshold, dtype=np.float64)[0]
+            quoted_in |= {flat[longer[j]][0] for j in np.flatnonzero(scores >= threshold)}
+        rest = [i for i, d in enumerate(body_ids) if d not in quoted_in]
+        in_text: set[str] = set()
+        if rest:
+            scores = process.cdist([ck], [body_texts[i] for i in rest], scorer=fuzz.partial_ratio,
+                                   score_cutoff=text_threshold, dtype=np.float64)[0]
+            in_text = {body_ids[rest[j]] for j in np.flatnonzero(scores >= text_threshold)}
+        cells = {d: ("quoted" if d in quoted_in else "in text" if d in in_text else "") for d in doc_ids}
         first = min(cluster["members"], key=lambda m: (m.doc_id, m.start))
         speakers = [m.speaker for m in sorted(cluster["members"], key=lambda m: (m.doc_id, m.start)) if m.speaker]
         rows.append(
@@ -115,6 +131,27 @@ def quote_matrix(
     if labels:
         frame = frame.rename(columns={d.doc_id: d.label for d in corpus})
     return frame
+
+
+def _first_match(key: str, reps: list[str], threshold: float) -> int | None:
+    """The index of the first of ``reps`` that ``key`` matches (``ratio``, or ``partial_ratio`` when at least half as long), or ``None``.
+
+    >>> _first_match("the war must end now", ["we said the war must end now", "the war must end now"], 85.0)
+    0
+    >>> _first_match("nothing alike here", ["the war must end now"], 85.0) is None
+    True
+    """
+    if not reps:
+        return None
+    ratio = process.cdist([key], reps, scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.float64)[0]
+    half = np.array([len(key) >= 0.5 * len(r) for r in reps])
+    partial = np.zeros(len(reps))
+    if half.any():
+        which = np.flatnonzero(half)
+        partial[which] = process.cdist([key], [reps[i] for i in which], scorer=fuzz.partial_ratio,
+                                       score_cutoff=threshold, dtype=np.float64)[0]
+    hits = np.flatnonzero((ratio >= threshold) | (half & (partial >= threshold)))
+    return int(hits[0]) if len(hits) else None
 
 
 def most_reused(pairs: pd.DataFrame, n: int, *, doc_ids: Iterable[str] = ()) -> list[str]:
