@@ -528,12 +528,13 @@ def scale_part(sizes: Sequence[int], *, env: Mapping[str, str], work: Path, jobs
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None, help="folder for bench_suite.json and bench_suite.md")
-    parser.add_argument("--parts", nargs="+", choices=["seeds", "scale"], default=["seeds", "scale"])
+    parser.add_argument("--parts", nargs="+", choices=["seeds", "scale"], default=["seeds", "scale"],
+                        help="seeds: suite against the floor; scale: cold and +1 document on synthetic corpora (default: both)")
     parser.add_argument("--rounds", type=int, default=3, help="seeds rounds, suite and floor alternating (default 3)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000], help="synthetic corpus sizes (10000 on request: long)")
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--jobs", type=int, default=None, help="presslens run --jobs (default: every core)")
-    parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it (corpora, outputs, child logs)")
+    parser.add_argument("--keep", type=Path, default=None, help="work in this folder (new or empty) and keep it: corpora, outputs, child logs")
     parser.add_argument("--child-run", nargs=3, metavar=("CORPUS", "OUT", "JSON"), help=argparse.SUPPRESS)
     parser.add_argument("--child-floor", nargs=2, metavar=("NOTEBOOK", "JSON"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -543,6 +544,8 @@ def main(argv: list[str] | None = None) -> int:
         return _child_floor(*args.child_floor)
     if args.rounds < 1 or any(s < 1 for s in args.sizes):
         parser.error("--rounds and --sizes must be 1 or more")
+    if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
+        parser.error(f"--keep {args.keep}: not empty (every run must start from a fresh output folder)")
 
     with tempfile.TemporaryDirectory(prefix="presslens-bench-suite-") as tmp:
         work = args.keep or Path(tmp)
