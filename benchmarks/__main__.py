@@ -1,9 +1,10 @@
-"""Run every benchmark (``make bench``): ``python -m benchmarks [--out DIR] [--only NAME ...]``.
+"""Run every benchmark (``make bench``): ``python -m benchmarks [--out DIR] [--only NAME ...] [-- ARGS ...]``.
 
 Each ``benchmarks/bench_*.py`` runs in its own process (so one's memory does
 not count against the next), prints its figures and, with ``--out``, writes
-``bench_<name>.json``. Benchmarks are never part of the tests: they measure this
-machine, which may be shared.
+``bench_<name>.json``. Arguments after ``--`` go to each benchmark run (so with
+``--only``: ``make bench ARGS="--only suite -- --sizes 10000"``). Benchmarks are
+never part of the tests: they measure this machine, which may be shared.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None, help="folder for the bench_*.json files")
     parser.add_argument("--only", nargs="+", default=[], help="run only these (e.g. figures entities)")
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    args = parser.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
     names = sorted(p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py"))
     chosen = [n for n in names if not args.only or n in args.only]
     failed = []
@@ -30,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.out is not None:
             args.out.mkdir(parents=True, exist_ok=True)
             cmd += ["--out", str(args.out)]
+        cmd += extra
         print(f"== bench_{name}", flush=True)
         started = time.perf_counter()
         code = subprocess.call(cmd, cwd=HERE.parent)
