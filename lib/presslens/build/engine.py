@@ -9,7 +9,10 @@ The tables of the registry (:mod:`presslens.build.registry`) are computed by sta
   document (see :func:`presslens.build.cache.document_key`). Documents not in the cache are spread over
   worker processes in chunks; a worker returns the chunk's whole tables (one
   frame per table, not one per document) and writes the documents' cache files
-  itself. The main process concatenates chunk tables and cached rows once per
+  itself. Workers forked from the run (the local engine on Linux) inherit the
+  corpus and the loaded models, so a task names its documents by index; below
+  :data:`PARALLEL_MIN_DOCUMENTS` documents to compute no worker is started.
+  The main process concatenates chunk tables and cached rows once per
   table and puts them in order with one stable sort (:func:`assemble_table`).
   The last run's whole per-document tables are also kept, one file per group
   (``last-run/``), so a rerun reads two files instead of two per document and
@@ -193,8 +196,9 @@ def _codebook(corpus: Corpus, book: str) -> entities.Codebook:
 
 
 #: fewest documents to compute for the per-document phase to use worker processes; below, it runs in the run's process.
-#: Measured with /tmp-style synthetic corpora (benchmarks.synthetic, seed 9) on the 2-core development machine,
-#: 2026-12-02, per-document phase only, one process vs two workers: see the README's benchmark section.
+#: Measured with synthetic corpora (benchmarks.synthetic, seed 9) on the 2-core shared development machine,
+#: 2026-12-02, per-document phase only: 100 documents 1.5-1.8 CPU-s in one process, 2.0-2.2 in two workers (slower wall too);
+#: 1,000 documents, see the README benchmark section.
 PARALLEL_MIN_DOCUMENTS = 200
 
 
