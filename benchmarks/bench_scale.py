@@ -25,6 +25,11 @@ process (so each size's peak memory is its own) times:
   tables derived from them, no cache, cold memos), with one process
   (``engine_jobs1``) and with the default worker count (``engine_jobs``): this
   adds what the stage timings leave out (chunks, per-document pieces, assembly);
+  the per-document phase alone too (``phase_jobs1``, ``phase_jobs``: the
+  per-document tables only, without the tables derived in the main process).
+  Each is reported with its wall seconds, its CPU seconds (the main process
+  plus the ended workers, ``RUSAGE_CHILDREN``), the load average after it and
+  the speedup of the workers over one process (``engine.speedup``);
 * ``pipeline.build`` with the default worker count and a fresh cache (``cold``),
   again with the cache filled (``warm``), and after adding one document
   (``incremental``: one document processed);
@@ -61,6 +66,22 @@ def _timed(fn):
     start = time.perf_counter()
     value = fn()
     return value, time.perf_counter() - start
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed_cpu_all(fn):
+    """The value, wall-clock seconds, CPU seconds of this process and CPU seconds of its ended children (the workers) of ``fn()``.
+
+    Workers' CPU is counted once they have ended: the engine's pool is shut down
+    (and its workers waited for) before ``compute_tables`` returns.
+    """
+    start, main, children = time.perf_counter(), _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
+    value = fn()
+    return value, time.perf_counter() - start, _cpu(resource.RUSAGE_SELF) - main, _cpu(resource.RUSAGE_CHILDREN) - children
 
 
 def _timed_cpu(fn):
@@ -125,14 +146,27 @@ def measure(corpus_dir: Path, *, stages: bool, rebuilds: bool, jobs: int | None,
 
         # the engine's per-document phase: the per-document tables and those derived from them, as a run computes them
         chosen = {n: f for n, f in pipeline.TABLES.items() if n in engine.DOCUMENT_TABLES or n in engine.CODEBOOK_TABLES or n in engine.DERIVED}
-        for label, n_jobs in (("engine_jobs1", 1), ("engine_jobs", jobs or engine.default_jobs())):
+        # the per-document phase alone (the per-document tables: what the workers compute), then with the derived tables
+        documents_only = {n: f for n, f in chosen.items() if n not in engine.DERIVED}
+        n_workers = jobs or engine.default_jobs()
+        for label, n_jobs, functions in (("phase_jobs1", 1, documents_only), ("phase_jobs", n_workers, documents_only),
+                                         ("engine_jobs1", 1, chosen), ("engine_jobs", n_workers, chosen)):
             clear_memos()  # workers fork from this process: they would inherit warm memos
-            (_, stats), wall, used = _timed_cpu(lambda: engine.compute_tables(corpus, chosen, jobs=n_jobs))
-            sec[label], cpu[label] = wall, used
-            out.setdefault("engine", {})[label] = {"jobs": n_jobs, "wall_s": round(wall, 3), "main_cpu_s": round(used, 3),
-                                                   "seconds": {k: round(v, 3) for k, v in stats.seconds.items()}}
+            (_, stats), wall, used, workers = _timed_cpu_all(lambda: engine.compute_tables(corpus, functions, jobs=n_jobs))
+            sec[label], cpu[label] = wall, used + workers
+            out.setdefault("engine", {})[label] = {
+                "jobs": n_jobs, "wall_s": round(wall, 3), "main_cpu_s": round(used, 3), "workers_cpu_s": round(workers, 3),
+                "cpu_s": round(used + workers, 3), "per_document_s": round(stats.seconds["per_document"], 3),
+                "load_average": round(os.getloadavg()[0], 2), "seconds": {k: round(v, 3) for k, v in stats.seconds.items()},
+            }
             out["words_per_s"][label] = round(words / wall)
-        out["words_per_cpu_s"]["engine_jobs1"] = round(words / cpu["engine_jobs1"])
+            out["words_per_cpu_s"][label] = round(words / (used + workers))
+        runs = out["engine"]
+        out["engine"]["speedup"] = {
+            "phase_wall": round(runs["phase_jobs1"]["per_document_s"] / runs["phase_jobs"]["per_document_s"], 2),
+            "phase_cpu": round(runs["phase_jobs1"]["cpu_s"] / runs["phase_jobs"]["cpu_s"], 2),
+            "engine_wall": round(runs["engine_jobs1"]["wall_s"] / runs["engine_jobs"]["wall_s"], 2),
+        }
     clear_memos()
     del corpus
     work = Path(tempfile.mkdtemp(prefix="presslens-bench-"))
@@ -180,6 +214,19 @@ def _row(size: int, r: dict) -> str:
     cells += [" / ".join(f"{p.get('pairs_computed', '-')}" for p in pairs)]
     cells += [f"{r['peak_rss_mib']:,.0f} / {r['peak_worker_rss_mib']:,.0f}"]
     return "| " + " | ".join(cells) + " |"
+
+
+def engine_lines(runs: dict) -> str:
+    """The engine's runs of one size: wall, CPU seconds (main + workers) and load, then the speedups of N workers over one process."""
+    lines = []
+    for label in ("phase_jobs1", "phase_jobs", "engine_jobs1", "engine_jobs"):
+        r = runs[label]
+        lines.append(f"        {label:<13} jobs {r['jobs']}: wall {r['wall_s']:.2f} s (per-document phase {r['per_document_s']:.2f} s), "
+                     f"CPU {r['cpu_s']:.2f} s (main {r['main_cpu_s']:.2f} + workers {r['workers_cpu_s']:.2f}), load {r['load_average']}")
+    up = runs["speedup"]
+    lines.append(f"        N workers over one process: per-document phase {up['phase_wall']}x wall, {up['phase_cpu']}x CPU-s "
+                 f"(one process's CPU / N workers' CPU); whole engine {up['engine_wall']}x wall")
+    return "\n".join(lines)
 
 
 def markdown(results: dict[int, dict], *, jobs: int, seed: int) -> str:
@@ -252,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
             results[size] = result
             print(f"{size:>6} documents: {json.dumps({k: result[k] for k in ('seconds', 'words_per_s', 'words_per_cpu_s', 'peak_rss_mib', 'peak_worker_rss_mib') if k in result})}", flush=True)
             print(f"        builds: " + json.dumps({k: round(v['wall_s'], 2) for k, v in result['builds'].items()}), flush=True)
+            if "engine" in result:
+                print(engine_lines(result["engine"]), flush=True)
     text = markdown(results, jobs=jobs, seed=args.seed)
     print(text)
     if args.out is not None:

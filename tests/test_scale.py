@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks.synthetic import synthetic_documents, write_corpus
 from presslens import engine, pipeline
-from presslens.build import cache as build_cache, pipeline as build_pipeline, registry
+from presslens.build import cache as build_cache, engine as build_engine, pipeline as build_pipeline, registry
 from presslens.corpus import Corpus, load_corpus
 from presslens.io import write_csv
 from presslens.paths import seeds_dir
@@ -64,7 +64,8 @@ def test_every_table_equals_the_whole_corpus_functions_on_the_seeds(tmp_path, se
     assert "reuse_pairs" not in result.stats["plain"] and "shared_passages" not in result.stats["plain"]
 
 
-def test_two_workers_equal_one_process_and_the_reference(tmp_path, synthetic):
+def test_two_workers_equal_one_process_and_the_reference(tmp_path, synthetic, monkeypatch):
+    monkeypatch.setattr(build_engine, "PARALLEL_MIN_DOCUMENTS", 0)  # 30 documents: workers only when told to
     want = _reference(synthetic, tmp_path / "ref")
     one = pipeline.build(synthetic, tmp_path / "j1", jobs=1)
     two = pipeline.build(synthetic, tmp_path / "j2", jobs=2)
@@ -82,6 +83,47 @@ def test_two_workers_equal_one_process_and_the_reference(tmp_path, synthetic):
     assert (comments["reply_to"] != "").sum() > 0
     assert len(pd.read_csv(tmp_path / "j2" / "figures.csv")) > 10
     assert len(pd.read_csv(tmp_path / "j2" / "shared_passages.csv")) > 10
+
+
+def _per_document_csvs(frames: dict[str, pd.DataFrame], folder: Path) -> dict[str, bytes]:
+    for name, frame in frames.items():
+        write_csv(frame, folder / f"{name}.csv")
+    return {name: (folder / f"{name}.csv").read_bytes() for name in frames}
+
+
+@pytest.mark.parametrize("corpus_name", ["seeds", "synthetic"])
+def test_the_per_document_phase_in_two_workers_equals_one_process(tmp_path, seeds_copy, synthetic, monkeypatch, corpus_name):
+    """Workers forked from the run get document indexes, not documents, and their tables are the one-process tables, byte for byte."""
+    corpus = load_corpus(seeds_copy if corpus_name == "seeds" else synthetic)
+    chosen = {n: f for n, f in pipeline.TABLES.items() if n in engine.DOCUMENT_TABLES or n in engine.CODEBOOK_TABLES or n in engine.DERIVED}
+    pools = []
+    start = engine.TaskMapper._submitter
+    monkeypatch.setattr(engine.TaskMapper, "_submitter", lambda self: pools.append(self.jobs) or start(self))
+    one, _ = engine.compute_tables(corpus, chosen, jobs=1)
+    assert pools == []
+    monkeypatch.setattr(build_engine, "PARALLEL_MIN_DOCUMENTS", 0)
+    two, stats = engine.compute_tables(corpus, chosen, jobs=2)
+    assert pools and set(pools) == {2} and stats.processed["document"] == len(corpus)
+    assert build_engine._FORKED_DOCUMENTS is None  # the inherited corpus is not kept after the run
+    _assert_same(_per_document_csvs(two, tmp_path / "two"), _per_document_csvs(one, tmp_path / "one"))
+
+
+def test_below_the_parallel_minimum_the_per_document_phase_stays_in_one_process(seeds_copy, monkeypatch):
+    corpus = load_corpus(seeds_copy)
+    pools = []
+    start = engine.TaskMapper._submitter
+    monkeypatch.setattr(engine.TaskMapper, "_submitter", lambda self: pools.append(self.jobs) or start(self))
+    assert len(corpus) < build_engine.PARALLEL_MIN_DOCUMENTS
+    _, stats = engine.compute_tables(corpus, dict(engine.DOCUMENT_TABLES), jobs=2)
+    assert pools == [] and stats.jobs == 2 and stats.processed["document"] == len(corpus)
+
+
+def test_a_task_without_documents_outside_a_forked_worker_is_a_clear_error(seeds_copy):
+    corpus = load_corpus(seeds_copy)
+    task = build_engine._Task(path=Path(corpus.path), docs=None, positions=[0], keys=["k"], groups=[("document",)],
+                              document_tables=("documents",), codebook_tables=(), book="none", cache_dir=None)
+    with pytest.raises(engine.EngineError, match="did not fork from the run"):
+        build_engine._compute(task)
 
 
 def test_the_per_process_memos_do_not_change_a_table(tmp_path, synthetic):

@@ -9,7 +9,10 @@ The tables of the registry (:mod:`presslens.build.registry`) are computed by sta
   document (see :func:`presslens.build.cache.document_key`). Documents not in the cache are spread over
   worker processes in chunks; a worker returns the chunk's whole tables (one
   frame per table, not one per document) and writes the documents' cache files
-  itself. The main process concatenates chunk tables and cached rows once per
+  itself. Workers forked from the run (the local engine on Linux) inherit the
+  corpus and the loaded models, so a task names its documents by index; below
+  :data:`PARALLEL_MIN_DOCUMENTS` documents to compute no worker is started.
+  The main process concatenates chunk tables and cached rows once per
   table and puts them in order with one stable sort (:func:`assemble_table`).
   The last run's whole per-document tables are also kept, one file per group
   (``last-run/``), so a rerun reads two files instead of two per document and
@@ -35,9 +38,11 @@ the whole corpus, so registering a new table never gives wrong results.
 from __future__ import annotations
 
 import collections
+import gc
 import itertools
 import logging
 import math
+import multiprocessing
 import os
 import signal
 import threading
@@ -50,7 +55,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from presslens import entities, reuse
+from presslens import entities, reuse, text
 from presslens.ingest.corpus import Corpus, Document
 from presslens.errors import PresslensError
 
@@ -97,7 +102,7 @@ class EngineStats:
 @dataclass
 class _Task:
     path: Path
-    docs: list[Document]
+    docs: list[Document] | None  # None: the documents at ``positions`` of the corpus the forked worker inherited
     keys: list[str]
     groups: list[tuple[str, ...]]  # per document: the groups to compute
     document_tables: tuple[str, ...]
@@ -105,6 +110,21 @@ class _Task:
     book: str
     cache_dir: Path | None
     codebook: entities.Codebook | None = None  # the whole corpus's provisional codebook (no entities.yml)
+    positions: list[int] | None = None  # the documents' indexes in the run's corpus (sent instead of ``docs`` to forked workers)
+
+
+#: the documents of the run whose per-document phase is running, set in the main process before its workers fork:
+#: a forked worker reads its chunk's documents here by index instead of receiving them pickled
+_FORKED_DOCUMENTS: list[Document] | None = None
+
+
+def _task_documents(task: _Task) -> list[Document]:
+    """The documents of a task: its own, or those at its positions in the corpus the worker inherited when it forked."""
+    if task.docs is not None:
+        return task.docs
+    if _FORKED_DOCUMENTS is None or task.positions is None:
+        raise EngineError("a task without documents reached a process that did not fork from the run (no inherited corpus)")
+    return [_FORKED_DOCUMENTS[i] for i in task.positions]
 
 
 #: the per-document tables of each group (the last run's file of a group is written only when a run computed all of them)
@@ -145,11 +165,12 @@ def _compute(task: _Task) -> dict[str, dict[str, pd.DataFrame]]:
         group -> table name -> the table of the chunk's documents computing that group.
     """
     out: dict[str, dict[str, pd.DataFrame]] = {}
+    docs = _task_documents(task)
     for group, names in (("document", task.document_tables), ("codebook", task.codebook_tables)):
         chosen = [k for k, groups in enumerate(task.groups) if group in groups]
         if not chosen or not names:
             continue
-        sub = Corpus(path=task.path, documents=[task.docs[k] for k in chosen], inputs=[])
+        sub = Corpus(path=task.path, documents=[docs[k] for k in chosen], inputs=[])
         extra = ((task.codebook or _codebook(sub, task.book)),) if group == "codebook" else ()
         whole = {name: (BY_NAME[name].per_document or BY_NAME[name].function)(sub, *extra) for name in names}
         if task.cache_dir is not None:
@@ -172,6 +193,13 @@ def _codebook(corpus: Corpus, book: str) -> entities.Codebook:
         _BOOKS.clear()
         _BOOKS[key] = entities.codebook_for(corpus)
     return _BOOKS[key]
+
+
+#: fewest documents to compute for the per-document phase to use worker processes; below, it runs in the run's process.
+#: Measured with synthetic corpora (benchmarks.synthetic, seed 9) on the 2-core shared development machine,
+#: 2026-12-02, per-document phase only: 100 documents 1.5-1.8 CPU-s in one process, 2.0-2.2 in two workers (slower wall too);
+#: 1,000 documents, see the README benchmark section.
+PARALLEL_MIN_DOCUMENTS = 200
 
 
 def _chunks(n: int, jobs: int, *, max_chunk: int = 256) -> list[range]:
@@ -282,6 +310,21 @@ def _die_with_parent(parent: int) -> None:
         threading.Thread(target=_watch_parent, args=(parent,), name="presslens-parent-watch", daemon=True).start()
 
 
+def _start_worker(parent: int) -> None:
+    """Pool initializer: the objects inherited from the parent are left out of this worker's garbage collections, then :func:`_die_with_parent`.
+
+    A forked worker shares the parent's heap (the corpus, the modules, the
+    Punkt and VADER models) page by page until it writes to a page. A full
+    collection walks every tracked object and writes its GC header, which would
+    copy the whole inherited heap into each worker and cost CPU in proportion
+    to the parent's memory rather than to the chunk. ``gc.freeze()`` moves them
+    to the permanent generation first (the objects stay usable; the collector
+    no longer visits them), as the :mod:`gc` documentation advises for fork.
+    """
+    gc.freeze()
+    _die_with_parent(parent)
+
+
 def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(PARENT_POLL_SECONDS)
@@ -321,7 +364,7 @@ class TaskMapper:
     def _submitter(self) -> Callable[[Callable, Any], Any]:
         if self.engine == "local":
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_die_with_parent, initargs=(os.getpid(),))
+                self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_start_worker, initargs=(os.getpid(),))
             return self._pool.submit
         if self._client is None:
             try:
@@ -389,6 +432,46 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _forks(engine: str, jobs: int) -> bool:
+    """Whether the per-document workers of a run are forked from this process (local engine, ``fork`` start method)."""
+    return engine == "local" and jobs > 1 and multiprocessing.get_context().get_start_method() == "fork"
+
+
+def _per_document(
+    corpus: Corpus, todo: Sequence[tuple[int, tuple[str, ...]]], keys: Sequence[str], jobs: int, *, engine: str,
+    scheduler: str | None, doc_tables: tuple[str, ...], book_tables: tuple[str, ...], book: str, cache: Path | None,
+    provisional: entities.Codebook | None,
+) -> list[dict[str, dict[str, pd.DataFrame]]]:
+    """The chunk tables of the documents ``todo`` (corpus index, groups to compute), in chunk order (:func:`_compute`).
+
+    Workers that fork from this process (the local engine on Linux) inherit
+    the corpus, the imported modules and, loaded here first, the Punkt and
+    VADER models and the codebook: a task then carries the documents' indexes
+    instead of the documents (no pickling of the texts to the workers, no
+    model loading in each worker). Tasks sent elsewhere (Dask, a ``spawn``
+    start method) carry their documents.
+    """
+    global _FORKED_DOCUMENTS
+    forked = _forks(engine, jobs)
+    batches = [[todo[j] for j in chunk] for chunk in _chunks(len(todo), jobs)]
+    tasks = [
+        _Task(path=Path(corpus.path), docs=None if forked else [corpus.documents[i] for i, _ in items],
+              positions=[i for i, _ in items], keys=[keys[i] for i, _ in items], groups=[g for _, g in items],
+              document_tables=doc_tables, codebook_tables=book_tables, book=book, cache_dir=cache, codebook=provisional)
+        for items in batches
+    ]
+    if forked:
+        text.sentence_splitter(), text.analyzer()
+        if book_tables and provisional is None:
+            _codebook(corpus, book)
+        _FORKED_DOCUMENTS = corpus.documents
+    try:
+        with TaskMapper(jobs=jobs, engine=engine, scheduler=scheduler) as mapper:
+            return list(mapper(_compute, tasks))
+    finally:
+        _FORKED_DOCUMENTS = None
 
 
 def compute_tables(
@@ -480,23 +563,18 @@ def compute_tables(
     stats.seconds["cache_read"] = time.perf_counter() - started
 
     t0 = time.perf_counter()
+    # below PARALLEL_MIN_DOCUMENTS documents to compute, starting workers costs more than it saves: one process
+    phase_jobs = jobs if engine != "local" or len(todo) >= PARALLEL_MIN_DOCUMENTS else 1
     if todo:
-        batches = [[todo[j] for j in chunk] for chunk in _chunks(len(todo), jobs)]
-        tasks = [
-            _Task(path=Path(corpus.path), docs=[corpus.documents[i] for i, _ in items], keys=[keys[i] for i, _ in items],
-                  groups=[g for _, g in items], document_tables=doc_tables, codebook_tables=book_tables, book=book, cache_dir=cache,
-                  codebook=provisional)
-            for items in batches
-        ]
-        with TaskMapper(jobs=jobs, engine=engine, scheduler=scheduler) as mapper:
-            results = list(mapper(_compute, tasks))
+        results = _per_document(corpus, todo, keys, phase_jobs, engine=engine, scheduler=scheduler, doc_tables=doc_tables,
+                                book_tables=book_tables, book=book, cache=cache, provisional=provisional)
         for result in results:
             for whole in result.values():
                 for name, frame in whole.items():
                     pieces[name].append(frame)
     stats.seconds["per_document"] = time.perf_counter() - t0
     log.info("per-document stages: %d documents processed, %d from the cache (%d jobs, %s)",
-             stats.processed["document"], stats.cached["document"], jobs, engine)
+             stats.processed["document"], stats.cached["document"], phase_jobs, engine)
 
     # 2. whole tables: one concatenation and one stable reorder per table
     t0 = time.perf_counter()
