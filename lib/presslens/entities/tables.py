@@ -220,10 +220,15 @@ def cooccurrence_table(mentions: pd.DataFrame) -> pd.DataFrame:
     A sentence is one row of ``sentences.csv`` (document, part, comment, ``sent_id``);
     an entity named twice in a sentence counts once for it.
     """
+    keys = ["doc_id", "part", "comment_id", "sent_id"]
+    named = mentions[[*keys, "entity"]].dropna(subset=keys)  # groupby leaves out sentences with a missing key
     pairs: Counter = Counter()
     docs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for key, group in mentions.groupby(["doc_id", "part", "comment_id", "sent_id"], sort=True):
-        names = sorted(set(group["entity"]))
+    sentence_names: dict[tuple, set] = defaultdict(set)
+    for doc_id, part, comment_id, sent_id, entity in zip(*(named[c].tolist() for c in [*keys, "entity"])):
+        sentence_names[(doc_id, part, comment_id, sent_id)].add(entity)
+    for key, found in sentence_names.items():
+        names = sorted(found)
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
                 pairs[(a, b)] += 1
