@@ -17,12 +17,12 @@ import pytest
 from benchmarks.synthetic import write_corpus
 from presslens import sentiment
 from presslens.corpus import load_corpus
-from presslens.entities import codebook_for, cooccurrence_table, entity_mentions_table
+from presslens.entities import codebook_for, cooccurrence_table, entity_mentions_table, unresolved_mentions_table
 from presslens.entities import discovery as D
 from presslens.entities.codebook import declared_codebook
 from presslens.entities.keys import fold_key
-from presslens.entities.matching import _parts
-from presslens.entities.tables import COOCCURRENCE_COLUMNS
+from presslens.entities.matching import _parts, _resolve
+from presslens.entities.tables import COOCCURRENCE_COLUMNS, MENTION_COLUMNS, UNRESOLVED_COLUMNS, _sorted
 from presslens.paths import seeds_dir
 from presslens.text import sentence_spans
 
@@ -236,3 +236,48 @@ def test_targeted_mentions_says_what_the_codebook_says(request, which):
         want, want_how = _targeted_reference(corpus, given)
         assert how == want_how
         _same(got, want)
+
+
+# ---- unresolved_mentions_table (and entity_mentions_table, which shares its per-document rows) ---------------------
+
+def _document_rows_reference(doc, codebook, *, require_full_name):
+    """Every part's hits resolved, every part with a hit split into sentences: mention rows and unresolved rows."""
+    parts = [(part, cid, text, codebook.matcher.hits(text)) for part, cid, text in _parts(doc)]
+    known = {codebook.entities[t.entity].name for *_, hits in parts for _, _, targets in hits for t in targets if t.kind == "alias"}
+    rows, unresolved = [], []
+    for part, cid, text, hits in parts:
+        if not hits:
+            continue
+        starts = [a for a, _ in sentence_spans(text)]
+        for (start, end, targets), mention, reason in _resolve(hits, text, codebook, known=known, require_full_name=require_full_name):
+            sent_id = max(1, bisect_right(starts, start))
+            base = {"doc_id": doc.doc_id, "part": part, "comment_id": cid}
+            if mention is None:
+                names = sorted({codebook.entities[t.entity].name for t in targets})
+                unresolved.append({**base, "surface": text[start:end], "start": start, "end": end,
+                                   "sent_id": sent_id, "candidates": "; ".join(names), "reason": reason})
+            else:
+                rows.append({**base, "entity": mention.entity, "type": mention.type, "surface": mention.surface,
+                             "start": mention.start, "end": mention.end, "sent_id": sent_id,
+                             "resolved_by": mention.resolved_by, "alias": mention.alias, "title": mention.title,
+                             "provisional": codebook[mention.entity].provisional})
+    return rows, unresolved
+
+
+@pytest.mark.parametrize("require_full_name", [False, True])
+def test_unresolved_and_mention_tables_equal_the_rows_of_every_part(corpus, require_full_name):
+    book = codebook_for(corpus)
+    mention_rows, unresolved_rows = [], []
+    for doc in corpus:
+        rows, unresolved = _document_rows_reference(doc, book, require_full_name=require_full_name)
+        mention_rows += rows
+        unresolved_rows += unresolved
+    want_mentions = _sorted(pd.DataFrame(mention_rows, columns=MENTION_COLUMNS).astype(
+        {"start": "int64", "end": "int64", "sent_id": "int64", "provisional": "bool"}), ["start"])
+    want_unresolved = _sorted(pd.DataFrame(unresolved_rows, columns=UNRESOLVED_COLUMNS).astype(
+        {"start": "int64", "end": "int64", "sent_id": "int64"}), ["start"])
+    _same(entity_mentions_table(corpus, book, require_full_name=require_full_name), want_mentions)
+    got = unresolved_mentions_table(corpus, book, require_full_name=require_full_name)
+    _same(got, want_unresolved)
+    if require_full_name and len(corpus) > 5:  # the generated corpus names short forms without the full name
+        assert len(got) > 0
