@@ -196,12 +196,18 @@ def _runs(
     last = len(spans) - 1
     i = -1  # the last span starting at or before the token (tokens come in order): what _overlaps bisects for
     for a, b, word in _tokens(text) if tokens is None else tokens:
+        info = _name_token(word)
+        if info is None and not current:  # most words: no name token and no run to end (pending is empty with it)
+            prev_end = b
+            continue
         joined = prev_end is not None and text[prev_end:a] in (" ", "\u00a0")
         prev_end = b
         while i < last and spans[i + 1][0] <= a:
             i += 1
-        overlaps = (i >= 0 and spans[i][0] < b and a < spans[i][1]) or (i < last and spans[i + 1][0] < b and a < spans[i + 1][1])
-        info = None if overlaps else _name_token(word)
+        if info is not None and (
+            (i >= 0 and spans[i][0] < b and a < spans[i][1]) or (i < last and spans[i + 1][0] < b and a < spans[i + 1][1])
+        ):
+            info = None  # text the codebook matched
         if info is not None:
             core, particle, possessive = info
             token = (a, a + len(core), core, particle, possessive)
