@@ -194,7 +194,7 @@ def _runs(
     pending: list = []
     prev_end = None
     last = len(spans) - 1
-    i = -1  # the last span starting at or before the token (tokens come in order): what _overlaps bisects for
+    i = -1  # the last span starting at or before the token (tokens come in order, so it only moves on)
     for a, b, word in _tokens(text) if tokens is None else tokens:
         info = _name_token(word)
         if info is None and not current:  # most words: no name token and no run to end (pending is empty with it)
