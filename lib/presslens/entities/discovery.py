@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +38,11 @@ _POSSESSIVE = re.compile(r"^(?P<core>.+?)['’]s$")
 _OPEN_QUOTE = "“\"‘'(["
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _NEXT_WORD = re.compile(r"[ \u00a0]([a-z]+)\b")
+_ALNUM = re.compile(r"[^\W_]")  # one character ``str.isalnum`` accepts (the regex engine's alphanumeric test)
+_HYPHENS = re.compile(r"[-\u2010]")
+
+#: words a corpus repeats, so their keys and name readings are kept rather than computed per occurrence
+_WORD_MEMO = 1 << 16
 
 
 @dataclass
@@ -58,16 +64,28 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in _TOKEN_RE.finditer(text)]
 
 
+@lru_cache(maxsize=_WORD_MEMO)
+def _fold(word: str) -> str:
+    """:func:`.keys.fold_key`, kept per word (discovery folds the same words over and over)."""
+    return fold_key(word)
+
+
+@lru_cache(maxsize=_WORD_MEMO)
+def _core(word: str) -> str:
+    """``word`` without a possessive ending ("Iran’s" -> "Iran")."""
+    return _POSSESSIVE.sub(r"\g<core>", word)
+
+
 def _is_initial(text: str, start: int, starts: list[int]) -> bool:
     i = bisect_right(starts, start) - 1
     s = starts[i] if i >= 0 else 0
-    between = text[s:start]
-    if not any(ch.isalnum() for ch in between):
+    if _ALNUM.search(text, s, start) is None:  # nothing alphanumeric between the sentence start and the word
         return True
     lead = text[max(0, start - 2) : start].strip()
     return bool(lead) and lead[-1] in _OPEN_QUOTE
 
 
+@lru_cache(maxsize=_WORD_MEMO)
 def _name_token(word: str) -> tuple[str, bool, bool] | None:
     """(core, particle, possessive) for a token that can be part of a name, else None.
 
@@ -83,18 +101,10 @@ def _name_token(word: str) -> tuple[str, bool, bool] | None:
         return word, True, possessive
     if word.lower() in PARTICLES:
         return word, True, possessive
-    pieces = re.split(r"[-\u2010]", word)
+    pieces = _HYPHENS.split(word)
     if all(piece[:1].isupper() for piece in pieces):
         return word, False, possessive
     return None
-
-
-def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
-    i = bisect_right(spans, (a, float("inf"))) - 1
-    for j in (i, i + 1):
-        if 0 <= j < len(spans) and spans[j][0] < b and a < spans[j][1]:
-            return True
-    return False
 
 
 def discover_names(
@@ -144,22 +154,24 @@ def discover_names(
         for part, _, text in _parts(doc):
             spans = sorted((a, b) for a, b, _ in book.matcher.hits(text))
             sentences = sentence_spans(text)
-            parts.append((doc.doc_id, part, text, spans, sentences))
+            parts.append((doc.doc_id, part, text, spans, sentences, _tokens(text)))
     # pass 1: which words the corpus capitalises mid-sentence, and which it also writes in lower case
     midsentence: set[str] = set()
     lower: set[str] = set()
-    for _, _, text, _, sentences in parts:
+    lower_words: set[str] = set()
+    for _, _, text, _, sentences, tokens in parts:
         starts = [a for a, _ in sentences]
-        for a, b, word in _tokens(text):
-            core = _POSSESSIVE.sub(r"\g<core>", word)
+        for a, b, word in tokens:
             if word.islower():
-                lower.update(fold_key(core).split())
+                lower_words.add(word)
             elif word[0].isupper() and not _is_initial(text, a, starts):
-                midsentence.add(fold_key(core))
+                midsentence.add(_fold(_core(word)))
+    for word in lower_words:
+        lower.update(_fold(_core(word)).split())
     occurrences: list[_Occurrence] = []
-    for doc_id, part, text, spans, sentences in parts:
+    for doc_id, part, text, spans, sentences, tokens in parts:
         starts = [a for a, _ in sentences]
-        for run in _runs(text, spans):
+        for run in _runs(text, spans, tokens):
             for piece in _split_at_titles(run):
                 occ = _candidate(piece, text, starts, midsentence, doc_id=doc_id, part=part, sentences=sentences)
                 if occ is not None:
@@ -167,21 +179,35 @@ def discover_names(
     return _rank(occurrences, single_forms=single_forms, common=lower | PREFIX_WORDS, min_single=min_single, acronyms=acronyms)
 
 
-def _runs(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int, str, bool, bool]]]:
+def _runs(
+    text: str, spans: list[tuple[int, int]], tokens: list[tuple[int, int, str]] | None = None
+) -> list[list[tuple[int, int, str, bool, bool]]]:
     """Maximal runs of name tokens joined by single spaces: (start, end, core, particle, possessive).
 
     "of" ("of the") may join two name tokens, and "and" too once the run has an "of"
     ("Ministry of Intelligence and Security"); a possessive ends its run
     ("Iran’s Revolutionary Guard" is two runs); text the codebook matched breaks runs.
+    ``tokens`` are :func:`_tokens` of ``text`` when already made.
     """
     runs: list[list] = []
     current: list = []
     pending: list = []
     prev_end = None
-    for a, b, word in _tokens(text):
+    last = len(spans) - 1
+    i = -1  # the last span starting at or before the token (tokens come in order, so it only moves on)
+    for a, b, word in _tokens(text) if tokens is None else tokens:
+        info = _name_token(word)
+        if info is None and not current:  # most words: no name token and no run to end (pending is empty with it)
+            prev_end = b
+            continue
         joined = prev_end is not None and text[prev_end:a] in (" ", "\u00a0")
         prev_end = b
-        info = None if _overlaps(spans, a, b) else _name_token(word)
+        while i < last and spans[i + 1][0] <= a:
+            i += 1
+        if info is not None and (
+            (i >= 0 and spans[i][0] < b and a < spans[i][1]) or (i < last and spans[i + 1][0] < b and a < spans[i + 1][1])
+        ):
+            info = None  # text the codebook matched
         if info is not None:
             core, particle, possessive = info
             token = (a, a + len(core), core, particle, possessive)
@@ -197,10 +223,10 @@ def _runs(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int, 
                 runs.append(current)
                 current = []
             continue
-        has_of = any(t[2] == "of" for t in current)
         connector = (
             (word == "of" and not pending) or (word == "the" and [p[2] for p in pending] in (["of"], ["and"]))
-            or (word == "and" and not pending and has_of)  # "Ministry of Intelligence and Security", not "Lebanon and Syria"
+            # "Ministry of Intelligence and Security", not "Lebanon and Syria"
+            or (word == "and" and not pending and any(t[2] == "of" for t in current))
         )
         if current and joined and connector:
             pending.append((a, b, word, False, False))
@@ -217,8 +243,8 @@ def _split_at_titles(run: list) -> list[list]:
     """A title inside a run starts a new name: "Baghdad | Lieutenant General Hatem al-Maksusi"."""
     pieces, current = [], []
     for i, token in enumerate(run):
-        is_title = fold_key(token[2]) in TITLES
-        starts_name = is_title and i + 1 < len(run) and current and fold_key(current[-1][2]) not in TITLES
+        is_title = _fold(token[2]) in TITLES
+        starts_name = is_title and i + 1 < len(run) and current and _fold(current[-1][2]) not in TITLES
         if starts_name and current[-1][2] not in ("of", "the", "and"):
             pieces.append(current)
             current = []
@@ -232,21 +258,21 @@ def _candidate(run, text, starts, midsentence, *, doc_id, part, sentences) -> _O
     tokens = list(run)
     titles = []
     # the first word of a sentence is capitalised by position unless the corpus capitalises it elsewhere too
-    if tokens and _is_initial(text, tokens[0][0], starts) and fold_key(tokens[0][2]) not in midsentence:
-        if fold_key(tokens[0][2]) in TITLES:
+    if tokens and _is_initial(text, tokens[0][0], starts) and _fold(tokens[0][2]) not in midsentence:
+        if _fold(tokens[0][2]) in TITLES:
             titles.append(tokens[0][2])
         tokens = tokens[1:]
     # a leading run of nationality adjectives, titles and function words up to its last title ("Iraqi Prime Minister")
     prefix = 0
-    while prefix < len(tokens) and fold_key(tokens[prefix][2]) in PREFIX_WORDS:
+    while prefix < len(tokens) and _fold(tokens[prefix][2]) in PREFIX_WORDS:
         prefix += 1
-    last_title = max((i for i in range(prefix) if fold_key(tokens[i][2]) in TITLES), default=-1)
-    titles += [t[2] for t in tokens[: last_title + 1] if fold_key(t[2]) in TITLES]
+    last_title = max((i for i in range(prefix) if _fold(tokens[i][2]) in TITLES), default=-1)
+    titles += [t[2] for t in tokens[: last_title + 1] if _fold(t[2]) in TITLES]
     tokens = tokens[last_title + 1 :]
-    while tokens and (fold_key(tokens[0][2]) in STOPWORDS or tokens[0][2] in ("of", "the", "and")):
+    while tokens and (_fold(tokens[0][2]) in STOPWORDS or tokens[0][2] in ("of", "the", "and")):
         tokens = tokens[1:]
     while tokens and (
-        tokens[-1][2] in ("of", "the", "and") or fold_key(tokens[-1][2]) in STOPWORDS or fold_key(tokens[-1][2]) in TITLES
+        tokens[-1][2] in ("of", "the", "and") or _fold(tokens[-1][2]) in STOPWORDS or _fold(tokens[-1][2]) in TITLES
         or tokens[-1][2].lower() in PARTICLES
     ):
         tokens = tokens[:-1]
@@ -261,7 +287,7 @@ def _candidate(run, text, starts, midsentence, *, doc_id, part, sentences) -> _O
         return None
     i = bisect_right(starts, a) - 1
     sentence = text[sentences[i][0] : sentences[i][1]] if i >= 0 else text[a:b]
-    key = " ".join(fold_key(surface[:-1] if acronym and surface.endswith("s") else surface).split())
+    key = " ".join(_fold(surface[:-1] if acronym and surface.endswith("s") else surface).split())
     return _Occurrence(
         key=key, surface=" ".join(surface.split()), doc_id=doc_id, part=part, start=a,
         words=words, particle=any(t[3] for t in tokens), acronym=acronym, title=" ".join(titles), sentence=" ".join(sentence.split()),

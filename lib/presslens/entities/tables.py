@@ -33,7 +33,13 @@ def _sentence_starts(text: str) -> list[int]:
     return [a for a, _ in sentence_spans(text)]
 
 
-def _document_rows(doc: Document, codebook: Codebook, *, require_full_name: bool) -> tuple[list[dict], list[dict]]:
+def _document_rows(
+    doc: Document, codebook: Codebook, *, require_full_name: bool, mentions: bool = True
+) -> tuple[list[dict], list[dict]]:
+    """The document's mention rows and unresolved rows; ``mentions=False`` leaves the first list empty.
+
+    A part's sentences are split only when a row of it needs its ``sent_id``.
+    """
     matcher = codebook.matcher
     parts = [(part, cid, text, matcher.hits(text)) for part, cid, text in _parts(doc)]
     known = {codebook.entities[t.entity].name for *_, hits in parts for _, _, targets in hits for t in targets if t.kind == "alias"}
@@ -41,9 +47,13 @@ def _document_rows(doc: Document, codebook: Codebook, *, require_full_name: bool
     for part, cid, text, hits in parts:
         if not hits:
             continue
-        starts = _sentence_starts(text)
+        starts = None
         for hit, mention, reason in _resolve(hits, text, codebook, known=known, require_full_name=require_full_name):
+            if mention is not None and not mentions:
+                continue
             start, end, targets = hit
+            if starts is None:
+                starts = _sentence_starts(text)
             sent_id = max(1, bisect_right(starts, start))
             base = {"doc_id": doc.doc_id, "part": part, "comment_id": cid}
             if mention is None:
@@ -97,7 +107,7 @@ def unresolved_mentions_table(
 ) -> pd.DataFrame:
     """Short forms found but not counted, with the candidate entries and the reason (the analyst's to-check list)."""
     book = codebook_for(corpus, codebook)
-    rows = [r for doc in corpus for r in _document_rows(doc, book, require_full_name=require_full_name)[1]]
+    rows = [r for doc in corpus for r in _document_rows(doc, book, require_full_name=require_full_name, mentions=False)[1]]
     frame = pd.DataFrame(rows, columns=UNRESOLVED_COLUMNS).astype({"start": "int64", "end": "int64", "sent_id": "int64"})
     if len(frame):
         log.info("%d short forms not counted (ambiguous or unconfirmed)", len(frame))
@@ -220,10 +230,15 @@ def cooccurrence_table(mentions: pd.DataFrame) -> pd.DataFrame:
     A sentence is one row of ``sentences.csv`` (document, part, comment, ``sent_id``);
     an entity named twice in a sentence counts once for it.
     """
+    keys = ["doc_id", "part", "comment_id", "sent_id"]
+    named = mentions[[*keys, "entity"]].dropna(subset=keys)  # groupby leaves out sentences with a missing key
     pairs: Counter = Counter()
     docs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for key, group in mentions.groupby(["doc_id", "part", "comment_id", "sent_id"], sort=True):
-        names = sorted(set(group["entity"]))
+    sentence_names: dict[tuple, set] = defaultdict(set)
+    for doc_id, part, comment_id, sent_id, entity in zip(*(named[c].tolist() for c in [*keys, "entity"])):
+        sentence_names[(doc_id, part, comment_id, sent_id)].add(entity)
+    for key, found in sentence_names.items():
+        names = sorted(found)
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
                 pairs[(a, b)] += 1

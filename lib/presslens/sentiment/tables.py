@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ..entities import codebook_for, entity_mentions_table
+from ..entities.codebook import declared_codebook
 from ..ingest.tables import comments_table, documents_table, sentences_table
 from .caveats import caveat_flags
 from .targets import entity_sentiment, term_mentions
@@ -40,7 +41,11 @@ def targeted_mentions(corpus, *, terms: Sequence[str] = (), mentions: pd.DataFra
     """
     if terms:
         return term_mentions(corpus, list(terms)), f"the {len(terms)} terms given in entity_terms"
-    book = codebook_for(corpus)
+    book = declared_codebook(corpus.path)
+    if book is None:
+        if mentions is not None and not mentions.empty:  # the provisional entities' mentions: no need to discover them again
+            return mentions, "names found in the corpus, counted as provisional entities (no codebook entities.yml)"
+        book = codebook_for(corpus)
     if mentions is None:
         mentions = entity_mentions_table(corpus, book)
     if len(book) == 0 and mentions.empty:
