@@ -202,6 +202,47 @@ def test_a_changed_codebook_reruns_only_entity_matching(tmp_path, seeds_copy):
     _assert_same(_csv_bytes(tmp_path / "after"), _reference(corpus, tmp_path / "ref"))
 
 
+def test_entity_sentiment_rolls_up_the_cached_per_document_pieces(tmp_path, synthetic, monkeypatch):
+    """entity_sentiment from per-document pieces (computed in two workers or one process, cached, then one document
+    added) equals the whole-corpus function byte for byte; the run hands the pieces to it, and computes them only
+    for the documents it processes."""
+    from presslens.sentiment import tables as sentiment_tables
+
+    handed = []
+    masking = sentiment_tables.corpus_masking
+    monkeypatch.setattr(sentiment_tables, "corpus_masking", lambda rows, *a: handed.append(len(rows)) or masking(rows, *a))
+    monkeypatch.setattr(build_engine, "PARALLEL_MIN_DOCUMENTS", 0)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(synthetic, corpus)
+    cache = tmp_path / "cache"
+    want = _reference(corpus, tmp_path / "ref")["entity_sentiment"]
+    runs = {"j2-cold": dict(jobs=2, cache_dir=cache), "j1-warm": dict(jobs=1, cache_dir=cache), "j1-plain": dict(jobs=1),
+            "j2-plain": dict(jobs=2)}
+    for run, options in runs.items():
+        result = pipeline.build(corpus, tmp_path / run, **options)
+        assert "entity_sentiment" not in result.stats["plain"] and "entity_sentence_pieces" not in result.tables
+        assert (tmp_path / run / "entity_sentiment.csv").read_bytes() == want, run
+        assert not (tmp_path / run / "entity_sentence_pieces.csv").exists()
+    assert len(handed) == len(runs) and min(handed) > 0
+    last = build_cache.read_last_run(cache, "codebook", build_cache.codebook_key(load_corpus(corpus)))
+    assert set(last["tables"]) == {"entity_mentions", "entity_sentence_pieces"}
+    name, text, _entry = synthetic_documents(1, seed=3)[0]
+    (corpus / ("zz" + name)).write_text(text.replace("the", "the very", 3), encoding="utf-8")
+    after = pipeline.build(corpus, tmp_path / "after", jobs=2, cache_dir=cache)
+    assert after.stats["processed"] == {"document": 1, "codebook": 1}
+    assert (tmp_path / "after" / "entity_sentiment.csv").read_bytes() == _reference(corpus, tmp_path / "ref2")["entity_sentiment"]
+    # a changed codebook: the pieces are recomputed with it for every document, the document tables come from the cache
+    book = corpus / "entities.yml"
+    assert book.is_file()
+    lines = book.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.lstrip("- ").startswith("name:"))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("- name:"))
+    book.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    changed = pipeline.build(corpus, tmp_path / "book", jobs=1, cache_dir=cache)
+    assert changed.stats["processed"]["document"] == 0 and changed.stats["processed"]["codebook"] == len(changed.corpus)
+    assert (tmp_path / "book" / "entity_sentiment.csv").read_bytes() == _reference(corpus, tmp_path / "ref3")["entity_sentiment"]
+
+
 def test_a_damaged_cache_file_is_recomputed(tmp_path, seeds_copy, seeds_reference):
     cache = tmp_path / "cache"
     pipeline.build(seeds_copy, tmp_path / "a", jobs=1, cache_dir=cache)
@@ -375,10 +416,12 @@ def test_assembled_column_whose_type_differs_between_chunks_is_reinferred_in_tab
 def test_the_registry_declares_every_table_once_and_the_old_lookups_are_views_of_it():
     import inspect
 
-    names = [t.name for t in registry.REGISTRY]
+    names = [t.name for t in registry.REGISTRY if not t.internal]
     assert len(names) == len(set(names)) and list(pipeline.TABLES) == names
+    internal = {t.name for t in registry.REGISTRY if t.internal}
+    assert internal == {"entity_sentence_pieces"} and not internal & (set(engine.CODEBOOK_TABLES) | set(engine.DOCUMENT_TABLES))
     assert pipeline.TABLES is registry.TABLES and engine.DERIVED is registry.DERIVED
-    groups = {t.name: t.group for t in registry.REGISTRY}
+    groups = {t.name: t.group for t in registry.REGISTRY if not t.internal}
     assert set(groups.values()) <= set(registry.STAGE_GROUPS)
     assert set(engine.DOCUMENT_TABLES) == {n for n, g in groups.items() if g == "document"}
     assert set(engine.CODEBOOK_TABLES) == {n for n, g in groups.items() if g == "codebook"}
@@ -389,6 +432,8 @@ def test_the_registry_declares_every_table_once_and_the_old_lookups_are_views_of
             assert parameters[option].default == value, (t.name, option)
         for name in t.inputs:
             assert name in groups, (t.name, name)
+        for name in t.pieces:  # a derived table's per-document steps are internal tables it is handed by keyword
+            assert registry.BY_NAME[name].internal and name in inspect.signature(t.derive).parameters, (t.name, name)
 
 
 def test_the_build_modules_import_no_plotly_or_ipython_themselves():

@@ -442,6 +442,27 @@ def test_mask_names_replaces_each_name_word_in_place(text, spans, surfaces, mask
     assert S.analyzer().lexicon.get(S.MASK_WORD) is None
 
 
+def test_per_document_masking_made_whole_equals_masking_on_the_whole_corpus(corpus, sentences, codebook_mentions, caplog):
+    """The build's per-document rows (surfaces of each document only) and corpus_masking give entity_sentences exactly;
+    on the seeds some sentences carry a surface found only in another document, so some rows are scored again."""
+    whole = S.entity_sentences(sentences, codebook_mentions)
+    per_document = pd.concat(
+        [S.entity_sentences(sentences[sentences["doc_id"] == d], codebook_mentions[codebook_mentions["doc_id"] == d], own_document=True)
+         for d in sorted(set(codebook_mentions["doc_id"]))],
+        ignore_index=True,
+    )
+    chunk = S.entity_sentences(sentences, codebook_mentions, own_document=True)  # one call on several documents: the same rows
+    pd.testing.assert_frame_equal(chunk.sort_values(list(whole.columns[:6])).reset_index(drop=True),
+                                  per_document.sort_values(list(whole.columns[:6])).reset_index(drop=True))
+    with caplog.at_level("INFO", logger="presslens.sentiment.targets"):
+        made_whole = S.corpus_masking(per_document.sample(frac=1, random_state=3), sentences, codebook_mentions)
+    assert "scored again with surfaces found in other documents" in caplog.text
+    pd.testing.assert_frame_equal(made_whole, whole)
+    assert S.corpus_masking(whole.iloc[0:0], sentences, codebook_mentions).empty
+    table = S.entity_sentiment_table(corpus, sentences=sentences, mentions=codebook_mentions, per_document=per_document)
+    pd.testing.assert_frame_equal(table, S.entity_sentiment(sentences, codebook_mentions))
+
+
 def test_mois_scores_without_its_name(sentences, codebook_mentions, codebook_tone):
     """Seeds: the sentences naming MOIS read warm on its own name; masked, they read far cooler."""
     row = codebook_tone.loc[(MOIS, "body")]

@@ -9,7 +9,8 @@ an error, so whoever can write ``OUT/cache`` cannot make a run execute code::
     cache/
       v{CACHE_FORMAT}/
         documents/<key[:2]>/<key>.pkl            per-document rows of the document tables (one dict of frames)
-        codebook-<book[:16]>/<key[:2]>/<key>.pkl per-document rows of the codebook tables, per codebook
+        codebook-<book[:16]>/<key[:2]>/<key>.pkl per-document rows of the codebook tables (and of the internal
+                                                 entity_sentence_pieces), per codebook
         last-run/document.pkl, codebook.pkl      the last run's whole per-document tables, one file per group
         tables/<corpus fingerprint>/<name>.pickle the whole tables of the last build, for its notebooks
       reuse-v5/...                               sentence units and pair comparisons (kept by presslens.reuse)
@@ -43,7 +44,7 @@ from presslens.ingest.corpus import Corpus, Document
 from presslens.io import read_pickle, write_pickle
 
 #: bump when the layout of cache files or a pickled class changes
-CACHE_FORMAT = 7  # 2: documents.label keeps all leading digits of the doc_id; 3: Document classes moved to presslens.ingest; 4: entity_mentions ends with provisional; 5: figures are read only in English (or unstated-language) documents; 6: every file signed (HMAC-SHA256, presslens.io), unsigned ones are misses; 7: figures from the token parser and the issue-16 decisions, stored per document before the corpus-wide claim join (figures.join_open_claims), plain-text layout of issue 16
+CACHE_FORMAT = 8  # 2: documents.label keeps all leading digits of the doc_id; 3: Document classes moved to presslens.ingest; 4: entity_mentions ends with provisional; 5: figures are read only in English (or unstated-language) documents; 6: every file signed (HMAC-SHA256, presslens.io), unsigned ones are misses; 7: figures from the token parser and the issue-16 decisions, stored per document before the corpus-wide claim join (figures.join_open_claims), plain-text layout of issue 16; 8: the codebook pieces hold entity_sentence_pieces (entity_sentiment's masked sentence scores, per document)
 #: folder (under ``v{CACHE_FORMAT}``) of the last run's per-document tables, one file per group
 LAST_RUN_DIR = "last-run"
 #: folder (under ``v{CACHE_FORMAT}``) of the whole tables of the last build, for the notebooks of the same run

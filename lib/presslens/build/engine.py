@@ -172,7 +172,11 @@ def _compute(task: _Task) -> dict[str, dict[str, pd.DataFrame]]:
             continue
         sub = Corpus(path=task.path, documents=[docs[k] for k in chosen], inputs=[])
         extra = ((task.codebook or _codebook(sub, task.book)),) if group == "codebook" else ()
-        whole = {name: (BY_NAME[name].per_document or BY_NAME[name].function)(sub, *extra) for name in names}
+        whole: dict[str, pd.DataFrame] = {}
+        for name in names:
+            table = BY_NAME[name]
+            given = {n: _frame_of(n, whole, out.get("document", {}), docs, chosen, task.groups) for n in table.takes}
+            whole[name] = (table.per_document or table.function)(sub, *extra, **{n: f for n, f in given.items() if f is not None})
         if task.cache_dir is not None:
             ids = [d.doc_id for d in sub]
             split = {name: split_by_document(frame, ids) for name, frame in whole.items()}
@@ -180,6 +184,25 @@ def _compute(task: _Task) -> dict[str, dict[str, pd.DataFrame]]:
                 store.write_piece(task.cache_dir, group, task.keys[k], task.book, {name: split[name][doc_id] for name in names})
         out[group] = whole
     return out
+
+
+def _frame_of(
+    name: str, whole: Mapping[str, pd.DataFrame], documents: Mapping[str, pd.DataFrame], docs: Sequence[Document],
+    chosen: Sequence[int], groups: Sequence[tuple[str, ...]],
+) -> pd.DataFrame | None:
+    """Table ``name`` of the documents ``chosen`` when this task computed it already (``None``: the function computes it).
+
+    ``whole``: the group's tables computed so far, of those very documents; ``documents``: the task's ``document``
+    tables, of the task's documents computing that group (the rows of ``chosen`` are taken when all of them did).
+    """
+    if name in whole:
+        return whole[name]
+    if name not in documents or not all("document" in groups[k] for k in chosen):
+        return None
+    frame = documents[name]
+    if len(chosen) == sum("document" in g for g in groups):
+        return frame
+    return frame[frame["doc_id"].isin({docs[k].doc_id for k in chosen})].reset_index(drop=True)
 
 
 #: the codebook a worker process parsed last: (corpus folder, codebook sha256) -> Codebook
@@ -509,6 +532,9 @@ def compute_tables(
 
     registered = {n: known(n, f) for n, f in table_functions.items()}
     per_document = {n: t for n, t in registered.items() if t is not None and t.derive is None and t.from_alignment is None}
+    for t in list(registered.values()):  # the internal per-document steps of the derived tables computed from per-document tables
+        if t is not None and t.derive is not None and all(n in per_document for n in t.inputs):
+            per_document.update((p, BY_NAME[p]) for p in t.pieces)
     doc_tables = tuple(n for n, t in per_document.items() if t.group == "document")
     book_tables = tuple(n for n, t in per_document.items() if t.group == "codebook")
     ids = [d.doc_id for d in corpus]
@@ -583,7 +609,7 @@ def compute_tables(
     empty_corpus = Corpus(path=corpus.path, documents=[], inputs=[])
     frames: dict[str, pd.DataFrame] = {}
     for name in (*doc_tables, *book_tables):
-        make = table_functions[name]
+        make = per_document[name].function
         frames[name] = assemble_table(pieces.pop(name), by_corpus if per_document[name].corpus_order else by_id, lambda make=make: make(empty_corpus))
     stats.seconds["assemble"] = time.perf_counter() - t0
     if cache is not None:  # keep this run's tables for the next one, unless they are the stored ones or a subset of the tables
@@ -614,7 +640,8 @@ def compute_tables(
         derived = registered[name]
         if derived is not None and derived.derive is not None and all(n in frames for n in derived.inputs):
             t1 = time.perf_counter()
-            out[name] = derived.derive(corpus, *(frames[n] for n in derived.inputs))
+            given = {p: frames[p] for p in derived.pieces if p in frames}
+            out[name] = derived.derive(corpus, *(frames[n] for n in derived.inputs), **given)
         else:
             t1 = time.perf_counter()
             out[name] = make(corpus)

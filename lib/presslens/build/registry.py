@@ -12,6 +12,13 @@ how the engine computes it:
   (``inputs``/``derive``: threads, entity counts and sentiment), from the reuse
   alignment (``from_alignment``), or from the corpus itself (``inputs``).
 
+An ``internal`` table is a per-document step of a corpus-level table, not a
+table of ``outputs/data``: the engine computes and caches it per document like
+the tables of its group, and hands it to the ``derive`` of the tables naming it
+in ``pieces`` (``entity_sentence_pieces``: the masked VADER scores of the
+sentences naming an entity, so ``entity_sentiment`` only rolls them up). It is
+in :data:`REGISTRY` and :data:`BY_NAME` but in none of the views below.
+
 ``options`` are the keyword options a table takes, with the values the build
 uses: :func:`presslens.pipeline.tables_for` reads the run's tables only for a
 notebook asking for these very values, and computes the table with the others.
@@ -59,6 +66,11 @@ class Table:
             the whole corpus (``finish``): the engine computes and caches ``per_document`` per chunk and applies
             ``finish`` once to the assembled table, so ``finish(per_document(corpus)) == function(corpus)``.
         finish: that whole-corpus step (a function of the assembled frame).
+        internal: a per-document step of corpus-level tables, not written to ``outputs/data`` (see the module docstring).
+        takes: per-document tables of the same documents the function takes as keywords, given by the engine's
+            worker when it computed them in the same task (the function computes them itself otherwise).
+        pieces: ``internal`` tables a derived table's ``derive`` takes as keywords, given by the engine when it
+            computed them (``derive`` computes without them otherwise, as :func:`presslens.pipeline.tables_for` calls it).
     """
 
     name: str
@@ -72,12 +84,17 @@ class Table:
     with_options: Callable[..., pd.DataFrame] | None = None
     per_document: Callable[..., pd.DataFrame] | None = None
     finish: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+    internal: bool = False
+    takes: tuple[str, ...] = ()
+    pieces: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.group not in STAGE_GROUPS:
             raise ValueError(f"table {self.name}: group must be one of {STAGE_GROUPS}, got {self.group!r}")
         if (self.derive is None) != (not self.inputs):
             raise ValueError(f"table {self.name}: a derived table has both inputs and derive")
+        if self.internal and (self.group == "corpus" or self.derive is not None or self.from_alignment is not None):
+            raise ValueError(f"table {self.name}: an internal table is a per-document step (group document or codebook)")
         object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
 
     def compute(self, corpus: Corpus, **options: Any) -> pd.DataFrame:
@@ -95,8 +112,10 @@ def _entity_counts(corpus: Corpus, entity_mentions: pd.DataFrame) -> pd.DataFram
     return entities.entity_counts_table(corpus, mentions=entity_mentions)
 
 
-def _entity_sentiment(corpus: Corpus, sentences: pd.DataFrame, entity_mentions: pd.DataFrame) -> pd.DataFrame:
-    return sentiment.entity_sentiment_table(corpus, sentences=sentences, mentions=entity_mentions)
+def _entity_sentiment(
+    corpus: Corpus, sentences: pd.DataFrame, entity_mentions: pd.DataFrame, *, entity_sentence_pieces: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    return sentiment.entity_sentiment_table(corpus, sentences=sentences, mentions=entity_mentions, per_document=entity_sentence_pieces)
 
 
 def _entity_mentions_with(corpus: Corpus, *, codebook_file: str = "", require_full_name: bool = False) -> pd.DataFrame:
@@ -119,8 +138,10 @@ REGISTRY: tuple[Table, ...] = (
     Table("entity_mentions", entities.entity_mentions_table, "codebook",
           options={"codebook_file": "", "require_full_name": False}, with_options=_entity_mentions_with),
     Table("entity_counts", entities.entity_counts_table, "corpus", inputs=("entity_mentions",), derive=_entity_counts),
+    Table("entity_sentence_pieces", sentiment.entity_sentence_pieces, "codebook", internal=True,
+          takes=("sentences", "entity_mentions")),
     Table("entity_sentiment", sentiment.entity_sentiment_table, "corpus", inputs=("sentences", "entity_mentions"),
-          derive=_entity_sentiment),
+          derive=_entity_sentiment, pieces=("entity_sentence_pieces",)),
     Table("figures", figures.figures_table, "document", options={"include_comments": True},
           per_document=figures.document_figures, finish=figures.join_open_claims),
     Table("figure_numbers", figures.numbers_table, "document", options={"include_comments": True}),
@@ -133,11 +154,12 @@ if len(BY_NAME) != len(REGISTRY):  # pragma: no cover - a registry mistake, caug
 
 
 def _functions(group: str) -> dict[str, Callable[..., pd.DataFrame]]:
-    return {t.name: t.function for t in REGISTRY if t.group == group and t.derive is None and t.from_alignment is None}
+    return {t.name: t.function for t in REGISTRY
+            if t.group == group and t.derive is None and t.from_alignment is None and not t.internal}
 
 
-#: table name -> function of the corpus: every table of a run (``pipeline.TABLES``)
-TABLES: dict[str, Callable[[Corpus], pd.DataFrame]] = {t.name: t.function for t in REGISTRY}
+#: table name -> function of the corpus: every table of a run (``pipeline.TABLES``; the ``internal`` steps are not)
+TABLES: dict[str, Callable[[Corpus], pd.DataFrame]] = {t.name: t.function for t in REGISTRY if not t.internal}
 #: per-document tables that depend on the document alone (and sources.yml, part of the document)
 DOCUMENT_TABLES: dict[str, Callable[[Corpus], pd.DataFrame]] = _functions("document")
 #: per-document tables that also depend on the codebook (re-run alone when entities.yml changes)

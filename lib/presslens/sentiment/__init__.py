@@ -21,12 +21,13 @@ package builds on them:
   :func:`body_vs_comments_chart` and :func:`time_chart` (:mod:`.charts`);
 * entity-targeted sentiment (:mod:`.targets`): :func:`term_mentions`, :func:`entity_mentions`,
   :func:`entity_sentences` (each sentence naming an entity, scored with the entity's own name words masked by
-  :func:`mask_names`, and raw), :func:`entity_sentiment` (their means, masked and raw), :func:`most_mentioned`,
-  :func:`entity_comparison`;
+  :func:`mask_names`, and raw; per document with ``own_document=True``, made whole by :func:`corpus_masking`),
+  :func:`entity_sentiment` (their means, masked and raw), :func:`most_mentioned`, :func:`entity_comparison`;
 * what VADER gets wrong: :func:`caveat_flags`, :func:`extreme_comments` (:mod:`.caveats`),
   :func:`lexicon_words`, :func:`scored_words` (:mod:`.lexicon`);
 * tables for ``outputs/data`` (:mod:`.tables`): :func:`comment_threads_table`, :func:`entity_sentiment_table`, on the
-  mentions :func:`targeted_mentions` picks (the corpus's codebook, or the terms given; never another story's).
+  mentions :func:`targeted_mentions` picks (the corpus's codebook, or the terms given; never another story's), and
+  :func:`entity_sentence_pieces`, the per-document step of ``entity_sentiment`` the build caches.
 
 Defaults, thresholds, the default entity terms and the sarcasm and profanity
 patterns are data in :mod:`.words`; input checks and :class:`SentimentError` are
@@ -44,9 +45,9 @@ from .caveats import FLAG_COLUMNS, caveat_flags, extreme_comments, profane_words
 from .frames import SentimentError
 from .lexicon import lexicon_words, score_mismatches, scored_words
 from .rollups import ROLLUP_STATS, body_vs_comments, bootstrap_ci, reply_drift, rollup, thread_rollup, time_rollup
-from .tables import comment_threads_table, entity_sentiment_table, targeted_mentions
+from .tables import comment_threads_table, entity_sentence_pieces, entity_sentiment_table, targeted_mentions
 from .targets import (
-    ENTITY_SENTENCE_COLUMNS, MENTION_COLUMNS, entity_comparison, entity_mentions, entity_sentences, entity_sentiment, mask_names, most_mentioned,
+    ENTITY_SENTENCE_COLUMNS, MENTION_COLUMNS, corpus_masking, entity_comparison, entity_mentions, entity_sentences, entity_sentiment, mask_names, most_mentioned,
     term_mentions,
 )
 from .threads import THREAD_COLUMNS, busiest_document, thread_table, thread_view
@@ -62,8 +63,8 @@ __all__ = [
     "DEFAULT_CONFIDENCE", "DEFAULT_RESAMPLES", "DEFAULT_SEED", "DEFAULT_TERMS", "DIVERGING", "ENTITY_SENTENCE_COLUMNS", "FLAG_COLUMNS", "LABELS",
     "MASK_WORD", "MENTION_COLUMNS", "NEGATIVE", "PART_COLOURS", "PART_SYMBOLS", "POSITIVE", "QUOTE_MIN_WORDS", "ROLLUP_STATS", "SCORE_KEYS",
     "SHORT_COMMENT_WORDS", "SMALL_GROUP", "SentimentError", "THREAD_COLUMNS", "analyzer", "body_vs_comments",
-    "body_vs_comments_chart", "bootstrap_ci", "busiest_document", "caveat_flags", "comment_threads_table", "entity_comparison",
-    "entity_mentions", "entity_sentences", "entity_sentiment", "entity_sentiment_table", "extreme_comments", "label", "lexicon_words", "mask_names",
+    "body_vs_comments_chart", "bootstrap_ci", "busiest_document", "caveat_flags", "comment_threads_table", "corpus_masking", "entity_comparison",
+    "entity_mentions", "entity_sentence_pieces", "entity_sentences", "entity_sentiment", "entity_sentiment_table", "extreme_comments", "label", "lexicon_words", "mask_names",
     "most_mentioned", "profane_words", "quoted_passages", "reply_drift", "rollup", "rollup_chart", "score_mismatches", "scored_words",
     "scores", "targeted_mentions", "term_mentions", "thread_chart", "thread_rollup", "thread_table", "thread_view", "time_chart", "time_rollup",
 ]

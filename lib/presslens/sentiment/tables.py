@@ -11,7 +11,7 @@ from ..entities import codebook_for, entity_mentions_table
 from ..entities.codebook import declared_codebook
 from ..ingest.tables import comments_table, documents_table, sentences_table
 from .caveats import caveat_flags
-from .targets import entity_sentiment, term_mentions
+from .targets import corpus_masking, entity_sentences, entity_sentiment, term_mentions
 from .threads import thread_table
 
 log = logging.getLogger(__name__)
@@ -57,12 +57,45 @@ def targeted_mentions(corpus, *, terms: Sequence[str] = (), mentions: pd.DataFra
     return mentions, f"the codebook entities.yml ({len(book)} entries, with their aliases and short forms)"
 
 
-def entity_sentiment_table(corpus, *, sentences: pd.DataFrame | None = None, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+def entity_sentiment_table(
+    corpus,
+    *,
+    sentences: pd.DataFrame | None = None,
+    mentions: pd.DataFrame | None = None,
+    per_document: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """:func:`entity_sentiment` per entity and part over the corpus, on the codebook's mentions (:func:`targeted_mentions`).
 
-    ``sentences`` and codebook ``mentions`` may be given when already computed.
+    ``sentences`` and codebook ``mentions`` may be given when already computed,
+    and with them ``per_document``, the :func:`entity_sentence_pieces` of every
+    document (the build caches them per document): only the roll-up is then
+    computed, after :func:`corpus_masking`.
     Without a codebook the table is empty: no other story's names stand in.
     """
     mentions, how = targeted_mentions(corpus, mentions=mentions)
     log.info("entity sentiment from %s", how)
-    return entity_sentiment(sentences_table(corpus) if sentences is None else sentences, mentions)
+    sentences = sentences_table(corpus) if sentences is None else sentences
+    per_sentence = corpus_masking(per_document, sentences, mentions) if per_document is not None else None
+    return entity_sentiment(sentences, mentions, per_sentence=per_sentence)
+
+
+def entity_sentence_pieces(
+    corpus,
+    codebook=None,
+    *,
+    sentences: pd.DataFrame | None = None,
+    entity_mentions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Each sentence naming a codebook entity, scored with the names masked as found in its own document.
+
+    The per-document step of ``entity_sentiment`` (the build computes it in its
+    workers and caches it per document with the codebook tables; it is not a
+    table of ``outputs/data``): :func:`entity_sentences` with
+    ``own_document=True``, which :func:`corpus_masking` turns into the rows of
+    the whole corpus. ``sentences`` and ``entity_mentions`` (the corpus's
+    ``sentences_table`` and ``entity_mentions_table`` with ``codebook``) may be
+    given when already computed.
+    """
+    sentences = sentences_table(corpus) if sentences is None else sentences
+    mentions = entity_mentions_table(corpus, codebook) if entity_mentions is None else entity_mentions
+    return entity_sentences(sentences, mentions, own_document=True)

@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..entities import entity_mentions_table
@@ -145,10 +146,31 @@ def mask_names(text: str, spans: Iterable[tuple[int, int]] = (), *, surfaces: It
     return "".join(out)
 
 
+def _forms(mentions: pd.DataFrame, *, own_document: bool = False) -> dict:
+    """The surfaces of each entity in ``mentions`` (entity -> set), or of each entity in each document ((doc_id, entity) -> set).
+
+    Only non-blank strings count, as :func:`_surface_pattern` keeps only those.
+    """
+    out: dict = {}
+    entities = mentions["entity"].astype(str).tolist()
+    docs = mentions["doc_id"].astype(str).tolist() if own_document else entities
+    for doc_id, entity, surface in zip(docs, entities, mentions["surface"].tolist()):
+        if isinstance(surface, str) and surface.strip():
+            out.setdefault((doc_id, entity) if own_document else entity, set()).add(surface)
+    return out
+
+
 ENTITY_SENTENCE_COLUMNS = ["entity", "type", "doc_id", "part", "comment_id", "sent_id", "n_mentions", "text", "masked", "compound", "compound_raw"]
 
 
-def entity_sentences(sentences: pd.DataFrame, mentions: pd.DataFrame, *, mask: bool = True) -> pd.DataFrame:
+def entity_sentences(
+    sentences: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    mask: bool = True,
+    own_document: bool = False,
+    forms: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per entity and sentence naming it: the sentence scored with the entity's own name masked, and raw.
 
     A mention belongs to the sentence whose ``[start, end)`` contains it, in the
@@ -166,6 +188,10 @@ def entity_sentences(sentences: pd.DataFrame, mentions: pd.DataFrame, *, mask: b
         sentences: ``sentences_table`` (``doc_id, part, comment_id, sent_id, start, end, text, compound``).
         mentions: ``doc_id, part, comment_id, entity, type, start, end`` [``surface``].
         mask: ``False`` keeps the raw scores (``compound == compound_raw``; ``text`` may then be absent).
+        own_document: mask each document's sentences with the surfaces of the entity found in that document only
+            (the build's per-document step; :func:`corpus_masking` turns its rows into those of the whole corpus).
+        forms: the mentions whose surfaces are masked (default: ``mentions``); a part of the corpus is scored
+            with the whole corpus's surfaces by giving its mentions as ``mentions`` and the corpus's as ``forms``.
 
     Returns:
         ``entity, type, doc_id, part, comment_id, sent_id, n_mentions, text,
@@ -191,12 +217,10 @@ def entity_sentences(sentences: pd.DataFrame, mentions: pd.DataFrame, *, mask: b
     if (~inside).sum():
         log.info("left out %d mention(s) not inside one sentence", int((~inside).sum()))
     merged = merged[inside]
-    patterns: dict[str, re.Pattern[str] | None] = {}
-    if mask and "surface" in mentions.columns:
-        forms: dict[str, set[str]] = {}
-        for entity, surface in zip(mentions["entity"].astype(str), mentions["surface"]):
-            forms.setdefault(entity, set()).add(surface)
-        patterns = {entity: _surface_pattern(f) for entity, f in forms.items()}
+    patterns: dict = {}
+    forms = mentions if forms is None else forms
+    if mask and "surface" in forms.columns:
+        patterns = {key: _surface_pattern(f) for key, f in _forms(forms, own_document=own_document).items()}
     group = ["entity", "type", *keys, "sent_id"]
     columns = {c: merged[c].to_numpy() for c in [*group, "start", "end", "s_start", "text", "compound_raw"]}
     rows = []
@@ -207,7 +231,9 @@ def entity_sentences(sentences: pd.DataFrame, mentions: pd.DataFrame, *, mask: b
         if mask:
             offset = int(columns["s_start"][i])
             spans = [(int(columns["start"][j]) - offset, int(columns["end"][j]) - offset) for j in positions]
-            masked = mask_names(text, spans, surfaces=patterns.get(str(columns["entity"][i])) or ())
+            entity = str(columns["entity"][i])
+            pattern = patterns.get((str(columns["doc_id"][i]), entity) if own_document else entity)
+            masked = mask_names(text, spans, surfaces=pattern or ())
             compound = raw if masked == text else scores(masked)["compound"]
         rows.append({**{c: columns[c][i] for c in group}, "n_mentions": len(positions),
                      "text": text, "masked": masked, "compound": compound, "compound_raw": raw})
@@ -219,6 +245,61 @@ def entity_sentences(sentences: pd.DataFrame, mentions: pd.DataFrame, *, mask: b
     return frame.assign(_o=order).sort_values(["entity", "type", "doc_id", "_o", "comment_id", "sent_id"], ignore_index=True).drop(columns="_o")
 
 
+def corpus_masking(per_document: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """:func:`entity_sentences` of the whole corpus from its per-document rows (``own_document=True``), in its order.
+
+    A document's rows were masked with the surfaces of each entity found in that
+    document; the whole corpus masks with those found anywhere. A row differs
+    only where a surface of the entity found in other documents only occurs
+    whole in its sentence: where the regular expression of those surfaces finds
+    nothing, the corpus's pattern marks what the document's marked, so the
+    masked text and its score are the same. Only the rows where it finds one
+    are scored again (with their sentence, their entity's mentions in it and the
+    corpus's surfaces); the others are kept as they are.
+
+    Args:
+        per_document: :func:`entity_sentences` with ``own_document=True``, of every document of ``mentions``
+            (in any order, e.g. assembled from per-document pieces).
+        sentences: the corpus's ``sentences_table``.
+        mentions: the corpus's mentions (the ones ``per_document`` was made from).
+
+    Returns:
+        ``entity_sentences(sentences, mentions)``.
+    """
+    rows = per_document.reset_index(drop=True)
+    if rows.empty:
+        return rows
+    if "surface" in mentions.columns:
+        every = _forms(mentions)
+        own = _forms(mentions, own_document=True)
+        extra_patterns: dict[frozenset, re.Pattern[str] | None] = {}
+        again = np.zeros(len(rows), dtype=bool)
+        doc_ids, entities = rows["doc_id"].astype(str).to_numpy(), rows["entity"].astype(str).to_numpy()
+        for i, (doc_id, entity, text) in enumerate(zip(doc_ids.tolist(), entities.tolist(), rows["text"].astype(str).tolist())):
+            extra = frozenset(every.get(entity, set()) - own.get((doc_id, entity), set()))
+            if not extra:
+                continue
+            if extra not in extra_patterns:
+                extra_patterns[extra] = _surface_pattern(extra)
+            pattern = extra_patterns[extra]
+            again[i] = pattern is not None and pattern.search(text) is not None
+        if again.any():
+            log.info("masking: %d sentence(s) scored again with surfaces found in other documents", int(again.sum()))
+            redo = rows[again]
+            where = ["doc_id", "part", "comment_id", "sent_id"]
+            sent_keys = pd.MultiIndex.from_arrays([
+                sentences["doc_id"].astype(str), sentences["part"].astype(str), _ids(sentences["comment_id"]), sentences["sent_id"],
+            ])
+            chosen_sentences = sentences[sent_keys.isin(pd.MultiIndex.from_frame(redo[where]))]
+            pairs = pd.MultiIndex.from_arrays([doc_ids[again], entities[again]])
+            chosen_mentions = mentions[pd.MultiIndex.from_arrays([mentions["doc_id"].astype(str), mentions["entity"].astype(str)]).isin(pairs)]
+            redone = entity_sentences(chosen_sentences, chosen_mentions, forms=mentions)
+            keys = ["entity", "type", *where]
+            keep = ~pd.MultiIndex.from_frame(rows[keys]).isin(pd.MultiIndex.from_frame(redone[keys]))
+            rows = pd.concat([rows[keep], redone], ignore_index=True)
+    order = part_rank(rows["part"])
+    return rows.assign(_o=order).sort_values(["entity", "type", "doc_id", "_o", "comment_id", "sent_id"], ignore_index=True).drop(columns="_o")
+
 def entity_sentiment(
     sentences: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -228,6 +309,7 @@ def entity_sentiment(
     n_resamples: int = DEFAULT_RESAMPLES,
     confidence: float = DEFAULT_CONFIDENCE,
     seed: int = DEFAULT_SEED,
+    per_sentence: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Mean compound of the sentences that mention each entity, scored with its own name masked, body and comments apart.
 
@@ -244,6 +326,8 @@ def entity_sentiment(
             (``presslens.entities.entity_mentions_table`` or :func:`term_mentions`).
         by_document: one row per document too (adds ``doc_id``).
         mask: ``False`` scores the sentences as written (``mean == mean_raw``).
+        per_sentence: ``entity_sentences(sentences, mentions, mask=mask)`` when already computed (the build
+            assembles it from per-document pieces, :func:`corpus_masking`).
 
     Returns:
         ``entity, type, part`` [``doc_id``], ``n_mentions, n_documents`` and the
@@ -251,7 +335,8 @@ def entity_sentiment(
         ``n_sentences``, then ``mean_raw`` (unmasked) and ``n_masked`` (sentences
         whose score masking changed); sorted.
     """
-    per_sentence = entity_sentences(sentences, mentions, mask=mask)
+    if per_sentence is None:
+        per_sentence = entity_sentences(sentences, mentions, mask=mask)
     group = ["entity", "type", "part"] + (["doc_id"] if by_document else [])
     opts = {"n_resamples": n_resamples, "confidence": confidence, "seed": seed}
     table = rollup(per_sentence, group, value="compound", **opts).rename(columns={"n": "n_sentences"})
