@@ -19,6 +19,7 @@ import logging
 import math
 import re
 from collections import Counter
+from itertools import groupby
 from typing import Collection, Mapping
 
 import numpy as np
@@ -54,20 +55,19 @@ def terms(text: str, *, ngram_max: int = 2) -> list[str]:
     """
     out: list[str] = []
     grams: list[str] = []
-    known: dict[str, str] = {}  # token -> term word: a long text repeats its words, each read once
+    known: dict[str, str] = {}  # token -> term word ("" for none): a long text repeats its words, each read once
     for start, end in sentence_spans(text) or [(0, len(text))]:
-        run: list[str] = []
-        for token in words(text[start:end]):
-            word = known.get(token)
-            if word is None:
-                word = known[token] = _term_word(token)
-            if not word:
-                _flush(run, grams, ngram_max)
-                run = []
-                continue
-            out.append(word)
-            run.append(word)
-        _flush(run, grams, ngram_max)
+        tokens = words(text[start:end])
+        for token in set(tokens).difference(known):
+            known[token] = _term_word(token)
+        mapped = list(map(known.__getitem__, tokens))
+        out.extend(filter(None, mapped))
+        if ngram_max == 2:  # the pairs of adjacent content words: each run's phrases, run after run
+            grams.extend([f"{a} {b}" for a, b in zip(mapped, mapped[1:]) if a and b])
+        elif ngram_max > 2:
+            for is_word, run in groupby(mapped, key=bool):  # runs of content words between stopwords
+                if is_word:
+                    _flush(list(run), grams, ngram_max)
     return out + grams
 
 
