@@ -702,6 +702,99 @@ def test_framing_can_leave_a_sources_reprints_out_of_the_rest(corpus, relations)
     assert apart.loc[key, "z"] > plain.loc[key, "z"]
 
 
+
+def _reference_terms(text: str, ngram_max: int) -> list[str]:
+    """The documented definition of :func:`framing.terms`, word by word: content words, then phrases within a sentence."""
+    from presslens.reuse.framing import _term_word
+
+    single, phrases = [], []
+    for start, end in sentence_spans(text) or [(0, len(text))]:
+        runs, run = [], []
+        for token in words(text[start:end]):
+            word = _term_word(token)
+            if word:
+                single.append(word)
+                run.append(word)
+            else:
+                runs.append(run)
+                run = []
+        runs.append(run)
+        for r in runs:
+            for n in range(2, ngram_max + 1):
+                phrases.extend(" ".join(r[i : i + n]) for i in range(len(r) - n + 1))
+    return single + phrases
+
+
+def _reference_framing(texts, *, ngram_max=2, prior_scale=0.1, min_count=2, exclude=None) -> pd.DataFrame:
+    """Each text's terms against the pooled rest (less its ``exclude``), with :func:`framing.log_odds_dirichlet` term by term."""
+    from presslens.text import count_words
+
+    counts = {d: Counter(_reference_terms(t, ngram_max)) for d, t in sorted(texts.items())}
+    counts = {d: c for d, c in counts.items() if c}
+    total = sum(counts.values(), Counter())
+    prior = {t: prior_scale * n for t, n in total.items()}
+    frames = []
+    for doc_id, own in counts.items():
+        rest = total - own
+        for other in set((exclude or {}).get(doc_id, ())) - {doc_id}:
+            rest -= counts.get(other, Counter())
+        if not rest:
+            continue
+        scored = framing.log_odds_dirichlet(own, rest, prior=prior)
+        scored = scored[scored["n"] >= min_count].copy()
+        scored.insert(0, "doc_id", doc_id)
+        scored["per_1k"] = scored["n"] * 1000.0 / max(count_words(texts[doc_id]), 1)
+        frames.append(scored)
+    frame = pd.concat(frames, ignore_index=True)[framing.TERM_COLUMNS]
+    for column in ("per_1k", "log_odds", "se", "z"):
+        frame[column] = frame[column].round(4)
+    return frame.sort_values(["doc_id", "z", "term"], ascending=[True, False, True], ignore_index=True)
+
+
+def _same_frame(found: pd.DataFrame, expected: pd.DataFrame) -> None:
+    assert list(found.dtypes) == list(expected.dtypes)
+    assert found.equals(expected)
+    assert found.to_csv() == expected.to_csv()
+
+
+@pytest.fixture(scope="module")
+def outlet_texts(tmp_path_factory):
+    """A generated corpus of 100 documents as notebook 01 compares it at scale: one text per outlet."""
+    from benchmarks.synthetic import write_corpus
+
+    generated = load_corpus(write_corpus(100, tmp_path_factory.mktemp("framing") / "corpus"))
+    by_outlet: dict[str, list[str]] = {}
+    for doc in generated:
+        by_outlet.setdefault(doc.meta("outlet").value or "(outlet unknown)", []).append(doc.body)
+    texts = {outlet: "\n\n".join(bodies) for outlet, bodies in by_outlet.items()}
+    assert len(texts) >= 3
+    return texts
+
+
+@pytest.mark.parametrize("options", [{}, {"min_count": 1}, {"ngram_max": 3, "prior_scale": 0.5}])
+def test_framing_comparison_of_outlets_matches_the_reference_definition(outlet_texts, options):
+    found, why = framing.framing_comparison(outlet_texts, units="outlets", labels={o: o for o in outlet_texts}, **options)
+    assert why == "" and len(found)
+    _same_frame(found, _reference_framing(outlet_texts, **options))
+    for text in list(outlet_texts.values())[:3]:
+        assert framing.terms(text, ngram_max=3) == _reference_terms(text, 3)
+
+
+@pytest.mark.parametrize("options", [{}, {"min_count": 0}, {"min_count": 1}, {"ngram_max": 1}, {"prior_scale": 1}])
+def test_framing_comparison_of_seeds_matches_the_reference_definition(corpus, relations, options):
+    texts = {doc.doc_id: doc.body for doc in corpus}
+    partners = reuse.reprint_partners(relations)
+    ids = sorted(texts)
+    for exclude in (None, partners, {ids[0]: ids[1:], ids[1]: [ids[0], "no such document"]}):
+        found, _ = framing.framing_comparison(texts, exclude=exclude, **options)
+        _same_frame(found, _reference_framing(texts, exclude=exclude, **options))
+    found, why = framing.framing_comparison(texts, exclude={ids[0]: ids[1:]}, labels={ids[0]: "first"})
+    assert why.startswith("1 of 5 documents left out (first)")
+    assert ids[0] not in set(found["doc_id"])
+    for doc_id in ids:
+        assert framing.terms(texts[doc_id], ngram_max=3) == _reference_terms(texts[doc_id], 3)
+
+
 # --------------------------------------------------------------------------- charts
 
 

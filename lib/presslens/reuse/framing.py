@@ -19,8 +19,10 @@ import logging
 import math
 import re
 from collections import Counter
+from itertools import groupby
 from typing import Collection, Mapping
 
+import numpy as np
 import pandas as pd
 
 from ..ingest.corpus import Corpus
@@ -53,23 +55,25 @@ def terms(text: str, *, ngram_max: int = 2) -> list[str]:
     """
     out: list[str] = []
     grams: list[str] = []
+    known: dict[str, str] = {}  # token -> term word ("" for none): a long text repeats its words, each read once
     for start, end in sentence_spans(text) or [(0, len(text))]:
-        run: list[str] = []
-        for token in words(text[start:end]):
-            word = _term_word(token)
-            if not word:
-                _flush(run, grams, ngram_max)
-                run = []
-                continue
-            out.append(word)
-            run.append(word)
-        _flush(run, grams, ngram_max)
+        tokens = words(text[start:end])
+        for token in set(tokens).difference(known):
+            known[token] = _term_word(token)
+        mapped = list(map(known.__getitem__, tokens))
+        out.extend(filter(None, mapped))
+        if ngram_max == 2:  # the pairs of adjacent content words: each run's phrases, run after run
+            grams.extend([f"{a} {b}" for a, b in zip(mapped, mapped[1:]) if a and b])
+        elif ngram_max > 2:
+            for is_word, run in groupby(mapped, key=bool):  # runs of content words between stopwords
+                if is_word:
+                    _flush(list(run), grams, ngram_max)
     return out + grams
 
 
 def _flush(run: list[str], grams: list[str], ngram_max: int) -> None:
-    for n in range(2, ngram_max + 1):
-        grams.extend(" ".join(run[i : i + n]) for i in range(len(run) - n + 1))
+    for n in range(2, min(ngram_max, len(run)) + 1):  # the n-grams of the run, in order
+        grams.extend(map(" ".join, zip(*(run[k:] for k in range(n)))))
 
 
 def content_words(text: str) -> set[str]:
@@ -233,7 +237,14 @@ def _framing(
     texts: Mapping[str, str], *, ngram_max: int, prior_scale: float, min_count: int,
     exclude: Mapping[str, Collection[str]] | None, units: str = "documents",
 ) -> tuple[pd.DataFrame | None, str, list[str]]:
-    """``(terms or None, why there are none, ids skipped because their rest was empty)``."""
+    """``(terms or None, why there are none, ids skipped because their rest was empty)``.
+
+    Term counts are arrays over the sorted vocabulary of all the texts, so each
+    text's rest is the total less its own counts (and its ``exclude``), and only
+    the rows kept (``n >= min_count``) are scored, with the arithmetic of
+    :func:`log_odds_dirichlet` in its order: the same floats, without scoring
+    every term of the corpus for every text.
+    """
     if prior_scale <= 0:
         raise FramingError(f"prior_scale must be > 0 (got {prior_scale})")
     counts = {doc_id: Counter(terms(text, ngram_max=ngram_max)) for doc_id, text in sorted(texts.items())}
@@ -244,22 +255,53 @@ def _framing(
         if len(texts) == 1:
             return None, f"there is only one of the {units}, and nothing to compare it with", []
         return None, f"only {len(counts)} of the {len(texts):,} {units} {'has' if len(counts) == 1 else 'have'} words to compare (at least 2 needed)", []
-    total: Counter[str] = Counter()
-    for c in counts.values():
-        total.update(c)
-    prior = {term: prior_scale * n for term, n in total.items()}
+    vocabulary = sorted(set().union(*counts.values()))
+    position = {term: i for i, term in enumerate(vocabulary)}
+    ids = {doc_id: np.fromiter(map(position.__getitem__, c), dtype=np.intp, count=len(c)) for doc_id, c in counts.items()}
+    uses = {doc_id: np.fromiter(c.values(), dtype=np.int64, count=len(c)) for doc_id, c in counts.items()}
+    total = np.zeros(len(vocabulary), dtype=np.int64)
+    for doc_id in counts:
+        total[ids[doc_id]] += uses[doc_id]  # a document's term ids are distinct
+    prior = prior_scale * total.astype(np.float64)  # prior_scale * count, as a float per term
+    a0_all = sum(prior.tolist())  # over the sorted vocabulary, as log_odds_dirichlet sums it
+    n_total = int(total.sum())
+    term_names = pd.Series(vocabulary)
     frames, skipped = [], []
     exclude = exclude or {}
-    for doc_id, own in counts.items():
-        rest = total - own
-        for other in sorted(set(exclude.get(doc_id, ())) - {doc_id}):
-            rest -= counts.get(other, Counter())
-        if not rest:
+    for doc_id in counts:
+        own_ids, own = ids[doc_id], uses[doc_id]
+        n_i = int(own.sum())
+        others = [other for other in sorted(set(exclude.get(doc_id, ())) - {doc_id}) if other in counts]
+        rest = None
+        if others:
+            rest = total.copy()
+            rest[own_ids] -= own
+            for other in others:
+                rest[ids[other]] -= uses[other]
+            n_j = int(rest.sum())
+            in_vocabulary = rest > 0
+            in_vocabulary[own_ids] = True
+            a0 = sum(prior[in_vocabulary].tolist())
+        else:
+            n_j = n_total - n_i
+            in_vocabulary = None
+            a0 = a0_all
+        if n_j == 0:
             log.info("framing: nothing left to compare %s with after exclusions; skipped", doc_id)
             skipped.append(doc_id)
             continue
-        scored = log_odds_dirichlet(own, rest, prior=prior)
-        scored = scored[scored["n"] >= min_count].copy()
+        if min_count > 0:  # only terms of the document itself can reach min_count
+            keep = own >= min_count
+            take, y_i = own_ids[keep], own[keep]
+        else:  # every term of the two groups is listed, with 0 uses in the document if need be
+            take = np.arange(len(vocabulary)) if in_vocabulary is None else np.flatnonzero(in_vocabulary)
+            dense = np.zeros(len(vocabulary), dtype=np.int64)
+            dense[own_ids] = own
+            y_i = dense[take]
+        order = np.argsort(take, kind="stable")
+        take, y_i = take[order], y_i[order]
+        y_j = rest[take] if rest is not None else total[take] - y_i
+        scored = _log_odds_frame(term_names, take, y_i, y_j, prior[take], n_i=n_i, n_j=n_j, a0=a0)
         n_words = count_words(texts[doc_id])
         scored.insert(0, "doc_id", doc_id)
         scored["per_1k"] = scored["n"] * 1000.0 / max(n_words, 1)
@@ -272,6 +314,27 @@ def _framing(
         frame[column] = frame[column].round(4)
     log.info("framing: %d terms over %d documents", len(frame), len(counts))
     return frame.sort_values(["doc_id", "z", "term"], ascending=[True, False, True], ignore_index=True), "", skipped
+
+
+def _log_odds_frame(
+    term_names: pd.Series, take: np.ndarray, y_i: np.ndarray, y_j: np.ndarray, a: np.ndarray, *, n_i: int, n_j: int, a0: float,
+) -> pd.DataFrame:
+    """:func:`log_odds_dirichlet`'s rows for the vocabulary positions ``take`` only (the rows :func:`_framing` keeps).
+
+    The same arithmetic in the same order, term by term with :func:`math.log`,
+    so the floats are those :func:`log_odds_dirichlet` computes for these terms.
+    """
+    delta, se, z = [], [], []
+    for yi, yj, ai in zip(y_i.tolist(), y_j.tolist(), a.tolist()):
+        d = math.log((yi + ai) / (n_i + a0 - yi - ai)) - math.log((yj + ai) / (n_j + a0 - yj - ai))
+        s = math.sqrt(1.0 / (yi + ai) + 1.0 / (yj + ai))
+        delta.append(d)
+        se.append(s)
+        z.append(d / s)
+    return pd.DataFrame({
+        "term": term_names.iloc[take].reset_index(drop=True), "n": y_i, "n_rest": y_j,
+        "log_odds": np.array(delta, dtype=np.float64), "se": np.array(se, dtype=np.float64), "z": np.array(z, dtype=np.float64),
+    })
 
 
 def top_terms(frame: pd.DataFrame, *, n: int = 10, min_z: float = 1.96) -> pd.DataFrame:
