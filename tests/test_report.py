@@ -610,6 +610,52 @@ def test_sigterm_while_notebooks_run_side_by_side_kills_their_kernels(
 
 
 @SLOW
+@pytest.mark.parametrize("snapshot_kept", [True, False])
+def test_kernels_start_while_the_build_runs_with_their_notebooks_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, snapshot_kept: bool):
+    """Each notebook's kernel is started (and imports what the notebook imports) during the build, leaving no trace in the notebook."""
+    root = tmp_path / "project"
+    (root / "seeds").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'fake'\n")
+    (root / "seeds" / "a.txt").write_text("First story.\n")
+    (root / "notebooks").mkdir()
+    probe = 'import sys\nprint(sorted(m for m in ("colorsys", "wave") if m in sys.modules), [n for n in dir() if "presslens" in n])'
+    for name in ("01_ahead", "02_ahead"):
+        _notebook(root / "notebooks" / f"{name}.ipynb", 'corpus_dir = ""  # corpus folder', probe,
+                  "import colorsys\nfrom wave import open as wave_open\nprint(colorsys.__name__, wave_open.__name__)")
+    alive_during_build: list[int] = []
+
+    def build(corpus_dir, data_dir, *, snapshot=None, **options):
+        if snapshot_kept:
+            Path(snapshot).write_bytes(b"a snapshot")
+        for _ in range(600):  # the kernels are launched by the notebooks' threads while this runs
+            with report.execute._KERNELS_LOCK:
+                alive = [p for p in report.execute._KERNELS if p.poll() is None]
+            if len(alive) == 2:
+                break
+            time.sleep(0.05)
+        alive_during_build.append(len(alive))
+        return types.SimpleNamespace(inputs=[], rejected=[], counts={"documents": 1})
+
+    monkeypatch.setenv("PRESSLENS_ROOT", str(root))
+    module = types.ModuleType("presslens.pipeline")
+    module.build = build
+    monkeypatch.setitem(sys.modules, "presslens.pipeline", module)
+    out = tmp_path / "out"
+    assert cli.main(["run", "--out", str(out), "--no-progress", "--jobs", "1"]) == 0
+    assert alive_during_build == [2]
+    for name in ("01_ahead", "02_ahead"):
+        executed = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
+        code = [c for c in executed.cells if c.cell_type == "code"]
+        assert [c.execution_count for c in code] == [1, 2, 3, 4]  # papermill's parameters cell, then the notebook's; the imports ahead took no count
+        imported_ahead = ["colorsys", "wave"] if snapshot_kept else []  # without a snapshot the kernel told of one is replaced
+        assert code[2].outputs[0]["text"] == f"{imported_ahead} []\n"
+        assert code[3].outputs[0]["text"] == "colorsys open\n"
+    with report.execute._KERNELS_LOCK:
+        assert not report.execute._KERNELS
+    assert "could not start ahead" not in (out / "run.log").read_text(encoding="utf-8")
+
+
+@SLOW
 def test_sigterm_stops_the_run_and_keeps_previous_outputs(fake: FakePipeline, completed: Path, tmp_path: Path):
     out = _copy_run(completed, tmp_path)
     before = _published(out)
