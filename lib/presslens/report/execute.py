@@ -201,6 +201,7 @@ def _execute(plan: RunPlan, *, staging: Path, started: dt.datetime, notify: Prog
         raise
     if not snapshot_path(staging).is_file():  # written signed: no key to sign it (see presslens.io.cache_key), no snapshot
         log.warning("the build kept no snapshot of the corpus: the notebooks read the corpus files")
+    release_memory()  # the build's tables are written: this process only waits on kernels and exports from now on
     notebooks.release()
     results = notebooks.results()
     suite = [p.stem for p in discover_notebooks(plan.notebooks_dir)]
@@ -537,6 +538,31 @@ def place_shared_plotly(
         return target
     log.warning("%s was missing from %s; written from the installed plotly for the kept reports", SHARED_PLOTLY_JS, earlier.parent)
     return write_plotly_bundle(reports)
+
+
+def release_memory() -> int:
+    """Give the memory this process freed back to the system: a full garbage collection, then glibc's ``malloc_trim``.
+
+    After the build the run's process holds little (its tables are on disk), but
+    the allocator keeps the pages it freed, about 0.7 GiB at 10,000 documents,
+    while the kernels load theirs. Elsewhere than glibc only the collection is done.
+
+    Returns:
+        The objects the collection found unreachable.
+    """
+    import ctypes
+    import ctypes.util
+    import gc
+
+    found = gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return found
+    trim.argtypes = [ctypes.c_size_t]
+    trim(0)
+    return found
 
 
 def snapshot_path(staging: Path) -> Path:
