@@ -693,6 +693,27 @@ def test_the_kernel_gets_the_run_context_through_its_start_not_our_environment(t
     assert dict(os.environ) == before  # this process's environment was never changed
 
 
+@SLOW
+@pytest.mark.parametrize("fail", [False, True])
+def test_a_notebook_is_saved_when_it_ends_not_at_every_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail: bool):
+    """Papermill wrote the whole notebook at each cell's start and end; the run's engine writes it when it ends, with what it got."""
+    import papermill.engines
+
+    nb = tmp_path / "01_many.ipynb"
+    cells = [f"print({i})" for i in range(8)] + (['raise RuntimeError("stop <here>")', 'print("never")'] if fail else [])
+    _notebook(nb, "x = 1  # x", *cells)
+    writes: list[str] = []
+    real = papermill.engines.write_ipynb
+    monkeypatch.setattr(papermill.engines, "write_ipynb", lambda nb, path: writes.append(path) or real(nb, path))
+    error = report.execute_notebook(nb, tmp_path / "executed.ipynb", parameters={"x": 2}, cwd=tmp_path)
+    assert (error == "RuntimeError: stop <here>") is fail and (error == "") is not fail
+    assert len(writes) == 1  # once, when it ended (papermill's own engine: twice per cell, 20 and more here)
+    executed = nbformat.read(tmp_path / "executed.ipynb", as_version=4)
+    printed = [c.outputs[0]["text"] for c in executed.cells if c.cell_type == "code" and c.outputs and "text" in c.outputs[0]]
+    assert printed == [f"{i}\n" for i in range(8)]
+    assert executed.metadata.papermill["end_time"] and executed.metadata.papermill["exception"] is (True if fail else None)
+
+
 def test_library_errors_print_one_line(fake: FakePipeline, tmp_path: Path, capsys):
     from presslens.errors import CorpusError
 
