@@ -8,12 +8,14 @@ import yaml
 from benchmarks import bench_suite as bs
 
 
-def _run(wall: float, build: float, notebooks: dict[str, tuple[float, float]], *, tree: float | None = None) -> dict:
+def _run(wall: float, build: float, notebooks: dict[str, tuple[float, float]], *, tree: float | None = None,
+         pss: float | None = None) -> dict:
     return {
         "wall_s": wall, "load": "0.50", "processed_documents": 1,
         "breakdown": {"wall_s": wall, "startup_s": 1.0, "build_s": build, "between_s": 0.0, "publish_s": 0.5,
                       "notebooks": {n: {"execute_s": e, "export_s": x, "status": "ok"} for n, (e, x) in notebooks.items()}},
-        "memory": {"main_maxrss_bytes": 300 * 2**20, "children_maxrss_bytes": 200 * 2**20, "tree_peak_bytes": tree},
+        "memory": {"main_maxrss_bytes": 300 * 2**20, "children_maxrss_bytes": 200 * 2**20, "tree_peak_bytes": tree,
+                   "tree_peak_pss_bytes": pss},
     }
 
 
@@ -51,17 +53,19 @@ def test_markdown_reports_medians_ratio_breakdown_and_targets():
             {"suite": _run(36.0, 3.0, nbs), "floor": {"wall_s": 24.0, "runs_s": [4.8] * 5}, "load": "1.00"},
             {"suite": _run(33.0, 3.0, nbs), "floor": {"wall_s": 22.0, "runs_s": [4.4] * 5}, "load": "1.00"},
         ]},
-        "scale": {"10000": {"cold": _run(500.0, 200.0, nbs, tree=5 * 2**30), "plus_one": _run(200.0, 12.0, nbs)}},
+        "scale": {"10000": {"cold": _run(500.0, 200.0, nbs, tree=5 * 2**30, pss=3 * 2**30), "plus_one": _run(200.0, 12.0, nbs)}},
     }
     text = bs.markdown(results, context="test context")
     assert "test context" in text
     assert "| **median** | **33.0** | **22.0** | **1.50** | |" in text
     assert "| 00_a: execute / export | 4.00 / 1.00 |" in text
-    assert "| 10,000 | cold | 200.0 | 1 | 4.0 + 1.0 | 6.0 + 2.0 | 500.0 | 300 / 200 / 5,120 | 0.50 |" in text
+    assert "| 10,000 | cold | 200.0 | 1 | 4.0 + 1.0 | 6.0 + 2.0 | 500.0 | 300 / 200 / 5,120 / 3,072 | 0.50 |" in text
+    assert "| 10,000 | +1 document | 12.0 | 1 | 4.0 + 1.0 | 6.0 + 2.0 | 200.0 | 300 / 200 / - / - | 0.50 |" in text
     assert "seeds suite / floor: 1.50x (target at most 1.5x): met" in text
     assert "10,000 docs cold wall: 500.0 s (target at most 600 s at 10,000): met" in text
     assert "+1 whole suite 200.0 s (target at most 180 s): NOT met" in text
-    assert "peak memory of any run: 5.00 GiB (target under 4 GiB): NOT met" in text
+    assert "peak memory of any run, sum of the tree's RSS: 5.00 GiB (target under 4 GiB): NOT met" in text
+    assert "sum of the tree's PSS (shared pages counted once): 3.00 GiB (target under 4 GiB): met" in text
 
 
 def test_targets_at_other_sizes_are_not_judged():

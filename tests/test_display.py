@@ -227,6 +227,31 @@ def test_tables_for_reads_the_run_only_for_the_options_the_build_used(tmp_path, 
         pipeline.tables_for(corpus, "figures", options={"require_full_name": True})
 
 
+def test_entity_sentiment_is_the_runs_for_the_builds_bootstrap_and_computed_for_another(tmp_path, monkeypatch, small_synthetic):
+    """Notebook 02 reads the build's entity sentiment when its bootstrap parameters are the build's, as it computed it before."""
+    from presslens import sentiment
+
+    corpus = load_corpus(small_synthetic)
+    cache = tmp_path / "cache"
+    pipeline.build(small_synthetic, tmp_path / "data", jobs=1, cache_dir=cache)
+    ctx = RunContext(cache_dir=cache)
+    sentences, mentions = pipeline.tables_for(corpus, "sentences", "entity_mentions", context=ctx)
+    calls = []
+    real = build_engine._compute
+    monkeypatch.setattr(build_engine, "_compute", lambda task: calls.append(task) or real(task))
+    boot = {"n_resamples": sentiment.DEFAULT_RESAMPLES, "confidence": sentiment.DEFAULT_CONFIDENCE, "seed": sentiment.DEFAULT_SEED}
+    read = pipeline.tables_for(corpus, "entity_sentiment", context=ctx, options=boot)
+    assert calls == [] and not read.empty
+    assert _csv(read, tmp_path / "a.csv") == _csv(sentiment.entity_sentiment(sentences, mentions, **boot), tmp_path / "b.csv")
+    other = {**boot, "n_resamples": 300, "seed": 7}
+    computed = pipeline.tables_for(corpus, "entity_sentiment", context=ctx, options=other)
+    assert _csv(computed, tmp_path / "c.csv") == _csv(sentiment.entity_sentiment(sentences, mentions, **other), tmp_path / "d.csv")
+    assert _csv(computed, tmp_path / "c.csv") != _csv(read, tmp_path / "a.csv")  # the intervals are resampled
+    both = pipeline.tables_for(corpus, "entity_sentiment", context=ctx, options={**other, "require_full_name": True})
+    strict = pipeline.tables_for(corpus, "entity_mentions", options={"require_full_name": True})
+    assert _csv(both, tmp_path / "e.csv") == _csv(sentiment.entity_sentiment(sentences, strict, **other), tmp_path / "f.csv")
+
+
 @pytest.mark.parametrize("title", ["Washington's 'joints for jabs'", 'He said "no" & <left>'])
 def test_quotes_and_apostrophes_in_document_text_read_as_written_in_the_report(title):
     """A title with straight quotes shows as written once nbconvert renders the Markdown (no '&#x27;' on the page)."""

@@ -94,6 +94,21 @@ def test_the_default_key_lives_in_the_users_config_folder(tmp_path, monkeypatch)
     assert run_context().cache_key == tmp_path / "home" / ".config" / "presslens" / "cache.key"
 
 
+def test_the_key_file_follows_the_environment_though_it_is_worked_out_once(tmp_path, monkeypatch):
+    """The default key file is remembered per value of the variables it comes from: a changed variable is a new key file."""
+    monkeypatch.setenv(CACHE_KEY_ENV, str(tmp_path / "one.key"))
+    first = pio.cache_key()
+    assert (tmp_path / "one.key").is_file() and pio.cache_key() == first
+    monkeypatch.setenv(CACHE_KEY_ENV, str(tmp_path / "two.key"))
+    second = pio.cache_key()
+    assert (tmp_path / "two.key").is_file() and second != first
+    monkeypatch.delenv(CACHE_KEY_ENV)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    assert pio.cache_key() not in (first, second) and (tmp_path / "xdg" / "presslens" / "cache.key").is_file()
+    monkeypatch.setenv(CACHE_KEY_ENV, str(tmp_path / "one.key"))
+    assert pio.cache_key() == first
+
+
 def test_a_signed_entry_round_trips_and_a_damaged_one_is_a_miss(key_file, tmp_path, caplog):
     path = write_pickle({"a": [1, 2, 3]}, tmp_path / "c" / "x.pkl")
     assert read_pickle(path) == {"a": [1, 2, 3]}

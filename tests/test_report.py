@@ -610,6 +610,52 @@ def test_sigterm_while_notebooks_run_side_by_side_kills_their_kernels(
 
 
 @SLOW
+@pytest.mark.parametrize("snapshot_kept", [True, False])
+def test_kernels_start_while_the_build_runs_with_their_notebooks_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, snapshot_kept: bool):
+    """Each notebook's kernel is started (and imports what the notebook imports) during the build, leaving no trace in the notebook."""
+    root = tmp_path / "project"
+    (root / "seeds").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'fake'\n")
+    (root / "seeds" / "a.txt").write_text("First story.\n")
+    (root / "notebooks").mkdir()
+    probe = 'import sys\nprint(sorted(m for m in ("colorsys", "wave") if m in sys.modules), [n for n in dir() if "presslens" in n])'
+    for name in ("01_ahead", "02_ahead"):
+        _notebook(root / "notebooks" / f"{name}.ipynb", 'corpus_dir = ""  # corpus folder', probe,
+                  "import colorsys\nfrom wave import open as wave_open\nprint(colorsys.__name__, wave_open.__name__)")
+    alive_during_build: list[int] = []
+
+    def build(corpus_dir, data_dir, *, snapshot=None, **options):
+        if snapshot_kept:
+            Path(snapshot).write_bytes(b"a snapshot")
+        for _ in range(600):  # the kernels are launched by the notebooks' threads while this runs
+            with report.execute._KERNELS_LOCK:
+                alive = [p for p in report.execute._KERNELS if p.poll() is None]
+            if len(alive) == 2:
+                break
+            time.sleep(0.05)
+        alive_during_build.append(len(alive))
+        return types.SimpleNamespace(inputs=[], rejected=[], counts={"documents": 1})
+
+    monkeypatch.setenv("PRESSLENS_ROOT", str(root))
+    module = types.ModuleType("presslens.pipeline")
+    module.build = build
+    monkeypatch.setitem(sys.modules, "presslens.pipeline", module)
+    out = tmp_path / "out"
+    assert cli.main(["run", "--out", str(out), "--no-progress", "--jobs", "1"]) == 0
+    assert alive_during_build == [2]
+    for name in ("01_ahead", "02_ahead"):
+        executed = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
+        code = [c for c in executed.cells if c.cell_type == "code"]
+        assert [c.execution_count for c in code] == [1, 2, 3, 4]  # papermill's parameters cell, then the notebook's; the imports ahead took no count
+        imported_ahead = ["colorsys", "wave"] if snapshot_kept else []  # without a snapshot the kernel told of one is replaced
+        assert code[2].outputs[0]["text"] == f"{imported_ahead} []\n"
+        assert code[3].outputs[0]["text"] == "colorsys open\n"
+    with report.execute._KERNELS_LOCK:
+        assert not report.execute._KERNELS
+    assert "could not start ahead" not in (out / "run.log").read_text(encoding="utf-8")
+
+
+@SLOW
 def test_sigterm_stops_the_run_and_keeps_previous_outputs(fake: FakePipeline, completed: Path, tmp_path: Path):
     out = _copy_run(completed, tmp_path)
     before = _published(out)
@@ -645,6 +691,27 @@ def test_the_kernel_gets_the_run_context_through_its_start_not_our_environment(t
     executed = nbformat.read(tmp_path / "executed.ipynb", as_version=4)
     assert executed.cells[-1].outputs[0]["text"] == "01_context None 1234 data/views/01_context\n"
     assert dict(os.environ) == before  # this process's environment was never changed
+
+
+@SLOW
+@pytest.mark.parametrize("fail", [False, True])
+def test_a_notebook_is_saved_when_it_ends_not_at_every_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail: bool):
+    """Papermill wrote the whole notebook at each cell's start and end; the run's engine writes it when it ends, with what it got."""
+    import papermill.engines
+
+    nb = tmp_path / "01_many.ipynb"
+    cells = [f"print({i})" for i in range(8)] + (['raise RuntimeError("stop <here>")', 'print("never")'] if fail else [])
+    _notebook(nb, "x = 1  # x", *cells)
+    writes: list[str] = []
+    real = papermill.engines.write_ipynb
+    monkeypatch.setattr(papermill.engines, "write_ipynb", lambda nb, path: writes.append(path) or real(nb, path))
+    error = report.execute_notebook(nb, tmp_path / "executed.ipynb", parameters={"x": 2}, cwd=tmp_path)
+    assert (error == "RuntimeError: stop <here>") is fail and (error == "") is not fail
+    assert len(writes) == 1  # once, when it ended (papermill's own engine: twice per cell, 20 and more here)
+    executed = nbformat.read(tmp_path / "executed.ipynb", as_version=4)
+    printed = [c.outputs[0]["text"] for c in executed.cells if c.cell_type == "code" and c.outputs and "text" in c.outputs[0]]
+    assert printed == [f"{i}\n" for i in range(8)]
+    assert executed.metadata.papermill["end_time"] and executed.metadata.papermill["exception"] is (True if fail else None)
 
 
 def test_library_errors_print_one_line(fake: FakePipeline, tmp_path: Path, capsys):

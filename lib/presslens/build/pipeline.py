@@ -247,8 +247,9 @@ def _with_options(
     table = BY_NAME[name]
     if name not in differ:
         (frame,) = _run_tables(corpus, (name,), cache_dir=cache_dir, jobs=jobs)
-    elif table.derive is not None and any(n in differ for n in table.inputs):
-        frame = table.derive(corpus, *(_with_options(corpus, n, differ, done, cache_dir=cache_dir, jobs=jobs) for n in table.inputs))
+    elif table.derive is not None and any(n in differ for n in table.inputs):  # its inputs with theirs, then its own options
+        frame = table.derive(corpus, *(_with_options(corpus, n, differ, done, cache_dir=cache_dir, jobs=jobs) for n in table.inputs),
+                             **differ[name])
     else:
         frame = table.compute(corpus, **differ[name])
     done[name] = frame

@@ -113,9 +113,12 @@ def _entity_counts(corpus: Corpus, entity_mentions: pd.DataFrame) -> pd.DataFram
 
 
 def _entity_sentiment(
-    corpus: Corpus, sentences: pd.DataFrame, entity_mentions: pd.DataFrame, *, entity_sentence_pieces: pd.DataFrame | None = None
+    corpus: Corpus, sentences: pd.DataFrame, entity_mentions: pd.DataFrame, *, entity_sentence_pieces: pd.DataFrame | None = None,
+    **bootstrap: Any,
 ) -> pd.DataFrame:
-    return sentiment.entity_sentiment_table(corpus, sentences=sentences, mentions=entity_mentions, per_document=entity_sentence_pieces)
+    return sentiment.entity_sentiment_table(
+        corpus, sentences=sentences, mentions=entity_mentions, per_document=entity_sentence_pieces, **bootstrap
+    )
 
 
 def _entity_mentions_with(corpus: Corpus, *, codebook_file: str = "", require_full_name: bool = False) -> pd.DataFrame:
@@ -141,7 +144,8 @@ REGISTRY: tuple[Table, ...] = (
     Table("entity_sentence_pieces", sentiment.entity_sentence_pieces, "codebook", internal=True,
           takes=("sentences", "entity_mentions")),
     Table("entity_sentiment", sentiment.entity_sentiment_table, "corpus", inputs=("sentences", "entity_mentions"),
-          derive=_entity_sentiment, pieces=("entity_sentence_pieces",)),
+          derive=_entity_sentiment, pieces=("entity_sentence_pieces",),
+          options={"n_resamples": sentiment.DEFAULT_RESAMPLES, "confidence": sentiment.DEFAULT_CONFIDENCE, "seed": sentiment.DEFAULT_SEED}),
     Table("figures", figures.figures_table, "document", options={"include_comments": True},
           per_document=figures.document_figures, finish=figures.join_open_claims),
     Table("figure_numbers", figures.numbers_table, "document", options={"include_comments": True}),

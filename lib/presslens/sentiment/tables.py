@@ -13,6 +13,7 @@ from ..ingest.tables import comments_table, documents_table, sentences_table
 from .caveats import caveat_flags
 from .targets import corpus_masking, entity_sentences, entity_sentiment, term_mentions
 from .threads import thread_table
+from .words import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED
 
 log = logging.getLogger(__name__)
 
@@ -63,20 +64,25 @@ def entity_sentiment_table(
     sentences: pd.DataFrame | None = None,
     mentions: pd.DataFrame | None = None,
     per_document: pd.DataFrame | None = None,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    confidence: float = DEFAULT_CONFIDENCE,
+    seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """:func:`entity_sentiment` per entity and part over the corpus, on the codebook's mentions (:func:`targeted_mentions`).
 
     ``sentences`` and codebook ``mentions`` may be given when already computed,
     and with them ``per_document``, the :func:`entity_sentence_pieces` of every
     document (the build caches them per document): only the roll-up is then
-    computed, after :func:`corpus_masking`.
+    computed, after :func:`corpus_masking`. ``n_resamples``, ``confidence`` and
+    ``seed`` are the bootstrap's (the build uses the defaults; notebook 02 reads
+    the build's table when its parameters are those).
     Without a codebook the table is empty: no other story's names stand in.
     """
     mentions, how = targeted_mentions(corpus, mentions=mentions)
     log.info("entity sentiment from %s", how)
     sentences = sentences_table(corpus) if sentences is None else sentences
     per_sentence = corpus_masking(per_document, sentences, mentions) if per_document is not None else None
-    return entity_sentiment(sentences, mentions, per_sentence=per_sentence)
+    return entity_sentiment(sentences, mentions, per_sentence=per_sentence, n_resamples=n_resamples, confidence=confidence, seed=seed)
 
 
 def entity_sentence_pieces(
