@@ -252,6 +252,33 @@ def test_entity_sentiment_is_the_runs_for_the_builds_bootstrap_and_computed_for_
     assert _csv(both, tmp_path / "e.csv") == _csv(sentiment.entity_sentiment(sentences, strict, **other), tmp_path / "f.csv")
 
 
+@pytest.mark.parametrize("which", ["seeds", "synthetic"])
+def test_a_notebook_of_the_run_takes_the_sentence_spans_of_the_build_not_punkt(tmp_path, monkeypatch, small_synthetic, seeds_dir, which):
+    """Under a run, every body and comment gets the spans of the build's sentences table: those Punkt gives, without Punkt."""
+    from presslens.build.cache import save_corpus_snapshot
+    from presslens.text import sentences as S
+
+    folder = seeds_dir if which == "seeds" else small_synthetic
+    cache = tmp_path / "cache"
+    pipeline.build(folder, tmp_path / "data", jobs=1, cache_dir=cache)
+    snapshot = save_corpus_snapshot(load_corpus(folder), tmp_path / "snapshot.pickle")
+    texts = [t for doc in load_corpus(folder) for t in [doc.body] + [c.text for c in doc.comments]]
+    want = [S.split_sentences(t) for t in texts]
+    calls = []
+    real = S.split_sentences
+    monkeypatch.setattr(S, "_SPANS", S.TextMemo(lambda t: calls.append(t) or tuple(real(t)), max_chars=10**8))
+    try:
+        corpus = pipeline.corpus_for(folder, context=RunContext(cache_dir=cache, corpus_snapshot=snapshot))
+        got = [S.sentence_spans(t) for doc in corpus for t in [doc.body] + [c.text for c in doc.comments]]
+        assert got == want and sum(map(len, got)) > 50
+        assert calls == []  # none split again
+        assert S.sentence_spans("A text of no document. It is split.") == [(0, 22), (23, 35)] and len(calls) == 1
+        S.spans_from(lambda: (_ for _ in ()).throw(OSError("gone")))  # a source that fails: split as before
+        assert S.sentence_spans(texts[0]) == want[0] and len(calls) == 2
+    finally:
+        S.spans_from(None)
+
+
 @pytest.mark.parametrize("title", ["Washington's 'joints for jabs'", 'He said "no" & <left>'])
 def test_quotes_and_apostrophes_in_document_text_read_as_written_in_the_report(title):
     """A title with straight quotes shows as written once nbconvert renders the Markdown (no '&#x27;' on the page)."""

@@ -21,6 +21,7 @@ from presslens.errors import CorpusError
 from presslens.ingest.corpus import Corpus, load_corpus
 from presslens.io import write_csv
 from presslens.paths import RunContext, resolve_corpus
+from presslens.text.sentences import spans_from
 
 from .cache import corpus_fingerprint, load_corpus_snapshot, load_run_tables, save_corpus_snapshot, save_run_tables
 from .engine import compute_tables
@@ -142,7 +143,35 @@ def corpus_for(corpus_dir: str | Path | None, *, context: RunContext | None = No
     if strict and corpus.rejected:
         first = corpus.rejected[0]
         raise CorpusError(f"{first.file}: {first.reason} (strict mode: any rejected input is fatal)")
+    if context.cache_dir is not None:  # the build split every body and comment: its sentences table has the spans
+        cache_dir = context.cache_dir
+        spans_from(lambda: run_sentence_spans(corpus, cache_dir))
     return corpus
+
+
+def run_sentence_spans(corpus: Corpus, cache_dir: str | Path) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Each body and comment of ``corpus`` with its sentence spans, from the build's sentences table (empty when the run has none).
+
+    The table's rows are :func:`~presslens.text.sentences.sentence_spans` of each
+    text (``text == source[start:end]``, in ``sent_id`` order), so a notebook of the
+    run gets the same spans without splitting the texts again
+    (:func:`~presslens.text.sentences.spans_from`).
+    """
+    saved = load_run_tables(corpus, ("sentences",), cache_dir)
+    if saved is None:
+        return []
+    frame = saved["sentences"]
+    starts, ends = frame["start"].to_numpy(), frame["end"].to_numpy()
+    groups = frame.groupby(["doc_id", "part", "comment_id"], sort=False).indices
+    pairs = []
+    for doc in corpus:
+        for part, comment_id, text in [("body", "", doc.body)] + [("comment", c.comment_id, c.text) for c in doc.comments]:
+            rows = groups.get((doc.doc_id, part, comment_id))
+            spans = [] if rows is None else list(zip(starts[rows].tolist(), ends[rows].tolist()))
+            if spans and spans[-1][1] > len(text):  # not this text's: leave it to be split
+                continue
+            pairs.append((text, spans))
+    return pairs
 
 
 def _with_inputs(names: tuple[str, ...]) -> list[str]:
@@ -267,4 +296,4 @@ def _run_tables(corpus: Corpus, names: tuple[str, ...], *, cache_dir: str | Path
     return tuple(frames[n] for n in names)
 
 
-__all__ = ["KEY_COUNTS", "TABLES", "BuildResult", "build", "corpus_fingerprint", "corpus_for", "save_run_tables", "tables_for"]
+__all__ = ["KEY_COUNTS", "TABLES", "BuildResult", "build", "corpus_fingerprint", "corpus_for", "run_sentence_spans", "save_run_tables", "tables_for"]

@@ -13,7 +13,9 @@ work per sentence.
 from __future__ import annotations
 
 import itertools
+import logging
 import re
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -22,6 +24,8 @@ from .tokens import straighten_quotes
 
 if TYPE_CHECKING:
     from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+log = logging.getLogger(__name__)
 
 #: Abbreviations that end with a period but do not end a sentence (lower case, no final period).
 ABBREVIATIONS: frozenset[str] = frozenset(
@@ -101,7 +105,41 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     >>> [t[a:b] for a, b in sentence_spans(t)]
     ['He was Maj. Gen. Qassem Soleimani.', 'He came to Baghdad.']
     """
-    return list(_SPANS(text))
+    if _SOURCE:
+        _read_source()
+    known = _KNOWN.get(text)
+    return list(known if known is not None else _SPANS(text))
+
+
+#: SpanSource: what :func:`spans_from` is given: a function giving ``(text, its spans)`` pairs
+SpanSource = Callable[[], Iterable[tuple[str, Sequence[tuple[int, int]]]]]
+#: the spans of the texts of the corpus a notebook reports on, from the build (see :func:`spans_from`)
+_KNOWN: dict[str, tuple[tuple[int, int], ...]] = {}
+_SOURCE: list[SpanSource] = []
+
+
+def spans_from(source: SpanSource | None) -> None:
+    """Have :func:`sentence_spans` return the spans ``source`` gives for its texts instead of splitting them again.
+
+    ``source`` is called once, on the first split after this call (a notebook
+    that splits nothing never reads it), and gives ``(text, spans)`` pairs:
+    under ``presslens run`` the build's sentences table, whose rows are
+    :func:`sentence_spans` of every body and comment of the same corpus
+    (:func:`presslens.pipeline.corpus_for` sets it). Other texts are split as
+    before. A source that fails is logged and ignored. ``None`` forgets them.
+    """
+    _KNOWN.clear()
+    _SOURCE[:] = [] if source is None else [source]
+
+
+def _read_source() -> None:
+    source = _SOURCE.pop()
+    try:
+        pairs = list(source())
+    except Exception as exc:  # noqa: BLE001 - the spans are only a shortcut: split as before
+        log.warning("sentence spans of the build not used (%s); sentences are split again", exc)
+        return
+    _KNOWN.update((text, tuple(spans)) for text, spans in pairs)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
