@@ -161,3 +161,27 @@ def test_punkt_is_imported_without_scipy_and_scipy_still_loads_after():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     lines = done.stdout.splitlines()
     assert lines == ["['Maj. Gen. Soleimani came.', 'He left.']", "True False False", "True"]
+
+
+def test_joined_paragraphs_have_the_spans_a_split_of_the_joined_text_gives(corpus):
+    """join_paragraphs remembers the spans of the texts one after the other: exactly what splitting the joined text gives."""
+    import random
+
+    from presslens.text import join_paragraphs
+    from presslens.text import sentences as S
+
+    pool = [d.body for d in corpus] + [c.text for d in corpus for c in d.comments] + [
+        "Short one.", "He said: “Yes.” Then he left.", "a paragraph ending in lower case", "Ends with a comma,",
+        "  padded at both ends.  ", "", "\n\nStarts with a break.", "Dr. Smith went. Mr. X came? Yes!", "x" * 5000 + ".",
+    ]
+    rng = random.Random(7)
+    shortcut = 0
+    for _ in range(200):
+        parts = rng.sample(pool, rng.randint(1, 5))
+        S._KNOWN.clear()
+        joined = join_paragraphs(parts)
+        shortcut += joined in S._KNOWN
+        assert joined == "\n\n".join(parts)
+        assert sentence_spans(joined) == split_sentences(joined), [p[:40] for p in parts]
+    assert 20 < shortcut < 200  # both ways were taken: remembered, and split as any other text
+    S._KNOWN.clear()

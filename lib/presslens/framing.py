@@ -12,6 +12,7 @@ from .reuse.framing import (
     terms, top_terms,
 )
 from .lazy import lazy_names
+from .text.sentences import join_paragraphs
 
 _CHARTS = frozenset({"framing_chart"})
 
@@ -21,5 +22,5 @@ __getattr__, __dir__ = lazy_names(__name__, "presslens.reuse.charts", _CHARTS, g
 
 __all__ = [
     "STOPWORDS", "FramingError", "content_words", "framing_chart", "framing_comparison", "framing_terms", "framing_terms_from_texts",
-    "log_odds_dirichlet", "terms", "top_terms",
+    "join_paragraphs", "log_odds_dirichlet", "terms", "top_terms",
 ]

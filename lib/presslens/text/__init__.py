@@ -13,13 +13,13 @@ Markdown and chart text), :mod:`.wrap` (clipping and wrapping), :mod:`.vader`.
 from .decode import Decoded, decode_bytes
 from .markup import INVISIBLE, chart_text, escape, visible
 from .memo import TextMemo, clear_memos
-from .sentences import ABBREVIATIONS, MAX_SENTENCE_CHARS, bounded_spans, sentence_spans, sentence_splitter, split_sentences
+from .sentences import ABBREVIATIONS, MAX_SENTENCE_CHARS, bounded_spans, join_paragraphs, sentence_spans, sentence_splitter, split_sentences
 from .vader import analyzer, label, polarity_scores, score_chunks, scores
 from .tokens import count_words, fold, straighten_quotes, words
 from .wrap import axis_label, clip, hover_text, wrap_lines
 
 __all__ = [
     "ABBREVIATIONS", "MAX_SENTENCE_CHARS", "Decoded", "INVISIBLE", "TextMemo", "analyzer", "axis_label", "bounded_spans", "chart_text", "clear_memos", "clip",
-    "count_words", "decode_bytes", "escape", "fold", "hover_text", "label", "polarity_scores", "score_chunks", "scores", "sentence_spans", "sentence_splitter",
+    "count_words", "decode_bytes", "escape", "fold", "hover_text", "join_paragraphs", "label", "polarity_scores", "score_chunks", "scores", "sentence_spans", "sentence_splitter",
     "split_sentences", "straighten_quotes", "visible", "words", "wrap_lines",
 ]

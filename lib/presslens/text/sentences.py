@@ -142,6 +142,36 @@ def _read_source() -> None:
     _KNOWN.update((text, tuple(spans)) for text, spans in pairs)
 
 
+#: what :func:`join_paragraphs` puts between texts: a blank line, a paragraph break for :func:`sentence_spans`
+PARAGRAPH_BREAK = "\n\n"
+
+
+def join_paragraphs(texts: Sequence[str]) -> str:
+    """``texts`` joined by blank lines, as one text whose :func:`sentence_spans` are those of each text, shifted.
+
+    A blank line is a paragraph break, and paragraphs are split apart, so
+    joining texts that neither start nor end with whitespace, nor end
+    mid-sentence (a lower-case letter or a comma, which joins a paragraph to
+    the next), gives exactly the spans of the texts one after the other:
+    those are remembered for the joined text (the texts' own spans come from
+    the build under a run, see :func:`spans_from`), so it is not split again.
+    Otherwise the joined text is split as any other.
+
+    >>> t = join_paragraphs(["He came. He saw.", "She left."])
+    >>> [t[a:b] for a, b in sentence_spans(t)]
+    ['He came.', 'He saw.', 'She left.']
+    """
+    joined = PARAGRAPH_BREAK.join(texts)
+    if all(t and t == t.strip() and t[-1] not in _MID_SENTENCE_CHARS for t in texts) and joined not in _KNOWN:
+        spans: list[tuple[int, int]] = []
+        offset = 0
+        for text in texts:
+            spans.extend((offset + a, offset + b) for a, b in sentence_spans(text))
+            offset += len(text) + len(PARAGRAPH_BREAK)
+        _KNOWN[joined] = tuple(spans)
+    return joined
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """:func:`sentence_spans` computed afresh, without the per-process memo (for benchmarks and checks)."""
     plain = straighten_quotes(text)
