@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from ..errors import MetadataError
-from ..io import read_yaml
+from ..io import gc_paused, read_yaml
 from .segment import Overrides, compile_override
 
 FIELDS = ("outlet", "title", "author", "published", "genre", "url", "language", "original_outlet")
@@ -80,7 +80,11 @@ def read_sources(corpus_dir: Path) -> tuple[dict[str, SourceEntry], list[Metadat
     Invalid YAML or a file without a ``documents`` mapping is one problem and no entries;
     otherwise each entry that breaks the schema is one problem and the others are read.
     """
-    path = Path(corpus_dir) / SOURCES_FILE
+    with gc_paused():  # the node tree of a large file is alive until the entries are read (see gc_paused)
+        return _read_sources(Path(corpus_dir) / SOURCES_FILE)
+
+
+def _read_sources(path: Path) -> tuple[dict[str, SourceEntry], list[MetadataError]]:
     if not path.exists() and not path.is_symlink():
         return {}, []
     try:
