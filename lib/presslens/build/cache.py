@@ -13,7 +13,7 @@ an error, so whoever can write ``OUT/cache`` cannot make a run execute code::
                                                  entity_sentence_pieces), per codebook
         last-run/document.pkl, codebook.pkl      the last run's whole per-document tables, one file per group
         tables/<corpus fingerprint>/<name>.pickle the whole tables of the last build, for its notebooks
-      reuse-v5/...                               sentence units and pair comparisons (kept by presslens.reuse)
+      reuse-v5/...                               sentence units and pair comparisons, per document and of the last run (kept by presslens.reuse)
       corpus-v1/...                              the loaded documents, per file (kept by presslens.ingest.cache, read by load_corpus)
 
 The corpus the build loaded is kept for the notebooks of the same run too

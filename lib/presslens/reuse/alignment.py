@@ -155,6 +155,23 @@ def _pairs_task(task: tuple[list[tuple[str, str]], dict[str, _Units], ReuseOptio
     return [_compare(units[a], units[b], opts) for a, b in pairs]
 
 
+#: a last-run file of the reuse cache is rewritten when it lacks, or holds besides, more than this many (or 1%) of a run's entries
+_LAST_RUN_SLACK = 64
+
+
+def _worth_rewriting(kept: set, wanted: set) -> bool:
+    """Whether a last-run file holding ``kept`` should be rewritten for a run that reads ``wanted``.
+
+    Not after every added document: what the file lacks is read from the
+    per-document files (one or two files a document), so the file, tens of
+    megabytes at 10,000 documents, is rewritten once the run's documents (or
+    pairs) drift from it by more than :data:`_LAST_RUN_SLACK` or 1% of them.
+    """
+    if not kept:
+        return bool(wanted)
+    return len(wanted - kept) + len(kept - wanted) > max(_LAST_RUN_SLACK, len(wanted) // 100)
+
+
 def _chunked(items: Sequence[Any], *, jobs: int, most: int) -> list[Sequence[Any]]:
     size = max(1, min(most, math.ceil(len(items) / (4 * max(jobs, 1)))))
     return [items[k : k + size] for k in range(0, len(items), size)]
@@ -179,7 +196,10 @@ def align_texts(
     steps 1 and 3 are read from the cache where they were done before (keys:
     :func:`unit_key` of each document, the options they depend on), so after
     adding one document only its units are computed and only the pairs it is
-    part of are compared. Steps 1 and 3 run through ``mapper`` in chunks.
+    part of are compared; the last run's signatures (and, with
+    ``keep_sides=False``, comparisons) are read from one file each, the rest
+    from the per-document files (:class:`~.cache._Cache`). Steps 1 and 3 run
+    through ``mapper`` in chunks.
 
     Args:
         texts: doc_id -> body text.
@@ -211,8 +231,9 @@ def align_texts(
     signatures: dict[str, np.ndarray] = {}
     sentences: dict[str, int] = {}
     todo = []
+    last = cache.last_signatures() if cache is not None else {}  # the last run's, in one file
     for d in doc_ids:
-        stored = cache.signatures(keys[d]) if cache is not None else None
+        stored = last.get(keys[d]) or (cache.signatures(keys[d]) if cache is not None else None)
         if stored is None:
             todo.append(d)
         else:
@@ -223,6 +244,8 @@ def align_texts(
         for u in chunk:
             units[u.doc_id] = u
             signatures[u.doc_id], sentences[u.doc_id] = u.signatures, len(u)
+    if cache is not None and _worth_rewriting(set(last), set(keys.values())):
+        cache.put_last_signatures({keys[d]: (sentences[d], signatures[d]) for d in doc_ids})
     prepared = time.perf_counter()
 
     # 2. candidates
@@ -236,15 +259,22 @@ def align_texts(
 
     # 3. comparisons: read the cached ones, compare the others
     results: dict[tuple[str, str], _PairResult] = {}
-    if cache is not None and candidates:
+    # without sentence arrays, the last run's comparisons are in one file: only the pairs it lacks are looked for per document
+    last_pairs = cache.last_pairs() if cache is not None and candidates and not keep_sides else {}
+    for a, b in candidates:
+        found = last_pairs.get((keys[a], keys[b]))
+        if found is not None and (found.doc_a, found.doc_b) == (a, b):
+            results[(a, b)] = found
+    if cache is not None and len(results) < len(candidates):
         by_key = {keys[d]: d for d in doc_ids}
-        involved = sorted({d for pair in candidates for d in pair})
+        involved = sorted({d for pair in candidates if pair not in results for d in pair})
+        stored: dict[tuple[str, str], _PairResult] = {}
         for d in involved:
             for partner, result in cache.pairs(keys[d], sides=keep_sides).items():
                 other = by_key.get(partner)
                 if other is not None and (result.doc_a, result.doc_b) == tuple(sorted((d, other))):
-                    results[(result.doc_a, result.doc_b)] = result
-        results = {p: results[p] for p in candidates if p in results}
+                    stored[(result.doc_a, result.doc_b)] = result
+        results = {p: results[p] if p in results else stored[p] for p in candidates if p in results or p in stored}
     missing = [p for p in candidates if p not in results]
 
     def with_text(d: str) -> _Units:
@@ -276,6 +306,8 @@ def align_texts(
                     cache.put_pairs(keys[owner], {**kept, **pending.pop(owner)})
             results[pair] = result if keep_sides else result.without_sides()
     ordered = tuple(results[p] for p in candidates)
+    if cache is not None and not keep_sides and _worth_rewriting(set(last_pairs), {(keys[a], keys[b]) for a, b in candidates}):
+        cache.put_last_pairs({(keys[r.doc_a], keys[r.doc_b]): r for r in ordered})
 
     def units_of(d: str) -> _Units:
         return units.get(d) or (cache.units(keys[d]) if cache is not None else None) or _units(d, texts[d], opts=opts)
