@@ -248,7 +248,8 @@ def test_a_damaged_cache_file_is_recomputed(tmp_path, seeds_copy, seeds_referenc
     pipeline.build(seeds_copy, tmp_path / "a", jobs=1, cache_dir=cache)
     root = cache / f"v{engine.CACHE_FORMAT}"
     last = sorted((root / engine.LAST_RUN_DIR).glob("*.pkl"))
-    assert [p.name for p in last] == ["codebook.pkl", "document.pkl"]  # the last run's tables, one file per group
+    # the last run's tables, one file per group, and what the corpus-level tables asked (a damaged one is a miss too)
+    assert [p.name for p in last] == ["codebook.pkl", "document.pkl", "remembered.pkl"]
     files = sorted(p for p in root.rglob("*.pkl") if p not in last)
     assert len(files) == 10  # five documents x (document stages, codebook stages)
     files[0].write_bytes(b"not a pickle")
@@ -264,9 +265,12 @@ def test_a_damaged_cache_file_is_recomputed(tmp_path, seeds_copy, seeds_referenc
     _assert_same(_csv_bytes(tmp_path / "c"), seeds_reference)
 
 
-def test_a_run_reads_the_last_runs_tables_for_the_documents_it_still_has(tmp_path, seeds_copy):
+@pytest.mark.parametrize("slack", [0, build_engine.LAST_RUN_SLACK])
+def test_a_run_reads_the_last_runs_tables_for_the_documents_it_still_has(tmp_path, seeds_copy, monkeypatch, slack):
     """Removing a document: the rows of the others come from the last run's tables alone (per-document files
-    deleted), and equal the whole-corpus functions; the last run's files then hold the new corpus."""
+    deleted), and equal the whole-corpus functions; the last run's files are rewritten for the new corpus only
+    once it drifts from them by more than the slack (else they keep the removed document, left out when read)."""
+    monkeypatch.setattr(build_engine, "LAST_RUN_SLACK", slack)
     corpus = tmp_path / "corpus"
     shutil.copytree(seeds_copy, corpus)
     cache = tmp_path / "cache"
@@ -281,7 +285,11 @@ def test_a_run_reads_the_last_runs_tables_for_the_documents_it_still_has(tmp_pat
     assert after.stats["cached"] == {"document": 4, "codebook": 4}
     _assert_same(_csv_bytes(tmp_path / "b"), _reference(corpus, tmp_path / "ref"))
     last = build_cache.read_last_run(cache, "document", "none")
-    assert sorted(last["keys"].values()) == sorted(p.stem for p in corpus.glob("*.txt"))
+    kept = sorted(p.stem for p in corpus.glob("*.txt")) if slack == 0 else sorted(p.stem for p in seeds_copy.glob("*.txt"))
+    assert sorted(last["keys"].values()) == kept
+    again = pipeline.build(corpus, tmp_path / "c", jobs=2, cache_dir=cache)
+    assert again.stats["cached"] == {"document": 4, "codebook": 4}
+    _assert_same(_csv_bytes(tmp_path / "c"), _reference(corpus, tmp_path / "ref2"))
 
 
 def test_a_changed_sources_entry_is_a_cache_miss(tmp_path, seeds_copy):

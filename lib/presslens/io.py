@@ -426,8 +426,11 @@ def _warn_once(kind: str, message: str, *args: object) -> None:
         log.warning(message, *args)
 
 
-def _tag(key: bytes, payload: bytes) -> bytes:
-    return hmac.new(key, PICKLE_MAGIC + payload, hashlib.sha256).digest()
+def _tag(key: bytes, payload: bytes | memoryview) -> bytes:
+    """HMAC-SHA256 of the magic and the payload (fed in two parts: a payload of hundreds of megabytes is not copied)."""
+    mac = hmac.new(key, PICKLE_MAGIC, hashlib.sha256)
+    mac.update(payload)
+    return mac.digest()
 
 
 def write_pickle(value: object, path: str | os.PathLike[str]) -> Path:
@@ -447,7 +450,8 @@ def write_pickle(value: object, path: str | os.PathLike[str]) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as handle:
-            handle.write(PICKLE_MAGIC + _tag(key, payload) + payload)
+            handle.write(PICKLE_MAGIC + _tag(key, payload))
+            handle.write(payload)
         os.replace(tmp, path)
     except OSError as exc:
         _warn_once("write", "cache file %s not written (%s)", path, exc.strerror or exc)
@@ -478,7 +482,7 @@ def read_pickle(path: str | os.PathLike[str], *, what: str = "cache file") -> ob
         _warn_once(what, "ignoring unreadable %s %s (%s)", what, path.name, exc.__class__.__name__)
         return None
     head = len(PICKLE_MAGIC)
-    tag, payload = data[head:head + _TAG_BYTES], data[head + _TAG_BYTES:]
+    tag, payload = data[head:head + _TAG_BYTES], memoryview(data)[head + _TAG_BYTES:]  # a view: the payload is not copied
     if not data.startswith(PICKLE_MAGIC) or not hmac.compare_digest(tag, _tag(key, payload)):
         _warn_once(what, "ignoring %s %s: not signed by this installation (damaged, old or planted); "
                    "it is recomputed", what, path.name)

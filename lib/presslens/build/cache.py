@@ -12,6 +12,8 @@ an error, so whoever can write ``OUT/cache`` cannot make a run execute code::
         codebook-<book[:16]>/<key[:2]>/<key>.pkl per-document rows of the codebook tables (and of the internal
                                                  entity_sentence_pieces), per codebook
         last-run/document.pkl, codebook.pkl      the last run's whole per-document tables, one file per group
+        last-run/remembered.pkl                  answers of pure functions the corpus-level tables asked (masked
+                                                 sentences' VADER scores, bootstrap intervals), see remembered()
         tables/<corpus fingerprint>/<name>.pickle the whole tables of the last build, for its notebooks
       reuse-v5/...                               sentence units and pair comparisons, per document and of the last run (kept by presslens.reuse)
       corpus-v1/...                              the loaded documents, per file (kept by presslens.ingest.cache, read by load_corpus)
@@ -34,7 +36,8 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -42,6 +45,8 @@ import pandas as pd
 from presslens import __version__, entities
 from presslens.ingest.corpus import Corpus, Document
 from presslens.io import read_pickle, write_pickle
+from presslens.sentiment.rollups import remembered_intervals
+from presslens.text import vader
 
 #: bump when the layout of cache files or a pickled class changes
 CACHE_FORMAT = 8  # 2: documents.label keeps all leading digits of the doc_id; 3: Document classes moved to presslens.ingest; 4: entity_mentions ends with provisional; 5: figures are read only in English (or unstated-language) documents; 6: every file signed (HMAC-SHA256, presslens.io), unsigned ones are misses; 7: figures from the token parser and the issue-16 decisions, stored per document before the corpus-wide claim join (figures.join_open_claims), plain-text layout of issue 16; 8: the codebook pieces hold entity_sentence_pieces (entity_sentiment's masked sentence scores, per document)
@@ -145,6 +150,36 @@ def write_last_run(cache_dir: str | Path, group: str, book: str, keys: Mapping[s
     write_pickle({"book": book, "keys": dict(keys), "tables": dict(frames)}, last_run_path(cache_dir, group))
 
 
+REMEMBERED_FILE = "remembered.pkl"
+
+
+@contextmanager
+def remembered(cache_dir: str | Path | None) -> Iterator[None]:
+    """Inside the block, the answers of pure functions kept by the last run are given back, and this run's are kept for the next.
+
+    The corpus-level tables score sentences with an entity's names masked
+    (VADER) and resample groups (bootstrap intervals); at 10,000 documents that
+    is about 10 s on every run, though adding one document changes few of
+    them. Both are pure functions of their input (the text; the values and the
+    options), remembered by :meth:`presslens.text.TextMemo.recorded` and
+    :func:`presslens.sentiment.rollups.remembered_intervals`; the file holds what
+    this run asked (so it does not grow with runs) and the presslens version
+    (another version's answers are not used). ``None`` remembers nothing.
+    """
+    if cache_dir is None:
+        yield
+        return
+    path = root(cache_dir) / LAST_RUN_DIR / REMEMBERED_FILE
+    kept = read_pickle(path)
+    if not (isinstance(kept, dict) and kept.get("presslens") == __version__
+            and isinstance(kept.get("scores"), dict) and isinstance(kept.get("intervals"), dict)):
+        kept = {"scores": {}, "intervals": {}}
+    with vader._SCORES.recorded(kept["scores"]) as scores, remembered_intervals(kept["intervals"]) as intervals:
+        yield
+    if scores != kept["scores"] or intervals != kept["intervals"]:
+        write_pickle({"presslens": __version__, "scores": scores, "intervals": intervals}, path)
+
+
 # ---------------------------------------------------------------------------
 # The whole tables of the last build, for the notebooks of the same run
 # ---------------------------------------------------------------------------
@@ -196,6 +231,7 @@ def load_corpus_snapshot(path: str | Path) -> Corpus | None:
 
 __all__ = [
     "CACHE_FORMAT", "LAST_RUN_DIR", "RUN_TABLES_DIR", "codebook_key", "corpus_fingerprint", "document_key",
-    "last_run_path", "load_corpus_snapshot", "load_run_tables", "piece_path", "read_last_run", "read_piece", "root", "run_tables_folder",
+    "last_run_path", "load_corpus_snapshot", "load_run_tables", "piece_path", "read_last_run", "read_piece", "remembered", "root",
+    "run_tables_folder",
     "save_corpus_snapshot", "save_run_tables", "write_last_run", "write_piece",
 ]

@@ -617,8 +617,9 @@ def compute_tables(
         by_key = dict(zip(keys, ids))
         for group, names in (("document", doc_tables), ("codebook", book_tables)):
             last = last_runs.get(group)
-            same = last is not None and last["keys"] == by_key and all(n in last["tables"] for n in names)
-            if names and set(names) == _GROUP_TABLES[group] and not same:
+            # rewritten once the documents drift from it by more than 1% (64 at least): what it lacks, the documents' own files hold
+            close = last is not None and all(n in last["tables"] for n in names) and not _worth_rewriting(last["keys"], by_key)
+            if names and set(names) == _GROUP_TABLES[group] and not close:
                 store.write_last_run(cache, group, book, by_key, {n: frames[n] for n in names})
         stats.seconds["cache_write"] = time.perf_counter() - t0
 
@@ -632,24 +633,50 @@ def compute_tables(
         log.info("reuse: %d documents' units computed, %d from the cache; %d pairs compared, %d from the cache",
                  stats.reuse["documents_computed"], stats.reuse["documents_cached"], stats.reuse["pairs_computed"], stats.reuse["pairs_cached"])
     out: dict[str, pd.DataFrame] = {}
-    for name, make in table_functions.items():
-        if name in frames:
-            finish = registered[name].finish if registered[name] is not None else None
-            out[name] = finish(frames[name]) if finish is not None else frames[name]
-            continue
-        derived = registered[name]
-        if derived is not None and derived.derive is not None and all(n in frames for n in derived.inputs):
-            t1 = time.perf_counter()
-            given = {p: frames[p] for p in derived.pieces if p in frames}
-            out[name] = derived.derive(corpus, *(frames[n] for n in derived.inputs), **given)
-        else:
-            t1 = time.perf_counter()
-            out[name] = make(corpus)
-            stats.plain.append(name)
-        stats.seconds[f"table:{name}"] = time.perf_counter() - t1
+    # the masked sentences' scores and the bootstrap intervals the last run asked are given back (store.remembered)
+    with store.remembered(cache):
+        for name, make in table_functions.items():
+            if name in frames:
+                finish = registered[name].finish if registered[name] is not None else None
+                out[name] = finish(frames[name]) if finish is not None else frames[name]
+                continue
+            derived = registered[name]
+            if derived is not None and derived.derive is not None and all(n in frames for n in derived.inputs):
+                t1 = time.perf_counter()
+                given = {p: frames[p] for p in derived.pieces if p in frames}
+                out[name] = derived.derive(corpus, *(frames[n] for n in derived.inputs), **given)
+            else:
+                t1 = time.perf_counter()
+                out[name] = make(corpus)
+                stats.plain.append(name)
+            stats.seconds[f"table:{name}"] = time.perf_counter() - t1
     stats.seconds["corpus_level"] = time.perf_counter() - t0
     stats.seconds["total"] = time.perf_counter() - started
     return out, stats
+
+
+#: documents a last-run file may lack or hold beyond the run's before it is rewritten (or 1% of the documents)
+LAST_RUN_SLACK = 64
+
+
+def _worth_rewriting(kept: Mapping[str, str], wanted: Mapping[str, str]) -> bool:
+    """Whether the last run's tables holding ``kept`` (document key -> doc_id) should be rewritten for a run of ``wanted``.
+
+    Not after every added document: the documents it lacks are read from their
+    own cache files and the ones it holds beyond the run's are left out when
+    read, so the file (hundreds of megabytes at 10,000 documents) is rewritten
+    once the run's documents drift from it by more than :data:`LAST_RUN_SLACK`
+    or 1% of them.
+
+    >>> _worth_rewriting({"k1": "a", "k2": "b"}, {"k1": "a", "k2": "b", "k3": "c"})
+    False
+    >>> _worth_rewriting({}, {"k1": "a"})
+    True
+    """
+    if not kept:
+        return bool(wanted)
+    differ = sum(1 for k, v in wanted.items() if kept.get(k) != v) + sum(1 for k in kept if k not in wanted)
+    return differ > max(LAST_RUN_SLACK, len(wanted) // 100)
 
 
 def cache_size(cache_dir: str | Path) -> int:

@@ -108,8 +108,8 @@ def _comment_threads(corpus: Corpus, comments: pd.DataFrame, documents: pd.DataF
     return sentiment.comment_threads_table(corpus, comments=comments, documents=documents)
 
 
-def _entity_counts(corpus: Corpus, entity_mentions: pd.DataFrame) -> pd.DataFrame:
-    return entities.entity_counts_table(corpus, mentions=entity_mentions)
+def _entity_counts(corpus: Corpus, entity_mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    return entities.entity_counts_table(corpus, mentions=entity_mentions, documents=documents)
 
 
 def _entity_sentiment(
@@ -140,7 +140,7 @@ REGISTRY: tuple[Table, ...] = (
     Table("comment_threads", sentiment.comment_threads_table, "corpus", inputs=("comments", "documents"), derive=_comment_threads),
     Table("entity_mentions", entities.entity_mentions_table, "codebook",
           options={"codebook_file": "", "require_full_name": False}, with_options=_entity_mentions_with),
-    Table("entity_counts", entities.entity_counts_table, "corpus", inputs=("entity_mentions",), derive=_entity_counts),
+    Table("entity_counts", entities.entity_counts_table, "corpus", inputs=("entity_mentions", "documents"), derive=_entity_counts),
     Table("entity_sentence_pieces", sentiment.entity_sentence_pieces, "codebook", internal=True,
           takes=("sentences", "entity_mentions")),
     Table("entity_sentiment", sentiment.entity_sentiment_table, "corpus", inputs=("sentences", "entity_mentions"),

@@ -130,6 +130,7 @@ def entity_counts_table(
     *,
     mentions: pd.DataFrame | None = None,
     require_full_name: bool = False,
+    documents: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Mentions per entity, document and part, raw and per 1,000 words of that part.
 
@@ -141,6 +142,8 @@ def entity_counts_table(
         codebook: as for :func:`entity_mentions_table`.
         mentions: a precomputed :func:`entity_mentions_table` (saves matching twice).
         require_full_name: as for :func:`entity_mentions_table`.
+        documents: the corpus's ``documents_table`` when already computed: the words of each part are
+            its ``words`` and ``comment_words`` (the same counts as :func:`part_words`, without counting again).
 
     Returns:
         Columns ``entity, type, doc_id, part, count, per_1k_words, words, provisional``
@@ -152,7 +155,15 @@ def entity_counts_table(
     if "provisional" not in mentions.columns:  # mentions from before the column, or term mentions
         mentions = mentions.assign(provisional=False)
     grouped = mentions.groupby([*keys, "provisional"], as_index=False).size().rename(columns={"size": "count"})
-    frame = grouped.merge(part_words(corpus), on=["doc_id", "part"], how="left")
+    if documents is not None:
+        ids = documents["doc_id"].astype(str)
+        words = pd.concat([
+            pd.DataFrame({"doc_id": ids, "part": "body", "words": documents["words"]}),
+            pd.DataFrame({"doc_id": ids, "part": "comment", "words": documents["comment_words"]}),
+        ], ignore_index=True)
+    else:
+        words = part_words(corpus)
+    frame = grouped.merge(words, on=["doc_id", "part"], how="left")
     frame["words"] = frame["words"].fillna(0).astype("int64")
     frame["per_1k_words"] = [round(1000 * c / w, 3) if w else 0.0 for c, w in zip(frame["count"], frame["words"])]
     frame = frame[COUNT_COLUMNS].astype({"count": "int64", "provisional": "bool"})

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -20,6 +22,42 @@ log = logging.getLogger(__name__)
 #: Bootstrap draws are made in chunks of at most this many indices, so memory stays bounded on large groups.
 _CHUNK_CELLS = 2_000_000
 ROLLUP_STATS = ["n", "mean", "ci_low", "ci_high", "negative", "neutral", "positive", "note"]
+#: intervals kept from an earlier run and asked in this one (:func:`remembered_intervals`), or None outside such a block
+_INTERVALS: tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]] | None = None
+
+
+@contextmanager
+def remembered_intervals(known: Mapping[str, tuple[float, float]] | None = None) -> Iterator[dict[str, tuple[float, float]]]:
+    """Inside the block :func:`bootstrap_ci` answers from ``known`` when it holds the same values and options, and records every interval asked.
+
+    An interval is a pure function of the values (in their order), the number
+    of resamples, the confidence and the seed: the key is the sha256 of all
+    four, so a kept interval is the one the bootstrap would draw again. The
+    build keeps the intervals of the entity sentiment table for the next run,
+    where only the groups whose sentences changed are resampled. Yields the
+    dict of key -> interval asked in the block (one block at a time).
+
+    >>> with remembered_intervals() as asked:
+    ...     first = bootstrap_ci([0.1, 0.5, -0.2], seed=3)
+    >>> with remembered_intervals(asked) as again:
+    ...     bootstrap_ci([0.1, 0.5, -0.2], seed=3) == first, again == asked
+    (True, True)
+    """
+    global _INTERVALS
+    if _INTERVALS is not None:
+        raise RuntimeError("remembered_intervals: one block at a time")
+    asked: dict[str, tuple[float, float]] = {}
+    _INTERVALS = (dict(known or {}), asked)
+    try:
+        yield asked
+    finally:
+        _INTERVALS = None
+
+
+def _interval_key(x: np.ndarray, n_resamples: int, confidence: float, seed: int) -> str:
+    digest = hashlib.sha256(f"bootstrap {n_resamples} {confidence!r} {seed!r} {x.dtype.str}\n".encode())
+    digest.update(np.ascontiguousarray(x).tobytes())
+    return digest.hexdigest()
 
 
 def bootstrap_ci(
@@ -52,6 +90,12 @@ def bootstrap_ci(
     n = len(x)
     if n < 2:
         return (math.nan, math.nan)
+    memo = _INTERVALS if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) else None  # seed None draws anew
+    if memo is not None:
+        key = _interval_key(x, n_resamples, confidence, seed)
+        if key in memo[0]:
+            memo[1][key] = memo[0][key]
+            return memo[0][key]
     rng = np.random.default_rng(seed)
     means = np.empty(n_resamples)
     chunk = max(1, _CHUNK_CELLS // n)
@@ -60,6 +104,8 @@ def bootstrap_ci(
         means[first : first + k] = x[rng.integers(0, n, size=(k, n))].mean(axis=1)
     tail = (1 - confidence) / 2
     low, high = np.quantile(means, [tail, 1 - tail])
+    if memo is not None:
+        memo[1][key] = (float(low), float(high))
     return (float(low), float(high))
 
 

@@ -152,9 +152,13 @@ def _forms(mentions: pd.DataFrame, *, own_document: bool = False) -> dict:
     Only non-blank strings count, as :func:`_surface_pattern` keeps only those.
     """
     out: dict = {}
-    entities = mentions["entity"].astype(str).tolist()
-    docs = mentions["doc_id"].astype(str).tolist() if own_document else entities
-    for doc_id, entity, surface in zip(docs, entities, mentions["surface"].tolist()):
+    columns = {"entity": mentions["entity"].astype(str), "surface": mentions["surface"]}
+    if own_document:
+        columns["doc_id"] = mentions["doc_id"].astype(str)
+    distinct = pd.DataFrame(columns).drop_duplicates()  # a name is mentioned many times in the same spelling
+    entities = distinct["entity"].tolist()
+    docs = distinct["doc_id"].tolist() if own_document else entities
+    for doc_id, entity, surface in zip(docs, entities, distinct["surface"].tolist()):
         if isinstance(surface, str) and surface.strip():
             out.setdefault((doc_id, entity) if own_document else entity, set()).add(surface)
     return out

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Callable, Generic, TypeVar
 
 T = TypeVar("T")
@@ -44,6 +46,7 @@ class TextMemo(Generic[T]):
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self._recording: dict[str, T] | None = None
         _MEMOS.append(self)
 
     def __call__(self, text: str) -> T:
@@ -52,11 +55,15 @@ class TextMemo(Generic[T]):
             if text in store:
                 store.move_to_end(text)
                 self.hits += 1
+                if self._recording is not None:
+                    self._recording[text] = store[text]
                 return store[text]
         value = self.function(text)
         size = len(text) + 64
         with self._lock:
             self.misses += 1
+            if self._recording is not None:
+                self._recording[text] = value
             if size <= self.max_chars and text not in store:
                 store[text] = value
                 self._chars += size
@@ -64,6 +71,45 @@ class TextMemo(Generic[T]):
                     old, _ = store.popitem(last=False)
                     self._chars -= len(old) + 64
         return value
+
+    @contextmanager
+    def recorded(self, known: Mapping[str, T] | None = None) -> Iterator[dict[str, T]]:
+        """Answers kept from an earlier run put in the memo, and every text asked inside the block recorded with its answer.
+
+        The build keeps what its corpus-level step asked (the masked sentences'
+        scores) and gives it back on the next run, so a run after adding one
+        document scores only the sentences that changed. ``known`` must hold the
+        function's own answers (the caller checks they come from the same
+        code); entries beyond ``max_chars`` are dropped as usual. Yields the
+        dict of text -> answer, filled as the block asks (one block at a time).
+
+        >>> calls = []
+        >>> upper = TextMemo(lambda t: calls.append(t) or t.upper(), max_chars=100)
+        >>> with upper.recorded({"kept": "KEPT"}) as asked:
+        ...     upper("kept"), upper("new")
+        ('KEPT', 'NEW')
+        >>> asked, calls
+        ({'kept': 'KEPT', 'new': 'NEW'}, ['new'])
+        """
+        with self._lock:
+            if self._recording is not None:
+                raise RuntimeError("TextMemo.recorded: one block at a time")
+            for text, value in (known or {}).items():
+                size = len(text) + 64
+                if text in self._store or size > self.max_chars:
+                    continue
+                self._store[text] = value
+                self._chars += size
+                while self._chars > self.max_chars:
+                    old, _ = self._store.popitem(last=False)
+                    self._chars -= len(old) + 64
+            self._recording = {}
+            asked = self._recording
+        try:
+            yield asked
+        finally:
+            with self._lock:
+                self._recording = None
 
     def clear(self) -> None:
         """Forget every text (tests and benchmarks that time a cold start)."""
