@@ -138,7 +138,7 @@ def test_text_memo_records_hits_and_misses_and_takes_one_block_at_a_time():
     assert calls == ["old", "new", "after"]
 
 
-def test_a_build_without_cache_remembers_nothing(tmp_path, synthetic):
+def test_a_build_without_cache_remembers_nothing():
     with build_cache.remembered(None):
         assert vader._SCORES._recording is None and rollups._INTERVALS is None
 
