@@ -549,7 +549,7 @@ def compute_tables(
     # 1. per-document frames: the last run's tables (one file per group) hold most documents of a rerun; the
     #    others come from their own cache file (one piece per document), else are computed (one table per chunk)
     pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in (*doc_tables, *book_tables)}
-    keys = [store.document_key(d) for d in corpus.documents] if (doc_tables or book_tables) else []
+    keys = store.document_keys(corpus) if (doc_tables or book_tables) else ()
     hits: dict[str, list[bool]] = {}
     last_runs: dict[str, dict | None] = {}
     for group, names in (("document", doc_tables), ("codebook", book_tables)):
