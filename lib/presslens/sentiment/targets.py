@@ -279,13 +279,15 @@ def corpus_masking(per_document: pd.DataFrame, sentences: pd.DataFrame, mentions
         extra_patterns: dict[frozenset, re.Pattern[str] | None] = {}
         again = np.zeros(len(rows), dtype=bool)
         doc_ids, entities = rows["doc_id"].astype(str).to_numpy(), rows["entity"].astype(str).to_numpy()
+        pair_patterns: dict[tuple[str, str], re.Pattern[str] | None] = {}  # a document's rows of one entity share it
         for i, (doc_id, entity, text) in enumerate(zip(doc_ids.tolist(), entities.tolist(), rows["text"].astype(str).tolist())):
-            extra = frozenset(every.get(entity, set()) - own.get((doc_id, entity), set()))
-            if not extra:
-                continue
-            if extra not in extra_patterns:
-                extra_patterns[extra] = _surface_pattern(extra)
-            pattern = extra_patterns[extra]
+            pair = (doc_id, entity)
+            if pair not in pair_patterns:
+                extra = frozenset(every.get(entity, set()) - own.get(pair, set()))
+                if extra and extra not in extra_patterns:
+                    extra_patterns[extra] = _surface_pattern(extra)
+                pair_patterns[pair] = extra_patterns[extra] if extra else None
+            pattern = pair_patterns[pair]
             again[i] = pattern is not None and pattern.search(text) is not None
         if again.any():
             log.info("masking: %d sentence(s) scored again with surfaces found in other documents", int(again.sum()))
