@@ -323,3 +323,19 @@ def test_an_entry_added_above_others_moves_their_lines_but_loads_only_its_own_do
     fresh = load_corpus(mixed)
     assert_same(warm, fresh)  # their entries' lines included
     assert warm["900_no_entry"].meta("outlet").value == "An Outlet"
+
+
+def test_the_last_run_file_is_not_rewritten_for_one_added_file_and_the_file_is_read_from_its_own_cache_file(tmp_path, mixed, calls):
+    cache = tmp_path / "cache"
+    load_corpus(mixed, cache_dir=cache)
+    last = cache / CORPUS_CACHE_DIR / LAST_RUN_FILE
+    before = last.read_bytes()
+    text = sorted(mixed.glob("00*.txt"))[1].read_text(encoding="utf-8")
+    (mixed / "907_added.txt").write_text(text.replace("the", "one", 4), encoding="utf-8")
+    _reset(calls)
+    load_corpus(mixed, cache_dir=cache)
+    assert len(calls["segment"]) == 1
+    assert last.read_bytes() == before  # one file more: within the slack (presslens.io.worth_rewriting)
+    _reset(calls)
+    assert_same(load_corpus(mixed, cache_dir=cache), load_corpus(mixed))
+    assert len(calls["segment"]) == len(load_corpus(mixed).documents)  # only the fresh load segments

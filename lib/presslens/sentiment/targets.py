@@ -224,7 +224,10 @@ def entity_sentences(
     patterns: dict = {}
     forms = mentions if forms is None else forms
     if mask and "surface" in forms.columns:
-        patterns = {key: _surface_pattern(f) for key, f in _forms(forms, own_document=own_document).items()}
+        # the surfaces of the entities of these sentences only: a corpus's mentions name thousands of entities, and
+        # corpus_masking scores a few sentences again with the whole corpus's surfaces
+        chosen = forms[forms["entity"].astype(str).isin(set(merged["entity"].astype(str)))]
+        patterns = {key: _surface_pattern(f) for key, f in _forms(chosen, own_document=own_document).items()}
     group = ["entity", "type", *keys, "sent_id"]
     columns = {c: merged[c].to_numpy() for c in [*group, "start", "end", "s_start", "text", "compound_raw"]}
     rows = []
