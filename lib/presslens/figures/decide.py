@@ -44,6 +44,7 @@ from .lexicon import (
     _AUX_WORDS,
     _BUDGET_RE,
     _GENERIC_GROUPS,
+    _HEAD as _HEAD_PATTERN,
     _HARM_VERB_RE,
     _MOD_WORD_RE,
     _NP_WORDS,
@@ -118,7 +119,7 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
         return "date or time"
     if r.years and (_YEAR_PREP.search(before) or not _COUNTED_AFTER.match(after)):
         return "year range" if r.is_range else "year"
-    if _ID_BEFORE.search(before):
+    if _ID_BEFORE.search(before) or (_PLACE_NUMBER_AFTER.match(after) and _PLACE_NUMBER_BEFORE.search(before[-60:])):
         return "identifier"
     if _OPENERS_ONLY.match(sentence, 0, a).end() == a and _LIST_AFTER.match(after):  # nothing but quotes and brackets before it
         return "list number"
@@ -128,7 +129,7 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
         return "percentage"
     if _DURATION_AFTER.match(after) or (_DURATION_BEFORE.search(before) and re.match(r"^\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?)\b", after, re.IGNORECASE)):
         return "duration"
-    if _RATE_AFTER.match(after):
+    if _RATE_AFTER.match(after) or _RATE_LATER.match(after):
         return "a rate (per month, day, person...), not a total"
     if r.currency:
         window = " ".join(before.split()[-4:]) + " " + r.value_text + " " + " ".join(sentence[b : b + CONTEXT_CHARS].split()[:4])
@@ -142,46 +143,73 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
             return "money not war cost (the cost of violence, crime or a disaster)"
     near = before[-60:]  # the patterns below end at the number and span a few words
     pred = predicate()
+    harm_object = bool(_OBJECT_OF_HARM.search(near))  # "have killed more than 300 have focused": 300 is the object
     if _SAMPLE_BEFORE.search(near):
         return "other (people interviewed or surveyed, a sample; or the rest of a count)"
     if _SAVED_BEFORE.search(near):
         return "people saved or sheltered, not casualties"
+    if _KILLED_AND_WOUNDED_BEFORE.search(near) or (pred.kind in ("deaths", "wounded") and pred.cue_pos is not None
+                                                    and _KILLED_AND_WOUNDED_AT.match(sentence, pred.cue_pos)):
+        return "killed and wounded together (no one kind)"
     if pred.kind:
-        if pred.kind == "arrests":
+        if pred.kind == "arrests" and not harm_object:  # "beheaded four hostages" counts the dead
             return "arrests (arrested, detained, kidnapped, missing: other counts of people)"
         if pred.actor:
             return "troops (soldiers or fighters as actors, not casualties)"
         return ""  # the number is the subject of a casualty word: "14 students were injured"
     if _POPULATION_BEFORE.search(near):
         return "population (the size of a country, city or people)"
-    harm_object = bool(_OBJECT_OF_HARM.search(near))  # "have killed more than 300 have focused": 300 is the object
     if pred.np_empty and not r.currency and _REPORT_VERB_RE.fullmatch(pred.stop) and not harm_object:
         return "other (a number standing for people who say or estimate: 'four have estimated')"
     if pred.stop in ("who", "that") and pred.heads and _ACTOR_HEAD_RE.search(" ".join(pred.heads)) and pred.after not in _PASSIVE_AFTER:
         return "troops (soldiers or fighters as actors, not casualties)"
     if pred.stop_pos is not None and not harm_object and _OTHER_VERB_RE.fullmatch(pred.stop) and not _CUE_RE.search(sentence, pred.stop_pos, pred.stop_pos + 60):
         return f"people counted by another verb ({pred.stop})"
+    if _PAIR_TEXT.match(r.value_text):  # "a man and his wife": the people counted are in the phrase itself
+        return ""
     if _THINGS_AFTER.match(after) and not _NP_AFTER.match(after):
         return "count of things"
     nxt = _NEXT_WORD.match(after)
     if nxt and not _NP_AFTER.match(after) and not harm_object and not r.trend:
         word = nxt.group("w")
         if (word.islower() and word not in _FUNCTION_WORDS and not word.endswith(("ed", "ly", "ing")) and not _CUE_RE.fullmatch(word)
-                and not (r.currency and word in _MONEY_NOUNS)):
+                and not (r.currency and word in _MONEY_NOUNS) and not _PERSON_HEAD_AHEAD.match(after)):
             return "count of things"
     return ""
 
 
+#: "al-Mazzeh 86 in al-Mazzeh area": a number right after a place's name (not the sentence's first word), then "in"
+#: or a noun of a place, is part of the name.
+_PLACE_NUMBER_BEFORE = re.compile(r"[a-z,]\s+(?:(?:al|el|as|ad|ash|ar|an|at|az)-)?[A-Z][\w'’-]*\s+$")
+_PLACE_NUMBER_AFTER = re.compile(r"^\s+(?:in|area|district|neighbou?rhood|quarter|street|block|sector)\b", re.IGNORECASE)
+#: "killing about 100 civilians a day", "50 people are killed every week": a rate written after the number's noun
+#: phrase or verb (words only, so no other number or clause is crossed); "in a day", "a day earlier" are no rate.
+_RATE_LATER = re.compile(
+    r"^(?:\s+[A-Za-z][\w'’-]*){1,5}?(?<!\bin)(?<!\bwithin)(?<!\bon)(?<!\bfor)(?<!\bthat)(?<!\bsame)(?<!\bthe)(?<!\bone)"
+    r"\s+(?:a|an|per|each|every)\s+(?:single\s+)?(?:day|week|month|year|night|hour)\b"
+    r"(?!\s+(?:earlier|later|after|before|ago|of|when|since|that|in\s+which)\b)(?!-)",
+    re.IGNORECASE,
+)
+#: "seven field commanders", "20 aid workers": a head noun of people a word or two after the number.
+_PERSON_HEAD_AHEAD = re.compile(rf"^\s+(?:[a-z][\w-]*\s+){{1,2}}(?:{_HEAD_PATTERN})\b", re.IGNORECASE)
+#: "killing and injuring scores of people", "300 were killed or wounded": the dead and the hurt in one count.
+_KW = r"(?:killed|killing|kill|kills|dead|died)\s+(?:and|or|and/or)\s+(?:wounded|wounding|injured|injuring|maimed|maiming|hurt)"
+_KILLED_AND_WOUNDED_BEFORE = re.compile(rf"\b{_KW}\s+(?:(?:at\s+least|more\s+than|over|nearly|almost|some|about|around|up\s+to)\s+)?$",
+                                        re.IGNORECASE)
+_KILLED_AND_WOUNDED_AT = re.compile(rf"{_KW}\b", re.IGNORECASE)
 #: Nouns after an amount of money that name the amount, not a thing counted ("$3 trillion dollar estimate").
 _MONEY_NOUNS = frozenset("dollar dollars estimate estimates figure total sum price tag bill cost".split())
 _ARREST_PREFIXES = frozenset(w[:3].lower() for w in re.findall(r"[A-Za-z]{3,}", _ARREST_RE.pattern))
-_LIVES_OF = re.compile(r"\b(?:lives|deaths?|death|bodies|killing|murder)\s+of\s+$", re.IGNORECASE)
+#: "a man and his wife": two people counted by articles (:func:`.numbers._word_atom`).
+_PAIR_TEXT = re.compile(r"an?\s+\w+\s+and\s+(?:his|her|their)\s", re.IGNORECASE)
+_LIVES_OF = re.compile(r"\b(?:lives|deaths?|death|bodies|killing|murders?)\s+of\s+$", re.IGNORECASE)
 _WITHIN_COUNT = re.compile(r"\b(?:including|of\s+them|among\s+them|along\s+with|as\s+well\s+as|and)\s+$", re.IGNORECASE)
 _REFUGEE_NOUN = re.compile(r"refugees|IDPs|evacuees|displaced\s+(?:people|persons)", re.IGNORECASE)
 _DATED = re.compile(r"date|year")
 _OPENERS_ONLY = re.compile("[ \"'“‘(\\[]*")
 #: "killing three brothers": the number is the object of a verb of harm, whatever noun follows it.
 _OBJECT_OF_HARM = re.compile(r"\b(?:(?:lost|killed|killing|kill|kills|wounded|wounding|injured|injuring|executed|executing|massacred|hanged|"
+                             r"beheaded|beheading|murdered|murdering|slaughtered|slaughtering|slew|assassinated|eliminated|eliminating|"
                              r"displaced|displacing|leaving|left)|(?:toll|deaths|casualties|dead|fatalities)\s+(?:\w+\s+)?(?:at|of|to))\s+"
                              r"(?:(?:at\s+least|more\s+than|over|nearly|almost|some|about|around)\s+)?$", re.IGNORECASE)
 #: After "soldiers who": the soldiers are the casualties ("who were killed", "who died").
@@ -189,6 +217,15 @@ _OBJECT_OF_HARM = re.compile(r"\b(?:(?:lost|killed|killing|kill|kills|wounded|wo
 #: "36 people accused", "hundreds of thousands trapped under siege".
 _OTHER_VERB_RE = re.compile(r"[a-z]{3,}ed|accused|trapped|held|remain|remained|live|lived|stayed|gathered|protested|marched|"
                             r"attended|voted|worked|work|joined|signed|took|take", re.IGNORECASE)
+#: Money lost to a war: "losses of $5 billion", "$2bn in losses" (a casualty word for people, a cost word for money).
+_LOSSES_NEAR = re.compile(r"\b(?:losses|lost|loss)\b", re.IGNORECASE)
+#: "12 of them children", "4,000 of whom were Americans": a part of the number before.
+_OF_THEM_AFTER = re.compile(r"\s+of\s+(?:them|whom)\b", re.IGNORECASE)
+#: Verbs of care whose object is people hurt: "treated 35 people", "the hospital received three victims".
+_TREATED_BEFORE = re.compile(r"\b(?:treated|treating|admitted|admitting|received|receiving|receives)\s+(?:(?:at\s+least|more\s+than|"
+                             r"over|nearly|almost|some|about|around|another)\s+)?$", re.IGNORECASE)
+_VICTIMS_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:victims|casualties|patients)\b", re.IGNORECASE)
+_MEDICAL_RE = re.compile(r"\b(?:hospitals?|clinics?|medics?|medical|doctors?|paramedics|emergency\s+room|ward|treatment)\b", re.IGNORECASE)
 #: "15 children and four teachers": a count listed after a figure's noun phrase with "and" is counted the same way.
 _INHERIT_AND = re.compile(r"^\s+(?:(?:[A-Za-z'’-]+)\s+){1,3}(?:and|,)\s+$")
 _PASSIVE_AFTER = frozenset("were was had have has are died perished lost".split())
@@ -216,6 +253,13 @@ class _Predicate:
     actor: bool = False
 
 
+#: Verbs of people leaving a place, read as displacement when a place's name follows ("5000 people left Fuaa").
+_DEPARTURE_VERBS = frozenset("left leave leaving fled evacuated".split())
+#: Capitalised words after "left" that are no place: days, months, pronouns, names of the calendar.
+_NOT_PLACES = frozenset(
+    "I Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September "
+    "October November December The A An This That It He She They We On In At For".split()
+)
 #: The words a noun phrase may continue with after "and" or a comma ("84 children and 35 women", ", including").
 _NP_CONTINUES = frozenset("including among mostly mainly many most some over more nearly almost about around at the their its a an one".split())
 _MAX_PREDICATE_TOKENS = 18
@@ -233,7 +277,8 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
     """
     end = sentence.find("\n", b, b + 240)  # a line break ends the reading: "Killed: 45\nWounded: 120"
     found = list(_TOKEN_RE.finditer(sentence, b, end if end >= 0 else min(len(sentence), b + 240)))[:_MAX_PREDICATE_TOKENS]
-    toks = [t.group() for t in found]
+    # a word's full stop is not part of it ("deaths." at the end of a sentence), an abbreviation's dots are ("U.S.")
+    toks = [w[:-1] if w.endswith(".") and w.count(".") == 1 and len(w) > 1 else w for w in (t.group() for t in found)]
     starts = [t.start() for t in found]
     heads: list[str] = []
     in_np, np_len, aux, crossed = True, 0, False, False
@@ -250,6 +295,9 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
                                             or bool(_PERSON_HEAD_RE.fullmatch(nxt)))
             return pred
         if lw[:3] in _ARREST_PREFIXES and _ARREST_RE.match(sentence, starts[i]):
+            if i and toks[i - 1].lower() == "the" and i + 1 < len(toks) and toks[i + 1].lower() == "of":
+                # "the murder of one Chilean and the disappearance of nine others": a noun heading another phrase
+                return _Predicate(stop=lw, after="of", heads=tuple(heads), stop_pos=starts[i], np_empty=np_len == 0, aux=aux)
             return _Predicate(kind="arrests", cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux)
         if in_np and np_len < 12:
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
@@ -270,6 +318,10 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
                 np_len += 1  # "field commanders", "violent deaths": a modifier of the head or of the casualty noun
                 continue
             in_np = False
+        if lw in _DEPARTURE_VERBS and i + 1 < len(toks) and toks[i + 1][0].isupper() and toks[i + 1] not in _NOT_PLACES and not (
+                heads and _ACTOR_HEAD_RE.search(" ".join(heads))):
+            # "More than 5000 people left Fuaa", "about 2200 left Madaya": people leaving a place (not troops leaving it)
+            return _Predicate(kind="displaced", cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux, verb=True)
         if lw in _AUX_WORDS:
             aux = True
             continue
@@ -655,11 +707,14 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
             found = _nearest_cue(cues, ha, b, lo, hi, kinds, sentence)
             if found is None and money and _WAR_PURPOSE_RE.search(sentence, b, min(len(sentence), b + 80)):
                 found = ("cost", None)  # "$686 billion (43%) for Operation Enduring Freedom"
+            if found is None and money and _LOSSES_NEAR.search(sentence[max(0, ha - 40) : min(len(sentence), b + 40)]) and (
+                    _WAR_WORD_RE.search(sentence)):
+                found = ("cost", None)  # "the conflict has caused economic losses of $5 billion"
             arrest = _nearest_arrest(sentence, ha, b, lo, hi)
             if not money and arrest is not None and (found is None or arrest < _cue_gap(sentence, found[1], ha, b)):
                 r.verdict = "arrests (arrested, detained, kidnapped, missing: other counts of people)"
                 continue
-        if (found and r.value_text.lower() in ("a", "an") and not (pred.kind == found[0] and pred.cue_pos == found[1])
+        if (found and (r.value_text.lower() in ("a", "an") or _PAIR_TEXT.match(r.value_text)) and not (pred.kind == found[0] and pred.cue_pos == found[1])
                 and not _OBJECT_OF_HARM.search(sentence, max(0, ha - 60), ha) and not _LIVES_OF.search(sentence, max(0, ha - 30), ha)):
             found = None  # an article is a count of one only when its own predicate or the verb before it is a casualty word
         kind = found[0] if found else ""
@@ -668,8 +723,14 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
                                                  or _INHERIT_AND.match(sentence[spans[candidates[n - 1]][1] : ha])
                                                  or (r.qualifier and _INHERIT_REACH.match(sentence[spans[candidates[n - 1]][1] : ha]))):
             kind = last_kind
-        if not kind and r.trend == "to" and n > 0 and phrases[candidates[n - 1]].trend == "from" and last_kind:
-            kind = last_kind  # "rose from 1,778 in 2005 to 3,149 in 2006": the second end counts what the first does
+        if not kind and n > 0 and last_kind and (r.trend, phrases[candidates[n - 1]].trend) in (("to", "from"), ("from", "to")):
+            kind = last_kind  # "rose from 1,778 in 2005 to 3,149 in 2006", "63, up from 41": one end counts what the other does
+        if not kind and n > 0 and last_kind and _OF_THEM_AFTER.match(sentence, b):
+            kind = last_kind  # "killed 20 people, 12 of them children": a part of the figure before
+        if not kind and not money and _TREATED_BEFORE.search(sentence[max(0, ha - 40) : ha]) and (
+                _NP_AFTER.match(sentence[b:]) or _VICTIMS_AFTER.match(sentence, b)) and (
+                sentence[max(0, ha - 40) : ha].lower().rstrip().endswith(("treated", "treating")) or _MEDICAL_RE.search(sentence)):
+            kind = "wounded"  # "doctors treated 35 people", "his hospital received three victims": the hurt, alive
         if not kind and not money and _LOST_BEFORE.search(sentence[max(0, ha - 20) : ha]) and _NP_AFTER.match(sentence[b:]):
             kind = "deaths"  # "lost 6,000 men"
         if not kind and bare_big and once("cost_after", lambda: any(m.lastgroup == "cost" for m in _CUE_RE.finditer(following))):

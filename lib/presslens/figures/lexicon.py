@@ -72,12 +72,19 @@ _WORD_RUN_RE = re.compile(r"\w+")
 
 _UPPER = ["nearly", "almost", "up to", "as many as", "as much as", "as high as", "at most", "no more than", "not more than",
           "fewer than", "less than", "just under", "under", "close to", "approaching", "short of", "nears", "nearing", "neared",
-          "a maximum of", "a high of", "no higher than", "not higher than", "not exceeding", "just shy of", "shy of"]
+          "a maximum of", "a high of", "no higher than", "not higher than", "not exceeding", "just shy of", "shy of",
+          "below", "just below", "well below", "well under", "a little under", "a little less than", "slightly less than",
+          "slightly under", "slightly fewer than", "at the most", "at the very most"]
 _LOWER = ["at least", "more than", "well over", "over", "in excess of", "upwards of", "no fewer than", "no less than",
           "exceeding", "exceeds", "exceeded", "exceed", "above", "topping", "surpassing", "tops", "topped", "top", "surpassed",
-          "surpasses", "surpass", "a minimum of", "no lower than", "not lower than", "just over", "upward of", "passed", "passes"]
+          "surpasses", "surpass", "a minimum of", "no lower than", "not lower than", "just over", "upward of", "passed", "passes",
+          "north of", "as few as", "at the very least", "at the least", "at a minimum", "at minimum", "not less than",
+          "not fewer than", "a little over", "a little more than", "slightly more than", "slightly over", "just above",
+          "well above", "far more than", "many more than", "well in excess of", "considerably more than", "significantly more than",
+          "crossed", "crosses", "climbed past", "rose past", "risen past", "pushed past", "went past", "gone past"]
 _APPROX = ["an estimated", "estimated", "an approximate", "approximately", "about", "around", "roughly", "some", "circa",
-           "perhaps", "possibly", "maybe", "probably", "reportedly", "an average of"]
+           "perhaps", "possibly", "maybe", "probably", "reportedly", "an average of", "in the region of", "in the order of",
+           "on the order of", "of the order of", "something like", "a reported", "an alleged", "an unconfirmed", "nigh on"]
 _HEDGE_KIND = {**{h: "upper" for h in _UPPER}, **{h: "lower" for h in _LOWER}, **{h: "approx" for h in _APPROX}}
 _HEDGE_ALT = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in sorted(_HEDGE_KIND, key=len, reverse=True))
 #: Words before a hedge that keep its kind ("could exceed", "likely to top"); "top" is a hedge only after one of them.
@@ -85,13 +92,13 @@ _MODAL_ALT = r"(?:could|may|might|would|will|can|(?:is\s+|are\s+|was\s+)?(?:like
 _MODAL_PREFIX = re.compile(rf"^{_MODAL_ALT}\s+", re.IGNORECASE)
 _HEDGE_LEFT = re.compile(rf"(?:^|(?<=[\s(\"“'‘]))(?P<h>(?:{_MODAL_ALT}\s+)?(?:{_HEDGE_ALT}))\s+$", re.IGNORECASE)
 _HEDGE_SUFFIX = re.compile(
-    r"(?P<h>\s*(?:or\s+more|or\s+so|or\s+fewer|or\s+less|or\s+above|or\s+higher|or\s+over|and\s+upwards?|or\s+thereabouts|plus|\+|"
+    r"(?P<h>\s*(?:or\s+more|or\s+so|more\s+or\s+less|-odd|\s+odd|or\s+fewer|or\s+less|or\s+above|or\s+higher|or\s+over|and\s+upwards?|or\s+thereabouts|plus|\+|"
     r"and\s+(?:still\s+)?counting))\b",
     re.IGNORECASE,
 )
 _SUFFIX_KIND = {"or more": "lower", "plus": "lower", "+": "lower", "or fewer": "upper", "or less": "upper", "or so": "approx",
                 "or above": "lower", "or higher": "lower", "or over": "lower", "and upwards": "lower", "and upward": "lower",
-                "or thereabouts": "approx"}
+                "or thereabouts": "approx", "-odd": "lower", "odd": "lower"}
 #: Verbs after which "over"/"under" is a preposition ("niggle over a trillion"), not a hedge.
 _PREPOSITION_OVER = re.compile(
     r"\b(?:niggle|niggling|quibble|quibbling|argue|arguing|argued|fight|fighting|fought|worry|worrying|fret|debate|debating|squabble|"
@@ -110,7 +117,8 @@ _DATE_AFTER = re.compile(rf"^(?:st|nd|rd|th)\b|^\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|^
 _ID_BEFORE = re.compile(r"\b(?:Source|No\.?|Nos\.?|number|#|Box|ID|code|Flight|Resolution|Article|Section|Chapter|page|pp?\.|Vol\.?|Room|Route|Highway|Camp|Unit)\s*$", re.IGNORECASE)
 _LIST_AFTER = re.compile(r"^[.)](?:\s|$)")
 #: "$3,000 per month", "$720 million a day": a rate is not a total, whatever it pays for.
-_RATE_AFTER = re.compile(r"^\s*(?:per|a|an|each|every)\s+(?:month|year|week|day|hour|night|head|person|capita)\b", re.IGNORECASE)
+_RATE_AFTER = re.compile(r"^\s*(?:per|a|an|each|every)\s+(?:month|year|week|day|hour|night|head|person|capita)\b"
+                         r"(?!\s+(?:earlier|later|after|before|ago)\b)", re.IGNORECASE)
 _PERCENT_AFTER = re.compile(r"^\s*(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
 _DURATION_AFTER = re.compile(
     r"^[\s-]+(?:(?:more|other|additional|long|full|straight|consecutive|straight)\s+)?"
@@ -147,10 +155,12 @@ _DEPLOYMENT = re.compile(
 _CUES = {
     "deaths": r"killed|killing|kills?|died|dies|die|dead|lives|deaths?(?!\s+squads?)|death\s+toll|toll|fatalities|fatality|lives\s+lost|"
               r"lost\s+their\s+lives|slain|murdered|massacred|executed|perished|tortured\s+to\s+death|shot\s+dead|casualties|casualty|"
-              r"bodies|corpses|buried|beheaded|massacre|hanged|losses",
-    "wounded": r"wounded|injured|injuries|injuring|maimed",
-    "displaced": r"displaced|displacement|refugees|IDPs|fled|flee|fleeing|driven\s+(?:from|out|away)|homeless|evacuated|evacuees|expelled|uprooted|"
-                 r"hosts|hosting|hosted|taken\s+in|took\s+in|welcomed|refuge|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of|to\s+(?:leave|flee|abandon))\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?)\s+their\s+homes",
+              r"bodies|corpses|buried|beheaded|massacre|hanged|losses|murders?|killings|slaughtered|butchered|assassinated|martyred|"
+              r"martyrs|drowned|succumbed|succumbing|gunned\s+down|eliminated|eliminating|neutrali[sz]ed|liquidated|(?:took|taken|taking)\s+out(?!\s+of\b)",
+    "wounded": r"wounded|wounding|injured|injuries|injuring|injures?|maimed|hurt|hospitali[sz]ed|"
+               r"(?:suffered|sustained|suffering|sustaining)\s+(?:[\w-]+\s+){0,2}?(?:wounds|burns)",
+    "displaced": r"displaced|displacement|exodus|refugees|IDPs|fled|flee|fleeing|driven\s+(?:from|out|away)|homeless|evacuated|evacuees|expelled|uprooted|"
+                 r"hosts|hosting|hosted|taken\s+in|took\s+in|welcomed|refuge|(?:sought|seeking|seek|seeks|took|taking|find|found|finding)\s+(?:shelter|sanctuary)|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of|to\s+(?:leave|flee|abandon))\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?)\s+their\s+homes",
     "cost": r"cost|costs|costing|spent|spend|spends|spending|price|price\s+tag|expenditures?|outlays?|bill|damages?|reconstruction|rebuilding",
 }
 _CUE_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in _CUES.items()), re.IGNORECASE)
@@ -160,7 +170,8 @@ _CUE_PREFIXES = frozenset(w[:3].lower() for v in _CUES.values() for w in re.find
 #: A list label ending in a casualty or cost word, then a colon, right before the number ("Killed: 45").
 _LABEL_BEFORE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\s*:\s*$)" for k, v in _CUES.items()), re.IGNORECASE)
 #: An active verb of killing between a noun phrase and the number makes the noun phrase the killer, not the dead.
-_ACTIVE_KILL = re.compile(r"(?<!were )(?<!was )(?<!been )(?<!be )\b(?:killed|shot|massacred|murdered|executed|wounded|injured|displaced|buried|found|recovered|exhumed|counted|recorded|registered)\b", re.IGNORECASE)
+_ACTIVE_KILL = re.compile(r"(?<!were )(?<!was )(?<!been )(?<!be )\b(?:killed|shot|massacred|murdered|executed|eliminated|neutrali[sz]ed|"
+                          r"liquidated|slaughtered|assassinated|beheaded|taken\s+out|took\s+out|gunned\s+down|wounded|injured|displaced|buried|found|recovered|exhumed|counted|recorded|registered)\b", re.IGNORECASE)
 #: "The death toll nears 2,000 and is likely to top 2,500": a second number the same subject reaches takes its kind.
 _INHERIT_REACH = re.compile(
     r"^[\s,]+(?:and|but|or)\s+(?:(?:[\w'’]+\s+){0,4}?(?:top|reach|exceed|surpass|pass|hit|rise\s+to|climb\s+to|grow\s+to|double\s+to)\s+)?$",

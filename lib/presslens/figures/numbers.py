@@ -437,8 +437,18 @@ def _word_atom(toks: list[Token], j: int) -> tuple[float, float, float, str, int
     if few and _clean_end(toks, few[2] + 1):
         scale = _SCALE_WORDS[toks[few[2]].low]
         return few[0] * scale, few[1] * scale, scale, "vague", few[2] + 1
-    if w in ("a", "an", "one") and _SINGLE_PERSON.match(" ".join(_words_ahead(toks, j + 1, 3))):  # "a woman was killed"
+    negated = bool(j) and toks[j - 1].low in ("not", "nor", "never")  # "Not one American who died...": none
+    if w in ("a", "an") and n1 in _PERSON_NOUN_SET and n2 == "and" and n3 in ("his", "her", "their") and (
+            _word(toks, j + 4) in _PERSON_NOUN_SET) and _clean_end(toks, j + 5):
+        return 2.0, 2.0, 1.0, "single", j + 5  # "claiming the lives of a man and his wife": two people, no numeral
+    if w in ("a", "an", "one") and not negated and _SINGLE_PERSON.match(" ".join(_words_ahead(toks, j + 1, 3))):  # "a woman was killed"
         return 1.0, 1.0, 1.0, "single", j + 1
+    if w in ("a", "an", "one") and not negated and j + 1 < len(toks) and toks[j + 1].text[:1].isupper() and _SINGLE_NATIONAL.match(
+            " ".join(_words_ahead(toks, j + 1, 2))):
+        return 1.0, 1.0, 1.0, "single", j + 1  # "the murder of one Chilean"
+    if (w in ("a", "an") and n1 in _ORDINALS and j and toks[j - 1].low in _HARM_VERBS and _word(toks, j + 2) != "of"
+            and not (j + 2 < len(toks) and toks[j + 2].kind == "dash")):
+        return 1.0, 1.0, 1.0, "single", j + 1  # "killing three brothers and injuring a fourth": one more person
     if w == "one" and j and toks[j - 1].low == "another" and _word(toks, j + 1) in ("was", "is", "has", "had", "died"):
         return 1.0, 1.0, 1.0, "single", j + 1  # "another one was injured"
     if w in ("a", "an") and n1 == "dozen" and _clean_end(toks, j + 2):  # "a dozen"
@@ -480,6 +490,18 @@ _SINGLE_PERSON = re.compile(
     r"israeli|lebanese|turkish|kurdish|russian|chilean|foreign|female|male|teenage|[a-z0-9]+-year-old)\s+){0,2}"
     rf"(?:{'|'.join(_PERSON_NOUNS)})\b"
 )
+
+
+#: A person named by a nationality alone ("the murder of one Chilean", "an Iraqi was killed"), read only when what
+#: follows is no noun the nationality would modify ("an Iraqi official") nor a relative clause ("an Iraqi who had spied").
+_SINGLE_NATIONAL = re.compile(
+    r"^(?:[a-z]+(?:ian|ean|an|ese|i)|briton|turk|kurd|arab|jew|swede|dane|pole|finn|brit|scot|greek|thai|czech|swiss)"
+    r"(?:$|\s+(?:and|or|but|was|were|is|has|had|died|killed|in|on|at|by|during|near|after|before)\b)"
+)
+_PERSON_NOUN_SET = frozenset(_PERSON_NOUNS)
+_ORDINALS = frozenset("second third fourth fifth sixth seventh eighth ninth tenth".split())
+#: Verbs of harm after which "a fourth" is one more person ("injuring a fourth").
+_HARM_VERBS = frozenset("killing killed wounding wounded injuring injured hurting hurt".split())
 
 
 def _words_ahead(toks: list[Token], k: int, n: int) -> list[str]:
@@ -543,7 +565,8 @@ _SHARE_GAP = re.compile(r"^\s+(?:(?P<in>in)|(?P<out>out\s+of)|(?P<of>of))(?:\s+(
 #: What may follow "one in 40" for it to be a share: a stop, a population, "of", a verb.
 _SHARE_AFTER = re.compile(
     r"\s*(?:[,.;:)!?\"”]|$)|\s+(?:of|have|has|had|are|is|were|was|will|would|could|may|might|who|[A-Z][\w-]*s|people|adults|children|"
-    r"women|men|persons|residents|households|families|civilians|soldiers|troops|voters|respondents)\b",
+    r"women|men|persons|residents|households|families|civilians|soldiers|troops|voters|respondents|victims|casualties|deaths|dead|"
+    r"killed|refugees|patients|cases|those|them)\b",
 )
 _FROM_LEFT = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _TREND_LEFT = re.compile(
@@ -555,7 +578,7 @@ _TREND_LEFT = re.compile(
     re.IGNORECASE,
 )
 _TREND_YEAR_GAP = re.compile(r"^\s*,?\s+(?:in|by|during|at\s+the\s+end\s+of|as\s+of)\s+$", re.IGNORECASE)
-_UP_FROM_GAP = re.compile(r"^\s*,?\s+(?:(?:an?\s+)?(?:up|down|rising|falling|increasing|decreasing)\s+from|compared\s+(?:with|to))\s+$", re.IGNORECASE)
+_UP_FROM_GAP = re.compile(r"^(?:\s+(?:on|in|by|at|as\s+of)\s+[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)?\s*,?\s+(?:(?:an?\s+)?(?:up|down|rising|falling|increasing|decreasing)\s+from|compared\s+(?:with|to))\s+$", re.IGNORECASE)
 _TREND_TO_GAP = re.compile(r"^(?:\s?%|\s+per\s?cent|\s+percent)?\s*,?\s*to\s+$", re.IGNORECASE)
 _RATE_STOP = frozenset("and or but while with than in on at to from by of as which that who".split())
 

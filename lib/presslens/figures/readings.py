@@ -156,7 +156,7 @@ def _hedges(reading: NumberReading, sentence: str, rel_start: int, rel_end: int)
     quals = []
     kind = ""
     ext_start = rel_start
-    if m and _PREPOSITION_OVER.search(left[: m.start("h")]) and m.group("h").lower() in ("over", "above", "under"):
+    if m and _PREPOSITION_OVER.search(left[: m.start("h")]) and m.group("h").lower() in ("over", "above", "under", "below"):
         m = None
     if m:
         hedge = " ".join(m.group("h").split())
