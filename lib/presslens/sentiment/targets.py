@@ -164,6 +164,25 @@ def _forms(mentions: pd.DataFrame, *, own_document: bool = False) -> dict:
     return out
 
 
+def _all_forms(mentions: pd.DataFrame) -> tuple[dict, dict]:
+    """``(_forms(mentions), _forms(mentions, own_document=True))`` from one pass over the mentions.
+
+    >>> m = pd.DataFrame({"doc_id": ["a", "a", "b"], "entity": ["E", "E", "E"], "surface": ["Ea", "Ea", "Eb"]})
+    >>> _all_forms(m) == (_forms(m), _forms(m, own_document=True))
+    True
+    """
+    distinct = pd.DataFrame({
+        "doc_id": mentions["doc_id"].astype(str), "entity": mentions["entity"].astype(str), "surface": mentions["surface"],
+    }).drop_duplicates()
+    every: dict = {}
+    own: dict = {}
+    for doc_id, entity, surface in zip(distinct["doc_id"].tolist(), distinct["entity"].tolist(), distinct["surface"].tolist()):
+        if isinstance(surface, str) and surface.strip():
+            every.setdefault(entity, set()).add(surface)
+            own.setdefault((doc_id, entity), set()).add(surface)
+    return every, own
+
+
 ENTITY_SENTENCE_COLUMNS = ["entity", "type", "doc_id", "part", "comment_id", "sent_id", "n_mentions", "text", "masked", "compound", "compound_raw"]
 
 
@@ -277,8 +296,7 @@ def corpus_masking(per_document: pd.DataFrame, sentences: pd.DataFrame, mentions
     if rows.empty:
         return rows
     if "surface" in mentions.columns:
-        every = _forms(mentions)
-        own = _forms(mentions, own_document=True)
+        every, own = _all_forms(mentions)
         extra_patterns: dict[frozenset, re.Pattern[str] | None] = {}
         again = np.zeros(len(rows), dtype=bool)
         doc_ids, entities = rows["doc_id"].astype(str).to_numpy(), rows["entity"].astype(str).to_numpy()
