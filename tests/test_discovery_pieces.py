@@ -1,4 +1,4 @@
-"""Discovery's pieces and the quotations kept per document (:func:`presslens.build.cache.kept_per_document`): the same candidates,
+"""Discovery's pieces and the quotations kept per document (:func:`presslens.ingest.views.kept_per_document`): the same candidates,
 and a run after adding a document reads the other documents' pieces instead of reading their words again."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from presslens.build.cache import VIEWS_DIR, _VIEWS_IN, keep_views_in
+from presslens.ingest.views import VIEWS_DIR, _VIEWS_IN, keep_views_in
 from presslens.entities import discovery, provisional
 from presslens.entities.codebook import Codebook
 from presslens.ingest.corpus import load_corpus

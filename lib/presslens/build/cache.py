@@ -15,8 +15,8 @@ an error, so whoever can write ``OUT/cache`` cannot make a run execute code::
         last-run/remembered.pkl                  answers of pure functions the corpus-level tables asked (masked
                                                  sentences' VADER scores, bootstrap intervals), see remembered()
         tables/<corpus fingerprint>/<name>.pickle the whole tables of the last build, for its notebooks
-      views-v{CACHE_FORMAT}/<view>.pkl           views notebooks compute per document (discovery's pieces, quotations),
-                                                 the last run's by document key (kept_per_document)
+      views-v{VIEWS_FORMAT}/<view>.pkl           views notebooks compute per document (discovery's pieces, quotations),
+                                                 by document digest (kept by presslens.ingest.views)
       reuse-v5/...                               sentence units and pair comparisons, per document and of the last run (kept by presslens.reuse)
       corpus-v1/...                              the loaded documents, per file (kept by presslens.ingest.cache, read by load_corpus)
 
@@ -36,24 +36,20 @@ entries are a miss.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import shutil
-import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
 
 import pandas as pd
 
 from presslens import __version__, entities
 from presslens.ingest.corpus import Corpus, Document
+from presslens.ingest.views import document_digest, document_digests
 from presslens.io import read_pickle, write_pickle
 from presslens.sentiment.rollups import remembered_intervals
 from presslens.text import vader
-
-T = TypeVar("T")
 
 #: bump when the layout of cache files or a pickled class changes
 CACHE_FORMAT = 8  # 2: documents.label keeps all leading digits of the doc_id; 3: Document classes moved to presslens.ingest; 4: entity_mentions ends with provisional; 5: figures are read only in English (or unstated-language) documents; 6: every file signed (HMAC-SHA256, presslens.io), unsigned ones are misses; 7: figures from the token parser and the issue-16 decisions, stored per document before the corpus-wide claim join (figures.join_open_claims), plain-text layout of issue 16; 8: the codebook pieces hold entity_sentence_pieces (entity_sentiment's masked sentence scores, per document)
@@ -75,39 +71,22 @@ def document_key(doc: Document) -> str:
     """The cache key of a document's per-document rows.
 
     It hashes the presslens version, the cache format and the whole loaded
-    document (its repr holds the file's sha256, name, segments, comments and the
-    ``sources.yml`` entry), so a changed file, a renamed file or a changed
-    metadata entry is a cache miss, and an unchanged one a hit. The entry's line
-    in ``sources.yml`` is left out: no table holds it, and an entry added above
-    it moves it (see :func:`presslens.ingest.cache.file_key`).
+    document (:func:`presslens.ingest.views.document_digest`: its repr holds the
+    file's sha256, name, segments, comments and the ``sources.yml`` entry, not
+    the entry's line), so a changed file, a renamed file or a changed metadata
+    entry is a cache miss, and an unchanged one a hit.
     """
-    digest = hashlib.sha256()
-    digest.update(f"presslens {__version__}; cache {CACHE_FORMAT}; sha256 {doc.sha256}\n".encode())
-    shown = doc if not doc.source.line else dataclasses.replace(doc, source=dataclasses.replace(doc.source, line=0))
-    digest.update(repr(shown).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
-
-
-#: id(corpus) -> (a weak reference to it, the ids of its documents, their keys): see :func:`document_keys`
-_KEYS: dict[int, tuple[weakref.ref, tuple[int, ...], tuple[str, ...]]] = {}
+    return _key(document_digest(doc))
 
 
 def document_keys(corpus: Corpus) -> tuple[str, ...]:
-    """:func:`document_key` of every document of ``corpus``, in order, computed once per loaded corpus.
+    """:func:`document_key` of every document of ``corpus``, in order; the costly part is worked out once per loaded
+    corpus (:func:`presslens.ingest.views.document_digests`)."""
+    return tuple(map(_key, document_digests(corpus)))
 
-    The build asks for them three times (its per-document cache, the fingerprint of the tables it keeps, the
-    sentence spans) and each notebook of a run once or twice (:func:`load_run_tables`); at 10,000 documents
-    each pass costs 1.5 to 2 s. They are remembered for as long as the corpus lives and holds the same
-    documents (a corpus is not edited once loaded: a changed document is a new load).
-    """
-    ids = tuple(map(id, corpus.documents))
-    kept = _KEYS.get(id(corpus))
-    if kept is not None and kept[0]() is corpus and kept[1] == ids:
-        return kept[2]
-    keys = tuple(document_key(doc) for doc in corpus.documents)
-    ident = id(corpus)
-    _KEYS[ident] = (weakref.ref(corpus, lambda _ref, ident=ident: _KEYS.pop(ident, None)), ids, keys)
-    return keys
+
+def _key(digest: str) -> str:
+    return hashlib.sha256(f"presslens {__version__}; cache {CACHE_FORMAT}\n{digest}".encode()).hexdigest()
 
 
 def codebook_key(corpus: Corpus) -> str:
@@ -248,73 +227,6 @@ def load_run_tables(corpus: Corpus, names: Sequence[str], cache_dir: str | Path)
 
 
 # ---------------------------------------------------------------------------
-# Views of each document that notebooks compute, kept between runs
-# ---------------------------------------------------------------------------
-#: folder (under a cache folder) of the views kept per document (:func:`kept_per_document`)
-VIEWS_DIR = f"views-v{CACHE_FORMAT}"
-#: the cache folder this process keeps views in (:func:`keep_views_in`); empty: none
-_VIEWS_IN: list[Path] = []
-
-
-def keep_views_in(cache_dir: str | Path | None) -> None:
-    """Have :func:`kept_per_document` keep what it computes in ``cache_dir`` (``None``: compute every time, keep nothing).
-
-    :func:`presslens.pipeline.corpus_for` sets it in a kernel of ``presslens run`` (the run's ``OUT/cache``) and
-    :func:`presslens.pipeline.build` for the time of a build; elsewhere nothing is kept.
-    """
-    _VIEWS_IN[:] = [] if cache_dir is None else [Path(cache_dir)]
-
-
-@contextmanager
-def views_kept_in(cache_dir: str | Path | None) -> Iterator[None]:
-    """:func:`keep_views_in` ``cache_dir`` for the time of the ``with`` block, then as before."""
-    before = list(_VIEWS_IN)
-    keep_views_in(cache_dir)
-    try:
-        yield
-    finally:
-        _VIEWS_IN[:] = before
-
-
-def kept_per_document(corpus: Corpus, name: str, compute: Callable[[Document], T], *, valid: type) -> list[T]:
-    """``compute(doc)`` of every document of ``corpus``, kept between runs when the process keeps views.
-
-    For the views notebooks compute from each document alone (what discovery finds in it, its quotations):
-    the same on every run of the same document. One file per view (``name``: the view and everything else
-    its answer depends on, such as the codebook's digest) holds the answers by :func:`document_key`; it is
-    rewritten when an answer had to be computed, with this corpus's answers and, while they are fewer than
-    :data:`KEPT_SLACK` times this corpus's, the file's others (so a view of a few documents, such as the
-    quotation matrix of the most reused ones, neither rewrites nor empties it). A run after adding one
-    document computes that document's. Only values of type ``valid`` are taken from the file (a damaged,
-    unsigned or foreign file is a miss); the answers are the same as ``[compute(doc) for doc in corpus]``.
-    """
-    if not _VIEWS_IN:
-        return [compute(doc) for doc in corpus]
-    path = _VIEWS_IN[0] / VIEWS_DIR / f"{name}.pkl"
-    kept = read_pickle(path, what="kept view")
-    last = kept.get("values") if isinstance(kept, dict) and kept.get("presslens") == __version__ else None
-    last = last if isinstance(last, dict) else {}
-    keys = document_keys(corpus)
-    values, missed = [], False
-    for doc, key in zip(corpus, keys):
-        found = last.get(key)
-        if not isinstance(found, valid):
-            found, missed = compute(doc), True
-        values.append(found)
-    if missed:
-        now = dict(zip(keys, values))
-        others = {k: v for k, v in last.items() if k not in now}
-        if len(now) + len(others) <= KEPT_SLACK * len(now):
-            now.update(others)
-        write_pickle({"presslens": __version__, "values": now}, path)
-    return values
-
-
-#: a kept view's file holds at most this many times the answers of the corpus that last wrote it
-KEPT_SLACK = 1.25
-
-
-# ---------------------------------------------------------------------------
 # The corpus the build loaded, for the notebooks of the same run
 # ---------------------------------------------------------------------------
 def save_corpus_snapshot(corpus: Corpus, path: str | Path) -> Path:
@@ -329,7 +241,7 @@ def load_corpus_snapshot(path: str | Path) -> Corpus | None:
 
 
 __all__ = [
-    "CACHE_FORMAT", "LAST_RUN_DIR", "RUN_TABLES_DIR", "VIEWS_DIR", "codebook_key", "corpus_fingerprint", "document_key", "document_keys", "keep_views_in", "kept_per_document", "views_kept_in",
+    "CACHE_FORMAT", "LAST_RUN_DIR", "RUN_TABLES_DIR", "codebook_key", "corpus_fingerprint", "document_key", "document_keys",
     "last_run_path", "load_corpus_snapshot", "load_run_tables", "piece_path", "read_last_run", "read_piece", "remembered", "root",
     "run_tables_folder",
     "save_corpus_snapshot", "save_run_tables", "write_last_run", "write_piece",

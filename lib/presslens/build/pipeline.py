@@ -23,7 +23,9 @@ from presslens.io import write_csv
 from presslens.paths import RunContext, resolve_corpus
 from presslens.text.sentences import spans_from
 
-from .cache import corpus_fingerprint, keep_views_in, load_corpus_snapshot, load_run_tables, save_corpus_snapshot, save_run_tables, views_kept_in
+from presslens.ingest.views import keep_views_in, views_kept_in
+
+from .cache import corpus_fingerprint, load_corpus_snapshot, load_run_tables, save_corpus_snapshot, save_run_tables
 from .engine import compute_tables
 from .registry import BY_NAME, DERIVED, TABLES
 

@@ -13,6 +13,7 @@ import pandas as pd
 import yaml
 
 from ..ingest.corpus import Corpus
+from ..ingest.views import kept_per_document
 from ..labels import PARTS
 from ..text import sentence_spans
 from .codebook import CODEBOOK_FILE, TYPES, UNKNOWN_TYPE, Codebook, declared_codebook
@@ -150,9 +151,7 @@ def discover_names(
         book = Codebook(entities=(), path=str(Path(corpus.path) / CODEBOOK_FILE))
     single_forms = {fold_key(f) for e in book for f in (*e.forms, *e.short) if " " not in f.strip()}
     pieces = _corpus_pieces(corpus, book)
-    # pass 1: which words the corpus capitalises mid-sentence, and which it also writes in lower case
-    midsentence: set[str] = set().union(*(p.midsentence for p in pieces))
-    lower: set[str] = set().union(*(p.lower for p in pieces))
+    midsentence, lower = _word_sets(pieces)
     # pass 2: each run of name tokens, its first word dropped where it is capitalised only by its place
     occurrences = [
         _Occurrence(*(dropped if initial is not None and initial not in midsentence else kept))
@@ -175,6 +174,11 @@ class _Pieces:
     lower: frozenset[str]
     midsentence: frozenset[str]
     items: tuple[tuple[str | None, tuple | None, tuple | None], ...]
+
+
+def _word_sets(pieces: list[_Pieces]) -> tuple[set[str], set[str]]:
+    """Pass 1 of discovery over the corpus: the words it capitalises mid-sentence, and the words it also writes in lower case (folded)."""
+    return set().union(*(p.midsentence for p in pieces)), set().union(*(p.lower for p in pieces))
 
 
 class _Everything:
@@ -231,7 +235,7 @@ PIECES_FORMAT = 1
 
 def _corpus_pieces(corpus: Corpus, book: Codebook) -> list[_Pieces]:
     """:func:`_document_pieces` of every document, kept between runs when the process keeps views
-    (:func:`presslens.build.cache.keep_views_in`).
+    (:func:`presslens.ingest.views.keep_views_in`).
 
     Discovery reads every word of every document (about 80 s at 10,000 documents), in the build (the
     provisional codebook of a corpus without ``entities.yml``) and in the notebooks of the same run (entity
@@ -239,8 +243,6 @@ def _corpus_pieces(corpus: Corpus, book: Codebook) -> list[_Pieces]:
     depends on that document and the codebook only; the corpus then decides which first words of sentences
     to keep and ranks the names, so a run after adding one document reads the others' pieces.
     """
-    from ..build.cache import kept_per_document  # late: the build imports entities
-
     return kept_per_document(
         corpus, f"discovery-{PIECES_FORMAT}-{book.digest()[:32]}", lambda doc: _document_pieces(doc, book), valid=_Pieces,
     )

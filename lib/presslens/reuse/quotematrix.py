@@ -10,6 +10,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from ..ingest.corpus import Corpus
+from ..ingest.views import kept_per_document
 from ..labels import doc_number
 from ..text import count_words
 from .quotes import extract_quotes
@@ -23,8 +24,6 @@ def quotes_table(corpus: Corpus, *, min_words: int = 2) -> pd.DataFrame:
 
     ``quote_id`` is ``<doc number>-q<n>`` in text order; ``speaker_basis`` as in :class:`Quote`.
     """
-    from ..build.cache import kept_per_document  # late: the build imports reuse
-
     rows = [row for found in kept_per_document(corpus, f"quotes-{min_words}", lambda doc: _document_quotes(doc, min_words), valid=tuple)
             for row in found]
     frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
