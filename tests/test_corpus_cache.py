@@ -229,7 +229,9 @@ def test_the_key_holds_bytes_name_entry_options_and_format():
     corpus = load_corpus(seeds_dir())
     doc = corpus.documents[0]
     base = file_key(doc.file, doc.sha256, doc.source, max_bytes=100)
-    edited = dataclasses.replace(doc.source, line=doc.source.line + 1)
+    edited = dataclasses.replace(doc.source, file=doc.source.file + ".bak")
+    moved = dataclasses.replace(doc.source, line=doc.source.line + 1)  # an entry added above it: the same document
+    assert file_key(doc.file, doc.sha256, moved, max_bytes=100) == base
     assert len({
         base,
         file_key("other.txt", doc.sha256, doc.source, max_bytes=100),
@@ -270,21 +272,32 @@ class _Planted:
         return (exec, (f"open({self.marker!r}, 'w').write('pwned')",))
 
 
-def test_sources_yml_is_parsed_again_only_when_its_bytes_change(tmp_path, mixed, monkeypatch):
+def test_sources_yml_is_parsed_again_only_when_its_bytes_change_and_then_only_its_changed_entries(tmp_path, mixed, monkeypatch):
     from presslens.ingest import metadata
 
     cache = tmp_path / "cache"
-    parsed = []
-    real = corpus_module.load_sources
-    monkeypatch.setattr(corpus_module, "load_sources", lambda folder: parsed.append(folder) or real(folder))
+    parsed: list[str] = []
+    real = metadata._parse_entry
+    monkeypatch.setattr(metadata, "_parse_entry", lambda doc_id, raw, **kw: parsed.append(doc_id) or real(doc_id, raw, **kw))
+    entries = len(metadata.load_sources(mixed))
+    parsed.clear()
     load_corpus(mixed, cache_dir=cache)
+    assert len(parsed) == entries
     load_corpus(mixed, cache_dir=cache)
-    assert len(parsed) == 1
-    outlet = load_corpus(mixed)[sorted(mixed.glob("001_*.txt"))[0].stem].meta("outlet").value
+    assert len(parsed) == entries  # the same bytes: nothing read
+    edited = sorted(mixed.glob("001_*.txt"))[0].stem
+    outlet = load_corpus(mixed)[edited].meta("outlet").value
+    parsed.clear()
     _sources_edit(mixed, outlet, "Another Outlet")
     warm = load_corpus(mixed, cache_dir=cache)
-    assert len(parsed) == 3  # the fresh load above, and this one: the bytes changed
+    assert parsed == [edited]  # only the edited entry (metadata.read_sources_chunked)
     assert_same(warm, load_corpus(mixed))
+    # a sources.yml the chunked reader cannot cut (\r\n line breaks) is read whole, to the same corpus
+    text = (mixed / "sources.yml").read_text(encoding="utf-8")
+    (mixed / "sources.yml").write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    parsed.clear()
+    assert_same(load_corpus(mixed, cache_dir=cache), load_corpus(mixed))
+    assert len(parsed) == 2 * entries
     # a malformed sources.yml raises every time, from the cache as without
     (mixed / "sources.yml").write_text("documents: [unclosed\n", encoding="utf-8")
     for _ in range(2):
@@ -298,3 +311,31 @@ def test_sources_yml_is_parsed_again_only_when_its_bytes_change(tmp_path, mixed,
     with pytest.raises(metadata.MetadataError) as fresh:
         load_corpus(mixed)
     assert str(cached.value) == str(fresh.value)
+
+
+def test_an_entry_added_above_others_moves_their_lines_but_loads_only_its_own_document_again(tmp_path, mixed, calls):
+    cache = tmp_path / "cache"
+    load_corpus(mixed, cache_dir=cache)
+    _sources_edit(mixed, "documents:\n", "documents:\n  900_no_entry:\n    file: 900_no_entry.txt\n    outlet: An Outlet\n")
+    _reset(calls)
+    warm = load_corpus(mixed, cache_dir=cache)
+    assert len(calls["segment"]) == 1  # the document whose entry is new; the others only moved down three lines
+    fresh = load_corpus(mixed)
+    assert_same(warm, fresh)  # their entries' lines included
+    assert warm["900_no_entry"].meta("outlet").value == "An Outlet"
+
+
+def test_the_last_run_file_is_not_rewritten_for_one_added_file_and_the_file_is_read_from_its_own_cache_file(tmp_path, mixed, calls):
+    cache = tmp_path / "cache"
+    load_corpus(mixed, cache_dir=cache)
+    last = cache / CORPUS_CACHE_DIR / LAST_RUN_FILE
+    before = last.read_bytes()
+    text = sorted(mixed.glob("00*.txt"))[1].read_text(encoding="utf-8")
+    (mixed / "907_added.txt").write_text(text.replace("the", "one", 4), encoding="utf-8")
+    _reset(calls)
+    load_corpus(mixed, cache_dir=cache)
+    assert len(calls["segment"]) == 1
+    assert last.read_bytes() == before  # one file more: within the slack (presslens.io.worth_rewriting)
+    _reset(calls)
+    assert_same(load_corpus(mixed, cache_dir=cache), load_corpus(mixed))
+    assert len(calls["segment"]) == len(load_corpus(mixed).documents)  # only the fresh load segments

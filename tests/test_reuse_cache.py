@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks.synthetic import synthetic_documents
 from presslens import reuse
-from presslens.io import read_pickle, write_pickle
+from presslens.io import read_pickle, worth_rewriting, write_pickle
 from presslens.paths import CACHE_KEY_ENV
 from presslens.reuse import alignment
 from presslens.reuse.cache import LAST_RUN_FILE, _Cache
@@ -102,12 +102,12 @@ def test_the_last_run_files_are_rewritten_once_the_documents_drift_from_them(tex
 
 def test_worth_rewriting_counts_what_is_lacking_and_what_is_extra():
     many = set(range(10_000))
-    assert alignment._worth_rewriting(set(), many) and not alignment._worth_rewriting(set(), set())
-    assert not alignment._worth_rewriting(many, many | {-1})
-    assert not alignment._worth_rewriting(many, set(range(9_910)))  # 90 extra: below 1% of 9,910
-    assert alignment._worth_rewriting(many, set(range(9_900)))  # 100 extra: above 1% of 9,900 (99)
-    assert not alignment._worth_rewriting(set(range(10)), set(range(5, 60)))  # 50 lacking, 5 extra: within 64
-    assert alignment._worth_rewriting(set(range(10)), set(range(5, 80)))  # 70 lacking, 5 extra
+    assert worth_rewriting(set(), many) and not worth_rewriting(set(), set())
+    assert not worth_rewriting(many, many | {-1})
+    assert not worth_rewriting(many, set(range(9_910)))  # 90 extra: below 1% of 9,910
+    assert worth_rewriting(many, set(range(9_900)))  # 100 extra: above 1% of 9,900 (99)
+    assert not worth_rewriting(set(range(10)), set(range(5, 60)))  # 50 lacking, 5 extra: within 64
+    assert worth_rewriting(set(range(10)), set(range(5, 80)))  # 70 lacking, 5 extra
 
 
 @pytest.mark.parametrize("damage", ["garbage", "unsigned", "other layout", "wrong rows", "wrong values"])

@@ -183,11 +183,11 @@ def test_the_corpus_wide_word_sets_equal_a_pass_over_every_token(corpus):
             elif word[0].isupper() and not _is_initial_reference(text, m.start(), starts):
                 midsentence.add(fold_key(core))
     seen = {}
-    original = D._candidate
+    original = D._word_sets
 
-    def spy(run, text, starts, mid, **kwargs):
-        seen["midsentence"] = mid
-        return original(run, text, starts, mid, **kwargs)
+    def spy(pieces):
+        seen["midsentence"], words = original(pieces)
+        return seen["midsentence"], words
 
     original_rank = D._rank
 
@@ -196,7 +196,7 @@ def test_the_corpus_wide_word_sets_equal_a_pass_over_every_token(corpus):
         return original_rank(occurrences, common=common, **kwargs)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(D, "_candidate", spy)
+        mp.setattr(D, "_word_sets", spy)
         mp.setattr(D, "_rank", rank_spy)
         D.discover_names(corpus)
     assert seen["midsentence"] == midsentence

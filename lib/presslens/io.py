@@ -23,7 +23,8 @@ import pickle
 import re
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import numpy as np
@@ -431,6 +432,37 @@ def _tag(key: bytes, payload: bytes | memoryview) -> bytes:
     mac = hmac.new(key, PICKLE_MAGIC, hashlib.sha256)
     mac.update(payload)
     return mac.digest()
+
+
+#: a last-run file (the previous run's whole answers, one file read in one go) is rewritten once the run's
+#: entries drift from it by more than this many or 1% of them (:func:`worth_rewriting`)
+LAST_RUN_SLACK = 64
+
+
+def worth_rewriting(kept: Mapping | AbstractSet, wanted: Mapping | AbstractSet, *, slack: int = LAST_RUN_SLACK) -> bool:
+    """Whether a last-run file holding ``kept`` should be rewritten for a run that uses ``wanted``.
+
+    Not after every added document: what the file lacks is read from the per-document files, and what it holds
+    beyond the run's is left out when read, so the file (tens to hundreds of megabytes at 10,000 documents) is
+    rewritten once the run drifts from it by more than ``slack`` entries or 1% of them. Mappings (key -> value)
+    also differ where a key's value does; sets by their keys. The one rule of the build's, the corpus cache's
+    and source comparison's last-run files.
+
+    >>> worth_rewriting({"k1": "a", "k2": "b"}, {"k1": "a", "k2": "b", "k3": "c"})
+    False
+    >>> worth_rewriting({}, {"k1": "a"}), worth_rewriting(set(), set())
+    (True, False)
+    >>> worth_rewriting({"k1", "k2"}, {"k3", "k4"}, slack=1)
+    True
+    """
+    if not kept:
+        return bool(wanted)
+    if isinstance(wanted, Mapping) and isinstance(kept, Mapping):
+        differ = sum(1 for k, v in wanted.items() if k not in kept or kept[k] != v) + sum(1 for k in kept if k not in wanted)
+    else:
+        kept_keys, wanted_keys = set(kept), set(wanted)
+        differ = len(wanted_keys - kept_keys) + len(kept_keys - wanted_keys)
+    return differ > max(slack, len(wanted) // 100)
 
 
 def write_pickle(value: object, path: str | os.PathLike[str]) -> Path:

@@ -15,6 +15,8 @@ an error, so whoever can write ``OUT/cache`` cannot make a run execute code::
         last-run/remembered.pkl                  answers of pure functions the corpus-level tables asked (masked
                                                  sentences' VADER scores, bootstrap intervals), see remembered()
         tables/<corpus fingerprint>/<name>.pickle the whole tables of the last build, for its notebooks
+      views-v{VIEWS_FORMAT}/<view>.pkl           views notebooks compute per document (discovery's pieces, quotations),
+                                                 by document digest (kept by presslens.ingest.views)
       reuse-v5/...                               sentence units and pair comparisons, per document and of the last run (kept by presslens.reuse)
       corpus-v1/...                              the loaded documents, per file (kept by presslens.ingest.cache, read by load_corpus)
 
@@ -44,6 +46,7 @@ import pandas as pd
 
 from presslens import __version__, entities
 from presslens.ingest.corpus import Corpus, Document
+from presslens.ingest.views import document_digest, document_digests
 from presslens.io import read_pickle, write_pickle
 from presslens.sentiment.rollups import remembered_intervals
 from presslens.text import vader
@@ -68,14 +71,22 @@ def document_key(doc: Document) -> str:
     """The cache key of a document's per-document rows.
 
     It hashes the presslens version, the cache format and the whole loaded
-    document (its repr holds the file's sha256, name, segments, comments and the
-    ``sources.yml`` entry), so a changed file, a renamed file or a changed
-    metadata entry is a cache miss, and an unchanged one a hit.
+    document (:func:`presslens.ingest.views.document_digest`: its repr holds the
+    file's sha256, name, segments, comments and the ``sources.yml`` entry, not
+    the entry's line), so a changed file, a renamed file or a changed metadata
+    entry is a cache miss, and an unchanged one a hit.
     """
-    digest = hashlib.sha256()
-    digest.update(f"presslens {__version__}; cache {CACHE_FORMAT}; sha256 {doc.sha256}\n".encode())
-    digest.update(repr(doc).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return _key(document_digest(doc))
+
+
+def document_keys(corpus: Corpus) -> tuple[str, ...]:
+    """:func:`document_key` of every document of ``corpus``, in order; the costly part is worked out once per loaded
+    corpus (:func:`presslens.ingest.views.document_digests`)."""
+    return tuple(map(_key, document_digests(corpus)))
+
+
+def _key(digest: str) -> str:
+    return hashlib.sha256(f"presslens {__version__}; cache {CACHE_FORMAT}\n{digest}".encode()).hexdigest()
 
 
 def codebook_key(corpus: Corpus) -> str:
@@ -99,8 +110,8 @@ def corpus_fingerprint(corpus: Corpus) -> str:
     gives another.
     """
     digest = hashlib.sha256(f"presslens {__version__}; cache {CACHE_FORMAT}\n".encode())
-    for doc in corpus.documents:
-        digest.update(document_key(doc).encode() + b"\n")
+    for key in document_keys(corpus):
+        digest.update(key.encode() + b"\n")
     for item in corpus.inputs:
         digest.update(repr(item).encode("utf-8", "surrogatepass") + b"\n")
     digest.update(codebook_key(corpus).encode())
@@ -230,7 +241,7 @@ def load_corpus_snapshot(path: str | Path) -> Corpus | None:
 
 
 __all__ = [
-    "CACHE_FORMAT", "LAST_RUN_DIR", "RUN_TABLES_DIR", "codebook_key", "corpus_fingerprint", "document_key",
+    "CACHE_FORMAT", "LAST_RUN_DIR", "RUN_TABLES_DIR", "codebook_key", "corpus_fingerprint", "document_key", "document_keys",
     "last_run_path", "load_corpus_snapshot", "load_run_tables", "piece_path", "read_last_run", "read_piece", "remembered", "root",
     "run_tables_folder",
     "save_corpus_snapshot", "save_run_tables", "write_last_run", "write_piece",

@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from presslens import entities, reuse, text
+from presslens.io import worth_rewriting
 from presslens.ingest.corpus import Corpus, Document
 from presslens.errors import PresslensError
 
@@ -549,7 +550,7 @@ def compute_tables(
     # 1. per-document frames: the last run's tables (one file per group) hold most documents of a rerun; the
     #    others come from their own cache file (one piece per document), else are computed (one table per chunk)
     pieces: dict[str, list[pd.DataFrame]] = {name: [] for name in (*doc_tables, *book_tables)}
-    keys = [store.document_key(d) for d in corpus.documents] if (doc_tables or book_tables) else []
+    keys = store.document_keys(corpus) if (doc_tables or book_tables) else ()
     hits: dict[str, list[bool]] = {}
     last_runs: dict[str, dict | None] = {}
     for group, names in (("document", doc_tables), ("codebook", book_tables)):
@@ -618,7 +619,7 @@ def compute_tables(
         for group, names in (("document", doc_tables), ("codebook", book_tables)):
             last = last_runs.get(group)
             # rewritten once the documents drift from it by more than 1% (64 at least): what it lacks, the documents' own files hold
-            close = last is not None and all(n in last["tables"] for n in names) and not _worth_rewriting(last["keys"], by_key)
+            close = last is not None and all(n in last["tables"] for n in names) and not worth_rewriting(last["keys"], by_key, slack=LAST_RUN_SLACK)
             if names and set(names) == _GROUP_TABLES[group] and not close:
                 store.write_last_run(cache, group, book, by_key, {n: frames[n] for n in names})
         stats.seconds["cache_write"] = time.perf_counter() - t0
@@ -655,28 +656,9 @@ def compute_tables(
     return out, stats
 
 
-#: documents a last-run file may lack or hold beyond the run's before it is rewritten (or 1% of the documents)
+#: documents a last-run file may lack or hold beyond the run's before it is rewritten (or 1% of the documents;
+#: :func:`presslens.io.worth_rewriting`)
 LAST_RUN_SLACK = 64
-
-
-def _worth_rewriting(kept: Mapping[str, str], wanted: Mapping[str, str]) -> bool:
-    """Whether the last run's tables holding ``kept`` (document key -> doc_id) should be rewritten for a run of ``wanted``.
-
-    Not after every added document: the documents it lacks are read from their
-    own cache files and the ones it holds beyond the run's are left out when
-    read, so the file (hundreds of megabytes at 10,000 documents) is rewritten
-    once the run's documents drift from it by more than :data:`LAST_RUN_SLACK`
-    or 1% of them.
-
-    >>> _worth_rewriting({"k1": "a", "k2": "b"}, {"k1": "a", "k2": "b", "k3": "c"})
-    False
-    >>> _worth_rewriting({}, {"k1": "a"})
-    True
-    """
-    if not kept:
-        return bool(wanted)
-    differ = sum(1 for k, v in wanted.items() if kept.get(k) != v) + sum(1 for k in kept if k not in wanted)
-    return differ > max(LAST_RUN_SLACK, len(wanted) // 100)
 
 
 def cache_size(cache_dir: str | Path) -> int:

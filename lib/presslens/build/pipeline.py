@@ -23,6 +23,8 @@ from presslens.io import write_csv
 from presslens.paths import RunContext, resolve_corpus
 from presslens.text.sentences import spans_from
 
+from presslens.ingest.views import keep_views_in, views_kept_in
+
 from .cache import corpus_fingerprint, load_corpus_snapshot, load_run_tables, save_corpus_snapshot, save_run_tables
 from .engine import compute_tables
 from .registry import BY_NAME, DERIVED, TABLES
@@ -85,7 +87,8 @@ def build(
     corpus = load_corpus(corpus_dir, strict=strict, max_bytes=max_bytes, cache_dir=cache_dir)
     if snapshot is not None:
         save_corpus_snapshot(corpus, snapshot)
-    frames, stats = compute_tables(corpus, TABLES, jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler)
+    with views_kept_in(cache_dir):  # a corpus without entities.yml: its provisional codebook is discovered here
+        frames, stats = compute_tables(corpus, TABLES, jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler)
     if cache_dir is not None:
         save_run_tables(corpus, frames, cache_dir)
     paths: dict[str, Path] = {}
@@ -146,6 +149,7 @@ def corpus_for(corpus_dir: str | Path | None, *, context: RunContext | None = No
     if context.cache_dir is not None:  # the build split every body and comment: its sentences table has the spans
         cache_dir = context.cache_dir
         spans_from(lambda: run_sentence_spans(corpus, cache_dir))
+        keep_views_in(cache_dir)  # and the views kept per document (discovery's pieces, quotations)
     return corpus
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import yaml
 
 from ..ingest.corpus import Corpus
+from ..ingest.views import kept_per_document
 from ..labels import PARTS
 from ..text import sentence_spans
 from .codebook import CODEBOOK_FILE, TYPES, UNKNOWN_TYPE, Codebook, declared_codebook
@@ -149,34 +150,102 @@ def discover_names(
     if book is None or book.provisional:  # the provisional entities are discovery's own output, not a codebook to leave out
         book = Codebook(entities=(), path=str(Path(corpus.path) / CODEBOOK_FILE))
     single_forms = {fold_key(f) for e in book for f in (*e.forms, *e.short) if " " not in f.strip()}
-    parts = []
-    for doc in corpus:
-        for part, _, text in _parts(doc):
-            spans = sorted((a, b) for a, b, _ in book.matcher.hits(text))
-            sentences = sentence_spans(text)
-            parts.append((doc.doc_id, part, text, spans, sentences, _tokens(text)))
-    # pass 1: which words the corpus capitalises mid-sentence, and which it also writes in lower case
-    midsentence: set[str] = set()
-    lower: set[str] = set()
+    pieces = _corpus_pieces(corpus, book)
+    midsentence, lower = _word_sets(pieces)
+    # pass 2: each run of name tokens, its first word dropped where it is capitalised only by its place
+    occurrences = [
+        _Occurrence(*(dropped if initial is not None and initial not in midsentence else kept))
+        for piece in pieces for initial, kept, dropped in piece.items
+        if (dropped if initial is not None and initial not in midsentence else kept) is not None
+    ]
+    return _rank(occurrences, single_forms=single_forms, common=lower | PREFIX_WORDS, min_single=min_single, acronyms=acronyms)
+
+
+@dataclass(frozen=True)
+class _Pieces:
+    """What discovery finds in one document, before the corpus decides what it keeps (the part of the work per document).
+
+    ``items`` holds one entry per run of name tokens: ``(initial, kept, dropped)``, where ``initial`` is the
+    folded first word when it starts a sentence (else ``None``), ``kept`` the occurrence with it and ``dropped``
+    the occurrence without it (``None``: no candidate); the corpus drops the word unless it also capitalises it
+    mid-sentence. Occurrences are tuples of :class:`_Occurrence`'s fields, which pickle small.
+    """
+
+    lower: frozenset[str]
+    midsentence: frozenset[str]
+    items: tuple[tuple[str | None, tuple | None, tuple | None], ...]
+
+
+def _word_sets(pieces: list[_Pieces]) -> tuple[set[str], set[str]]:
+    """Pass 1 of discovery over the corpus: the words it capitalises mid-sentence, and the words it also writes in lower case (folded)."""
+    return set().union(*(p.midsentence for p in pieces)), set().union(*(p.lower for p in pieces))
+
+
+class _Everything:
+    """A set that holds every word: :func:`_candidate` then keeps a sentence's first word."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERY_WORD = _Everything()
+
+
+def _document_pieces(doc, book: Codebook) -> _Pieces:  # noqa: ANN001 - a Document
+    """:class:`_Pieces` of one document: the same work :func:`discover_names` did per document, kept apart."""
     lower_words: set[str] = set()
-    for _, _, text, _, sentences, tokens in parts:
+    midsentence: set[str] = set()
+    items: list[tuple[str | None, tuple | None, tuple | None]] = []
+    sentences_seen: dict[str, str] = {}  # one string per sentence, so that the pickle keeps it once
+
+    def fields(occ: _Occurrence | None) -> tuple | None:
+        if occ is None:
+            return None
+        occ.sentence = sentences_seen.setdefault(occ.sentence, occ.sentence)
+        return (occ.key, occ.surface, occ.doc_id, occ.part, occ.start, occ.words, occ.particle, occ.acronym, occ.title,
+                occ.sentence, occ.cue)
+
+    for part, _, text in _parts(doc):
+        spans = sorted((a, b) for a, b, _ in book.matcher.hits(text))
+        sentences = sentence_spans(text)
+        tokens = _tokens(text)
         starts = [a for a, _ in sentences]
         for a, b, word in tokens:
             if word.islower():
                 lower_words.add(word)
             elif word[0].isupper() and not _is_initial(text, a, starts):
                 midsentence.add(_fold(_core(word)))
-    for word in lower_words:
-        lower.update(_fold(_core(word)).split())
-    occurrences: list[_Occurrence] = []
-    for doc_id, part, text, spans, sentences, tokens in parts:
-        starts = [a for a, _ in sentences]
         for run in _runs(text, spans, tokens):
             for piece in _split_at_titles(run):
-                occ = _candidate(piece, text, starts, midsentence, doc_id=doc_id, part=part, sentences=sentences)
-                if occ is not None:
-                    occurrences.append(occ)
-    return _rank(occurrences, single_forms=single_forms, common=lower | PREFIX_WORDS, min_single=min_single, acronyms=acronyms)
+                kept = _candidate(piece, text, starts, _EVERY_WORD, doc_id=doc.doc_id, part=part, sentences=sentences)
+                if piece and _is_initial(text, piece[0][0], starts):
+                    dropped = _candidate(piece, text, starts, (), doc_id=doc.doc_id, part=part, sentences=sentences)
+                    items.append((_fold(piece[0][2]), fields(kept), fields(dropped)))
+                else:
+                    items.append((None, fields(kept), None))
+    lower: set[str] = set()
+    for word in lower_words:
+        lower.update(_fold(_core(word)).split())
+    return _Pieces(lower=frozenset(lower), midsentence=frozenset(midsentence), items=tuple(items))
+
+
+#: bump when what :func:`_document_pieces` finds changes, so pieces kept by the old rules are not reused
+PIECES_FORMAT = 1
+
+
+def _corpus_pieces(corpus: Corpus, book: Codebook) -> list[_Pieces]:
+    """:func:`_document_pieces` of every document, kept between runs when the process keeps views
+    (:func:`presslens.ingest.views.keep_views_in`).
+
+    Discovery reads every word of every document (about 80 s at 10,000 documents), in the build (the
+    provisional codebook of a corpus without ``entities.yml``) and in the notebooks of the same run (entity
+    frequencies' candidates, the provisional codebook again in each kernel). What it finds in one document
+    depends on that document and the codebook only; the corpus then decides which first words of sentences
+    to keep and ranks the names, so a run after adding one document reads the others' pieces.
+    """
+    return kept_per_document(
+        corpus, f"discovery-{PIECES_FORMAT}-{book.digest()[:32]}", lambda doc: _document_pieces(doc, book), valid=_Pieces,
+    )
 
 
 def _runs(

@@ -30,6 +30,7 @@ folder is read and nothing blocks:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -445,6 +446,8 @@ def _load_document(
             cache.put(key, outcome)
     if isinstance(outcome, str):
         raise CorpusError(outcome)
+    if stated is not None and outcome.source.line != stated.line:  # kept from before an entry above it moved it
+        outcome = dataclasses.replace(outcome, source=stated)
     return outcome, InputFile(file=name, sha256=sha, bytes=len(data), encoding=outcome.encoding, status="accepted")
 
 

@@ -15,8 +15,10 @@ list, mapping, boolean or decimal number where text belongs is refused, never st
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from typing import Any
 import yaml
 
 from ..errors import MetadataError
-from ..io import gc_paused, read_yaml
+from ..io import gc_paused, load_yaml, read_yaml
 from .segment import Overrides, compile_override
 
 FIELDS = ("outlet", "title", "author", "published", "genre", "url", "language", "original_outlet")
@@ -110,6 +112,171 @@ def _read_sources(path: Path) -> tuple[dict[str, SourceEntry], list[MetadataErro
         except MetadataError as exc:
             problems.append(exc)
     return entries, problems
+
+
+#: the line of the ``documents`` key that :func:`entry_chunks` can split after: the key alone (a comment may follow)
+_DOCUMENTS_LINE = re.compile(r"documents:[ ]*(?:#.*)?")
+#: a top-level key other than ``documents`` (``version: 1``) that :func:`entry_chunks` leaves to the YAML reader
+_OTHER_TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?:[ ].*)?")
+#: what a line of an entry key at the entries' indentation may not start with: a sequence, a complex key, a
+#: comment, an anchor, alias or tag, a block scalar, a flow collection, a directive or a reserved indicator
+_NOT_A_KEY_START = frozenset("-?#&*!|>{}[]%@`,")
+#: line breaks other than ``\n`` that YAML (or PyYAML) knows: a text holding one is not split
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+#: a chunk holding one of these characters may hold an anchor or an alias, so what it means may depend on another
+#: chunk: never kept between reads (:func:`read_sources_chunked`)
+_MAYBE_ALIAS = re.compile("[&*]")
+
+
+@dataclass(frozen=True)
+class EntryChunk:
+    """One entry of ``sources.yml`` as written: its text (key line to the next entry's key line) and where it starts."""
+
+    text: str
+    #: the 1-based line of the entry's key in the file
+    line: int
+
+    @property
+    def digest(self) -> str:
+        """The sha256 of the text: what a kept entry is found under."""
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def entry_chunks(text: str) -> tuple[str, list[EntryChunk]] | None:
+    r"""``sources.yml`` cut into its entries, when it has the plain shape that makes each entry mean the same alone.
+
+    The plain shape, what ``presslens init`` and YAML writers make: top-level keys at the left margin, one of
+    them ``documents:`` alone on its line; under it nothing at the margin but comments and blank lines, every
+    entry's key at one indentation, every other line deeper. Anything else (a BOM, a directive or document
+    marker, flow style, ``\r`` line breaks, an entry key written as a sequence or a complex key...) gives
+    ``None``: the file is read whole. A comment or blank line belongs to the entry before it.
+
+    Returns:
+        ``(the other top-level keys' text, the entries)``.
+
+    >>> rest, chunks = entry_chunks("documents:\n  a:\n    file: a.txt\n  # b next\n  'b':\n    file: b.txt\nversion: 1\n")
+    >>> rest, [(c.line, c.text) for c in chunks]
+    ('version: 1\n', [(2, '  a:\n    file: a.txt\n  # b next\n'), (5, "  'b':\n    file: b.txt\n")])
+    >>> entry_chunks("documents: {a: {file: a.txt}}\n") is None
+    True
+    """
+    if _OTHER_BREAKS.search(text):
+        return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    rest: list[str] = []
+    chunks: list[EntryChunk] = []
+    start: int | None = None  # the line of the entry being cut
+    inside = False  # under the documents key
+    seen = False  # a documents key was found
+    indent = 0
+
+    def close(number: int) -> None:
+        nonlocal start
+        if start is not None:
+            chunks.append(EntryChunk("".join(f"{line}\n" for line in lines[start - 1:number - 1]), start))
+            start = None
+
+    for number, line in enumerate(lines, start=1):
+        stripped = line.lstrip(" ")
+        if not stripped.strip() or stripped.startswith("#"):
+            if not inside or start is None:
+                rest.append(line)  # blank or a comment: part of the entry before it, or of the keys around
+            continue
+        depth = len(line) - len(stripped)
+        if depth == 0:
+            close(number)
+            if _DOCUMENTS_LINE.fullmatch(line):
+                if seen:
+                    return None  # given twice: the YAML reader names it
+                inside = seen = True
+                continue
+            if not _OTHER_TOP_KEY.fullmatch(line):
+                return None
+            inside = False
+            rest.append(line)
+            continue
+        if not inside:
+            rest.append(line)
+            continue
+        if not indent:
+            indent = depth
+        if depth < indent:
+            return None
+        if depth == indent:
+            if stripped[0] in _NOT_A_KEY_START:
+                return None
+            close(number)
+            start = number
+    close(len(lines) + 1)
+    if not chunks:
+        return None
+    return "".join(f"{line}\n" for line in rest), chunks
+
+
+def read_sources_chunked(
+    path: Path, text: str, kept: Mapping[str, SourceEntry]
+) -> tuple[dict[str, SourceEntry], dict[str, SourceEntry]] | None:
+    """``sources.yml``'s entries, reading only the entries whose text ``kept`` lacks; ``None``: read it whole instead.
+
+    A 10,000-entry file costs seconds to parse and check; after one document is added, one entry is new. Each
+    entry of a file of the plain shape (:func:`entry_chunks`) means the same read alone as read in the file,
+    except where an alias names another entry's anchor: an entry whose text holds ``&`` or ``*`` is never kept,
+    and is read again with every new entry. The new entries are read together by :func:`presslens.io.load_yaml`
+    under ``documents:``, after the file's other top-level keys, and checked by the same schema, each with its
+    line in the file.
+
+    Any problem (invalid YAML, a schema error, a key given twice, a file not of the plain shape) gives ``None``,
+    so that :func:`read_sources` reads the whole file and names every problem with its line, as it always has.
+
+    Args:
+        kept: entries of earlier reads, by the sha256 of their text (:attr:`EntryChunk.digest`); their lines may
+            be stale: each is given the line of its text in this file.
+
+    Returns:
+        ``(entries by doc_id in the file's order, entries to keep for the next read by digest)``.
+    """
+    with gc_paused():  # as read_sources: the entries and their nodes are alive until all are read
+        return _read_chunked(path, text, kept)
+
+
+def _read_chunked(
+    path: Path, text: str, kept: Mapping[str, SourceEntry]
+) -> tuple[dict[str, SourceEntry], dict[str, SourceEntry]] | None:
+    cut = entry_chunks(text)
+    if cut is None:
+        return None
+    rest, chunks = cut
+    digests = [c.digest for c in chunks]
+    fresh = [c for c, d in zip(chunks, digests) if d not in kept]
+    try:
+        _, data = load_yaml(rest + "documents:\n" + "".join(c.text for c in fresh), source=path, error=MetadataError)
+    except MetadataError:
+        return None
+    documents = data.get("documents") if isinstance(data, dict) else None
+    if not isinstance(documents, dict if fresh else type(None)) or len(documents or ()) != len(fresh):
+        return None
+    parsed: dict[int, SourceEntry] = {}
+    try:
+        for chunk, (doc_id, raw) in zip(fresh, (documents or {}).items()):
+            parsed[chunk.line] = _parse_entry(str(doc_id), raw, path=path, line=chunk.line)
+    except MetadataError:
+        return None
+    entries: dict[str, SourceEntry] = {}
+    keep: dict[str, SourceEntry] = {}
+    for chunk, digest in zip(chunks, digests):
+        entry = parsed.get(chunk.line)
+        if entry is None:
+            entry = kept[digest]
+            if entry.line != chunk.line:
+                entry = replace(entry, line=chunk.line)
+        if entry.doc_id in entries:
+            return None  # a key given twice: read_sources names both lines
+        entries[entry.doc_id] = entry
+        if not _MAYBE_ALIAS.search(chunk.text):
+            keep[digest] = entry
+    return entries, keep
 
 
 def _entry_lines(root: yaml.Node | None) -> dict[str, int]:

@@ -574,7 +574,7 @@ def snapshot_path(staging: Path) -> Path:
     return staging / paths.SNAPSHOT_FILE
 
 
-def _build_data(plan: RunPlan, *, data_dir: Path, snapshot: Path, notify: ProgressCallback) -> Any:
+def _build_data(plan: RunPlan, *, data_dir: Path, snapshot: Path, notify: ProgressCallback) -> BuildSummary:
     """``presslens.pipeline.build`` (the stable path, where tests patch it) into the staging data folder (imported late: it is heavy).
 
     The build also keeps the corpus it loaded in ``snapshot``, which every notebook of the run reads instead of the files.
@@ -588,11 +588,42 @@ def _build_data(plan: RunPlan, *, data_dir: Path, snapshot: Path, notify: Progre
         cache_dir=plan.out / "cache" if plan.cache else None, engine=plan.engine, scheduler=plan.scheduler,
         snapshot=snapshot,
     )
-    counts = dict(getattr(build, "counts", {}) or {})
+    summary = BuildSummary.of(build)
+    del build  # the corpus and the tables: written to data_dir and the snapshot, not held while the kernels load theirs
     seconds = round(time.monotonic() - start, 2)
-    log.info("built data in %.2f s: %s; %d rejected", seconds, counts, len(getattr(build, "rejected", []) or []))
-    notify(Progress(stage="build", status="ok", seconds=seconds, detail=_counts_line(counts)))
-    return build
+    log.info("built data in %.2f s: %s; %d rejected", seconds, summary.counts, len(summary.rejected))
+    notify(Progress(stage="build", status="ok", seconds=seconds, detail=_counts_line(summary.counts)))
+    return summary
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a run keeps of its build (:class:`presslens.pipeline.BuildResult`) for the manifest: not the corpus, not the tables.
+
+    At 10,000 documents the loaded corpus and the tables are about 1 GiB in the
+    run's process; the manifest needs only the lists and counts below, and the
+    notebooks read the tables and the corpus from the files the build wrote.
+
+    >>> from types import SimpleNamespace
+    >>> s = BuildSummary.of(SimpleNamespace(corpus=object(), tables={"t": 1}, counts={"documents": 2}))
+    >>> s.counts, s.inputs, hasattr(s, "corpus")
+    ({'documents': 2}, [], False)
+    """
+
+    inputs: list = field(default_factory=list)
+    rejected: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    stats: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, build: Any) -> BuildSummary:
+        """The manifest's part of ``build`` (any object with these attributes; a missing one is empty)."""
+        return cls(
+            inputs=list(getattr(build, "inputs", []) or []), rejected=list(getattr(build, "rejected", []) or []),
+            warnings=list(getattr(build, "warnings", []) or []), counts=dict(getattr(build, "counts", {}) or {}),
+            stats=dict(getattr(build, "stats", {}) or {}),
+        )
 
 
 def kernel_context(plan: RunPlan, *, staging: Path, notebook: str, snapshot_kept: bool | None = None) -> RunContext:

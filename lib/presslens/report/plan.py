@@ -413,7 +413,7 @@ def plan_run(
     if strict and "strict" not in values and any("strict" in s for s in specs.values()):
         values["strict"] = True  # --strict also reaches the notebooks that take a `strict` parameter
     user_params, plans = _typed_params(values, texts=texts, specs=specs, corpus=corpus, chosen=chosen)
-    check_story_files(corpus, codebook_file=user_params.get("codebook_file") or "")
+    check_story_files(corpus, codebook_file=user_params.get("codebook_file") or "", cache_dir=out / "cache" if cache else None)
     return RunPlan(
         corpus=corpus,
         out=out,
@@ -433,19 +433,28 @@ def plan_run(
     )
 
 
-def check_story_files(corpus: Path, *, codebook_file: str = "") -> None:
+def check_story_files(corpus: Path, *, codebook_file: str = "", cache_dir: Path | None = None) -> None:
     """``sources.yml`` and the codebook (``entities.yml``, or ``codebook_file``) read and fit their schema.
+
+    With ``cache_dir`` (the run's ``OUT/cache``), ``sources.yml`` is read through the corpus cache
+    (:func:`presslens.ingest.cache.cached_sources`): a file the last run read is not read again, a file with
+    new entries reads only those, and the build then finds it kept.
 
     Raises:
         MetadataError: the first problem, one line naming the file, the line and the problem (what
             ``presslens check`` lists in full), so a broken story folder stops the run before it starts.
     """
     from presslens.entities.codebook import declared_codebook
-    from presslens.ingest.metadata import read_sources
+    from presslens.ingest.metadata import SOURCES_FILE, load_sources, read_sources
 
-    _, problems = read_sources(corpus)
-    if problems:
-        raise problems[0]
+    if cache_dir is not None:
+        from presslens.ingest.cache import CORPUS_CACHE_DIR, cached_sources
+
+        cached_sources(Path(cache_dir) / CORPUS_CACHE_DIR, corpus / SOURCES_FILE, lambda: load_sources(corpus))
+    else:
+        _, problems = read_sources(corpus)
+        if problems:
+            raise problems[0]
     declared_codebook(corpus, codebook_file or None)
 
 

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 from ..ingest.corpus import Corpus
+from ..io import worth_rewriting
 from .cache import _Cache
 from .candidates import _candidates
 from .compare import Passage, SideMatch, _compare, _PairResult
@@ -159,19 +160,6 @@ def _pairs_task(task: tuple[list[tuple[str, str]], dict[str, _Units], ReuseOptio
 _LAST_RUN_SLACK = 64
 
 
-def _worth_rewriting(kept: set, wanted: set) -> bool:
-    """Whether a last-run file holding ``kept`` should be rewritten for a run that reads ``wanted``.
-
-    Not after every added document: what the file lacks is read from the
-    per-document files (one or two files a document), so the file, tens of
-    megabytes at 10,000 documents, is rewritten once the run's documents (or
-    pairs) drift from it by more than :data:`_LAST_RUN_SLACK` or 1% of them.
-    """
-    if not kept:
-        return bool(wanted)
-    return len(wanted - kept) + len(kept - wanted) > max(_LAST_RUN_SLACK, len(wanted) // 100)
-
-
 def _chunked(items: Sequence[Any], *, jobs: int, most: int) -> list[Sequence[Any]]:
     size = max(1, min(most, math.ceil(len(items) / (4 * max(jobs, 1)))))
     return [items[k : k + size] for k in range(0, len(items), size)]
@@ -244,7 +232,7 @@ def align_texts(
         for u in chunk:
             units[u.doc_id] = u
             signatures[u.doc_id], sentences[u.doc_id] = u.signatures, len(u)
-    if cache is not None and _worth_rewriting(set(last), set(keys.values())):
+    if cache is not None and worth_rewriting(set(last), set(keys.values()), slack=_LAST_RUN_SLACK):
         cache.put_last_signatures({keys[d]: (sentences[d], signatures[d]) for d in doc_ids})
     prepared = time.perf_counter()
 
@@ -306,7 +294,7 @@ def align_texts(
                     cache.put_pairs(keys[owner], {**kept, **pending.pop(owner)})
             results[pair] = result if keep_sides else result.without_sides()
     ordered = tuple(results[p] for p in candidates)
-    if cache is not None and not keep_sides and _worth_rewriting(set(last_pairs), {(keys[a], keys[b]) for a, b in candidates}):
+    if cache is not None and not keep_sides and worth_rewriting(set(last_pairs), {(keys[a], keys[b]) for a, b in candidates}, slack=_LAST_RUN_SLACK):
         cache.put_last_pairs({(keys[r.doc_a], keys[r.doc_b]): r for r in ordered})
 
     def units_of(d: str) -> _Units:

@@ -10,6 +10,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from ..ingest.corpus import Corpus
+from ..ingest.views import kept_per_document
 from ..labels import doc_number
 from ..text import count_words
 from .quotes import extract_quotes
@@ -23,18 +24,18 @@ def quotes_table(corpus: Corpus, *, min_words: int = 2) -> pd.DataFrame:
 
     ``quote_id`` is ``<doc number>-q<n>`` in text order; ``speaker_basis`` as in :class:`Quote`.
     """
-    rows = []
-    for doc in corpus:
-        for n, q in enumerate(extract_quotes(doc.body, min_words=min_words), start=1):
-            rows.append(
-                {
-                    "doc_id": doc.doc_id, "quote_id": f"{doc_number(doc.doc_id)}-q{n:02d}", "start": q.start, "end": q.end,
-                    "words": count_words(q.text), "speaker": q.speaker, "speaker_basis": q.basis,
-                    "closed": q.closed, "text": q.text,
-                }
-            )
+    rows = [row for found in kept_per_document(corpus, f"quotes-{min_words}", lambda doc: _document_quotes(doc, min_words), valid=tuple)
+            for row in found]
     frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     return frame.sort_values(["doc_id", "start"], ignore_index=True)
+
+
+def _document_quotes(doc, min_words: int) -> tuple[tuple, ...]:  # noqa: ANN001 - a Document
+    """The rows of :func:`quotes_table` of one document, as tuples in :data:`QUOTE_COLUMNS` order."""
+    return tuple(
+        (doc.doc_id, f"{doc_number(doc.doc_id)}-q{n:02d}", q.start, q.end, count_words(q.text), q.speaker, q.basis, q.closed, q.text)
+        for n, q in enumerate(extract_quotes(doc.body, min_words=min_words), start=1)
+    )
 
 
 def quote_matrix(

@@ -81,13 +81,21 @@ def caveat_flags(
     bodies: Mapping[str, str] = {}
     if documents is not None:
         _require(documents, ["doc_id", "body"], "documents")
-        bodies = {d: fold(b) for d, b in zip(documents["doc_id"], documents["body"])}
+        bodies = dict(zip(documents["doc_id"], documents["body"]))
+    folded: dict[str, str] = {}  # a body is folded once, and only when one of its comments quotes a passage
+
+    def folded_body(doc_id: str) -> str:
+        if doc_id not in folded:
+            folded[doc_id] = fold(bodies[doc_id])
+        return folded[doc_id]
+
     rows = []
     for doc_id, comment_id, text in zip(comments["doc_id"], _ids(comments["comment_id"]), comments["text"]):
         text = str(text)
         n = count_words(text)
         profane = profane_words(text)
-        quotes_article = bool(bodies.get(doc_id)) and any(fold(q) in bodies[doc_id] for q in quoted_passages(text, min_words=quote_min_words))
+        passages = quoted_passages(text, min_words=quote_min_words) if doc_id in bodies else []
+        quotes_article = bool(passages) and bool(folded_body(doc_id)) and any(fold(q) in folded_body(doc_id) for q in passages)
         row = {
             "doc_id": doc_id, "comment_id": comment_id, "words": n,
             "sarcasm": bool(_SARCASM_HINT.search(text) and _SARCASM.search(text)), "starts_with_quote": bool(_OPENING_QUOTE.match(text)),

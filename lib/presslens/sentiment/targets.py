@@ -164,6 +164,25 @@ def _forms(mentions: pd.DataFrame, *, own_document: bool = False) -> dict:
     return out
 
 
+def _all_forms(mentions: pd.DataFrame) -> tuple[dict, dict]:
+    """``(_forms(mentions), _forms(mentions, own_document=True))`` from one pass over the mentions.
+
+    >>> m = pd.DataFrame({"doc_id": ["a", "a", "b"], "entity": ["E", "E", "E"], "surface": ["Ea", "Ea", "Eb"]})
+    >>> _all_forms(m) == (_forms(m), _forms(m, own_document=True))
+    True
+    """
+    distinct = pd.DataFrame({
+        "doc_id": mentions["doc_id"].astype(str), "entity": mentions["entity"].astype(str), "surface": mentions["surface"],
+    }).drop_duplicates()
+    every: dict = {}
+    own: dict = {}
+    for doc_id, entity, surface in zip(distinct["doc_id"].tolist(), distinct["entity"].tolist(), distinct["surface"].tolist()):
+        if isinstance(surface, str) and surface.strip():
+            every.setdefault(entity, set()).add(surface)
+            own.setdefault((doc_id, entity), set()).add(surface)
+    return every, own
+
+
 ENTITY_SENTENCE_COLUMNS = ["entity", "type", "doc_id", "part", "comment_id", "sent_id", "n_mentions", "text", "masked", "compound", "compound_raw"]
 
 
@@ -224,7 +243,10 @@ def entity_sentences(
     patterns: dict = {}
     forms = mentions if forms is None else forms
     if mask and "surface" in forms.columns:
-        patterns = {key: _surface_pattern(f) for key, f in _forms(forms, own_document=own_document).items()}
+        # the surfaces of the entities of these sentences only: a corpus's mentions name thousands of entities, and
+        # corpus_masking scores a few sentences again with the whole corpus's surfaces
+        chosen = forms[forms["entity"].astype(str).isin(set(merged["entity"].astype(str)))]
+        patterns = {key: _surface_pattern(f) for key, f in _forms(chosen, own_document=own_document).items()}
     group = ["entity", "type", *keys, "sent_id"]
     columns = {c: merged[c].to_numpy() for c in [*group, "start", "end", "s_start", "text", "compound_raw"]}
     rows = []
@@ -274,18 +296,19 @@ def corpus_masking(per_document: pd.DataFrame, sentences: pd.DataFrame, mentions
     if rows.empty:
         return rows
     if "surface" in mentions.columns:
-        every = _forms(mentions)
-        own = _forms(mentions, own_document=True)
+        every, own = _all_forms(mentions)
         extra_patterns: dict[frozenset, re.Pattern[str] | None] = {}
         again = np.zeros(len(rows), dtype=bool)
         doc_ids, entities = rows["doc_id"].astype(str).to_numpy(), rows["entity"].astype(str).to_numpy()
+        pair_patterns: dict[tuple[str, str], re.Pattern[str] | None] = {}  # a document's rows of one entity share it
         for i, (doc_id, entity, text) in enumerate(zip(doc_ids.tolist(), entities.tolist(), rows["text"].astype(str).tolist())):
-            extra = frozenset(every.get(entity, set()) - own.get((doc_id, entity), set()))
-            if not extra:
-                continue
-            if extra not in extra_patterns:
-                extra_patterns[extra] = _surface_pattern(extra)
-            pattern = extra_patterns[extra]
+            pair = (doc_id, entity)
+            if pair not in pair_patterns:
+                extra = frozenset(every.get(entity, set()) - own.get(pair, set()))
+                if extra and extra not in extra_patterns:
+                    extra_patterns[extra] = _surface_pattern(extra)
+                pair_patterns[pair] = extra_patterns[extra] if extra else None
+            pattern = pair_patterns[pair]
             again[i] = pattern is not None and pattern.search(text) is not None
         if again.any():
             log.info("masking: %d sentence(s) scored again with surfaces found in other documents", int(again.sum()))
