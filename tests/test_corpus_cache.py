@@ -339,3 +339,19 @@ def test_the_last_run_file_is_not_rewritten_for_one_added_file_and_the_file_is_r
     _reset(calls)
     assert_same(load_corpus(mixed, cache_dir=cache), load_corpus(mixed))
     assert len(calls["segment"]) == len(load_corpus(mixed).documents)  # only the fresh load segments
+
+
+def test_the_build_removes_the_folders_of_older_cache_formats_and_nothing_else(tmp_path):
+    from presslens import pipeline
+    from presslens.build.cache import CACHE_FORMAT
+
+    cache = tmp_path / "cache"
+    keep = [cache / f"v{CACHE_FORMAT + 1}", cache / "notes", cache / "v1.bak"]
+    old = [cache / "v1" / "documents", cache / "reuse-v1", cache / "corpus-v0", cache / "views-v0"]
+    for folder in keep + old:
+        folder.mkdir(parents=True)
+        (folder / "file.pkl").write_bytes(b"kept by someone")
+    pipeline.build(seeds_dir(), tmp_path / "data", jobs=1, cache_dir=cache)
+    assert all(not (cache / p.relative_to(cache).parts[0]).exists() for p in old)
+    assert all((p / "file.pkl").read_bytes() == b"kept by someone" for p in keep)
+    assert (cache / f"v{CACHE_FORMAT}").is_dir() and (cache / CORPUS_CACHE_DIR).is_dir()

@@ -37,6 +37,7 @@ entries are a miss.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -227,6 +228,53 @@ def load_run_tables(corpus: Corpus, names: Sequence[str], cache_dir: str | Path)
 
 
 # ---------------------------------------------------------------------------
+# Folders of older cache formats
+# ---------------------------------------------------------------------------
+def old_cache_folders(cache_dir: str | Path) -> list[Path]:
+    """The folders of ``cache_dir`` that older cache formats left (``v7/`` beside ``v8/``, ``reuse-v4/``...), which no run reads.
+
+    Each part of the cache lives in a folder named after its format (``v{CACHE_FORMAT}``, ``reuse-v{N}``,
+    ``corpus-v{N}``, ``views-v{N}``); a new presslens that bumps a format leaves the old folder behind, hundreds
+    of megabytes at 10,000 documents on every upgrade of a scheduled run. Only exact names of a lower format
+    are listed: a newer format (a newer presslens sharing the folder) and anything else stay.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     for name in ("v1", f"v{CACHE_FORMAT}", "v99", "reuse-v1", "notes", "v1.bak"):
+    ...         _ = (Path(d) / name).mkdir()
+    ...     [p.name for p in old_cache_folders(d)]
+    ['reuse-v1', 'v1']
+    """
+    from presslens.ingest.cache import CORPUS_CACHE_FORMAT
+    from presslens.ingest.views import VIEWS_FORMAT
+    from presslens.reuse.units import REUSE_CACHE_FORMAT
+
+    current = {"": CACHE_FORMAT, "reuse-": REUSE_CACHE_FORMAT, "corpus-": CORPUS_CACHE_FORMAT, "views-": VIEWS_FORMAT}
+    folder = Path(cache_dir)
+    if not folder.is_dir():
+        return []
+    old = []
+    for entry in sorted(folder.iterdir()):
+        match = _FORMAT_FOLDER.fullmatch(entry.name)
+        if match and not entry.is_symlink() and entry.is_dir() and int(match.group(2)) < current[match.group(1)]:
+            old.append(entry)
+    return old
+
+
+_FORMAT_FOLDER = re.compile(r"(|reuse-|corpus-|views-)v([0-9]{1,4})")
+
+
+def remove_old_cache_folders(cache_dir: str | Path) -> list[str]:
+    """Remove :func:`old_cache_folders` (a folder that cannot be removed stays, never failing a run); their names."""
+    removed = []
+    for entry in old_cache_folders(cache_dir):
+        shutil.rmtree(entry, ignore_errors=True)
+        if not entry.exists():
+            removed.append(entry.name)
+    return removed
+
+
+# ---------------------------------------------------------------------------
 # The corpus the build loaded, for the notebooks of the same run
 # ---------------------------------------------------------------------------
 def save_corpus_snapshot(corpus: Corpus, path: str | Path) -> Path:
@@ -241,7 +289,7 @@ def load_corpus_snapshot(path: str | Path) -> Corpus | None:
 
 
 __all__ = [
-    "CACHE_FORMAT", "LAST_RUN_DIR", "RUN_TABLES_DIR", "codebook_key", "corpus_fingerprint", "document_key", "document_keys",
+    "CACHE_FORMAT", "LAST_RUN_DIR", "RUN_TABLES_DIR", "codebook_key", "corpus_fingerprint", "document_key", "document_keys", "old_cache_folders", "remove_old_cache_folders",
     "last_run_path", "load_corpus_snapshot", "load_run_tables", "piece_path", "read_last_run", "read_piece", "remembered", "root",
     "run_tables_folder",
     "save_corpus_snapshot", "save_run_tables", "write_last_run", "write_piece",

@@ -25,7 +25,7 @@ from presslens.text.sentences import spans_from
 
 from presslens.ingest.views import keep_views_in, views_kept_in
 
-from .cache import corpus_fingerprint, load_corpus_snapshot, load_run_tables, save_corpus_snapshot, save_run_tables
+from .cache import corpus_fingerprint, load_corpus_snapshot, load_run_tables, remove_old_cache_folders, save_corpus_snapshot, save_run_tables
 from .engine import compute_tables
 from .registry import BY_NAME, DERIVED, TABLES
 
@@ -84,6 +84,10 @@ def build(
     Returns:
         A :class:`BuildResult`; ``stats`` says how many documents were processed or read from the cache.
     """
+    if cache_dir is not None:
+        removed = remove_old_cache_folders(cache_dir)
+        if removed:
+            log.info("removed cache folders of older formats from %s: %s", cache_dir, ", ".join(removed))
     corpus = load_corpus(corpus_dir, strict=strict, max_bytes=max_bytes, cache_dir=cache_dir)
     if snapshot is not None:
         save_corpus_snapshot(corpus, snapshot)
