@@ -29,6 +29,7 @@ import plotly.io as pio
 import pytest
 
 from presslens import __version__, cli, report
+from presslens.report.execute import UNCHECKED_OUTPUT_TAG
 from presslens.report.export import SHARED_PLOTLY_JS, plotly_bundle
 from presslens.htmlexport import (
     PLOTLY_MIME,
@@ -974,6 +975,28 @@ def test_refresh_notebooks_executes_in_place_without_injecting(project: Path, tm
     assert nb.cells[2].outputs[0]["text"] == "summary\n"
     assert all("execution" not in c.metadata and "papermill" not in c.metadata for c in nb.cells)
     assert "papermill" not in nb.metadata
+
+
+@SLOW
+def test_refresh_stores_no_output_of_a_cell_nbval_does_not_compare(tmp_path: Path):
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    _notebook(nbdir / "01_people.ipynb", "x = 1  # x", "print('a commenter of the seeds')", "print('a count')")
+    nb = nbformat.read(nbdir / "01_people.ipynb", as_version=4)
+    nb.cells[2].metadata["tags"] = [UNCHECKED_OUTPUT_TAG]
+    nbformat.write(nb, nbdir / "01_people.ipynb")
+    (result,) = report.refresh_notebooks(notebooks_dir=nbdir)
+    assert result.status == "ok", result.error
+    nb = nbformat.read(nbdir / "01_people.ipynb", as_version=4)
+    assert nb.cells[2].outputs == [] and nb.cells[2].execution_count is None
+    assert nb.cells[3].outputs[0]["text"] == "a count\n"
+
+
+def test_the_shipped_notebooks_store_no_output_of_their_cells_that_list_the_corpus_people():
+    for path in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if UNCHECKED_OUTPUT_TAG in cell.metadata.get("tags", []):
+                assert cell.get("outputs") == [], (path.name, cell.source[:60])
 
 
 @SLOW

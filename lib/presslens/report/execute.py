@@ -949,6 +949,7 @@ def _execute_in_place(path: Path, *, kernel_log: Path) -> tuple[str, bool]:
         except Exception as exc:  # dead kernel, timeout: the kernel's stderr may say why
             return _one_line(exc), False
     strip_run_metadata(nb)
+    drop_unchecked_outputs(nb)
     tmp = path.with_name(f".{path.name}.tmp")
     nbformat.write(nb, tmp)
     os.replace(tmp, path)
@@ -965,6 +966,30 @@ def strip_run_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+#: nbval's tag for a cell whose output it does not compare: such a cell's output is not stored in notebooks/ either
+UNCHECKED_OUTPUT_TAG = "nbval-ignore-output"
+
+
+def drop_unchecked_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Empty the outputs of the cells tagged :data:`UNCHECKED_OUTPUT_TAG`, as ``presslens refresh-notebooks`` stores them.
+
+    The cells that list the corpus's own comments, commenters and story notes would store the seeds' people and
+    texts in ``notebooks/``; they carry the tag, so nbval still runs them (a failing cell fails the test) but does
+    not compare their output, and the stored notebook holds none of it. Their tables are checked by pytest.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1", metadata={"tags": [UNCHECKED_OUTPUT_TAG]}),
+    ...                                     nbformat.v4.new_code_cell("2")])
+    >>> nb.cells[0].outputs = nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="x")]
+    >>> [len(c.outputs) for c in drop_unchecked_outputs(nb).cells]
+    [0, 1]
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "code" and UNCHECKED_OUTPUT_TAG in cell.metadata.get("tags", []):
+            cell.outputs = []
+            cell.execution_count = None
+    return nb
+
+
 def _counts_line(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
 
@@ -976,5 +1001,5 @@ def _one_line(exc: BaseException) -> str:
 
 __all__ = [
     "ERROR_CHARS", "KERNEL_NAME", "NotebookResult", "Progress", "ProgressCallback", "RunResult", "execute_notebook", "kernel_context", "kernel_env",
-    "place_shared_plotly", "refresh_notebook", "refresh_notebooks", "run_suite", "snapshot_path", "strip_run_metadata",
+    "UNCHECKED_OUTPUT_TAG", "drop_unchecked_outputs", "place_shared_plotly", "refresh_notebook", "refresh_notebooks", "run_suite", "snapshot_path", "strip_run_metadata",
 ]
