@@ -63,6 +63,9 @@ def test_a_run_after_one_new_document_takes_the_remembered_scores_and_intervals(
     assert kept["presslens"] == __version__
     assert kept["scores"] and kept["intervals"], "the synthetic corpus has masked sentences and groups to resample"
     assert all("entity" in text.lower() for text in kept["scores"]), "only masked sentences are kept"
+    # the whole-corpus masking is kept per document (its key: content and codebook) and entity (its surfaces' digest)
+    assert set(kept["masking"]) == {"documents", "every", "redone"}
+    assert len(kept["masking"]["documents"]) > 20 and kept["masking"]["every"]
     kept["intervals"]["no group of this corpus"] = (0.0, 1.0)
     name, text, _entry = synthetic_documents(1, seed=3)[0]
     (corpus / ("zz" + name)).write_text(text.replace("the", "the very", 3), encoding="utf-8")
@@ -89,6 +92,7 @@ def test_a_run_after_one_new_document_takes_the_remembered_scores_and_intervals(
     assert counts["with"][1] < counts["without"][1], counts
     # the file holds what the last run asked, not every run's
     assert "no group of this corpus" not in _remembered(tmp_path / "cache-with")["intervals"]
+    assert ("zz" + Path(name).stem) in _remembered(tmp_path / "cache-with")["masking"]["documents"]
 
 
 def test_answers_kept_by_another_presslens_version_are_not_used(tmp_path, synthetic, monkeypatch):

@@ -463,6 +463,61 @@ def test_per_document_masking_made_whole_equals_masking_on_the_whole_corpus(corp
     pd.testing.assert_frame_equal(table, S.entity_sentiment(sentences, codebook_mentions))
 
 
+def test_remembered_masking_takes_the_last_runs_rows_only_where_nothing_changed(sentences, codebook_mentions, caplog):
+    """A run that kept its masking (remembered_masking) gives the next run the same rows as masking afresh: after a
+    document is added (new surfaces of some entities), after a document is changed, and with nothing changed, where
+    no row is tested again. Pairs whose document key or entity surfaces changed are worked out again."""
+    docs = sorted(set(codebook_mentions["doc_id"]))
+
+    def pieces(ids):
+        return pd.concat([S.entity_sentences(sentences[sentences["doc_id"] == d], codebook_mentions[codebook_mentions["doc_id"] == d],
+                                             own_document=True) for d in ids], ignore_index=True)
+
+    def part(ids):
+        return sentences[sentences["doc_id"].isin(ids)], codebook_mentions[codebook_mentions["doc_id"].isin(ids)]
+
+    keys = {d: f"key of {d}" for d in docs}
+    # run 1: every document but the last; its kept masking must hold rows scored again
+    first = docs[:-1]
+    with S.remembered_masking(None, {d: keys[d] for d in first}) as kept:
+        one = S.corpus_masking(pieces(first), *part(first))
+    pd.testing.assert_frame_equal(one, S.entity_sentences(*part(first)))
+    assert set(kept) == {"documents", "every", "redone"} and len(kept["redone"]) > 0
+    # run 2: the last document added; every surface it brings changes its entities' digests
+    whole = S.entity_sentences(sentences, codebook_mentions)
+    with caplog.at_level("INFO", logger="presslens.sentiment.targets"), S.remembered_masking(kept, keys) as kept2:
+        two = S.corpus_masking(pieces(docs), sentences, codebook_mentions)
+    pd.testing.assert_frame_equal(two, whole)
+    assert set(kept2["documents"]) == set(docs)
+    # run 3: nothing changed: every pair is settled by run 2's rows and none is tested (no regular expression searched)
+    caplog.clear()
+    searched = []
+    real = S.targets._surface_pattern
+    every_piece = pieces(docs)
+    with S.remembered_masking(kept2, keys) as kept3:
+        S.targets._surface_pattern = lambda forms: searched.append(forms) or real(forms)
+        try:
+            three = S.corpus_masking(every_piece, sentences, codebook_mentions)
+        finally:
+            S.targets._surface_pattern = real
+    pd.testing.assert_frame_equal(three, whole)
+    assert searched == []
+    pd.testing.assert_frame_equal(kept3["redone"].sort_values(list(whole.columns[:6])).reset_index(drop=True),
+                                  kept2["redone"].sort_values(list(whole.columns[:6])).reset_index(drop=True))
+    # run 4: one document's key changed (its content, as far as the memo knows): its pairs are tested again, same rows
+    changed = dict(keys, **{docs[0]: "another key"})
+    with S.remembered_masking(kept3, changed):
+        S.targets._surface_pattern = lambda forms: searched.append(forms) or real(forms)
+        try:
+            four = S.corpus_masking(every_piece, sentences, codebook_mentions)
+        finally:
+            S.targets._surface_pattern = real
+    pd.testing.assert_frame_equal(four, whole)
+    assert searched  # the changed document's pairs were worked out again
+    with pytest.raises(RuntimeError, match="one block at a time"), S.remembered_masking(None, {}), S.remembered_masking(None, {}):
+        pass
+
+
 def test_mois_scores_without_its_name(sentences, codebook_mentions, codebook_tone):
     """Seeds: the sentences naming MOIS read warm on its own name; masked, they read far cooler."""
     row = codebook_tone.loc[(MOIS, "body")]

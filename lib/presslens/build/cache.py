@@ -50,6 +50,7 @@ from presslens.ingest.corpus import Corpus, Document
 from presslens.ingest.views import document_digest, document_digests
 from presslens.io import read_pickle, write_pickle
 from presslens.sentiment.rollups import remembered_intervals
+from presslens.sentiment.targets import remembered_masking
 from presslens.text import vader
 
 #: bump when the layout of cache files or a pickled class changes
@@ -166,7 +167,7 @@ REMEMBERED_FILE = "remembered.pkl"
 
 
 @contextmanager
-def remembered(cache_dir: str | Path | None) -> Iterator[None]:
+def remembered(cache_dir: str | Path | None, *, documents: Mapping[str, str] | None = None) -> Iterator[None]:
     """Inside the block, the answers of pure functions kept by the last run are given back, and this run's are kept for the next.
 
     The corpus-level tables score sentences with an entity's names masked
@@ -174,9 +175,13 @@ def remembered(cache_dir: str | Path | None) -> Iterator[None]:
     is about 10 s on every run, though adding one document changes few of
     them. Both are pure functions of their input (the text; the values and the
     options), remembered by :meth:`presslens.text.TextMemo.recorded` and
-    :func:`presslens.sentiment.rollups.remembered_intervals`; the file holds what
-    this run asked (so it does not grow with runs) and the presslens version
-    (another version's answers are not used). ``None`` remembers nothing.
+    :func:`presslens.sentiment.rollups.remembered_intervals`. With ``documents``
+    (doc_id -> a key of the document's content and of the codebook) the
+    whole-corpus masking of entity sentiment is kept too
+    (:func:`presslens.sentiment.remembered_masking`), for the documents whose
+    key is the same next time. The file holds what this run asked (so it does
+    not grow with runs) and the presslens version (another version's answers
+    are not used). ``None`` remembers nothing.
     """
     if cache_dir is None:
         yield
@@ -186,10 +191,21 @@ def remembered(cache_dir: str | Path | None) -> Iterator[None]:
     if not (isinstance(kept, dict) and kept.get("presslens") == __version__
             and isinstance(kept.get("scores"), dict) and isinstance(kept.get("intervals"), dict)):
         kept = {"scores": {}, "intervals": {}}
-    with vader._SCORES.recorded(kept["scores"]) as scores, remembered_intervals(kept["intervals"]) as intervals:
+    earlier = kept.get("masking") if isinstance(kept.get("masking"), dict) else {}
+    with (vader._SCORES.recorded(kept["scores"]) as scores, remembered_intervals(kept["intervals"]) as intervals,
+          remembered_masking(earlier if documents is not None else None, documents or {}) as masking):
         yield
-    if scores != kept["scores"] or intervals != kept["intervals"]:
-        write_pickle({"presslens": __version__, "scores": scores, "intervals": intervals}, path)
+    masking = masking if documents is not None and masking else earlier
+    if scores != kept["scores"] or intervals != kept["intervals"] or not _same_masking(masking, earlier):
+        write_pickle({"presslens": __version__, "scores": scores, "intervals": intervals, "masking": masking}, path)
+
+
+def _same_masking(a: Mapping, b: Mapping) -> bool:
+    """Whether two kept maskings (:func:`presslens.sentiment.remembered_masking`) hold the same documents, surfaces and rows."""
+    if a.keys() != b.keys() or a.get("documents") != b.get("documents") or a.get("every") != b.get("every"):
+        return False
+    x, y = a.get("redone"), b.get("redone")
+    return (x is None) == (y is None) and (x is None or (len(x) == len(y) and x.equals(y)))
 
 
 # ---------------------------------------------------------------------------

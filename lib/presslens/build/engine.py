@@ -48,6 +48,7 @@ import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -61,6 +62,7 @@ from presslens.ingest.corpus import Corpus, Document
 from presslens.errors import PresslensError
 
 from . import cache as store
+from .background import beside, can_fork
 from .registry import BY_NAME, GROUPS, known
 
 log = logging.getLogger(__name__)
@@ -624,36 +626,56 @@ def compute_tables(
                 store.write_last_run(cache, group, book, by_key, {n: frames[n] for n in names})
         stats.seconds["cache_write"] = time.perf_counter() - t0
 
-    # 3. reuse tables, then the other corpus-level tables
+    # 3. reuse tables (beside the rest, in a forked child, when the run has two jobs or more: they need only the
+    #    corpus), then the other corpus-level tables
     t0 = time.perf_counter()
     reuse_names = [n for n, t in registered.items() if t is not None and t.from_alignment is not None]
-    if reuse_names:
-        reused, stats.reuse = reuse_tables(corpus, reuse_names, jobs=jobs, cache_dir=cache, engine=engine, scheduler=scheduler)
-        frames.update(reused)
-        stats.seconds["reuse"] = time.perf_counter() - t0
-        log.info("reuse: %d documents' units computed, %d from the cache; %d pairs compared, %d from the cache",
-                 stats.reuse["documents_computed"], stats.reuse["documents_cached"], stats.reuse["pairs_computed"], stats.reuse["pairs_cached"])
-    out: dict[str, pd.DataFrame] = {}
-    # the masked sentences' scores and the bootstrap intervals the last run asked are given back (store.remembered)
-    with store.remembered(cache):
-        for name, make in table_functions.items():
-            if name in frames:
-                finish = registered[name].finish if registered[name] is not None else None
-                out[name] = finish(frames[name]) if finish is not None else frames[name]
-                continue
-            derived = registered[name]
-            if derived is not None and derived.derive is not None and all(n in frames for n in derived.inputs):
-                t1 = time.perf_counter()
-                given = {p: frames[p] for p in derived.pieces if p in frames}
-                out[name] = derived.derive(corpus, *(frames[n] for n in derived.inputs), **given)
-            else:
-                t1 = time.perf_counter()
-                out[name] = make(corpus)
-                stats.plain.append(name)
-            stats.seconds[f"table:{name}"] = time.perf_counter() - t1
+    done: dict[str, pd.DataFrame] = {}
+    with ExitStack() as stack:
+        aligning = None
+        if reuse_names:
+            aligning = stack.enter_context(beside(
+                "reuse", reuse_tables, corpus, reuse_names, jobs=jobs, cache_dir=cache, engine=engine, scheduler=scheduler,
+                fork=can_fork(jobs=jobs, engine=engine),
+            ))
+        # the masked sentences' scores and the bootstrap intervals the last run asked are given back (store.remembered)
+        with store.remembered(cache, documents=_masking_keys(corpus, keys, book) if book_tables else None):
+            for name, make in table_functions.items():
+                if name in reuse_names:
+                    continue
+                if name in frames:
+                    finish = registered[name].finish if registered[name] is not None else None
+                    done[name] = finish(frames[name]) if finish is not None else frames[name]
+                    continue
+                derived = registered[name]
+                if derived is not None and derived.derive is not None and all(n in frames for n in derived.inputs):
+                    t1 = time.perf_counter()
+                    given = {p: frames[p] for p in derived.pieces if p in frames}
+                    done[name] = derived.derive(corpus, *(frames[n] for n in derived.inputs), **given)
+                else:
+                    t1 = time.perf_counter()
+                    done[name] = make(corpus)
+                    stats.plain.append(name)
+                stats.seconds[f"table:{name}"] = time.perf_counter() - t1
+        if aligning is not None:
+            t1 = time.perf_counter()
+            reused, stats.reuse = aligning.result()
+            done.update(reused)
+            stats.seconds["reuse"] = aligning.seconds
+            stats.seconds["reuse_wait"] = time.perf_counter() - t1
+            log.info("reuse: %d documents' units computed, %d from the cache; %d pairs compared, %d from the cache%s",
+                     stats.reuse["documents_computed"], stats.reuse["documents_cached"], stats.reuse["pairs_computed"],
+                     stats.reuse["pairs_cached"], " (beside the other tables)" if aligning.forked else "")
+    out = {name: done[name] for name in table_functions}
     stats.seconds["corpus_level"] = time.perf_counter() - t0
     stats.seconds["total"] = time.perf_counter() - started
     return out, stats
+
+
+def _masking_keys(corpus: Corpus, keys: Sequence[str], book: str) -> dict[str, str]:
+    """doc_id -> the key of the document's content and of the codebook: what its masking of entity sentiment rests on
+    besides the corpus's surfaces (:func:`presslens.sentiment.remembered_masking`)."""
+    return {doc.doc_id: f"{key} {book}" for doc, key in zip(corpus.documents, keys)}
 
 
 #: documents a last-run file may lack or hold beyond the run's before it is rewritten (or 1% of the documents;

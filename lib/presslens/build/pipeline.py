@@ -10,7 +10,9 @@ tables, and decides when those can be read instead of computed.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,8 @@ from presslens.text.sentences import spans_from
 from presslens.ingest.views import keep_views_in, views_kept_in
 
 from .cache import corpus_fingerprint, load_corpus_snapshot, load_run_tables, remove_old_cache_folders, save_corpus_snapshot, save_run_tables
-from .engine import compute_tables
+from .background import beside, can_fork
+from .engine import compute_tables, default_jobs
 from .registry import BY_NAME, DERIVED, TABLES
 
 log = logging.getLogger(__name__)
@@ -89,15 +92,28 @@ def build(
         if removed:
             log.info("removed cache folders of older formats from %s: %s", cache_dir, ", ".join(removed))
     corpus = load_corpus(corpus_dir, strict=strict, max_bytes=max_bytes, cache_dir=cache_dir)
-    if snapshot is not None:
-        save_corpus_snapshot(corpus, snapshot)
-    with views_kept_in(cache_dir):  # a corpus without entities.yml: its provisional codebook is discovered here
-        frames, stats = compute_tables(corpus, TABLES, jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler)
-    if cache_dir is not None:
-        save_run_tables(corpus, frames, cache_dir)
-    paths: dict[str, Path] = {}
+    # with two jobs or more, files that need nothing computed after them are written beside the rest (build.background)
+    fork = can_fork(jobs=default_jobs() if jobs is None else jobs, engine=engine)
+    with ExitStack() as stack:
+        kept = stack.enter_context(beside("snapshot", save_corpus_snapshot, corpus, snapshot, fork=fork)) if snapshot is not None else None
+        with views_kept_in(cache_dir):  # a corpus without entities.yml: its provisional codebook is discovered here
+            frames, stats = compute_tables(corpus, TABLES, jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler)
+        # the CSV files are shared between a child and this process, which also keeps the run's tables for the notebooks
+        there, here = share_writing(frames, keeping=cache_dir is not None) if fork else (list(frames), [])
+        writing = stack.enter_context(beside("tables", write_tables, {n: frames[n] for n in there}, data_dir, fork=fork))
+        started = time.perf_counter()
+        if cache_dir is not None:
+            save_run_tables(corpus, frames, cache_dir)
+        written = write_tables({n: frames[n] for n in here}, data_dir)
+        stats.seconds["write_here"] = round(time.perf_counter() - started, 3)
+        written.update(writing.result())
+        stats.seconds["write_beside"] = writing.seconds
+        paths = {name: written[name] for name in frames}
+        if kept is not None:
+            kept.result()
+            stats.seconds["snapshot"] = kept.seconds
+        stats.seconds["written"] = round(time.perf_counter() - started, 3)
     for name, frame in frames.items():
-        paths[name] = write_csv(frame, Path(data_dir) / f"{name}.csv")
         log.info("wrote %s: %d rows", paths[name], len(frame))
     inputs = [
         {"file": i.file, "sha256": i.sha256, "bytes": i.bytes, "encoding": i.encoding, "status": i.status, "reason": i.reason}
@@ -113,6 +129,39 @@ def build(
         counts={name: len(frame) for name, frame in frames.items() if name in KEY_COUNTS},
         stats=stats.as_dict(),
     )
+
+
+def write_tables(frames: Mapping[str, pd.DataFrame], data_dir: str | Path) -> dict[str, Path]:
+    """Write each table as ``data_dir/<name>.csv`` (:func:`presslens.io.write_csv`); returns name -> the file written."""
+    return {name: write_csv(frame, Path(data_dir) / f"{name}.csv") for name, frame in frames.items()}
+
+
+#: the cost of pickling a cell for the notebooks against writing it to CSV (set so both sides took about as long at 10,000 documents)
+PICKLE_COST = 0.8
+
+
+def share_writing(frames: Mapping[str, pd.DataFrame], *, keeping: bool) -> tuple[list[str], list[str]]:
+    """Which tables' CSV files a child writes and which this process writes, so both finish about together.
+
+    The cost of a table is its cells; this process also pickles every table for the
+    notebooks when ``keeping`` (:data:`PICKLE_COST` a cell). Largest first, each
+    table goes to the side with less to do (longest processing time first).
+
+    >>> frames = {"big": pd.DataFrame({"a": range(100)}), "mid": pd.DataFrame({"a": range(60)}), "small": pd.DataFrame({"a": range(30)})}
+    >>> share_writing(frames, keeping=False)
+    (['big'], ['mid', 'small'])
+    >>> share_writing(frames, keeping=True)
+    (['big', 'mid'], ['small'])
+    """
+    cells = {name: max(1, frame.size) for name, frame in frames.items()}
+    there: list[str] = []
+    here: list[str] = []
+    load = [0.0, PICKLE_COST * sum(cells.values()) if keeping else 0.0]
+    for name in sorted(cells, key=lambda n: (-cells[n], n)):
+        side = 0 if load[0] <= load[1] else 1
+        (there if side == 0 else here).append(name)
+        load[side] += cells[name]
+    return there, here
 
 
 def corpus_for(corpus_dir: str | Path | None, *, context: RunContext | None = None, strict: bool = False) -> Corpus:

@@ -48,6 +48,7 @@ from .rollups import ROLLUP_STATS, body_vs_comments, bootstrap_ci, reply_drift, 
 from .tables import comment_threads_table, entity_sentence_pieces, entity_sentiment_table, targeted_mentions
 from .targets import (
     ENTITY_SENTENCE_COLUMNS, MENTION_COLUMNS, corpus_masking, entity_comparison, entity_mentions, entity_sentences, entity_sentiment, mask_names, most_mentioned,
+    remembered_masking,
     term_mentions,
 )
 from .threads import THREAD_COLUMNS, busiest_document, thread_table, thread_view
@@ -63,7 +64,7 @@ __all__ = [
     "DEFAULT_CONFIDENCE", "DEFAULT_RESAMPLES", "DEFAULT_SEED", "DEFAULT_TERMS", "DIVERGING", "ENTITY_SENTENCE_COLUMNS", "FLAG_COLUMNS", "LABELS",
     "MASK_WORD", "MENTION_COLUMNS", "NEGATIVE", "PART_COLOURS", "PART_SYMBOLS", "POSITIVE", "QUOTE_MIN_WORDS", "ROLLUP_STATS", "SCORE_KEYS",
     "SHORT_COMMENT_WORDS", "SMALL_GROUP", "SentimentError", "THREAD_COLUMNS", "analyzer", "body_vs_comments",
-    "body_vs_comments_chart", "bootstrap_ci", "busiest_document", "caveat_flags", "comment_threads_table", "corpus_masking", "entity_comparison",
+    "body_vs_comments_chart", "bootstrap_ci", "busiest_document", "caveat_flags", "comment_threads_table", "corpus_masking", "entity_comparison", "remembered_masking",
     "entity_mentions", "entity_sentence_pieces", "entity_sentences", "entity_sentiment", "entity_sentiment_table", "extreme_comments", "label", "lexicon_words", "mask_names",
     "most_mentioned", "profane_words", "quoted_passages", "reply_drift", "rollup", "rollup_chart", "score_mismatches", "scored_words",
     "scores", "targeted_mentions", "term_mentions", "thread_chart", "thread_rollup", "thread_table", "thread_view", "time_chart", "time_rollup",

@@ -1,0 +1,176 @@
+"""Work of the build done beside it in a forked child process: a stage that needs no other stage's results.
+
+Most of a rerun's build is serial work of one process on a two-core machine:
+the corpus-level tables, then writing the CSV files and the pickles the
+notebooks read. Some of it depends on nothing the rest computes: the reuse
+alignment needs only the corpus, the CSV files only the finished tables, the
+corpus snapshot only the loaded corpus. :func:`beside` starts such a function in
+a child forked from the build (it sees the build's memory as it was at the
+fork, without copying it) and :meth:`Beside.result` waits for its answer, which
+comes back pickled through a pipe; meanwhile the build goes on with the rest.
+
+It only forks where that is safe and can pay: the ``fork`` start method exists
+(Linux), more than one job was asked for, and the local engine runs the stages
+(a Dask client's threads and sockets do not survive a fork). Anywhere else the
+function runs at once, in this process, and :meth:`Beside.result` gives its
+answer the same way: the results never depend on where the work ran. A child
+that dies without answering (killed, out of memory) is not a lost build: the
+function is run again here and the log says why.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def can_fork(*, jobs: int, engine: str = "local") -> bool:
+    """Whether :func:`beside` forks: local engine, more than one job and the ``fork`` start method on this system.
+
+    >>> can_fork(jobs=1)
+    False
+    >>> can_fork(jobs=2, engine="dask")
+    False
+    """
+    return engine == "local" and jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+class Beside:
+    """A function running beside the build (see :func:`beside`): :meth:`result` waits for its answer."""
+
+    def __init__(self, name: str, function: Callable[..., Any], args: tuple, kwargs: dict, *, fork: bool) -> None:
+        self.name = name
+        self._function, self._args, self._kwargs = function, args, kwargs
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn = None
+        self._done = False
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self.started = time.perf_counter()
+        #: how long the function took (in the child when forked), once it answered
+        self.seconds: float | None = None
+        self.forked = False
+        if fork:
+            try:
+                self._fork()
+                return
+            except OSError as exc:  # no memory or no process left for a fork: do the work here
+                log.warning("%s: could not start a process beside the build (%s); done in this process", name, exc)
+        self._run_here()
+
+    def _fork(self) -> None:
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_child, args=(send, self._function, self._args, self._kwargs), name=f"presslens-{self.name}")
+        process.start()
+        send.close()
+        self._process, self._conn, self.forked = process, receive, True
+
+    def _run_here(self) -> None:
+        try:
+            self._value = self._function(*self._args, **self._kwargs)
+        except BaseException as exc:  # noqa: BLE001 - given back by result(), as the child's would be
+            self._error = exc
+        self._finish()
+
+    def _finish(self) -> None:
+        self._done = True
+        if self.seconds is None:
+            self.seconds = round(time.perf_counter() - self.started, 3)
+        self._function = self._args = self._kwargs = None  # the arguments are not held longer than the work
+
+    def close(self) -> None:
+        """Stop the child if it has not answered (the build failed before it asked for the result); idempotent."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._conn.close()
+            self._process = self._conn = None
+            self._done = True
+            self._error = RuntimeError(f"{self.name}: stopped before it answered")
+
+    def __enter__(self) -> Beside:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def result(self) -> Any:
+        """The function's return value (waiting for the child); its exception is raised here, as if it ran in this process."""
+        if not self._done:
+            self._wait()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    def _wait(self) -> None:
+        answer = None
+        try:
+            answer = self._conn.recv()
+        except (EOFError, OSError):  # the child died before answering
+            pass
+        except Exception as exc:  # noqa: BLE001 - an answer that does not unpickle here
+            log.warning("%s: the answer of the process beside the build could not be read (%s)", self.name, exc)
+        finally:
+            self._conn.close()
+            self._process.join()
+        code = self._process.exitcode
+        self._process = self._conn = None
+        if answer is None:
+            log.warning("%s: the process beside the build ended without an answer (exit code %s); done again in this process",
+                        self.name, code)
+            self._run_here()
+            return
+        ok, value, self.seconds = answer
+        if ok:
+            self._value = value
+        elif isinstance(value, BaseException):
+            self._error = value
+        else:  # the exception itself would not pickle: its text and traceback
+            self._error = RuntimeError(f"{self.name}: {value}")
+        self._finish()
+
+
+def _child(conn: Any, function: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    """The forked child: run ``function`` and send ``(True, value)`` or ``(False, exception)`` back."""
+    started = time.perf_counter()
+    try:
+        answer: tuple[bool, Any] = (True, function(*args, **kwargs))
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back to the build
+        answer = (False, exc)
+    seconds = round(time.perf_counter() - started, 3)
+    try:
+        conn.send((*answer, seconds))
+    except Exception:  # noqa: BLE001 - the value or the exception does not pickle
+        if answer[0]:
+            conn.send((False, f"its result could not be sent back:\n{traceback.format_exc()}", seconds))
+        else:
+            conn.send((False, "".join(traceback.format_exception(answer[1])).strip(), seconds))
+    finally:
+        conn.close()
+    os._exit(0)  # noqa: SLF001 - no atexit handlers, no flush of the build's buffers a second time
+
+
+def beside(name: str, function: Callable[..., Any], *args: Any, fork: bool, **kwargs: Any) -> Beside:
+    """Start ``function(*args, **kwargs)`` beside the build: in a forked child when ``fork`` (:func:`can_fork`), else now, here.
+
+    The child sees this process's memory as it was at the fork: it must need
+    nothing this process computes after it, and its effects other than its
+    return value are files it writes (a child cannot change this process's
+    objects). Call :meth:`Beside.result` to take the answer; use it as a
+    context manager so that a build failing before then stops the child.
+
+    >>> beside("sum", sum, [1, 2, 3], fork=False).result()
+    6
+    """
+    return Beside(name, function, args, kwargs, fork=fork)
+
+
+__all__ = ["Beside", "beside", "can_fork"]
