@@ -520,7 +520,8 @@ def read_pickle(path: str | os.PathLike[str], *, what: str = "cache file") -> ob
                    "it is recomputed", what, path.name)
         return None
     try:
-        return pickle.loads(payload)
+        with gc_paused():  # millions of new objects, no garbage: 10,000 documents (65 MB) 1.4 s with collections, 0.5 s without
+            return pickle.loads(payload)
     except Exception as exc:  # noqa: BLE001 - signed by us but of a class that moved: a miss
         _warn_once(what, "ignoring unreadable %s %s (%s)", what, path.name, exc.__class__.__name__)
         return None
@@ -885,7 +886,7 @@ _gc_was_enabled = False
 
 @contextlib.contextmanager
 def gc_paused():
-    """The cyclic garbage collector off while a YAML file is read and its values checked.
+    """The cyclic garbage collector off while a YAML file is read and its values checked, or a cache file unpickled.
 
     Reference counting still frees everything as usual (a node tree holds no cycles); what pauses is the
     collector's pass over every young object, which building hundreds of thousands of nodes triggers again

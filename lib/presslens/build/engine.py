@@ -626,22 +626,24 @@ def compute_tables(
                 store.write_last_run(cache, group, book, by_key, {n: frames[n] for n in names})
         stats.seconds["cache_write"] = time.perf_counter() - t0
 
-    # 3. reuse tables (beside the rest, in a forked child, when the run has two jobs or more: they need only the
-    #    corpus), then the other corpus-level tables
+    # 3. the corpus-level tables: the reuse tables and the derived tables that remember nothing between runs are
+    #    computed beside the others, in a forked child, when the run has two jobs or more (build.background)
     t0 = time.perf_counter()
     reuse_names = [n for n, t in registered.items() if t is not None and t.from_alignment is not None]
+    apart = [n for n, t in registered.items() if t is not None and t.derive is not None and not t.remembers and n not in frames
+             and all(i in frames for i in t.inputs)]
     done: dict[str, pd.DataFrame] = {}
     with ExitStack() as stack:
-        aligning = None
-        if reuse_names:
-            aligning = stack.enter_context(beside(
-                "reuse", reuse_tables, corpus, reuse_names, jobs=jobs, cache_dir=cache, engine=engine, scheduler=scheduler,
-                fork=can_fork(jobs=jobs, engine=engine),
+        computing = None
+        if reuse_names or apart:
+            computing = stack.enter_context(beside(
+                "corpus tables", _tables_apart, corpus, frames, reuse_names, apart, jobs=jobs, cache_dir=cache, engine=engine,
+                scheduler=scheduler, fork=can_fork(jobs=jobs, engine=engine),
             ))
         # the masked sentences' scores and the bootstrap intervals the last run asked are given back (store.remembered)
         with store.remembered(cache, documents=_masking_keys(corpus, keys, book) if book_tables else None):
             for name, make in table_functions.items():
-                if name in reuse_names:
+                if name in reuse_names or name in apart:
                     continue
                 if name in frames:
                     finish = registered[name].finish if registered[name] is not None else None
@@ -657,19 +659,47 @@ def compute_tables(
                     done[name] = make(corpus)
                     stats.plain.append(name)
                 stats.seconds[f"table:{name}"] = time.perf_counter() - t1
-        if aligning is not None:
+        if computing is not None:
             t1 = time.perf_counter()
-            reused, stats.reuse = aligning.result()
-            done.update(reused)
-            stats.seconds["reuse"] = aligning.seconds
-            stats.seconds["reuse_wait"] = time.perf_counter() - t1
-            log.info("reuse: %d documents' units computed, %d from the cache; %d pairs compared, %d from the cache%s",
-                     stats.reuse["documents_computed"], stats.reuse["documents_cached"], stats.reuse["pairs_computed"],
-                     stats.reuse["pairs_cached"], " (beside the other tables)" if aligning.forked else "")
+            tables_apart, report, seconds = computing.result()
+            done.update(tables_apart)
+            stats.seconds.update(seconds)
+            stats.seconds["apart_wait"] = time.perf_counter() - t1
+            if reuse_names:
+                stats.reuse = report
+                log.info("reuse: %d documents' units computed, %d from the cache; %d pairs compared, %d from the cache%s",
+                         report["documents_computed"], report["documents_cached"], report["pairs_computed"],
+                         report["pairs_cached"], " (beside the other tables)" if computing.forked else "")
     out = {name: done[name] for name in table_functions}
     stats.seconds["corpus_level"] = time.perf_counter() - t0
     stats.seconds["total"] = time.perf_counter() - started
     return out, stats
+
+
+def _tables_apart(
+    corpus: Corpus, frames: Mapping[str, pd.DataFrame], reuse_names: Sequence[str], derived: Sequence[str], *, jobs: int,
+    cache_dir: Path | None, engine: str, scheduler: str | None,
+) -> tuple[dict[str, pd.DataFrame], dict, dict[str, float]]:
+    """The reuse tables ``reuse_names`` and the derived tables ``derived`` from the per-document ``frames``.
+
+    What :func:`compute_tables` may compute beside the tables that remember answers between runs (a forked child
+    when the run has two jobs or more). Returns the tables, the reuse report and the seconds each part took.
+    """
+    out: dict[str, pd.DataFrame] = {}
+    report: dict = {}
+    seconds: dict[str, float] = {}
+    if reuse_names:
+        t0 = time.perf_counter()
+        reused, report = reuse_tables(corpus, reuse_names, jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler)
+        out.update(reused)
+        seconds["reuse"] = time.perf_counter() - t0
+    for name in derived:
+        t0 = time.perf_counter()
+        table = BY_NAME[name]
+        given = {p: frames[p] for p in table.pieces if p in frames}
+        out[name] = table.derive(corpus, *(frames[n] for n in table.inputs), **given)
+        seconds[f"table:{name}"] = time.perf_counter() - t0
+    return out, report, seconds
 
 
 def _masking_keys(corpus: Corpus, keys: Sequence[str], book: str) -> dict[str, str]:

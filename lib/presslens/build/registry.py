@@ -71,6 +71,9 @@ class Table:
             worker when it computed them in the same task (the function computes them itself otherwise).
         pieces: ``internal`` tables a derived table's ``derive`` takes as keywords, given by the engine when it
             computed them (``derive`` computes without them otherwise, as :func:`presslens.pipeline.tables_for` calls it).
+        remembers: a derived table asking the pure functions the build remembers between runs (masked VADER scores,
+            bootstrap intervals: :func:`presslens.build.cache.remembered`), so the engine computes it in the build's own
+            process; the other corpus-level tables may be computed beside it, in a forked child (:mod:`.background`).
     """
 
     name: str
@@ -87,6 +90,7 @@ class Table:
     internal: bool = False
     takes: tuple[str, ...] = ()
     pieces: tuple[str, ...] = ()
+    remembers: bool = False
 
     def __post_init__(self) -> None:
         if self.group not in STAGE_GROUPS:
@@ -144,7 +148,7 @@ REGISTRY: tuple[Table, ...] = (
     Table("entity_sentence_pieces", sentiment.entity_sentence_pieces, "codebook", internal=True,
           takes=("sentences", "entity_mentions")),
     Table("entity_sentiment", sentiment.entity_sentiment_table, "corpus", inputs=("sentences", "entity_mentions"),
-          derive=_entity_sentiment, pieces=("entity_sentence_pieces",),
+          derive=_entity_sentiment, pieces=("entity_sentence_pieces",), remembers=True,
           options={"n_resamples": sentiment.DEFAULT_RESAMPLES, "confidence": sentiment.DEFAULT_CONFIDENCE, "seed": sentiment.DEFAULT_SEED}),
     Table("figures", figures.figures_table, "document", options={"include_comments": True},
           per_document=figures.document_figures, finish=figures.join_open_claims),

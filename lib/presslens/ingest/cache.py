@@ -51,7 +51,7 @@ from .. import __version__
 from ..io import MAX_YAML_BYTES, read_pickle, worth_rewriting, write_pickle
 
 if TYPE_CHECKING:
-    from .corpus import Document
+    from .corpus import Corpus, Document
     from .metadata import SourceEntry
 
 #: bump whenever what ingest makes of a file changes (decoding, the segmentation or web-page rules, comment
@@ -63,6 +63,8 @@ CORPUS_CACHE_DIR = f"corpus-v{CORPUS_CACHE_FORMAT}"
 LAST_RUN_FILE = "last-run.pkl"
 #: the parsed ``sources.yml`` of the last load, with the hash of its bytes
 SOURCES_CACHE_FILE = "sources.pkl"
+#: the last load's document digests (:func:`document_digest`), by file key
+DIGESTS_FILE = "digests.pkl"
 
 #: what became of a file: its document, or the message of the CorpusError that rejected it
 Outcome = Union["Document", str]
@@ -79,6 +81,43 @@ def file_key(name: str, sha256: str, entry: SourceEntry | None, *, max_bytes: in
     return digest.hexdigest()
 
 
+def document_digest(doc: Document) -> str:
+    """sha256 of the presslens version and the whole loaded document (its repr), without its ``sources.yml`` line.
+
+    The repr holds the file's sha256, name, segments, comments and ``sources.yml`` entry, so a changed file, a
+    renamed file or a changed metadata entry gives another digest. The entry's line is left out: no table or
+    view holds it, and an entry added above it moves it (see :func:`file_key`). At 10,000 documents working
+    them out takes about a second, so a load through the cache takes the digests of the documents it read
+    from the cache from :data:`DIGESTS_FILE`, and keeps them on the corpus (:func:`keep_digests`).
+    """
+    shown = doc if not doc.source.line else dataclasses.replace(doc, source=dataclasses.replace(doc.source, line=0))
+    digest = hashlib.sha256(f"presslens {__version__}; sha256 {doc.sha256}\n".encode())
+    digest.update(repr(shown).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+#: the attribute of a :class:`~.corpus.Corpus` holding its documents' digests (:func:`keep_digests`); not a field,
+#: so it is in no repr, comparison or ``dataclasses.replace`` (a replaced corpus works its digests out again)
+_DIGESTS_ATTRIBUTE = "_document_digests"
+
+
+def _signature(corpus: Corpus) -> tuple[tuple[str, str, int], ...]:
+    return tuple((d.doc_id, d.sha256, d.source.line) for d in corpus.documents)
+
+
+def keep_digests(corpus: Corpus, digests: tuple[str, ...]) -> None:
+    """Keep ``digests`` (one per document, in order) on ``corpus``, with what names its documents (doc_id, sha256, line)."""
+    setattr(corpus, _DIGESTS_ATTRIBUTE, (_signature(corpus), tuple(digests)))
+
+
+def kept_digests(corpus: Corpus) -> tuple[str, ...] | None:
+    """The digests :func:`keep_digests` kept on ``corpus``, or ``None`` when there are none or its documents changed since."""
+    kept = getattr(corpus, _DIGESTS_ATTRIBUTE, None)
+    if not (isinstance(kept, tuple) and len(kept) == 2 and len(kept[1]) == len(corpus.documents)):
+        return None
+    return kept[1] if kept[0] == _signature(corpus) else None
+
+
 class CorpusCache:
     """One load's view of the cache: the last run's outcomes read once, per-document files on demand, what this load used."""
 
@@ -89,6 +128,9 @@ class CorpusCache:
         last = read_pickle(self.root / LAST_RUN_FILE, what="corpus cache")
         self._last: dict[str, Outcome] = last if isinstance(last, dict) else {}
         self._used: dict[str, Outcome] = {}
+        digests = read_pickle(self.root / DIGESTS_FILE, what="corpus cache")
+        self._last_digests: dict[str, str] = digests if isinstance(digests, dict) else {}
+        self._digests: dict[str, str] = {}
         self.hits = 0
         self.misses = 0
 
@@ -107,6 +149,14 @@ class CorpusCache:
         self._used[key] = value
         return value
 
+    def digest(self, key: str, doc: Document) -> str:
+        """:func:`document_digest` of ``doc``, the document of ``key``: the last load's when it had it, else worked out."""
+        digest = self._last_digests.get(key)
+        if not isinstance(digest, str):
+            digest = document_digest(doc)
+        self._digests[key] = digest
+        return digest
+
     def put(self, key: str, outcome: Outcome) -> None:
         """Keep a file's outcome (its per-document file now, the last-run file at :meth:`save`)."""
         self._used[key] = outcome
@@ -124,6 +174,8 @@ class CorpusCache:
         """
         if worth_rewriting(self._last.keys(), self._used.keys()):
             write_pickle(self._used, self.root / LAST_RUN_FILE)
+        if self._digests and self._digests != self._last_digests:  # small (about 1.3 MB at 10,000 documents)
+            write_pickle(self._digests, self.root / DIGESTS_FILE)
 
 
 def cached_sources(root: Path, path: Path, load: Callable[[], dict[str, SourceEntry]]) -> dict[str, SourceEntry]:
@@ -183,4 +235,7 @@ def _digest(data: bytes | None) -> str | None:
     return digest.hexdigest()
 
 
-__all__ = ["CORPUS_CACHE_DIR", "CORPUS_CACHE_FORMAT", "CorpusCache", "cached_sources", "LAST_RUN_FILE", "SOURCES_CACHE_FILE", "file_key"]
+__all__ = [
+    "CORPUS_CACHE_DIR", "CORPUS_CACHE_FORMAT", "CorpusCache", "DIGESTS_FILE", "cached_sources", "document_digest", "file_key", "keep_digests",
+    "kept_digests", "LAST_RUN_FILE", "SOURCES_CACHE_FILE",
+]

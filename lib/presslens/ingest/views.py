@@ -10,9 +10,6 @@ from the same digests.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +17,7 @@ from typing import TypeVar
 
 from .. import __version__
 from ..io import read_pickle, write_pickle
+from .cache import document_digest, keep_digests, kept_digests
 from .corpus import Corpus, Document
 
 T = TypeVar("T")
@@ -32,38 +30,20 @@ VIEWS_DIR = f"views-v{VIEWS_FORMAT}"
 KEPT_SLACK = 1.25
 
 
-def document_digest(doc: Document) -> str:
-    """sha256 of the presslens version and the whole loaded document (its repr), without its ``sources.yml`` line.
-
-    The repr holds the file's sha256, name, segments, comments and ``sources.yml`` entry, so a changed file, a
-    renamed file or a changed metadata entry gives another digest. The entry's line is left out: no table or
-    view holds it, and an entry added above it moves it (see :func:`presslens.ingest.cache.file_key`).
-    """
-    shown = doc if not doc.source.line else dataclasses.replace(doc, source=dataclasses.replace(doc.source, line=0))
-    digest = hashlib.sha256(f"presslens {__version__}; sha256 {doc.sha256}\n".encode())
-    digest.update(repr(shown).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
-
-
-#: id(corpus) -> (a weak reference to it, the ids of its documents, their digests): see :func:`document_digests`
-_DIGESTS: dict[int, tuple[weakref.ref, tuple[int, ...], tuple[str, ...]]] = {}
-
-
 def document_digests(corpus: Corpus) -> tuple[str, ...]:
     """:func:`document_digest` of every document of ``corpus``, in order, worked out once per loaded corpus.
 
     The build asks for them several times (its per-document cache, the fingerprint of the tables it keeps, the
-    sentence spans) and each notebook of a run once or twice; at 10,000 documents each pass costs 1.5 to 2 s.
-    They are remembered for as long as the corpus lives and holds the same documents (a corpus is not edited
-    once loaded: a changed document is a new load).
+    sentence spans) and each notebook of a run once or twice; at 10,000 documents each pass costs about a
+    second. They are kept on the corpus (:func:`presslens.ingest.cache.keep_digests`; a load through the cache
+    keeps them there already, and the build's snapshot carries them to the run's notebooks), for as long as it
+    holds the same documents (a corpus is not edited once loaded: a changed document is a new load).
     """
-    ids = tuple(map(id, corpus.documents))
-    kept = _DIGESTS.get(id(corpus))
-    if kept is not None and kept[0]() is corpus and kept[1] == ids:
-        return kept[2]
+    kept = kept_digests(corpus)
+    if kept is not None:
+        return kept
     digests = tuple(document_digest(doc) for doc in corpus.documents)
-    ident = id(corpus)
-    _DIGESTS[ident] = (weakref.ref(corpus, lambda _ref, ident=ident: _DIGESTS.pop(ident, None)), ids, digests)
+    keep_digests(corpus, digests)
     return digests
 
 

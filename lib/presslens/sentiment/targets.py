@@ -342,20 +342,27 @@ def corpus_masking(per_document: pd.DataFrame, sentences: pd.DataFrame, mentions
     if rows.empty:
         return rows
     if "surface" in mentions.columns:
-        every, own = _all_forms(mentions)
         doc_ids, entities = rows["doc_id"].astype(str).to_numpy(), rows["entity"].astype(str).to_numpy()
         settled = np.zeros(len(rows), dtype=bool)  # rows whose pair the earlier run's masking answers
         kept = None
         memo = _MASKING
-        if memo is not None:
-            known, documents, asked = memo
+        if memo is not None and memo[0].get("redone") is not None:
+            known, documents, _ = memo
+            every = _forms(mentions)
             digests = {entity: _surfaces_digest(surfaces) for entity, surfaces in every.items()}
-            if known.get("redone") is not None:
-                same_docs = {d for d, key in known.get("documents", {}).items() if documents.get(d) == key}
-                same_entities = {e for e, digest in known.get("every", {}).items() if digests.get(e) == digest}
-                settled = pd.Series(doc_ids).isin(same_docs).to_numpy() & pd.Series(entities).isin(same_entities).to_numpy()
-                earlier = known["redone"]
-                kept = earlier[earlier["doc_id"].astype(str).isin(same_docs) & earlier["entity"].astype(str).isin(same_entities)]
+            same_docs = {d for d, key in known.get("documents", {}).items() if documents.get(d) == key}
+            same_entities = {e for e, digest in known.get("every", {}).items() if digests.get(e) == digest}
+            settled = pd.Series(doc_ids).isin(same_docs).to_numpy() & pd.Series(entities).isin(same_entities).to_numpy()
+            earlier = known["redone"]
+            kept = earlier[earlier["doc_id"].astype(str).isin(same_docs) & earlier["entity"].astype(str).isin(same_entities)]
+            # each document's own surfaces only for the pairs left to test
+            open_pairs = pd.MultiIndex.from_arrays([doc_ids[~settled], entities[~settled]]).unique()
+            chosen = mentions[pd.MultiIndex.from_arrays([mentions["doc_id"].astype(str), mentions["entity"].astype(str)]).isin(open_pairs)]
+            own = _forms(chosen, own_document=True)
+        else:
+            every, own = _all_forms(mentions)
+            if memo is not None:
+                digests = {entity: _surfaces_digest(surfaces) for entity, surfaces in every.items()}
         extra_patterns: dict[frozenset, re.Pattern[str] | None] = {}
         again = np.zeros(len(rows), dtype=bool)
         pair_patterns: dict[tuple[str, str], re.Pattern[str] | None] = {}  # a document's rows of one entity share it
@@ -385,6 +392,7 @@ def corpus_masking(per_document: pd.DataFrame, sentences: pd.DataFrame, mentions
             log.info("masking: %d sentence(s) scored again taken from the last run", len(kept))
             redone = kept if redone is None else pd.concat([kept, redone], ignore_index=True)
         if memo is not None:
+            _, documents, asked = memo
             asked.update(documents={d: documents[d] for d in set(doc_ids.tolist()) if d in documents}, every=digests,
                          redone=(redone if redone is not None else rows.iloc[:0]).reset_index(drop=True))
         if redone is not None and len(redone):
