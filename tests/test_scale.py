@@ -248,8 +248,9 @@ def test_a_damaged_cache_file_is_recomputed(tmp_path, seeds_copy, seeds_referenc
     pipeline.build(seeds_copy, tmp_path / "a", jobs=1, cache_dir=cache)
     root = cache / f"v{engine.CACHE_FORMAT}"
     last = sorted((root / engine.LAST_RUN_DIR).glob("*.pkl"))
-    # the last run's tables, one file per group, and what the corpus-level tables asked (a damaged one is a miss too)
-    assert [p.name for p in last] == ["codebook.pkl", "document.pkl", "remembered.pkl"]
+    # the last run's tables, one file per group, what the corpus-level tables asked and how long each took
+    # (a damaged one is a miss too)
+    assert [p.name for p in last] == ["codebook.pkl", "document.pkl", "remembered.pkl", "seconds.pkl"]
     files = sorted(p for p in root.rglob("*.pkl") if p not in last)
     assert len(files) == 10  # five documents x (document stages, codebook stages)
     files[0].write_bytes(b"not a pickle")

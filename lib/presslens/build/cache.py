@@ -13,7 +13,9 @@ an error, so whoever can write ``OUT/cache`` cannot make a run execute code::
                                                  entity_sentence_pieces), per codebook
         last-run/document.pkl, codebook.pkl      the last run's whole per-document tables, one file per group
         last-run/remembered.pkl                  answers of pure functions the corpus-level tables asked (masked
-                                                 sentences' VADER scores, bootstrap intervals), see remembered()
+                                                 sentences' VADER scores, bootstrap intervals, the whole-corpus
+                                                 masking), see remembered()
+        last-run/seconds.pkl                     how long each corpus-level table took (see table_seconds())
         tables/<corpus fingerprint>/<name>.pickle the whole tables of the last build, for its notebooks
       views-v{VIEWS_FORMAT}/<view>.pkl           views notebooks compute per document (discovery's pieces, quotations),
                                                  by document digest (kept by presslens.ingest.views)
@@ -163,6 +165,29 @@ def write_last_run(cache_dir: str | Path, group: str, book: str, keys: Mapping[s
     write_pickle({"book": book, "keys": dict(keys), "tables": dict(frames)}, last_run_path(cache_dir, group))
 
 
+SECONDS_FILE = "seconds.pkl"
+
+
+def table_seconds(cache_dir: str | Path | None) -> dict[str, float]:
+    """How long each corpus-level table took in the last run (table name -> seconds; empty without a cache or a last run).
+
+    The engine shares the corpus-level tables between its own process and a forked child by these times
+    (:func:`presslens.build.engine.share_tables`): a guess from the last run of the same folder.
+    """
+    if cache_dir is None:
+        return {}
+    value = read_pickle(root(cache_dir) / LAST_RUN_DIR / SECONDS_FILE)
+    if not isinstance(value, dict):
+        return {}
+    return {k: float(v) for k, v in value.items() if isinstance(k, str) and isinstance(v, (int, float)) and v >= 0}
+
+
+def keep_table_seconds(cache_dir: str | Path | None, seconds: Mapping[str, float]) -> None:
+    """Keep this run's seconds per corpus-level table for the next run (:func:`table_seconds`)."""
+    if cache_dir is not None and seconds:
+        write_pickle({k: round(float(v), 3) for k, v in seconds.items()}, root(cache_dir) / LAST_RUN_DIR / SECONDS_FILE)
+
+
 REMEMBERED_FILE = "remembered.pkl"
 
 
@@ -308,5 +333,5 @@ __all__ = [
     "CACHE_FORMAT", "LAST_RUN_DIR", "RUN_TABLES_DIR", "codebook_key", "corpus_fingerprint", "document_key", "document_keys", "old_cache_folders", "remove_old_cache_folders",
     "last_run_path", "load_corpus_snapshot", "load_run_tables", "piece_path", "read_last_run", "read_piece", "remembered", "root",
     "run_tables_folder",
-    "save_corpus_snapshot", "save_run_tables", "write_last_run", "write_piece",
+    "save_corpus_snapshot", "save_run_tables", "table_seconds", "keep_table_seconds", "write_last_run", "write_piece",
 ]

@@ -630,8 +630,10 @@ def compute_tables(
     #    computed beside the others, in a forked child, when the run has two jobs or more (build.background)
     t0 = time.perf_counter()
     reuse_names = [n for n, t in registered.items() if t is not None and t.from_alignment is not None]
-    apart = [n for n, t in registered.items() if t is not None and t.derive is not None and not t.remembers and n not in frames
-             and all(i in frames for i in t.inputs)]
+    free = [n for n, t in registered.items() if t is not None and t.derive is not None and not t.remembers and n not in frames
+            and all(i in frames for i in t.inputs)]
+    pinned = [n for n, t in registered.items() if t is not None and t.derive is not None and t.remembers and n not in frames]
+    apart = share_tables(free, pinned, reuse=bool(reuse_names), seconds=store.table_seconds(cache))
     done: dict[str, pd.DataFrame] = {}
     with ExitStack() as stack:
         computing = None
@@ -671,9 +673,39 @@ def compute_tables(
                          report["documents_computed"], report["documents_cached"], report["pairs_computed"],
                          report["pairs_cached"], " (beside the other tables)" if computing.forked else "")
     out = {name: done[name] for name in table_functions}
+    timed = {n: stats.seconds[f"table:{n}"] for n in [*free, *pinned] if f"table:{n}" in stats.seconds}
+    if reuse_names and "reuse" in stats.seconds:
+        timed["reuse"] = stats.seconds["reuse"]
+    store.keep_table_seconds(cache, timed)  # how the next run shares these tables between its processes
     stats.seconds["corpus_level"] = time.perf_counter() - t0
     stats.seconds["total"] = time.perf_counter() - started
     return out, stats
+
+
+def share_tables(free: Sequence[str], pinned: Sequence[str], *, reuse: bool, seconds: Mapping[str, float]) -> list[str]:
+    """Which of the ``free`` derived tables go beside the build's process, with the reuse tables (``reuse``).
+
+    The tables that remember answers between runs (``pinned``) stay in this
+    process; the reuse tables always go beside it. Each free table goes, largest
+    first by the seconds it took last run, to the side with less to do (longest
+    processing time first), so both finish about together; without last-run
+    times every free table goes beside.
+
+    >>> share_tables(["threads", "counts"], ["sentiment"], reuse=True, seconds={})
+    ['threads', 'counts']
+    >>> share_tables(["threads", "counts"], ["sentiment"], reuse=True, seconds={"reuse": 3.9, "sentiment": 4.8, "threads": 1.2, "counts": 0.5})
+    ['threads']
+    """
+    if not all(n in seconds for n in [*free, *pinned, *(["reuse"] if reuse else [])]):
+        return list(free)
+    load = {"beside": seconds["reuse"] if reuse else 0.0, "here": sum(seconds[n] for n in pinned)}
+    beside_names = []
+    for name in sorted(free, key=lambda n: (-seconds[n], n)):
+        side = "beside" if load["beside"] <= load["here"] else "here"
+        load[side] += seconds[name]
+        if side == "beside":
+            beside_names.append(name)
+    return [n for n in free if n in beside_names]
 
 
 def _tables_apart(
