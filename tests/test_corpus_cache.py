@@ -355,3 +355,38 @@ def test_the_build_removes_the_folders_of_older_cache_formats_and_nothing_else(t
     assert all(not (cache / p.relative_to(cache).parts[0]).exists() for p in old)
     assert all((p / "file.pkl").read_bytes() == b"kept by someone" for p in keep)
     assert (cache / f"v{CACHE_FORMAT}").is_dir() and (cache / CORPUS_CACHE_DIR).is_dir()
+
+
+def test_a_load_through_the_cache_keeps_the_documents_digests_on_the_corpus_as_worked_out_afresh(tmp_path, mixed, calls):
+    """The digests a cached load keeps on the corpus (from the corpus cache's digests file for the documents it read
+    from the cache) are document_digest of each document, also after an entry above others moved their lines, for a
+    changed file, and in the build's snapshot; a corpus of other documents works its own out."""
+    import pickle as _pickle
+
+    from presslens.ingest.cache import DIGESTS_FILE, kept_digests
+    from presslens.ingest.views import document_digest, document_digests
+
+    cache = tmp_path / "cache"
+    first = load_corpus(mixed, cache_dir=cache)
+    assert kept_digests(first) == tuple(document_digest(d) for d in first.documents)
+    assert (cache / CORPUS_CACHE_DIR / DIGESTS_FILE).is_file()
+    assert load_corpus(mixed, cache_dir=None) is not None and kept_digests(load_corpus(mixed)) is None  # no cache: none kept
+    # an entry added above the others moves their lines (in no digest); a changed file gets its new digest
+    _sources_edit(mixed, "documents:\n", "documents:\n  zz-new:\n    file: zz-new.txt\n    outlet: Added Above\n")
+    body = sorted(p for p in mixed.glob("*.txt"))[0]
+    body.write_text(body.read_text(encoding="utf-8") + "\n\nOne more paragraph written after the first load.\n", encoding="utf-8")
+    _reset(calls)
+    again = load_corpus(mixed, cache_dir=cache)
+    assert len(calls["decode"]) == 1  # only the changed file was decoded
+    assert kept_digests(again) == tuple(document_digest(d) for d in again.documents)
+    assert document_digests(again) == kept_digests(again)
+    assert document_digest(next(d for d in again.documents if d.file == body.name)) != \
+        document_digest(next(d for d in first.documents if d.file == body.name))
+    # the digests travel with a pickled corpus (the build's snapshot) and are dropped when its documents differ
+    thawed = _pickle.loads(_pickle.dumps(again))
+    assert kept_digests(thawed) == kept_digests(again)
+    fewer = dataclasses.replace(again, documents=again.documents[1:])
+    assert kept_digests(fewer) is None
+    assert document_digests(fewer) == tuple(document_digest(d) for d in fewer.documents)
+    again.documents.pop()  # a corpus edited in place (the library never does): its kept digests no longer match
+    assert kept_digests(again) is None
