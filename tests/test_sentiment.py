@@ -494,24 +494,22 @@ def test_remembered_masking_takes_the_last_runs_rows_only_where_nothing_changed(
     searched = []
     real = S.targets._surface_pattern
     every_piece = pieces(docs)
-    with S.remembered_masking(kept2, keys) as kept3:
+
+    def masked_counting_patterns(known, given_keys):  # corpus_masking, with the patterns it builds recorded
         S.targets._surface_pattern = lambda forms: searched.append(forms) or real(forms)
         try:
-            three = S.corpus_masking(every_piece, sentences, codebook_mentions)
+            with S.remembered_masking(known, given_keys) as kept_now:
+                return S.corpus_masking(every_piece, sentences, codebook_mentions), kept_now
         finally:
             S.targets._surface_pattern = real
+
+    three, kept3 = masked_counting_patterns(kept2, keys)
     pd.testing.assert_frame_equal(three, whole)
     assert searched == []
     pd.testing.assert_frame_equal(kept3["redone"].sort_values(list(whole.columns[:6])).reset_index(drop=True),
                                   kept2["redone"].sort_values(list(whole.columns[:6])).reset_index(drop=True))
     # run 4: one document's key changed (its content, as far as the memo knows): its pairs are tested again, same rows
-    changed = dict(keys, **{docs[0]: "another key"})
-    with S.remembered_masking(kept3, changed):
-        S.targets._surface_pattern = lambda forms: searched.append(forms) or real(forms)
-        try:
-            four = S.corpus_masking(every_piece, sentences, codebook_mentions)
-        finally:
-            S.targets._surface_pattern = real
+    four, _ = masked_counting_patterns(kept3, dict(keys, **{docs[0]: "another key"}))
     pd.testing.assert_frame_equal(four, whole)
     assert searched  # the changed document's pairs were worked out again
     with pytest.raises(RuntimeError, match="one block at a time"), S.remembered_masking(None, {}), S.remembered_masking(None, {}):
