@@ -15,20 +15,78 @@ It only forks where that is safe and can pay: the ``fork`` start method exists
 function runs at once, in this process, and :meth:`Beside.result` gives its
 answer the same way: the results never depend on where the work ran. A child
 that dies without answering (killed, out of memory) is not a lost build: the
-function is run again here and the log says why.
+function is run again here and the log says why. Like the engine's workers, a
+child dies with the build (a killed run leaves no process working) and leaves
+the heap it inherited out of its garbage collections (:func:`_start_worker`).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
+import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+
+#: prctl(2) option: the signal a process gets when the thread that made it dies
+PR_SET_PDEATHSIG = 1
+#: seconds between two looks at the parent, where prctl is not available
+PARENT_POLL_SECONDS = 1.0
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: a worker exits when the process that started it dies (SIGKILL of a run included).
+
+    On Linux, ``prctl(PR_SET_PDEATHSIG, SIGKILL)``: the kernel kills the worker
+    when its parent dies (SIGKILL, not SIGTERM: a worker inherits the run's
+    SIGTERM handler, which raises an exception the pool's worker loop would
+    catch and report instead of exiting). ``getppid`` right after closes the
+    race of a parent that died before the call. Elsewhere (or if prctl fails) a
+    daemon thread looks at ``getppid`` every second and exits the worker when
+    the parent is gone. The pool is made and used by one thread (the signal
+    follows the thread that forked the worker), which closes it before it ends.
+    """
+    armed = False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)  # the process's own symbols: libc's prctl on Linux
+        armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # not Linux: no prctl
+        armed = False
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), name="presslens-parent-watch", daemon=True).start()
+
+
+def _start_worker(parent: int) -> None:
+    """Pool initializer: the objects inherited from the parent are left out of this worker's garbage collections, then :func:`_die_with_parent`.
+
+    A forked worker shares the parent's heap (the corpus, the modules, the
+    Punkt and VADER models) page by page until it writes to a page. A full
+    collection walks every tracked object and writes its GC header, which would
+    copy the whole inherited heap into each worker and cost CPU in proportion
+    to the parent's memory rather than to the chunk. ``gc.freeze()`` moves them
+    to the permanent generation first (the objects stay usable; the collector
+    no longer visits them), as the :mod:`gc` documentation advises for fork.
+    """
+    gc.freeze()
+    _die_with_parent(parent)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def can_fork(*, jobs: int, engine: str = "local") -> bool:
@@ -68,7 +126,8 @@ class Beside:
     def _fork(self) -> None:
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_child, args=(send, self._function, self._args, self._kwargs), name=f"presslens-{self.name}")
+        process = context.Process(target=_child, args=(send, self._function, self._args, self._kwargs, os.getpid()),
+                                  name=f"presslens-{self.name}")
         process.start()
         send.close()
         self._process, self._conn, self.forked = process, receive, True
@@ -138,8 +197,13 @@ class Beside:
         self._finish()
 
 
-def _child(conn: Any, function: Callable[..., Any], args: tuple, kwargs: dict) -> None:
-    """The forked child: run ``function`` and send ``(True, value)`` or ``(False, exception)`` back."""
+def _child(conn: Any, function: Callable[..., Any], args: tuple, kwargs: dict, parent: int) -> None:
+    """The forked child: run ``function`` and send ``(True, value)`` or ``(False, exception)`` back.
+
+    Like the engine's workers (:func:`_start_worker`), it leaves the heap it inherited out of its garbage
+    collections (else each full collection would copy the build's pages into it) and dies with the build.
+    """
+    _start_worker(parent)
     started = time.perf_counter()
     try:
         answer: tuple[bool, Any] = (True, function(*args, **kwargs))

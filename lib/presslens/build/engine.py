@@ -62,7 +62,7 @@ from presslens.ingest.corpus import Corpus, Document
 from presslens.errors import PresslensError
 
 from . import cache as store
-from .background import beside, can_fork
+from .background import PARENT_POLL_SECONDS, PR_SET_PDEATHSIG, _die_with_parent, _start_worker, _watch_parent, beside, can_fork  # noqa: F401
 from .registry import BY_NAME, GROUPS, known
 
 log = logging.getLogger(__name__)
@@ -304,59 +304,6 @@ def _doc_order(corpus: Corpus) -> list[int]:
 # ---------------------------------------------------------------------------
 # Reuse: sentence units per document, comparisons per pair, cached and in parallel
 # ---------------------------------------------------------------------------
-#: prctl(2) option: the signal a process gets when the thread that made it dies
-PR_SET_PDEATHSIG = 1
-#: seconds between two looks at the parent, where prctl is not available
-PARENT_POLL_SECONDS = 1.0
-
-
-def _die_with_parent(parent: int) -> None:
-    """Pool initializer: a worker exits when the process that started it dies (SIGKILL of a run included).
-
-    On Linux, ``prctl(PR_SET_PDEATHSIG, SIGKILL)``: the kernel kills the worker
-    when its parent dies (SIGKILL, not SIGTERM: a worker inherits the run's
-    SIGTERM handler, which raises an exception the pool's worker loop would
-    catch and report instead of exiting). ``getppid`` right after closes the
-    race of a parent that died before the call. Elsewhere (or if prctl fails) a
-    daemon thread looks at ``getppid`` every second and exits the worker when
-    the parent is gone. The pool is made and used by one thread (the signal
-    follows the thread that forked the worker), which closes it before it ends.
-    """
-    armed = False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)  # the process's own symbols: libc's prctl on Linux
-        armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-    except (OSError, AttributeError):  # not Linux: no prctl
-        armed = False
-    if os.getppid() != parent:
-        os._exit(1)
-    if not armed:
-        threading.Thread(target=_watch_parent, args=(parent,), name="presslens-parent-watch", daemon=True).start()
-
-
-def _start_worker(parent: int) -> None:
-    """Pool initializer: the objects inherited from the parent are left out of this worker's garbage collections, then :func:`_die_with_parent`.
-
-    A forked worker shares the parent's heap (the corpus, the modules, the
-    Punkt and VADER models) page by page until it writes to a page. A full
-    collection walks every tracked object and writes its GC header, which would
-    copy the whole inherited heap into each worker and cost CPU in proportion
-    to the parent's memory rather than to the chunk. ``gc.freeze()`` moves them
-    to the permanent generation first (the objects stay usable; the collector
-    no longer visits them), as the :mod:`gc` documentation advises for fork.
-    """
-    gc.freeze()
-    _die_with_parent(parent)
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(PARENT_POLL_SECONDS)
-    os._exit(1)
-
-
 class TaskMapper:
     """Runs a task function over tasks lazily and in order: in this process, in worker processes or on Dask.
 
