@@ -194,3 +194,24 @@ def test_unnumbered_sources_keep_the_colour_the_corpus_gives_them(corpus, figure
     assert _trace_colours(deaths, intercept) == {numbered.marker.color} == {colours[intercept]} == {style.PALETTE[4]}
     drawn = {t.name for t in deaths.data if t.name}
     assert len({colours[style.source_key(n.replace("<br>", " · "))] for n in drawn}) == len({style.source_key(n.replace("<br>", " · ")) for n in drawn})
+
+
+def test_the_source_note_sits_below_wrapped_x_tick_labels_and_the_axis_title():
+    """A heatmap of documents with labels wrapped over four lines pushes its x-axis title down: the source note goes
+    lower by the three extra lines (and the bottom margin grows with it), so the two never overlap; a chart with
+    one-line ticks keeps the note where it was."""
+    import plotly.graph_objects as go
+
+    from presslens.style import TICK_LINE_PIXELS, add_source, x_tick_lines
+
+    wrapped = go.Figure(go.Heatmap(z=[[0.1, 0.2], [0.3, 0.4]], x=["rep<br>News<br>Diplomacy<br>(Reuters)", "oth<br>East Coast"],
+                                   y=["a", "b"]))
+    wrapped.update_layout(xaxis_title="found in (doc_b)")
+    add_source(wrapped, "presslens source comparison of a story (6 documents)")
+    note = wrapped.layout.annotations[-1]
+    assert x_tick_lines(wrapped) == 4
+    assert note.yshift == -72 - 3 * TICK_LINE_PIXELS and wrapped.layout.margin.b == 110 + 3 * TICK_LINE_PIXELS
+    plain = add_source(go.Figure(go.Bar(x=["one", "two"], y=[1, 2])), "a source")
+    assert plain.layout.annotations[-1].yshift == -72 and plain.layout.margin.b == 110
+    horizontal = add_source(go.Figure(go.Bar(y=["a<br>b<br>c"], x=[1], orientation="h")), "a source")  # labels on y
+    assert horizontal.layout.annotations[-1].yshift == -72

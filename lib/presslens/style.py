@@ -18,19 +18,47 @@ from .text.markup import chart_text
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
 
+#: pixels a line of x-axis tick labels takes (plotly's default 12 px font and its line spacing)
+TICK_LINE_PIXELS = 15
+
+
+def x_tick_lines(fig: Any) -> int:
+    """How many lines the x-axis tick labels of ``fig`` take: the most ``<br>`` breaks in a text label, plus one.
+
+    Text categories on the x axis (a heatmap's wrapped document labels) and
+    ``ticktext`` count; numbers, dates and traces drawn on other axes count as one line.
+
+    >>> import plotly.graph_objects as go
+    >>> x_tick_lines(go.Figure(go.Heatmap(z=[[1, 2]], x=["a<br>b<br>c", "d"], y=["r"])))
+    3
+    >>> x_tick_lines(go.Figure(go.Scatter(x=[1, 2], y=[3, 4])))
+    1
+    """
+    labels: list = list(getattr(fig.layout.xaxis, "ticktext", None) or [])
+    for trace in fig.data:
+        if getattr(trace, "xaxis", None) in (None, "x") and getattr(trace, "orientation", None) != "h":
+            values = getattr(trace, "x", None)
+            if values is not None:
+                labels.extend(v for v in values if isinstance(v, str))
+    return 1 + max((label.count("<br>") for label in labels if isinstance(label, str)), default=0)
+
+
 def add_source(fig: Any, source: str) -> Any:
     """Put a "Source: ..." note under the plot, as analysts expect on every chart.
 
-    The note is pinned a fixed number of pixels under the plot area (below the
-    x-axis title), so it stays inside the figure however tall the chart is.
+    The note is pinned a number of pixels under the plot area, below the x-axis
+    tick labels and title (lower by a line for each line the tick labels take
+    beyond one, :func:`x_tick_lines`, so wrapped labels never push the title
+    onto it), and stays inside the figure however tall the chart is.
     """
+    extra = TICK_LINE_PIXELS * (x_tick_lines(fig) - 1)
     fig.add_annotation(
         text=f"Source: {chart_text(source)}",
-        xref="paper", yref="paper", x=0, y=0, yshift=-72, xanchor="left", yanchor="top",
+        xref="paper", yref="paper", x=0, y=0, yshift=-72 - extra, xanchor="left", yanchor="top",
         showarrow=False, font={"size": 11, "color": "#555"},
     )
     bottom = (fig.layout.margin.b or 0) if fig.layout.margin else 0
-    fig.update_layout(margin={"b": max(bottom, 110)})
+    fig.update_layout(margin={"b": max(bottom, 110 + extra)})
     return fig
 
 
