@@ -30,7 +30,7 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,27 @@ def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(PARENT_POLL_SECONDS)
     os._exit(1)
+
+
+def longest_first(costs: Mapping[str, float], *, beside: float = 0.0, here: float = 0.0) -> tuple[list[str], list[str]]:
+    """Share work between a child and this process so both finish about together: ``(beside, here)`` names.
+
+    Largest cost first (ties by name), each goes to the side with less to do so far
+    (longest processing time first); ``beside`` and ``here`` are what each side has
+    to do already. Each list keeps the order of ``costs``.
+
+    >>> longest_first({"a": 5, "b": 3, "c": 2})
+    (['a'], ['b', 'c'])
+    >>> longest_first({"a": 5, "b": 3, "c": 2}, here=4)
+    (['a', 'c'], ['b'])
+    """
+    load = {"beside": beside, "here": here}
+    chosen: dict[str, str] = {}
+    for name in sorted(costs, key=lambda n: (-costs[n], n)):
+        side = "beside" if load["beside"] <= load["here"] else "here"
+        load[side] += costs[name]
+        chosen[name] = side
+    return [n for n in costs if chosen[n] == "beside"], [n for n in costs if chosen[n] == "here"]
 
 
 def can_fork(*, jobs: int, engine: str = "local") -> bool:
@@ -237,4 +258,4 @@ def beside(name: str, function: Callable[..., Any], *args: Any, fork: bool, **kw
     return Beside(name, function, args, kwargs, fork=fork)
 
 
-__all__ = ["Beside", "beside", "can_fork"]
+__all__ = ["Beside", "beside", "can_fork", "longest_first"]

@@ -62,7 +62,7 @@ from presslens.ingest.corpus import Corpus, Document
 from presslens.errors import PresslensError
 
 from . import cache as store
-from .background import PARENT_POLL_SECONDS, PR_SET_PDEATHSIG, _die_with_parent, _start_worker, _watch_parent, beside, can_fork  # noqa: F401
+from .background import PARENT_POLL_SECONDS, PR_SET_PDEATHSIG, _die_with_parent, _start_worker, _watch_parent, beside, can_fork, longest_first  # noqa: F401
 from .registry import BY_NAME, GROUPS, known
 
 log = logging.getLogger(__name__)
@@ -645,14 +645,8 @@ def share_tables(free: Sequence[str], pinned: Sequence[str], *, reuse: bool, sec
     """
     if not all(n in seconds for n in [*free, *pinned, *(["reuse"] if reuse else [])]):
         return list(free)
-    load = {"beside": seconds["reuse"] if reuse else 0.0, "here": sum(seconds[n] for n in pinned)}
-    beside_names = []
-    for name in sorted(free, key=lambda n: (-seconds[n], n)):
-        side = "beside" if load["beside"] <= load["here"] else "here"
-        load[side] += seconds[name]
-        if side == "beside":
-            beside_names.append(name)
-    return [n for n in free if n in beside_names]
+    return longest_first({n: seconds[n] for n in free}, beside=seconds["reuse"] if reuse else 0.0,
+                         here=sum(seconds[n] for n in pinned))[0]
 
 
 def _tables_apart(

@@ -28,7 +28,7 @@ from presslens.text.sentences import spans_from
 from presslens.ingest.views import keep_views_in, views_kept_in
 
 from .cache import corpus_fingerprint, load_corpus_snapshot, load_run_tables, remove_old_cache_folders, save_corpus_snapshot, save_run_tables
-from .background import beside, can_fork
+from .background import beside, can_fork, longest_first
 from .engine import compute_tables, default_jobs
 from .registry import BY_NAME, DERIVED, TABLES
 
@@ -154,14 +154,7 @@ def share_writing(frames: Mapping[str, pd.DataFrame], *, keeping: bool) -> tuple
     (['big', 'mid'], ['small'])
     """
     cells = {name: max(1, frame.size) for name, frame in frames.items()}
-    there: list[str] = []
-    here: list[str] = []
-    load = [0.0, PICKLE_COST * sum(cells.values()) if keeping else 0.0]
-    for name in sorted(cells, key=lambda n: (-cells[n], n)):
-        side = 0 if load[0] <= load[1] else 1
-        (there if side == 0 else here).append(name)
-        load[side] += cells[name]
-    return there, here
+    return longest_first(cells, here=PICKLE_COST * sum(cells.values()) if keeping else 0.0)
 
 
 def corpus_for(corpus_dir: str | Path | None, *, context: RunContext | None = None, strict: bool = False) -> Corpus:
