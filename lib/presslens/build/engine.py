@@ -38,14 +38,11 @@ the whole corpus, so registering a new table never gives wrong results.
 from __future__ import annotations
 
 import collections
-import gc
 import itertools
 import logging
 import math
 import multiprocessing
 import os
-import signal
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
@@ -409,7 +406,7 @@ def default_jobs() -> int:
 
 def _forks(engine: str, jobs: int) -> bool:
     """Whether the per-document workers of a run are forked from this process (local engine, ``fork`` start method)."""
-    return engine == "local" and jobs > 1 and multiprocessing.get_context().get_start_method() == "fork"
+    return can_fork(jobs=jobs, engine=engine) and multiprocessing.get_context().get_start_method() == "fork"
 
 
 def _per_document(
@@ -601,8 +598,7 @@ def compute_tables(
                 derived = registered[name]
                 if derived is not None and derived.derive is not None and all(n in frames for n in derived.inputs):
                     t1 = time.perf_counter()
-                    given = {p: frames[p] for p in derived.pieces if p in frames}
-                    done[name] = derived.derive(corpus, *(frames[n] for n in derived.inputs), **given)
+                    done[name] = _derive(derived, corpus, frames)
                 else:
                     t1 = time.perf_counter()
                     done[name] = make(corpus)
@@ -649,6 +645,11 @@ def share_tables(free: Sequence[str], pinned: Sequence[str], *, reuse: bool, sec
                          here=sum(seconds[n] for n in pinned))[0]
 
 
+def _derive(table: Any, corpus: Corpus, frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """A derived registry table from its input frames, and the internal pieces among ``frames`` it takes."""
+    return table.derive(corpus, *(frames[n] for n in table.inputs), **{p: frames[p] for p in table.pieces if p in frames})
+
+
 def _tables_apart(
     corpus: Corpus, frames: Mapping[str, pd.DataFrame], reuse_names: Sequence[str], derived: Sequence[str], *, jobs: int,
     cache_dir: Path | None, engine: str, scheduler: str | None,
@@ -668,9 +669,7 @@ def _tables_apart(
         seconds["reuse"] = time.perf_counter() - t0
     for name in derived:
         t0 = time.perf_counter()
-        table = BY_NAME[name]
-        given = {p: frames[p] for p in table.pieces if p in frames}
-        out[name] = table.derive(corpus, *(frames[n] for n in table.inputs), **given)
+        out[name] = _derive(BY_NAME[name], corpus, frames)
         seconds[f"table:{name}"] = time.perf_counter() - t0
     return out, report, seconds
 

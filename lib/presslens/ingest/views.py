@@ -1,11 +1,12 @@
-"""Views of each document kept between runs (``OUT/cache/views-v<format>/``), and the digest of a loaded document.
+"""Views of each document kept between runs (``OUT/cache/views-v<format>/``), and the digests of a corpus's documents.
 
 Notebooks compute some views from each document alone: what name discovery finds in it, its quotations.
 They are the same on every run of the same document, so :func:`kept_per_document` keeps them, by
 :func:`document_digest`, in the run's cache folder when the process keeps views (:func:`keep_views_in`:
 a kernel of ``presslens run`` and the build do). This module sits with ingest, below the stages that use
 it (entities, reuse); the build's own cache keys (:func:`presslens.build.cache.document_key`) are made
-from the same digests.
+from the same digests. A digest is :func:`presslens.ingest.cache.document_digest` (the corpus cache
+keeps them too); :func:`document_digests` gives a corpus's, kept on the corpus.
 """
 
 from __future__ import annotations

@@ -315,6 +315,11 @@ def _surfaces_digest(surfaces: Iterable[str]) -> str:
     return hashlib.sha256("\0".join(sorted(surfaces)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def _pairs_of(mentions: pd.DataFrame) -> pd.MultiIndex:
+    """``(doc_id, entity)`` of each mention, as text: to pick the mentions of some documents' entities."""
+    return pd.MultiIndex.from_arrays([mentions["doc_id"].astype(str), mentions["entity"].astype(str)])
+
+
 def corpus_masking(per_document: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     """:func:`entity_sentences` of the whole corpus from its per-document rows (``own_document=True``), in its order.
 
@@ -346,6 +351,7 @@ def corpus_masking(per_document: pd.DataFrame, sentences: pd.DataFrame, mentions
         settled = np.zeros(len(rows), dtype=bool)  # rows whose pair the earlier run's masking answers
         kept = None
         memo = _MASKING
+        mention_pairs = None  # (doc_id, entity) of every mention, made on first use
         if memo is not None and memo[0].get("redone") is not None:
             known, documents, _ = memo
             every = _forms(mentions)
@@ -357,12 +363,11 @@ def corpus_masking(per_document: pd.DataFrame, sentences: pd.DataFrame, mentions
             kept = earlier[earlier["doc_id"].astype(str).isin(same_docs) & earlier["entity"].astype(str).isin(same_entities)]
             # each document's own surfaces only for the pairs left to test
             open_pairs = pd.MultiIndex.from_arrays([doc_ids[~settled], entities[~settled]]).unique()
-            chosen = mentions[pd.MultiIndex.from_arrays([mentions["doc_id"].astype(str), mentions["entity"].astype(str)]).isin(open_pairs)]
-            own = _forms(chosen, own_document=True)
+            mention_pairs = _pairs_of(mentions)
+            own = _forms(mentions[mention_pairs.isin(open_pairs)], own_document=True)
         else:
             every, own = _all_forms(mentions)
-            if memo is not None:
-                digests = {entity: _surfaces_digest(surfaces) for entity, surfaces in every.items()}
+            digests = {entity: _surfaces_digest(surfaces) for entity, surfaces in every.items()} if memo is not None else {}
         extra_patterns: dict[frozenset, re.Pattern[str] | None] = {}
         again = np.zeros(len(rows), dtype=bool)
         pair_patterns: dict[tuple[str, str], re.Pattern[str] | None] = {}  # a document's rows of one entity share it
@@ -386,7 +391,8 @@ def corpus_masking(per_document: pd.DataFrame, sentences: pd.DataFrame, mentions
             ])
             chosen_sentences = sentences[sent_keys.isin(pd.MultiIndex.from_frame(redo[where]))]
             pairs = pd.MultiIndex.from_arrays([doc_ids[again], entities[again]])
-            chosen_mentions = mentions[pd.MultiIndex.from_arrays([mentions["doc_id"].astype(str), mentions["entity"].astype(str)]).isin(pairs)]
+            mention_pairs = _pairs_of(mentions) if mention_pairs is None else mention_pairs
+            chosen_mentions = mentions[mention_pairs.isin(pairs)]
             redone = entity_sentences(chosen_sentences, chosen_mentions, forms=mentions)
         if kept is not None and len(kept):
             log.info("masking: %d sentence(s) scored again taken from the last run", len(kept))
