@@ -147,6 +147,20 @@ def test_clough_stevenson_development_scores_with_the_fitted_thresholds():
     assert s["macro_f1"] >= 0.78  # wholly / partially / non (light and heavy revisions overlap)
 
 
+@needs_dev
+def test_the_fit_finds_thresholds_at_least_as_good_as_any_point_of_its_grid():
+    from benchmarks.fit_reuse import fit
+
+    items = features(("g0", "g1", "g2"), odd_news=None)
+    chosen, reached = fit(items)  # fit itself checks that the grid's figures are the rules' figures
+    again = scores(items, predict(items, **chosen))
+    assert (again["macro_f1"], again["f1"], again["confusion"]) == (reached["macro_f1"], reached["f1"], reached["confusion"])
+    for other in ({"wholly_min": 0.9, "partial_min": 0.3, "partial_min_shingles": 60}, {"wholly_min": 0.2, "partial_min": 0.0, "partial_min_shingles": 0}):
+        worse = scores(items, predict(items, baseline_quantile=0.5, **other))
+        assert (reached["macro_f1"], reached["f1"]) >= (worse["macro_f1"], worse["f1"])
+    assert reached["macro_f1"] > scores(items, predict(items, baseline_quantile=0.5, wholly_min=0.9, partial_min=0.3, partial_min_shingles=60))["macro_f1"]
+
+
 # --------------------------------------------------------------------------- realistic copies of a wire story (tests/reuse_copies.py)
 
 

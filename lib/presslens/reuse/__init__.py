@@ -56,7 +56,7 @@ quotation they share, not reuse of each other.
 dates, else wire signatures ("(AP) —", "The Associated Press contributed to
 this report", an agency credit line), else containment asymmetry; types
 (:func:`classify_reuse`) from the derived document's containment against the
-corpus baseline (the median unquoted containment of all compared pairs), with
+corpus baseline (a fitted quantile of the unquoted containments of all compared pairs), with
 thresholds fitted on labelled development data by ``benchmarks/fit_reuse.py``
 and stored in :mod:`.fitted`. Every row carries the numbers it rests on.
 

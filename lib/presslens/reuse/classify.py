@@ -24,7 +24,11 @@ PARTIAL_MIN_SHINGLES = FITTED["partial_min_shingles"]  # ...and at least this ma
 REPRINT_BACK_MIN = 0.8  # reprint (not condensed): the copy also carries >= four fifths of the source's 3-grams
 QUOTES_MIN_SHINGLES = 3  # shared quotes only: >= 3 shared 3-grams quoted in both (one quoted clause of five words)
 VIA_OVERLAP = 0.8  # a link is "via" a third document holding >= 80 % of the same sentences
-BASELINE_MIN_PAIRS = 6  # the corpus baseline is the median over at least this many compared (ordered) pairs, else 0
+BASELINE_MIN_PAIRS = 6  # the corpus baseline is taken over at least this many compared (ordered) pairs, else 0
+#: Which quantile of the compared pairs' unquoted containments is the corpus baseline (see :mod:`.fitted`): the
+#: median, what a typical pair shares. A lower one lets partial copies through in a story whose pages mostly copy
+#: one wire story, and let same-story pages through elsewhere (``benchmarks/fit_reuse.py``, ``QUANTILE_GRID``).
+BASELINE_QUANTILE = FITTED["baseline_quantile"]
 SYMMETRIC_SHINGLES = 2  # containments are even when the two texts' 3-gram counts differ by less than this
 
 
@@ -46,7 +50,7 @@ def classify_reuse(*, containment: float, containment_back: float, sentence_shar
         containment_back: share of the source's word 3-grams found in the derived document.
         sentence_share: share of the derived document's sentences aligned with a source sentence (score >= threshold).
         unquoted: ``containment`` counting only 3-grams not quoted in both documents.
-        baseline: what compared pairs of this corpus typically share (median unquoted containment).
+        baseline: what compared pairs of this corpus share (:func:`corpus_baseline`).
         shared_quote_shingles: shared 3-grams that sit inside quotations in both documents.
         quoted_in_derived: share of the shared 3-grams inside quotations in the derived document.
         unquoted_shingles: shared 3-grams not quoted in both (``None``: not known, the count is not checked).
@@ -85,13 +89,27 @@ def reuse_relations_table(corpus: Corpus, **options: Any) -> pd.DataFrame:
     return relations_frame(alignment, dates=dates)
 
 
-def _baseline(results: Iterable[Any]) -> float:
+def baseline_values(results: Iterable[Any]) -> list[float]:
+    """The unquoted 3-gram containment of each side of each compared pair (two values per pair)."""
     values = []
     for r in results:
         n_a, n_b, shared, quoted = r.shingles[:4]
         for n in (n_a, n_b):
             values.append((shared - quoted) / n if n else 0.0)
-    return float(np.median(values)) if len(values) >= BASELINE_MIN_PAIRS else 0.0
+    return values
+
+
+def corpus_baseline(values: Iterable[float], quantile: float = BASELINE_QUANTILE) -> float:
+    """The corpus baseline: the ``quantile`` of :func:`baseline_values`, 0 below ``BASELINE_MIN_PAIRS`` values.
+
+    >>> values = [0.0, 0.01, 0.02, 0.3, 0.4, 0.5]
+    >>> round(corpus_baseline(values, 0.5), 3), corpus_baseline(values, 0.0)
+    (0.16, 0.0)
+    >>> corpus_baseline([0.3, 0.4])
+    0.0
+    """
+    values = list(values)
+    return float(np.quantile(values, quantile)) if len(values) >= BASELINE_MIN_PAIRS else 0.0
 
 
 def relations_frame(alignment: Alignment, *, dates: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -105,8 +123,8 @@ def relations_frame(alignment: Alignment, *, dates: Mapping[str, str] | None = N
     document more of whose 3-grams are in the other is derived: the other has
     material of its own). ``undetermined`` only when all of these are even;
     ``direction_basis`` gives the evidence either way. **Type**: :func:`classify_reuse`
-    on the derived document's numbers; ``baseline`` is the corpus's median
-    unquoted containment over all compared pairs. ``via`` names a third document
+    on the derived document's numbers; ``baseline`` is the corpus baseline
+    (:func:`corpus_baseline`: a fitted quantile of the unquoted containments of all compared pairs). ``via`` names a third document
     both draw on when that explains the link (two copies of one article).
     ``source``/``derived`` are empty for unrelated pairs and ``shared quotes only``.
     """
@@ -128,7 +146,7 @@ def relations_frame(alignment: Alignment, *, dates: Mapping[str, str] | None = N
     for a, b in stats:
         partners.setdefault(a, set()).add(b)
     results = {(r.doc_a, r.doc_b): r for r in alignment.results}
-    baseline = _baseline(results.values())
+    baseline = corpus_baseline(baseline_values(results.values()))
     wire = {d: alignment.wire[d] for d in alignment.doc_ids} if alignment.results else {}
     share = {k: (v["shared"] / v["n"] if v["n"] else 0.0) for k, v in stats.items()}
     rows = []
