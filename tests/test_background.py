@@ -13,7 +13,7 @@ import pytest
 
 from presslens.build import background
 from presslens.build.background import beside, can_fork
-from presslens.errors import CorpusError
+from presslens.errors import CorpusError, MetadataError
 
 pytestmark = pytest.mark.skipif(not can_fork(jobs=2), reason="no fork start method on this system")
 
@@ -89,3 +89,19 @@ def test_a_build_failing_before_it_asks_stops_the_child():
     assert not process.is_alive()
     with pytest.raises(RuntimeError, match="stopped before it answered"):
         job.result()
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(corpus_copy, tmp_path):
+    """The build pauses the collector while it loads and freezes the documents after (io.frozen_heap): afterwards
+    the collector runs again over everything, also when the build fails."""
+    import gc
+
+    from presslens.build.pipeline import build
+
+    corpus = corpus_copy
+    result = build(corpus, tmp_path / "data", jobs=2, cache_dir=tmp_path / "cache")
+    assert result.counts and gc.isenabled() and gc.get_freeze_count() == 0
+    (corpus / "sources.yml").write_text("documents: [unclosed\n", encoding="utf-8")
+    with pytest.raises(MetadataError, match="sources.yml: invalid YAML"):
+        build(corpus, tmp_path / "data2", jobs=2, cache_dir=tmp_path / "cache")
+    assert gc.isenabled() and gc.get_freeze_count() == 0

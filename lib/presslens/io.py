@@ -908,6 +908,39 @@ def gc_paused():
                 gc.enable()
 
 
+@contextlib.contextmanager
+def frozen_heap():
+    """A block whose long-lived objects the cyclic collector stops walking: yields ``freeze()``.
+
+    ``freeze()`` moves every object alive into the collector's permanent generation (``gc.freeze``); the
+    block's end puts them back (``gc.unfreeze``). Reference counting frees them as usual in between; only
+    cycles among them wait for the block's end. A build calls it once its corpus is loaded: 10,000 documents
+    are millions of tracked objects, and each full collection walked all of them again (about 1.7 s of a
+    build after one new document, in 16 collections). When the heap is already frozen at the start (a
+    forked worker), ``freeze()`` does nothing and nothing is unfrozen.
+
+    >>> import gc
+    >>> with frozen_heap() as freeze:
+    ...     kept = [[i] for i in range(1000)]
+    ...     freeze()
+    ...     gc.get_freeze_count() >= 1000
+    True
+    >>> gc.get_freeze_count()
+    0
+    """
+    already = gc.get_freeze_count() > 0
+
+    def freeze() -> None:
+        if not already:
+            gc.freeze()
+
+    try:
+        yield freeze
+    finally:
+        if not already:
+            gc.unfreeze()
+
+
 def load_yaml(
     text: str, *, source: object, error: type[PresslensError], line_key: str | None = None
 ) -> tuple[yaml.Node | None, object]:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from presslens.errors import CorpusError
 from presslens.ingest.corpus import Corpus, load_corpus
-from presslens.io import write_csv
+from presslens.io import frozen_heap, gc_paused, write_csv
 from presslens.paths import RunContext, resolve_corpus
 from presslens.text.sentences import spans_from
 
@@ -91,10 +91,13 @@ def build(
         removed = remove_old_cache_folders(cache_dir)
         if removed:
             log.info("removed cache folders of older formats from %s: %s", cache_dir, ", ".join(removed))
-    corpus = load_corpus(corpus_dir, strict=strict, max_bytes=max_bytes, cache_dir=cache_dir)
-    # with two jobs or more, files that need nothing computed after them are written beside the rest (build.background)
-    fork = can_fork(jobs=default_jobs() if jobs is None else jobs, engine=engine)
     with ExitStack() as stack:
+        freeze = stack.enter_context(frozen_heap())
+        with gc_paused():  # loading makes the documents: nothing for the collector to find, much for it to walk
+            corpus = load_corpus(corpus_dir, strict=strict, max_bytes=max_bytes, cache_dir=cache_dir)
+        freeze()  # and from here on it stops walking them (io.frozen_heap)
+        # with two jobs or more, files that need nothing computed after them are written beside the rest (build.background)
+        fork = can_fork(jobs=default_jobs() if jobs is None else jobs, engine=engine)
         kept = stack.enter_context(beside("snapshot", save_corpus_snapshot, corpus, snapshot, fork=fork)) if snapshot is not None else None
         with views_kept_in(cache_dir):  # a corpus without entities.yml: its provisional codebook is discovered here
             frames, stats = compute_tables(corpus, TABLES, jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler)
