@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,15 @@ from presslens.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_found():
+    """A test that freezes the heap as a run's kernel does (``pipeline.corpus_for``) unfreezes it after itself."""
+    frozen = gc.get_freeze_count()
+    yield
+    if not frozen and gc.get_freeze_count():
+        gc.unfreeze()
 
 
 @pytest.fixture(scope="session")

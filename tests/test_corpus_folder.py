@@ -9,6 +9,7 @@ files again; a corpus with no usable document gives five reports that say so.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -218,6 +219,7 @@ def test_notebooks_under_a_run_read_the_build_snapshot_not_the_files(small: Path
     (small / OTHER).write_text("Changed\n\nA new body that was not there when the data was built.\n", encoding="utf-8")
     context = RunContext(corpus_snapshot=snapshot)
     under_run = pipeline.corpus_for(small, context=context)
+    assert gc.get_freeze_count() > 0  # a run's kernel keeps the corpus to its end: the collector stops walking it
     assert [d.doc_id for d in under_run] == [d.doc_id for d in built.corpus]
     assert pipeline.corpus_fingerprint(under_run) == pipeline.corpus_fingerprint(built.corpus)
     assert len(pipeline.corpus_for(small)) == 1  # outside a run: the files as they are now
