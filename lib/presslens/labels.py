@@ -25,16 +25,16 @@ def doc_number(doc_id: str) -> str:
     """The leading digits of a doc_id, or its first three characters when it has fewer than three.
 
     A separator those three characters end on is left off, so ``20_dailysabah``
-    is "20", not "20_".
+    is "20", not "20_", and ``ap-original`` is "ap", not "ap-".
 
     >>> doc_number("000_f852db828fd11835"), doc_number("01234_x"), doc_number("wire-copy")
     ('000', '01234', 'wir')
-    >>> doc_number("20_dailysabah"), doc_number("7a_b"), doc_number("5")
-    ('20', '7a', '5')
+    >>> doc_number("20_dailysabah"), doc_number("7a_b"), doc_number("5"), doc_number("ap-original"), doc_number("-_-x")
+    ('20', '7a', '5', 'ap', '-_-')
     """
     digits = len(doc_id) - len(doc_id.lstrip("0123456789"))
     number = doc_id[: max(digits, 3)]
-    if 0 < digits < 3:
+    if digits < 3:
         number = number.rstrip("_-. ") or number
     return number
 
