@@ -27,7 +27,7 @@ VIA_OVERLAP = 0.8  # a link is "via" a third document holding >= 80 % of the sam
 BASELINE_MIN_PAIRS = 6  # the corpus baseline is taken over at least this many compared (ordered) pairs, else 0
 #: Which quantile of the compared pairs' unquoted containments is the corpus baseline (see :mod:`.fitted`): the
 #: median, what a typical pair shares. A lower one lets partial copies through in a story whose pages mostly copy
-#: one wire story, and let same-story pages through elsewhere (``benchmarks/fit_reuse.py``, ``QUANTILE_GRID``).
+#: one wire story, and lets same-story pages through elsewhere (``benchmarks/fit_reuse.py``, ``QUANTILE_GRID``).
 BASELINE_QUANTILE = FITTED["baseline_quantile"]
 SYMMETRIC_SHINGLES = 2  # containments are even when the two texts' 3-gram counts differ by less than this
 
