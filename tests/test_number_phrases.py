@@ -54,6 +54,8 @@ PHRASES = [
     ("Number of U.S. troop casualties: 4.484", "4.484", 4_484, 4_484, "", "count"),
     ("Syrias war has left more than 320000 people dead.", "320000", 320_000, NAN, "more than", "count"),
     ("Roughly 1 000 people were killed.", "1 000", 1_000, 1_000, "Roughly", "count"),
+    ("The investigation concluded that 1 071 000 people had died.", "1 071 000", 1_071_000, 1_071_000, "", "count"),
+    ("About 12 500 000 people fled.", "12 500 000", 12_500_000, 12_500_000, "About", "count"),
     # words and mixed forms
     ("Eight thousand one hundred and seventy five American soldiers have died.", "Eight thousand one hundred and seventy five", 8_175, 8_175, "", "count"),
     ("Estimates start at 80 thousand deaths.", "80 thousand", 80_000, 80_000, "", "count"),
@@ -191,6 +193,12 @@ def test_shares_rates_years_dates_ages_and_identifiers_are_never_figures(sentenc
 )
 def test_numbers_inside_other_tokens_are_not_read(sentence, absent):
     assert not absent & {r.value_text for r in read_numbers(sentence)}
+
+
+def test_a_table_row_of_three_digit_columns_stays_three_numbers():
+    # killed, wounded, total: columns of a table copied as text, not 382,467,849
+    assert [r.value_text for r in read_numbers("Gulf War 382 467 849")] == ["382", "467", "849"]
+    assert [r.value_text for r in read_numbers("Totals: 5, 100, 7")] == ["5", "100", "7"]
 
 
 def test_the_tokens_keep_offsets_and_whether_a_space_comes_before():

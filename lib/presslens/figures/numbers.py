@@ -370,7 +370,8 @@ def _spaced_groups(sentence: str, toks: list[Token], j: int, value: float) -> tu
     """Groups of three digits after a space ("1 000", "300 000") or a comma and a space ("4, 500", "32, 000").
 
     "In 2003, 4 people" is not one number (the groups must be three digits after at most three), nor is a list
-    "5, 100, 7" (digits follow the last group).
+    "5, 100, 7" or a table row "382 467 849" (digits follow the last group); "1 071 000" is (a first group shorter
+    than three digits, then groups written alike).
     """
     k = j + 1
     joined = value
@@ -386,11 +387,33 @@ def _spaced_groups(sentence: str, toks: list[Token], j: int, value: float) -> tu
             break
         after = k + step
         if after < len(toks) and ((toks[after].kind == "num") or (toks[after].text == "," and after + 1 < len(toks) and toks[after + 1].kind == "num")):
-            break  # a list of numbers: "5, 100, 7"
+            # a list of numbers ("5, 100, 7") or a table row of three-digit columns ("Gulf War 382 467 849"),
+            # unless a shorter first group starts one number of several groups ("1 071 000")
+            if not (len(toks[j].text) < 3 and _next_group(sentence, toks, after, comma=c)):
+                break
         joined = joined * 1000 + float(g.text)
         comma = c
         k = after
     return k, joined
+
+
+def _next_group(sentence: str, toks: list[Token], k: int, *, comma: bool) -> bool:
+    """Whether token ``k`` starts one more group of three digits written as the last one was ("1 071 000").
+
+    >>> from presslens.figures.tokens import tokens
+    >>> text = "1 071 000 people"
+    >>> _next_group(text, tokens(text), 2, comma=False), _next_group("5, 100, 7", tokens("5, 100, 7"), 3, comma=True)
+    (True, False)
+    """
+    if comma:
+        if not (k + 1 < len(toks) and toks[k].text == "," and sentence[toks[k].end : toks[k + 1].start] == " "):
+            return False
+        g = toks[k + 1]
+    else:
+        if sentence[toks[k - 1].end : toks[k].start] != " ":
+            return False
+        g = toks[k]
+    return g.kind == "num" and len(g.text) == 3 and g.text.isdigit()
 
 
 def _word_atom(toks: list[Token], j: int) -> tuple[float, float, float, str, int] | None:
