@@ -199,6 +199,9 @@ def test_a_table_row_of_three_digit_columns_stays_three_numbers():
     # killed, wounded, total: columns of a table copied as text, not 382,467,849
     assert [r.value_text for r in read_numbers("Gulf War 382 467 849")] == ["382", "467", "849"]
     assert [r.value_text for r in read_numbers("Totals: 5, 100, 7")] == ["5", "100", "7"]
+    # a day after its month is no first group: not 5,100 deaths
+    assert "5 100" not in {r.value_text for r in read_numbers("On May 5 100 people died.")}
+    assert [r.value_text for r in read_numbers("Some 5 100 people died.")] == ["5 100"]
 
 
 def test_the_tokens_keep_offsets_and_whether_a_space_comes_before():

@@ -22,6 +22,7 @@ from typing import Sequence
 
 from .lexicon import (
     _CURRENCY_UNITS,
+    _MONTHS,
     _CURRENCY_WORD_RE,
     _FRACTIONS,
     _HEDGE_KIND,
@@ -316,7 +317,7 @@ def _digit_atom(sentence: str, toks: list[Token], j: int, cur: str) -> tuple[flo
     if value is None and not dots:
         return None
     k = j + 1
-    if value is not None and len(text) <= 3 and text.isdigit() and not _after_list(toks, j):
+    if value is not None and len(text) <= 3 and text.isdigit() and not _after_list(toks, j) and not _day_of_month(sentence, toks[j].start):
         k, value = _spaced_groups(sentence, toks, j, value)
     scale = 1.0
     nxt = toks[k] if k < len(toks) else None
@@ -364,6 +365,18 @@ def _after_list(toks: list[Token], j: int) -> bool:
     if j >= 1 and toks[j - 1].kind == "num":
         return True
     return j >= 2 and toks[j - 1].text == "," and toks[j - 2].kind == "num"
+
+
+def _day_of_month(sentence: str, start: int) -> bool:
+    """Whether the digits at ``start`` follow a month's name: a day ("On May 5 100 people died"), never a first group.
+
+    >>> _day_of_month("On May 5 100 people died", 7), _day_of_month("Some 5 100 people died", 5)
+    (True, False)
+    """
+    return _MONTH_BEFORE.search(sentence, max(0, start - 12), start) is not None
+
+
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s+$")
 
 
 def _spaced_groups(sentence: str, toks: list[Token], j: int, value: float) -> tuple[int, float]:
