@@ -247,6 +247,12 @@ def _grid_scores(gold: np.ndarray, classes: np.ndarray) -> tuple[np.ndarray, np.
     return sum(f1s) / len(f1s), binary
 
 
+def _middle(values):
+    """The middle of the sorted values (the upper one of two): a plateau's centre."""
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
 def fit(items: list[tuple[Pair, dict]]) -> tuple[dict, dict]:
     """The grid (baseline quantile, wholly_min, partial_min, partial_min_shingles) with the best development figures."""
     w = np.round(0.20 + 0.01 * np.arange(76), 2)
@@ -255,23 +261,21 @@ def fit(items: list[tuple[Pair, dict]]) -> tuple[dict, dict]:
     gold = np.array([CLASSES.index(pair.label) for pair, _ in items])
     best_key, plateau = None, []
     for q in QUANTILE_GRID:
-        macro, binary = _grid_scores(gold, _grid_classes(items, q, w, p, k))
-        key = np.round(macro, 6) * 10 + np.round(binary, 6)  # macro-F1 first, then the derived F1
-        top = float(key.max())
-        if best_key is None or top > best_key + 1e-9:
+        macro, binary = (np.round(x, 6) for x in _grid_scores(gold, _grid_classes(items, q, w, p, k)))
+        best_macro = macro == macro.max()
+        top = (float(macro.max()), float(binary[best_macro].max()))  # macro-F1 first, then the derived F1
+        if best_key is None or top > best_key:
             best_key, plateau = top, []
-        if abs(top - best_key) <= 1e-9:
-            plateau += [(q, float(w[i]), float(p[j]), int(k[m])) for i, j, m in zip(*np.nonzero(np.abs(key - top) <= 1e-9))]
-    qs = sorted({q for q, *_ in plateau})
-    q = qs[len(qs) // 2]
-    ws = sorted({x for y, x, _, _ in plateau if y == q})
-    chosen_w = ws[len(ws) // 2]
-    ps = sorted({x for y, v, x, _ in plateau if y == q and v == chosen_w})
-    chosen_p = ps[len(ps) // 2]
-    ks = sorted(x for y, v, u, x in plateau if y == q and v == chosen_w and u == chosen_p)
-    chosen = {"wholly_min": chosen_w, "partial_min": chosen_p, "partial_min_shingles": ks[len(ks) // 2], "baseline_quantile": q}
+        if top == best_key:
+            at = best_macro & (binary == top[1])
+            plateau += [(q, float(w[i]), float(p[j]), int(k[m])) for i, j, m in zip(*np.nonzero(at))]
+    q = _middle({q for q, *_ in plateau})
+    chosen_w = _middle({x for y, x, _, _ in plateau if y == q})
+    chosen_p = _middle({x for y, v, x, _ in plateau if y == q and v == chosen_w})
+    chosen_k = _middle({x for y, v, u, x in plateau if y == q and v == chosen_w and u == chosen_p})
+    chosen = {"wholly_min": chosen_w, "partial_min": chosen_p, "partial_min_shingles": chosen_k, "baseline_quantile": q}
     reached = scores(items, predict(items, **chosen))
-    if abs(round(reached["macro_f1"], 6) * 10 + round(reached["f1"], 6) - best_key) > 1e-6:
+    if (round(reached["macro_f1"], 6), round(reached["f1"], 6)) != best_key:
         raise AssertionError(f"the grid's figures {best_key} differ from the rules' {reached['macro_f1']}, {reached['f1']}")
     return chosen, reached
 

@@ -22,11 +22,11 @@ from typing import Sequence
 
 from .lexicon import (
     _CURRENCY_UNITS,
-    _MONTHS,
     _CURRENCY_WORD_RE,
     _FRACTIONS,
     _HEDGE_KIND,
     _HEDGE_LEFT,
+    _MONTHS,
     _NUMBER_WORD_SET_ALL,
     _PERCENT_WORDS,
     _PERSON_NOUNS,
@@ -389,20 +389,13 @@ def _spaced_groups(sentence: str, toks: list[Token], j: int, value: float) -> tu
     k = j + 1
     joined = value
     comma = None
-    while True:
-        if comma is not False and k + 1 < len(toks) and toks[k].text == "," and not toks[k].space and sentence[toks[k].end : toks[k + 1].start] == " ":
-            g, step, c = toks[k + 1], 2, True
-        elif comma is not True and k < len(toks) and sentence[toks[k - 1].end : toks[k].start] == " ":
-            g, step, c = toks[k], 1, False
-        else:
-            break
-        if g.kind != "num" or len(g.text) != 3 or not g.text.isdigit():
-            break
+    while (found := _group(sentence, toks, k, comma)) is not None:
+        g, step, c = found
         after = k + step
         if after < len(toks) and ((toks[after].kind == "num") or (toks[after].text == "," and after + 1 < len(toks) and toks[after + 1].kind == "num")):
             # a list of numbers ("5, 100, 7") or a table row of three-digit columns ("Gulf War 382 467 849"),
             # unless a shorter first group starts one number of several groups ("1 071 000")
-            if not (len(toks[j].text) < 3 and _next_group(sentence, toks, after, comma=c)):
+            if not (len(toks[j].text) < 3 and _group(sentence, toks, after, c) is not None):
                 break
         joined = joined * 1000 + float(g.text)
         comma = c
@@ -410,23 +403,22 @@ def _spaced_groups(sentence: str, toks: list[Token], j: int, value: float) -> tu
     return k, joined
 
 
-def _next_group(sentence: str, toks: list[Token], k: int, *, comma: bool) -> bool:
-    """Whether token ``k`` starts one more group of three digits written as the last one was ("1 071 000").
+def _group(sentence: str, toks: list[Token], k: int, comma: bool | None) -> tuple[Token, int, bool] | None:
+    """The group of three digits written at token ``k``, after the digits before it: ``(group, tokens it takes,
+    whether a comma came before it)``, else ``None``. ``comma``: ``None`` either way, ``True`` only ", 500",
+    ``False`` only " 500" (every group of one number is written alike).
 
     >>> from presslens.figures.tokens import tokens
-    >>> text = "1 071 000 people"
-    >>> _next_group(text, tokens(text), 2, comma=False), _next_group("5, 100, 7", tokens("5, 100, 7"), 3, comma=True)
-    (True, False)
+    >>> [_group(t, tokens(t), k, c) is not None for t, k, c in (("1 071 000", 2, False), ("5, 100, 7", 3, True), ("4, 500", 1, False))]
+    [True, False, False]
     """
-    if comma:
-        if not (k + 1 < len(toks) and toks[k].text == "," and sentence[toks[k].end : toks[k + 1].start] == " "):
-            return False
-        g = toks[k + 1]
+    if comma is not False and k + 1 < len(toks) and toks[k].text == "," and not toks[k].space and sentence[toks[k].end : toks[k + 1].start] == " ":
+        g, step, c = toks[k + 1], 2, True
+    elif comma is not True and k < len(toks) and sentence[toks[k - 1].end : toks[k].start] == " ":
+        g, step, c = toks[k], 1, False
     else:
-        if sentence[toks[k - 1].end : toks[k].start] != " ":
-            return False
-        g = toks[k]
-    return g.kind == "num" and len(g.text) == 3 and g.text.isdigit()
+        return None
+    return (g, step, c) if g.kind == "num" and len(g.text) == 3 and g.text.isdigit() else None
 
 
 def _word_atom(toks: list[Token], j: int) -> tuple[float, float, float, str, int] | None:
