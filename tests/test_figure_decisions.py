@@ -129,6 +129,20 @@ def test_a_date_before_a_headline_is_not_a_column_of_a_listing():
         ("The nation's pre-war population was over 20 million but most refugees are internally displaced.", "20 million", "population"),
         ("The 41,000 soldiers who took part in the offensive caused the death of 2,000 civilians.", "41,000", "troops"),
         ("Two gunmen killed 20 people at the checkpoint.", "Two", "troops"),
+        # the number is the subject of its own verb with an object; the casualty word after it counts others
+        ("500 militants attacked the village, killing 30 people.", "500", "troops"),
+        ("Some 2,000 troops caused the deaths of 40 civilians.", "2,000", "troops"),
+        ("The 41,000 soldiers who were deployed there caused the death of many.", "41,000", "troops"),
+        ("About 500 people stormed the building, leaving 12 dead.", "500", "people counted by another verb"),
+        ("10,000 troops crossed the border into Ukraine.", "10,000", "troops"),
+        ("Investigators found 12 mass graves in the area.", "12", "count of things"),
+        ("Indonesia was hardest hit, with 130,013 people listed as dead or missing.", "130,013", "other (the dead and the missing"),
+        ("Other authorities speak of 38,940 combined dead and missing people.", "38,940", "other (the dead and the missing"),
+        ("38,000 died a week after the earthquake of 7.6 on the Richter scale.", "7.6", "other (a measurement"),
+        ("16,269 casualties were reported on 24 November 2014,[1] most of them in India.", "1", "note marker"),
+        ("The Teutoburg massacre of 9 AD killed 30,000 Romans.", "9", "year"),
+        ("More than 4.5 million people have been internally displaced and 21.6 million are in dire need of assistance.",
+         "21.6 million", "no casualty"),
         ("The request includes $481.4 billion for Pentagon spending and $141.7 billion for the wars.", "$481.4 billion", "money not war cost"),
         ("Police arrested 45 people after the blast.", "45", "arrests"),
         ("At least 12 people were kidnapped and nine others are missing.", "12", "arrests"),
@@ -162,6 +176,33 @@ def test_numbers_that_are_not_figures_say_why(sentence, value_text, reason):
 def test_money_for_a_war_is_a_cost_and_its_group_is_war(sentence, value_text, group):
     r = _reading(sentence, value_text)
     assert (r.verdict, r.kind, r.group) == ("figure", "cost", group)
+
+
+def test_money_in_a_text_about_a_natural_disaster_and_no_war_is_no_war_cost():
+    tsunami = "The tsunami killed 30,957 in Sri Lanka. India says it will need to spend $2.1 billion on long-term rehabilitation."
+    assert _reading(tsunami, "$2.1 billion").verdict.startswith("money not war cost")
+    assert (_reading(tsunami, "30,957").verdict, _reading(tsunami, "30,957").kind) == ("figure", "deaths")
+    war = tsunami.replace("The tsunami killed", "The war killed")
+    assert (_reading(war, "$2.1 billion").verdict, _reading(war, "$2.1 billion").kind) == ("figure", "cost")
+
+
+@pytest.mark.parametrize(
+    "sentence, value_text, kind",
+    [
+        ("The toll in Sri Lanka, which was second hardest hit by the catastrophe, stood at 30,957.", "30,957", "deaths"),
+        ("Officials had earlier put the death toll at 25,000 and the injured at 63,000.", "25,000", "deaths"),
+        ("Officials had earlier put the death toll at 25,000 and the injured at 63,000.", "63,000", "wounded"),
+        ("When America pulled its troops out in 1973, the tab was 90 percent higher - $111 billion.", "$111 billion", "cost"),
+        ("The war's cost is $1,292bn- $2,039bn, rising to $1,754bn-$2,655bn if interest is added.", "$1,754bn-$2,655bn", "cost"),
+        ("About 1,144 died and an estimated 80,000 have lost their homes.", "80,000", "displaced"),
+        ("Nearly 10.9 million Afghans remained displaced, and 3.2 million remain internally displaced.", "3.2 million", "displaced"),
+        ("The war has displaced nearly 4 million people inside the country and 6.8 million people into neighboring countries.",
+         "6.8 million", "displaced"),
+    ],
+)
+def test_the_kind_of_a_number_from_its_toll_its_verb_or_the_figure_it_continues(sentence, value_text, kind):
+    r = _reading(sentence, value_text)
+    assert (r.verdict, r.kind) == ("figure", kind)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -227,6 +268,37 @@ Official: 12,762
 )
 def test_table_rows_take_the_kind_of_their_column(text, value_text, context, verdict, kind):
     r = _reading(text, value_text, context)
+    assert (r.verdict, r.kind) == (verdict, kind)
+
+
+COLUMNS = """Quick Reference: Death Tolls
+
+Event Period Deaths (Estimates) Primary Cause
+
+Colonization of Americas 1492-1900 50-130 million Disease, violence, displacement
+
+Holocaust 1941-1945 5-6 million Jews; 11M+ total Genocide
+
+Bosnian War/Genocide 1992-1995 ~100,000 War, genocide
+
+Part 1: Genocides
+
+The 12 tribes of the region lived in peace.
+"""
+
+
+@pytest.mark.parametrize(
+    "value_text, verdict, kind",
+    [
+        ("50-130 million", "figure", "deaths"),  # not displaced, the word after it in the row
+        ("5-6 million", "figure", "deaths"),
+        ("100,000", "figure", "deaths"),
+        ("1492-1900", "year range", ""),
+        ("12", "count of things", ""),  # "Part 1: Genocides" ended the table
+    ],
+)
+def test_the_first_count_of_a_row_under_single_spaced_column_names_takes_its_kind(value_text, verdict, kind):
+    r = _reading(COLUMNS, value_text)
     assert (r.verdict, r.kind) == (verdict, kind)
 
 

@@ -64,6 +64,15 @@ def _check(r, kind, low, high, qualifier):
         ("About 5,000 people have sought shelter in schools.", "5,000", "displaced", 5000, 5000, "About"),
         ("An exodus of 50,000 people has begun.", "50,000", "displaced", 50000, 50000, ""),
         ("More than 5000 people left Fuaa and Kafraya and about 2200 left Madaya on Friday.", "2200", "displaced", 2200, 2200, "about"),
+        ("About 200,000 have crossed the border into Chad.", "200,000", "displaced", 200000, 200000, "About"),
+        ("More than 2 million people have crossed into Poland.", "2 million", "displaced", 2000000, None, "More than"),
+        # the dead without a verb of death: euphemisms, graves, remains
+        ("Four hundred and five thousand would never come home.", "Four hundred and five thousand", "deaths", 405000, 405000, ""),
+        ("Police exhumed a mass grave holding 20 men.", "20", "deaths", 20, 20, ""),
+        ("They found a mass grave with the remains of at least 45 people.", "45", "deaths", 45, None, "at least"),
+        # ... and with one, the subject of an intransitive verb still counts: "reportedly died", "were reported killed"
+        ("About 200 people reportedly died.", "200", "deaths", 200, 200, "About"),
+        ("Some 300 people were reported killed.", "300", "deaths", 300, 300, "Some"),
         # comparison hedges: open bounds, the hedge written as in the text
         ("Not less than 60 people were killed.", "60", "deaths", 60, None, "Not less than"),
         ("Not fewer than 60 people were killed.", "60", "deaths", 60, None, "Not fewer than"),

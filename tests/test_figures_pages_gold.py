@@ -50,3 +50,17 @@ def test_pages_gold_covers_every_number_of_its_half(pages, part, parity):
     assert uncovered.empty, uncovered.to_string()
     assert set(gold.figures["kind"]) == {"deaths", "wounded", "displaced", "cost"}
     assert gold.traps["reason"].str.len().min() > 0
+
+
+PAGES2 = corpus_folder("news-figures-pages2")  # 14 pages of further outlets, all development (tests/data/figures_news/pages2_dev.yml)
+
+
+@pytest.mark.skipif(not PAGES2.is_dir(), reason=f"development corpus {PAGES2} is absent")
+def test_the_second_pages_gold_covers_every_number_of_every_page():
+    corpus = load_corpus(PAGES2)
+    assert corpus.rejected == [] and len(corpus) == len(list(PAGES2.glob("*.txt")))
+    gold = load_gold(NEWS / "pages2_dev.yml", corpus)
+    assert set(gold.doc_ids) == {d.doc_id for d in corpus}
+    uncovered = uncovered_numbers(gold, corpus)
+    assert uncovered.empty, uncovered.to_string()
+    assert set(gold.figures["kind"]) == {"deaths", "wounded", "displaced", "cost"}

@@ -114,6 +114,12 @@ PHRASES = [
     ("Some 2,000 or more were killed.", "2,000", 2_000, NAN, "Some … or more", "count"),
     ("Families of 500 and upwards fled.", "500", 500, NAN, "and upwards", "count"),
     ("We have 300 or so killed.", "300", 300, 300, "or so", "count"),
+    # one-letter scales in ranges and open bounds, a sign glued after a scale or digits
+    ("Some 600K-1.5 million people died.", "600K-1.5 million", 600_000, 1_500_000, "Some", "count"),
+    ("Between 100K-400K people were killed.", "100K-400K", 100_000, 400_000, "", "count"),
+    ("The Holocaust killed 11M+ people.", "11M", 11_000_000, NAN, "+", "count"),
+    ("Some 42,000+ people died.", "42,000", 42_000, NAN, "Some … +", "count"),
+    ("The war cost $295bn-$415bn.", "$295bn-$415bn", 295e9, 415e9, "", "count"),
     ("The top 10 commanders were killed.", "10", 10, 10, "", "count"),  # "top" is no hedge here
     # rates and shares, recognised as such and never counts
     ("The death rate rose to 5.5 deaths per 1,000 people.", "5.5", 5.5, 5.5, "", "rate"),

@@ -80,6 +80,7 @@ from .lexicon import (
     _INDIRECT,
     _INHERIT_LEFT,
     _INHERIT_REACH,
+    _MAGNITUDE_AFTER,
     _LABEL_BEFORE,
     _LOST_BEFORE,
     _LIST_AFTER,
@@ -119,14 +120,18 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
         return "date or time"
     if r.years and (_YEAR_PREP.search(before) or not _COUNTED_AFTER.match(after)):
         return "year range" if r.is_range else "year"
+    if _ERA_AFTER.match(after) and not r.currency:  # "9 AD", "480 BC", "1200 BCE"
+        return "year range" if r.is_range else "year"
     if _ID_BEFORE.search(before) or (_PLACE_NUMBER_AFTER.match(after) and _PLACE_NUMBER_BEFORE.search(before[-60:])):
         return "identifier"
     if _OPENERS_ONLY.match(sentence, 0, a).end() == a and _LIST_AFTER.match(after):  # nothing but quotes and brackets before it
         return "list number"
-    if a and sentence[a - 1] == "*":
-        return "note marker"
+    if a and sentence[a - 1] == "*" or (a and sentence[a - 1] == "[" and sentence[b : b + 1] == "]"):
+        return "note marker"  # "*3", a footnote "[1]"
     if _PERCENT_AFTER.match(after):
         return "percentage"
+    if _MAGNITUDE_AFTER.match(after):
+        return "other (a measurement: magnitude, degrees, distance)"
     if _DURATION_AFTER.match(after) or (_DURATION_BEFORE.search(before) and re.match(r"^\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?)\b", after, re.IGNORECASE)):
         return "duration"
     if _RATE_AFTER.match(after) or _RATE_LATER.match(after):
@@ -151,6 +156,8 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
     if _KILLED_AND_WOUNDED_BEFORE.search(near) or (pred.kind in ("deaths", "wounded") and pred.cue_pos is not None
                                                     and _KILLED_AND_WOUNDED_AT.match(sentence, pred.cue_pos)):
         return "killed and wounded together (no one kind)"
+    if not r.currency and (_DEAD_OR_MISSING.match(after) or _DEAD_OR_MISSING_BEFORE.search(near)):
+        return "other (the dead and the missing in one count)"
     if pred.kind:
         if pred.kind == "arrests" and not harm_object:  # "beheaded four hostages" counts the dead
             return "arrests (arrested, detained, kidnapped, missing: other counts of people)"
@@ -163,8 +170,16 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
         return "other (a number standing for people who say or estimate: 'four have estimated')"
     if pred.stop in ("who", "that") and pred.heads and _ACTOR_HEAD_RE.search(" ".join(pred.heads)) and pred.after not in _PASSIVE_AFTER:
         return "troops (soldiers or fighters as actors, not casualties)"
-    if pred.stop_pos is not None and not harm_object and _OTHER_VERB_RE.fullmatch(pred.stop) and not _CUE_RE.search(sentence, pred.stop_pos, pred.stop_pos + 60):
-        return f"people counted by another verb ({pred.stop})"
+    if pred.stop in ("who", "that") and pred.heads and _ACTOR_HEAD_RE.search(" ".join(pred.heads)) and _ACTORS_CLAUSE.match(sentence, pred.stop_pos):
+        return "troops (soldiers or fighters as actors, not casualties)"  # "41,000 soldiers who were deployed caused the death of"
+    if pred.stop_pos is not None and not harm_object and _OTHER_VERB_RE.fullmatch(pred.stop):
+        # its own verb, and an object after it ("500 militants attacked the village, killing 30"): the number counts the
+        # actors even when a casualty word follows; an intransitive one ("reportedly", "were reported killed") does not
+        active = not pred.aux and pred.after in _OBJECT_STARTS
+        if active and pred.heads and _ACTOR_HEAD_RE.search(" ".join(pred.heads)):
+            return "troops (soldiers or fighters as actors, not casualties)"
+        if active or not _CUE_RE.search(sentence, pred.stop_pos, pred.stop_pos + 60):
+            return f"people counted by another verb ({pred.stop})"
     if _PAIR_TEXT.match(r.value_text):  # "a man and his wife": the people counted are in the phrase itself
         return ""
     if _THINGS_AFTER.match(after) and not _NP_AFTER.match(after):
@@ -172,8 +187,9 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
     nxt = _NEXT_WORD.match(after)
     if nxt and not _NP_AFTER.match(after) and not harm_object and not r.trend:
         word = nxt.group("w")
-        if (word.islower() and word not in _FUNCTION_WORDS and not word.endswith(("ed", "ly", "ing")) and not _CUE_RE.fullmatch(word)
-                and not (r.currency and word in _MONEY_NOUNS) and not _PERSON_HEAD_AHEAD.match(after)):
+        if (word.islower() and word not in _FUNCTION_WORDS and word not in _AUX_WORDS and not word.endswith(("ed", "ly", "ing"))
+                and not _CUE_RE.fullmatch(word) and not r.currency and not _PERSON_HEAD_AHEAD.match(after)):
+            # "3.2 million remain displaced" is people; an amount of money is never a count of things
             return "count of things"
     return ""
 
@@ -197,6 +213,10 @@ _KW = r"(?:killed|killing|kill|kills|dead|died)\s+(?:and|or|and/or)\s+(?:wounded
 _KILLED_AND_WOUNDED_BEFORE = re.compile(rf"\b{_KW}\s+(?:(?:at\s+least|more\s+than|over|nearly|almost|some|about|around|up\s+to)\s+)?$",
                                         re.IGNORECASE)
 _KILLED_AND_WOUNDED_AT = re.compile(rf"{_KW}\b", re.IGNORECASE)
+#: "130,013 people listed as dead or missing", "38,940 combined dead and missing": the dead and the missing in one count.
+_DEAD_OR_MISSING = re.compile(r"^(?:\s+[\w-]+){0,4}?\s+(?:dead|killed)\s+(?:or|and|and/or)\s+missing\b|^\s+(?:missing|disappeared)\s+(?:or|and)\s+(?:dead|killed)\b",
+                              re.IGNORECASE)
+_DEAD_OR_MISSING_BEFORE = re.compile(r"\b(?:dead|killed)\s+(?:or|and)\s+missing\s*(?:[:,]|\bat|\bwas|\bis|\bstood\s+at|\bto)?\s*$", re.IGNORECASE)
 #: Nouns after an amount of money that name the amount, not a thing counted ("$3 trillion dollar estimate").
 _MONEY_NOUNS = frozenset("dollar dollars estimate estimates figure total sum price tag bill cost".split())
 _ARREST_PREFIXES = frozenset(w[:3].lower() for w in re.findall(r"[A-Za-z]{3,}", _ARREST_RE.pattern))
@@ -227,8 +247,27 @@ _TREATED_BEFORE = re.compile(r"\b(?:treated|treating|admitted|admitting|received
 _VICTIMS_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:victims|casualties|patients)\b", re.IGNORECASE)
 _MEDICAL_RE = re.compile(r"\b(?:hospitals?|clinics?|medics?|medical|doctors?|paramedics|emergency\s+room|ward|treatment)\b", re.IGNORECASE)
 #: "15 children and four teachers": a count listed after a figure's noun phrase with "and" is counted the same way.
-_INHERIT_AND = re.compile(r"^\s+(?:(?:[A-Za-z'’-]+)\s+){1,3}(?:and|,)\s+$")
+_INHERIT_AND = re.compile(r"^\s+(?:(?:[A-Za-z'’-]+)\s+){1,5}(?:and|,)\s+$")
+#: ... within three words even when the second has a verb of its own; past them only an elliptical one ("displaced 4
+#: million people inside the country and 6.8 million people into neighbouring countries", not "... and 21.6 million are
+#: in need")
+_INHERIT_AND_SHORT = re.compile(r"^\s+(?:(?:[A-Za-z'’-]+)\s+){1,3}(?:and|,)\s+$")
+#: A conjunction that starts another clause between a casualty word and a number.
+_CLAUSE_JOIN = re.compile(r"\b(?:and|but|while|whereas)\s", re.IGNORECASE)
+#: "$1,292bn-$2,039bn, rising to $1,754bn-$2,655bn": the same count grown, so of the same kind.
+_INHERIT_RISING = re.compile(r"^\s*,?\s+(?:rising|climbing|growing|increasing|jumping|swelling|falling|dropping)\s+to\s+$", re.IGNORECASE)
+#: "The toll in Sri Lanka, which was second hardest hit, stood at 30,957", "put the death toll at 25,000": the number
+#: is what the toll is, whatever casualty word follows it (no other number between).
+_TOLL_IS = re.compile(r"\b(?:death\s+)?toll\b[^.;:\d]{0,120}?\b(?:at|to|of|stood\s+at|stands\s+at|reached|hit|topped|passed|exceeded|"
+                      r"is|was|now)\s+$", re.IGNORECASE)
 _PASSIVE_AFTER = frozenset("were was had have has are died perished lost".split())
+#: Words that start the object of a verb: "attacked the village", "caused the deaths of".
+_OBJECT_STARTS = frozenset("the a an their its his her this these those".split())
+#: A relative clause about actors, then their own verb of harm with its object: "soldiers who were deployed there caused the
+#: death of many", "fighters who had crossed the border killed 30".
+_ACTORS_CLAUSE = re.compile(r"(?:who|that)\s+(?:were|was|had|have|has)\s+(?:been\s+)?[a-z]+ed\b(?:\s+[\w,-]+){0,5}?\s+"
+                            r"(?:caused|killed|shot|massacred|executed|wounded|injured)\s+(?:the|a|an|many|dozens|hundreds|scores|thousands|\d)",
+                            re.IGNORECASE)
 
 
 @dataclass
@@ -255,6 +294,8 @@ class _Predicate:
 
 #: Verbs of people leaving a place, read as displacement when a place's name follows ("5000 people left Fuaa").
 _DEPARTURE_VERBS = frozenset("left leave leaving fled evacuated".split())
+#: After "crossed": a border or a country ("the border into Chad", "into Poland", "over to Jordan").
+_CROSSED_INTO = re.compile(r"\s+(?:(?:the|a)\s+(?:[\w-]+\s+)?(?:border|frontier)s?\b|(?:into|to|over\s+to|over\s+into)\s+(?:neighbou?ring\s+)?[A-Z])")
 #: Capitalised words after "left" that are no place: days, months, pronouns, names of the calendar.
 _NOT_PLACES = frozenset(
     "I Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September "
@@ -321,6 +362,11 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
         if lw in _DEPARTURE_VERBS and i + 1 < len(toks) and toks[i + 1][0].isupper() and toks[i + 1] not in _NOT_PLACES and not (
                 heads and _ACTOR_HEAD_RE.search(" ".join(heads))):
             # "More than 5000 people left Fuaa", "about 2200 left Madaya": people leaving a place (not troops leaving it)
+            return _Predicate(kind="displaced", cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux, verb=True)
+        if lw in ("crossed", "crossing") and _CROSSED_INTO.match(sentence, starts[i] + len(w)) and not (
+                heads and _ACTOR_HEAD_RE.search(" ".join(heads))):
+            # "200,000 have crossed the border into Chad", "2 million people crossed into Poland": people fleeing across a
+            # border (not troops crossing it)
             return _Predicate(kind="displaced", cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux, verb=True)
         if lw in _AUX_WORDS:
             aux = True
@@ -521,18 +567,32 @@ def _read_numbers(text: str) -> tuple[NumberReading, ...]:
         readings.extend(phrases)
     if readings and "\n" in text:
         _read_tables(text, readings)
+    if any(r.verdict == "figure" and r.kind == "cost" for r in readings) and not _WAR_WORD_RE.search(text) and _DISASTER_RE.search(text):
+        for r in readings:  # a text about a tsunami or a flood and no war: its money is the disaster's, not a war's cost
+            if r.verdict == "figure" and r.kind == "cost":
+                r.verdict, r.kind, r.group = "money not war cost (a natural disaster's)", "", ""
     return tuple(readings)
 
 
+#: Natural disasters (a text about one and no war spends its money on the disaster).
+_DISASTER_RE = re.compile(r"\b(?:earthquakes?|quakes?|tsunamis?|floods?|flooding|hurricanes?|cyclones?|typhoons?|tornado(?:e?s)?|"
+                          r"droughts?|wildfires?|landslides?|eruptions?)\b", re.IGNORECASE)
+
+
+#: An era after a number makes it a year: "9 AD", "480 BC", "70 CE".
+_ERA_AFTER = re.compile(r"\s?(?-i:AD|A\.D\.|BC|B\.C\.|BCE|CE)\b")
 #: Verdicts a table column never overrides: the number is a date, a year, a percentage or a rate whatever its column.
 _KEEP_IN_TABLES = re.compile(r"^(?:date|year|percentage|a rate|identifier|note marker|duration)")
 _CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{2,}")
 #: A data cell at the end of a row of a plain-text table: a number (with its "*" or "+"), or a note in brackets.
-_ROW_ITEM = re.compile(r"(?:US\s?\$|\$|€|£)?\d[\d,.]*(?:\s?(?:million|billion|trillion|m|bn))?[*+]?|\([^()\n]{1,40}\)")
+_ROW_VALUE = r"(?:US\s?\$|\$|€|£)?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn)|(?i:k|m)(?![\w]))?"
+_ROW_ITEM = re.compile(rf"~?{_ROW_VALUE}(?:\s?[-–]\s?{_ROW_VALUE})?[*+]?|\([^()\n]{{1,40}}\)")
 _TOTAL_RE = re.compile(r"\btotals?\b|\bsum\b|\bcombined\b", re.IGNORECASE)
 _ESTIMATE_HEADER = re.compile(r"\b(?:estimates?|figures?|counts?|numbers?|revised|official|toll)\b", re.IGNORECASE)
 _MAX_HEADING_WORDS = 8
 _MAX_ROW_CHARS = 240
+#: A row under single-spaced column names may end in a long description ("Roman legions under Varus ambushed ...").
+_MAX_COLUMN_ROW_CHARS = 600
 
 
 def _header_kinds(cells: list[str]) -> list[str]:
@@ -565,15 +625,22 @@ def _read_tables(text: str, readings: list[NumberReading]) -> None:
         pos += len(line) + 1
     header: list[str] | None = None
     heading: tuple[str, str] | None = None  # (kind, heading text)
+    columns = ""  # the kind of a header of single-spaced column names ("Event Period Deaths (Estimates) Primary Cause")
     for start, line in lines:
         stripped = line.strip()
         if not stripped or set(stripped) <= set("-|: "):
             continue
+        has_digit = bool(re.search(r"\d", stripped))
+        # such a table's rows are one per line (or paragraph), with digits and no colon ("Part 1: Genocides" ends it)
+        if columns and has_digit and len(stripped) <= _MAX_COLUMN_ROW_CHARS and ":" not in stripped:
+            _first_count(text, by_start, starts, start, start + len(line), columns)
+            continue
+        columns = ""
         if len(stripped) > _MAX_ROW_CHARS:  # prose: no header, row or heading is this long
             header = heading = None
             continue
-        has_digit = bool(re.search(r"\d", stripped))
         if not has_digit:
+            columns = _column_names(stripped)  # and, short as it is, a heading too ("U.S. Military Wounded")
             cells = [c for c in _CELL_SPLIT.split(stripped) if c]
             kinds = _header_kinds(cells) if len(cells) >= 2 else []
             if any(k and k != "total" for k in kinds):
@@ -612,6 +679,33 @@ def _read_tables(text: str, readings: list[NumberReading]) -> None:
                 a, b = items[-1]
                 np = _NP_RE.search(heading[1])
                 _table_cell(text, by_start, starts, start + items[0][0], start + b, heading[0], _clean_np(np.group(0)) if np else "")
+
+
+def _column_names(line: str) -> str:
+    """The kind of a line of single-spaced column names with one casualty column, else "".
+
+    "Event Period Deaths (Estimates) Primary Cause", "Date Name Deaths Location Description": three to eight words,
+    each capitalised or in brackets, one kind named once (a title such as "Quick Reference: Death Tolls" has a colon).
+    """
+    words = line.split()
+    if not 3 <= len(words) <= _MAX_HEADING_WORDS or not all(w[0].isupper() or w[0] == "(" for w in words) or ":" in line:
+        return ""
+    kinds = [m.lastgroup for m in _CUE_RE.finditer(line)]
+    return kinds[0] if len(kinds) == 1 and kinds[0] != "cost" else ""
+
+
+def _first_count(text: str, by_start: list[NumberReading], starts: list[int], a: int, b: int, kind: str) -> None:
+    """The first count of a row under single-spaced column names is in the casualty column: it takes its kind.
+
+    Labels come first and are words ("Holocaust 1941-1945 5-6 million Jews ...": the years are kept as years); the
+    words after the count describe it, so later numbers of the row are left to their sentences."""
+    for r in by_start[bisect_left(starts, a):]:
+        if r.num_start >= b:
+            break
+        if _KEEP_IN_TABLES.match(r.verdict) or r.currency:
+            continue
+        _table_cell(text, by_start, starts, r.num_start, r.num_end, kind, "", column=True)
+        return
 
 
 def _row_items(line: str) -> list[tuple[int, int]]:
@@ -698,13 +792,22 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         kinds = ("cost",) if money else ("deaths", "wounded", "displaced") + (("cost",) if bare_big else ())
         pred = predicate(i, b, money)
         label = _LABEL_BEFORE.search(sentence, max(0, ha - 60), ha) if sentence[max(0, ha - 3) : ha].rstrip().endswith(":") else None
+        toll = None if money else _TOLL_IS.search(sentence, max(0, ha - 160), ha)
         if label and label.lastgroup in kinds:
             found = (label.lastgroup, label.start())  # "Number of U.S. troop casualties: 4,484", "Killed: 45"
+        elif toll:
+            found = ("deaths", toll.start())
         elif pred.kind in kinds and not (pred.crossed and (_OBJECT_OF_HARM.search(sentence[max(0, ha - 40) : ha])
                                                          or _LOST_BEFORE.search(sentence[max(0, ha - 20) : ha]))):
             found = (pred.kind, pred.cue_pos)  # ... unless the number is the object of a verb before it: "lost 59 soldiers and 776 ..."
         else:
             found = _nearest_cue(cues, ha, b, lo, hi, kinds, sentence)
+            if (found and found[1] is not None and found[1] < ha and pred.aux and pred.stop_pos is not None
+                    and _CLAUSE_JOIN.search(sentence, found[1], ha)):
+                # "4.5 million people have been displaced and 21.6 million are in dire need": a number with a verb of
+                # its own does not take the casualty word of the clause before it, only one after it ("and 3.2 million
+                # remain internally displaced")
+                found = _nearest_cue(cues, ha, b, b, hi, kinds, sentence)
             if found is None and money and _WAR_PURPOSE_RE.search(sentence, b, min(len(sentence), b + 80)):
                 found = ("cost", None)  # "$686 billion (43%) for Operation Enduring Freedom"
             if found is None and money and _LOSSES_NEAR.search(sentence[max(0, ha - 40) : min(len(sentence), b + 40)]) and (
@@ -720,8 +823,10 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         kind = found[0] if found else ""
         cue_pos = found[1] if found else None
         if not kind and last_kind and n > 0 and (_INHERIT_LEFT.match(sentence[spans[candidates[n - 1]][1] : ha])
-                                                 or _INHERIT_AND.match(sentence[spans[candidates[n - 1]][1] : ha])
-                                                 or (r.qualifier and _INHERIT_REACH.match(sentence[spans[candidates[n - 1]][1] : ha]))):
+                                                 or (_INHERIT_AND.match(sentence[spans[candidates[n - 1]][1] : ha])
+                                                     and (not pred.aux or _INHERIT_AND_SHORT.match(sentence[spans[candidates[n - 1]][1] : ha])))
+                                                 or (r.qualifier and _INHERIT_REACH.match(sentence[spans[candidates[n - 1]][1] : ha]))
+                                                 or _INHERIT_RISING.match(sentence[spans[candidates[n - 1]][1] : ha])):
             kind = last_kind
         if not kind and n > 0 and last_kind and (r.trend, phrases[candidates[n - 1]].trend) in (("to", "from"), ("from", "to")):
             kind = last_kind  # "rose from 1,778 in 2005 to 3,149 in 2006", "63, up from 41": one end counts what the other does

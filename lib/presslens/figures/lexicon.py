@@ -92,8 +92,8 @@ _MODAL_ALT = r"(?:could|may|might|would|will|can|(?:is\s+|are\s+|was\s+)?(?:like
 _MODAL_PREFIX = re.compile(rf"^{_MODAL_ALT}\s+", re.IGNORECASE)
 _HEDGE_LEFT = re.compile(rf"(?:^|(?<=[\s(\"“'‘]))(?P<h>(?:{_MODAL_ALT}\s+)?(?:{_HEDGE_ALT}))\s+$", re.IGNORECASE)
 _HEDGE_SUFFIX = re.compile(
-    r"(?P<h>\s*(?:or\s+more|or\s+so|more\s+or\s+less|-odd|\s+odd|or\s+fewer|or\s+less|or\s+above|or\s+higher|or\s+over|and\s+upwards?|or\s+thereabouts|plus|\+|"
-    r"and\s+(?:still\s+)?counting))\b",
+    r"(?P<h>\s*(?:or\s+more|or\s+so|more\s+or\s+less|-odd|\s+odd|or\s+fewer|or\s+less|or\s+above|or\s+higher|or\s+over|and\s+upwards?|or\s+thereabouts|plus|"
+    r"and\s+(?:still\s+)?counting)\b|\+(?![\d+]))",
     re.IGNORECASE,
 )
 _SUFFIX_KIND = {"or more": "lower", "plus": "lower", "+": "lower", "or fewer": "upper", "or less": "upper", "or so": "approx",
@@ -119,6 +119,8 @@ _LIST_AFTER = re.compile(r"^[.)](?:\s|$)")
 #: "$3,000 per month", "$720 million a day": a rate is not a total, whatever it pays for.
 _RATE_AFTER = re.compile(r"^\s*(?:per|a|an|each|every)\s+(?:month|year|week|day|hour|night|head|person|capita)\b"
                          r"(?!\s+(?:earlier|later|after|before|ago)\b)", re.IGNORECASE)
+#: "an earthquake of 7.6 on the Richter scale", "a 7.8-magnitude quake": a measurement, not a count.
+_MAGNITUDE_AFTER = re.compile(r"^(?:\s+on\s+the\s+Richter|\s*-?\s*magnitude\b|\s+(?:degrees|metres|meters|feet|kilometres|kilometers|miles)\b)", re.IGNORECASE)
 _PERCENT_AFTER = re.compile(r"^\s*(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
 _DURATION_AFTER = re.compile(
     r"^[\s-]+(?:(?:more|other|additional|long|full|straight|consecutive|straight)\s+)?"
@@ -133,7 +135,7 @@ _THINGS = (
     "articles?|books?|chapters?|countries|nations|states|cities|towns|villages|provinces|ministries|ministers|parties|"
     "meetings?|visits?|trips?|flights?|calls?|steps?|phases?|rounds?|copies|videos?|photos?|pictures?|images?|hotels?|"
     "houses?|homes?|buildings?|units?|battalions?|brigades?|divisions?|bases?|sites?|facilities|programs?|projects?|"
-    "contracts?|snakes?|heads?|rivals?|enemies|sides?|households?|respondents?|interviews?|samples?|clusters?"
+    "contracts?|snakes?|heads?|rivals?|enemies|sides?|households?|respondents?|interviews?|samples?|clusters?|(?:mass\\s+)?graves?"
 )
 _THINGS_AFTER = re.compile(rf"^\s+(?:of\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_THINGS})\b", re.IGNORECASE)
 _PAYMENT = re.compile(
@@ -156,12 +158,16 @@ _CUES = {
     "deaths": r"killed|killing|kills?|died|dies|die|dead|lives|deaths?(?!\s+squads?)|death\s+toll|toll|fatalities|fatality|lives\s+lost|"
               r"lost\s+their\s+lives|slain|murdered|massacred|executed|perished|tortured\s+to\s+death|shot\s+dead|casualties|casualty|"
               r"bodies|corpses|buried|beheaded|massacre|hanged|losses|murders?|killings|slaughtered|butchered|assassinated|martyred|"
-              r"martyrs|drowned|succumbed|succumbing|gunned\s+down|eliminated|eliminating|neutrali[sz]ed|liquidated|(?:took|taken|taking)\s+out(?!\s+of\b)",
+              r"slaughtering|massacring|butchering|murdering|"
+              r"martyrs|drowned|succumbed|succumbing|gunned\s+down|eliminated|eliminating|neutrali[sz]ed|liquidated|(?:took|taken|taking)\s+out(?!\s+of\b)|"
+              r"never\s+(?:came|come|comes|made\s+it)\s+(?:back\s+)?home|remains(?=\s+of\b)|"
+              r"mass\s+graves?(?=\s+(?:holding|containing|with|of)\s+(?:(?:at\s+least|some|about|around|more\s+than|over|nearly|up\s+to)\s+)?"
+              r"(?:\d|dozens|hundreds|thousands|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+(?:teen|ty)\b))",
     "wounded": r"wounded|wounding|injured|injuries|injuring|injures?|maimed|hurt|hospitali[sz]ed|"
                r"(?:suffered|sustained|suffering|sustaining)\s+(?:[\w-]+\s+){0,2}?(?:wounds|burns)",
     "displaced": r"displaced|displacement|exodus|refugees|IDPs|fled|flee|fleeing|driven\s+(?:from|out|away)|homeless|evacuated|evacuees|expelled|uprooted|"
-                 r"hosts|hosting|hosted|taken\s+in|took\s+in|welcomed|refuge|(?:sought|seeking|seek|seeks|took|taking|find|found|finding)\s+(?:shelter|sanctuary)|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of|to\s+(?:leave|flee|abandon))\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?)\s+their\s+homes",
-    "cost": r"cost|costs|costing|spent|spend|spends|spending|price|price\s+tag|expenditures?|outlays?|bill|damages?|reconstruction|rebuilding",
+                 r"hosts|hosting|hosted|taken\s+in|took\s+in|welcomed|refuge|(?:sought|seeking|seek|seeks|took|taking|find|found|finding)\s+(?:shelter|sanctuary)|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of|to\s+(?:leave|flee|abandon))\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?|lost|lose|losing)\s+their\s+homes",
+    "cost": r"cost|costs|costing|spent|spend|spends|spending|price|price\s+tag|expenditures?|outlays?|bill|tab|damages?|reconstruction|rebuilding",
 }
 _CUE_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in _CUES.items()), re.IGNORECASE)
 #: The first three letters of every word written in the cue patterns: a token starting otherwise cannot start a cue
@@ -274,6 +280,7 @@ _NP_WORDS = frozenset(
 #: Auxiliaries and adverbs between a subject and its casualty word ("were reportedly killed", "were among the dead").
 _AUX_WORDS = frozenset(
     "were was are is have has had been being be got get also all later reportedly reported confirmed believed feared total "
+    "remain remained remains "
     "thought said now already since subsequently among the those either either still then so far allegedly left".split()
 )
 #: A head noun of people (the people counted).

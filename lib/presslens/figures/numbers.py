@@ -285,7 +285,8 @@ def _atom_at(sentence: str, toks: list[Token], i: int) -> _Atom | None:
         return None
     if i and not t.space:
         p = toks[i - 1]
-        range_dash = p.kind == "dash" and i >= 2 and toks[i - 2].kind == "num" and not p.space  # "1980-1988", "$50-60 billion"
+        # "1980-1988", "$50-60 billion"; "100K-400K", "$295bn-$415bn": the first end's scale glued to its digits
+        range_dash = p.kind == "dash" and i >= 2 and not p.space and (toks[i - 2].kind == "num" or _scaled_end(toks, i - 2))
         if p.kind in ("num", "word", "cur") or (p.text in _GLUED_BEFORE and not range_dash):
             return None
     cur, j = "", i
@@ -324,7 +325,9 @@ def _digit_atom(sentence: str, toks: list[Token], j: int, cur: str) -> tuple[flo
     if nxt is not None and not nxt.space and nxt.kind == "word":  # glued: "80bn", "1.2m", "10k"; else "3rd", "1990s", "10am"
         if nxt.low in _SCALE_ABBREVIATIONS:
             scale = _SCALE_ABBREVIATIONS[nxt.low]
-        elif nxt.low in _SCALE_LETTERS and (cur or _PEOPLE_AFTER.match(sentence, nxt.end)):
+        elif nxt.low in _SCALE_LETTERS and (cur or _PEOPLE_AFTER.match(sentence, nxt.end) or _OPEN_OR_RANGE_AFTER.match(sentence, nxt.end)
+                                            or (j >= 3 and toks[j - 1].kind == "dash" and _scaled_end(toks, j - 2))):
+            # "10k people", "$5b"; "11M+", "600K-1.5 million" and the second end of "100K-400K": a count's abbreviation
             scale = _SCALE_LETTERS[nxt.low]
         elif nxt.low in _PERCENT_WORDS:  # "9pc": the number, a share (:func:`_shape_after`)
             return value, value, 1.0, "digits", k
@@ -346,6 +349,16 @@ def _digit_atom(sentence: str, toks: list[Token], j: int, cur: str) -> tuple[flo
         value = float(text.replace(".", ""))
     v = value * scale
     return v, v, scale, "digits", k
+
+
+def _scaled_end(toks: list[Token], k: int) -> bool:
+    """Token ``k`` is a scale abbreviation glued to the digits before it ("100K", "295bn"): a range's first end."""
+    return k >= 1 and toks[k].kind == "word" and not toks[k].space and toks[k - 1].kind == "num" and (
+        toks[k].low in _SCALE_LETTERS or toks[k].low in _SCALE_ABBREVIATIONS)
+
+
+#: After a one-letter scale: an open bound ("11M+") or a range's dash and its second end ("600K-1.5 million").
+_OPEN_OR_RANGE_AFTER = re.compile(r"\+|[-–]\s?(?:US)?\$?\d")
 
 
 def _glued_dash_num(toks: list[Token], k: int) -> bool:
