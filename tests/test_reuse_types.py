@@ -161,6 +161,20 @@ def test_the_fit_finds_thresholds_at_least_as_good_as_any_point_of_its_grid():
     assert reached["macro_f1"] > scores(items, predict(items, baseline_quantile=0.5, wholly_min=0.9, partial_min=0.3, partial_min_shingles=60))["macro_f1"]
 
 
+def test_the_fit_keeps_the_seeds_relations_right_and_the_stored_thresholds_do():
+    from benchmarks.fit_reuse import fit, seed_items
+
+    seeds = seed_items()
+    assert sorted(p.label for p, _ in seeds) == ["non"] * 6 + ["partially"] * 3 + ["wholly"]
+    assert scores(seeds, predict(seeds))["macro_f1"] == 1.0  # the thresholds in presslens.reuse.fitted
+    items = features(("g0", "g1", "g2"), odd_news=None)
+    free, _ = fit(items)
+    kept, _ = fit(items, seeds)
+    assert scores(seeds, predict(seeds, **kept))["macro_f1"] == 1.0
+    # a point that calls the op-ed's borrowing "shared quotes only" is never chosen, whatever the data prefers
+    assert scores(seeds, predict(seeds, **(free | {"partial_min": 0.06})))["macro_f1"] < 1.0
+
+
 # --------------------------------------------------------------------------- realistic copies of a wire story (tests/reuse_copies.py)
 
 
