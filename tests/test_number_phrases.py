@@ -120,6 +120,10 @@ PHRASES = [
     ("The Holocaust killed 11M+ people.", "11M", 11_000_000, NAN, "+", "count"),
     ("Some 42,000+ people died.", "42,000", 42_000, NAN, "Some … +", "count"),
     ("The war cost $295bn-$415bn.", "$295bn-$415bn", 295e9, 415e9, "", "count"),
+    # "estimate" written with the number is its qualifier (before it with "of", or after it)
+    ("The number was up from the previous estimate of 2.5 million.", "2.5 million", 2_500_000, 2_500_000, "estimate", "count"),
+    ("A $3 trillion dollar estimate is the total cost of the war.", "$3 trillion", 3e12, 3e12, "estimate", "count"),
+    ("Guatemala: 30,000 (1983 estimate) dead.", "30,000", 30_000, 30_000, "estimate", "count"),
     ("The top 10 commanders were killed.", "10", 10, 10, "", "count"),  # "top" is no hedge here
     # rates and shares, recognised as such and never counts
     ("The death rate rose to 5.5 deaths per 1,000 people.", "5.5", 5.5, 5.5, "", "rate"),

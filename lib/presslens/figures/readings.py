@@ -148,6 +148,11 @@ def shape_verdict(reading: NumberReading) -> str:
     return f"{reading.shape}: {reading.shape_reason}"
 
 
+#: "estimate" written with the number (the gold's convention: it is the qualifier), before it with "of" or after it.
+_ESTIMATE_OF_LEFT = re.compile(r"\b(?P<m>estimates?)\s+of\s+$", re.IGNORECASE)
+_ESTIMATE_AFTER = re.compile(r"(?:\s+dollars?)?\s+(?P<m>estimates?)\b|\s*\((?:(?:19|20)\d\d\s+)?(?P<m2>estimates?)\)", re.IGNORECASE)
+
+
 def _hedges(reading: NumberReading, sentence: str, rel_start: int, rel_end: int) -> tuple[int, int]:
     """Attach the hedge written before and after the number; returns the phrase's extended span (relative)."""
     left = _left(sentence, rel_start)  # bounded: a hedge is a few words
@@ -172,9 +177,16 @@ def _hedges(reading: NumberReading, sentence: str, rel_start: int, rel_end: int)
         if mm:
             quals.append(mm.group("m"))
             kind = "approx"
+        elif "stimate" in left and (mm := _ESTIMATE_OF_LEFT.search(left)):
+            quals.append(mm.group("m"))  # "the previous estimate of 2.5 million"
+            kind = "approx"
     if reading.qualifier:
         quals.append(reading.qualifier)
     ext_end = rel_end
+    e = _ESTIMATE_AFTER.match(sentence, rel_end)
+    if e:  # "a $3 trillion dollar estimate", "30,000 (1983 estimate)": the estimate named after the number
+        quals.append(e.group("m") or e.group("m2"))
+        kind = kind or "approx"
     s = _HEDGE_SUFFIX.match(sentence, rel_end)
     if s:
         ext_end = s.end()
