@@ -191,6 +191,7 @@ def test_money_in_a_text_about_a_natural_disaster_and_no_war_is_no_war_cost():
     [
         ("The toll in Sri Lanka, which was second hardest hit by the catastrophe, stood at 30,957.", "30,957", "deaths"),
         ("Officials had earlier put the death toll at 25,000 and the injured at 63,000.", "25,000", "deaths"),
+        ("There is no consensus on the number of victims, with estimates ranging from 500,000 to a million.", "500,000 to a million", "deaths"),
         ("Officials had earlier put the death toll at 25,000 and the injured at 63,000.", "63,000", "wounded"),
         ("When America pulled its troops out in 1973, the tab was 90 percent higher - $111 billion.", "$111 billion", "cost"),
         ("The war's cost is $1,292bn- $2,039bn, rising to $1,754bn-$2,655bn if interest is added.", "$1,754bn-$2,655bn", "cost"),

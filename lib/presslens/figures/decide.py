@@ -258,8 +258,8 @@ _CLAUSE_JOIN = re.compile(r"\b(?:and|but|while|whereas)\s", re.IGNORECASE)
 _INHERIT_RISING = re.compile(r"^\s*,?\s+(?:rising|climbing|growing|increasing|jumping|swelling|falling|dropping)\s+to\s+$", re.IGNORECASE)
 #: "The toll in Sri Lanka, which was second hardest hit, stood at 30,957", "put the death toll at 25,000": the number
 #: is what the toll is, whatever casualty word follows it (no other number between).
-_TOLL_IS = re.compile(r"\b(?:death\s+)?toll\b[^.;:\d]{0,120}?\b(?:at|to|of|stood\s+at|stands\s+at|reached|hit|topped|passed|exceeded|"
-                      r"is|was|now)\s+$", re.IGNORECASE)
+_TOLL_IS = re.compile(r"\b(?:(?:death\s+)?toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|victims|fatalities|killed))\b[^.;:\d]{0,120}?"
+                      r"\b(?:at|to|of|from|stood\s+at|stands\s+at|reached|hit|topped|passed|exceeded|is|was|now)\s+$", re.IGNORECASE)
 _PASSIVE_AFTER = frozenset("were was had have has are died perished lost".split())
 #: Words that start the object of a verb: "attacked the village", "caused the deaths of".
 _OBJECT_STARTS = frozenset("the a an their its his her this these those".split())
