@@ -206,6 +206,38 @@ def test_the_kind_of_a_number_from_its_toll_its_verb_or_the_figure_it_continues(
     assert (r.verdict, r.kind) == ("figure", kind)
 
 
+MORE_KINDS = [
+    ("The war killed more than 9,800 people and about 23 thousand were wounded.", "9,800", "deaths"),
+    ("Some 2,000 Ivorians have crossed into Ghana in the last week, bringing the total there to 7,200.", "7,200", "displaced"),
+    ("The flooding has also killed 26 people in the eastern state of Bihar and 10 in neighbouring West Bengal.", "10", "deaths"),
+    ("The cost of the war is climbing towards A$30 billion ($36 billion).", "$36 billion", "cost"),
+    ("An additional 6 808 individuals were forced to flee their homes.", "6 808", "displaced"),
+    ("He was among thousands sheltering in makeshift camps on raised highways.", "thousands", "displaced"),
+    ("A suicide bombing kills an Iraqi and wounds two US soldiers in the town of Ramadi.", "two", "wounded"),
+    ("The former favorite escaped injury but six people, including five of his bodyguards, were killed.", "six", "deaths"),
+    ("In Israel, 67 people, including three civilians, have been killed and 77 injured.", "67", "deaths"),
+    ("The blast killed 20 people, including 12 children, and wounded 40.", "12", "deaths"),
+]
+
+
+@pytest.mark.parametrize("sentence, value_text, kind", MORE_KINDS)
+def test_asides_totals_places_conversions_and_hedged_numbers_keep_their_figures_kind(sentence, value_text, kind):
+    r = _reading(sentence, value_text)
+    assert (r.verdict, r.kind) == ("figure", kind)
+
+
+def test_currencies_written_with_a_country_prefix_are_read_with_their_unit():
+    r = _reading("Operations in Afghanistan have so far cost more than A$6 billion.", "A$6 billion")
+    assert (r.verdict, r.kind, r.low, r.currency, r.qualifier) == ("figure", "cost", 6e9, "AUD", "more than")
+    assert _reading("It cost NZ$5m for the war.", "NZ$5m").currency == "NZD"
+    assert _reading("A $3 trillion estimate of the war's cost.", "$3 trillion").currency == "USD"  # an article, not A$
+
+
+def test_an_age_between_commas_after_a_name_is_an_age():
+    r = _reading("said Asghar Saied, 52, from his hospital bed where he was taken with shrapnel wounds.", "52")
+    assert r.verdict == "age"
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Lists, labels and tables
 # --------------------------------------------------------------------------------------------------------------

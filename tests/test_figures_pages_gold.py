@@ -52,14 +52,18 @@ def test_pages_gold_covers_every_number_of_its_half(pages, part, parity):
     assert gold.traps["reason"].str.len().min() > 0
 
 
-PAGES2 = corpus_folder("news-figures-pages2")  # 14 pages of further outlets, all development (tests/data/figures_news/pages2_dev.yml)
+
+#: further pages of other outlets, every page a development page, each set annotated after the rules of the one before
+MORE_PAGES = [(corpus_folder("news-figures-pages2"), "pages2_dev.yml"), (corpus_folder("news-figures-pages3"), "pages3_dev.yml")]
 
 
-@pytest.mark.skipif(not PAGES2.is_dir(), reason=f"development corpus {PAGES2} is absent")
-def test_the_second_pages_gold_covers_every_number_of_every_page():
-    corpus = load_corpus(PAGES2)
-    assert corpus.rejected == [] and len(corpus) == len(list(PAGES2.glob("*.txt")))
-    gold = load_gold(NEWS / "pages2_dev.yml", corpus)
+@pytest.mark.parametrize("folder, gold_file", MORE_PAGES, ids=[g for _, g in MORE_PAGES])
+def test_the_further_pages_gold_covers_every_number_of_every_page(folder, gold_file):
+    if not folder.is_dir():
+        pytest.skip(f"development corpus {folder} is absent")
+    corpus = load_corpus(folder)
+    assert corpus.rejected == [] and len(corpus) == len(list(folder.glob("*.txt")))
+    gold = load_gold(NEWS / gold_file, corpus)
     assert set(gold.doc_ids) == {d.doc_id for d in corpus}
     uncovered = uncovered_numbers(gold, corpus)
     assert uncovered.empty, uncovered.to_string()

@@ -130,6 +130,8 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
         return "note marker"  # "*3", a footnote "[1]"
     if _PERCENT_AFTER.match(after):
         return "percentage"
+    if not r.currency and r.low == r.high and r.low <= 120 and _NAME_BEFORE.search(before) and _AGE_COMMA_AFTER.match(after):
+        return "age"  # "said Asghar Saied, 52, from his hospital bed"
     if _MAGNITUDE_AFTER.match(after):
         return "other (a measurement: magnitude, degrees, distance)"
     if _DURATION_AFTER.match(after) or (_DURATION_BEFORE.search(before) and re.match(r"^\s+(?:\w+\s+)?(?:years?|months?|weeks?|days?)\b", after, re.IGNORECASE)):
@@ -187,9 +189,10 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
     nxt = _NEXT_WORD.match(after)
     if nxt and not _NP_AFTER.match(after) and not harm_object and not r.trend:
         word = nxt.group("w")
-        if (word.islower() and word not in _FUNCTION_WORDS and word not in _AUX_WORDS and not word.endswith(("ed", "ly", "ing"))
-                and not _CUE_RE.fullmatch(word) and not r.currency and not _PERSON_HEAD_AHEAD.match(after)):
-            # "3.2 million remain displaced" is people; an amount of money is never a count of things
+        if (word.islower() and word not in _FUNCTION_WORDS and word not in _AUX_WORDS and word not in _CLAUSE_WORDS
+                and not word.endswith(("ed", "ly", "ing")) and not _CUE_RE.fullmatch(word) and not (r.currency and word in _MONEY_NOUNS)
+                and not _PERSON_HEAD_AHEAD.match(after)):
+            # "3.2 million remain displaced" is people, "$2,655bn if interest is added" money; "$6.77 meals" things
             return "count of things"
     return ""
 
@@ -218,7 +221,7 @@ _DEAD_OR_MISSING = re.compile(r"^(?:\s+[\w-]+){0,4}?\s+(?:dead|killed)\s+(?:or|a
                               re.IGNORECASE)
 _DEAD_OR_MISSING_BEFORE = re.compile(r"\b(?:dead|killed)\s+(?:or|and)\s+missing\s*(?:[:,]|\bat|\bwas|\bis|\bstood\s+at|\bto)?\s*$", re.IGNORECASE)
 #: Nouns after an amount of money that name the amount, not a thing counted ("$3 trillion dollar estimate").
-_MONEY_NOUNS = frozenset("dollar dollars estimate estimates figure total sum price tag bill cost".split())
+_MONEY_NOUNS = frozenset("dollar dollars estimate estimates figure total sum price tag bill cost range mark level".split())
 _ARREST_PREFIXES = frozenset(w[:3].lower() for w in re.findall(r"[A-Za-z]{3,}", _ARREST_RE.pattern))
 #: "a man and his wife": two people counted by articles (:func:`.numbers._word_atom`).
 _PAIR_TEXT = re.compile(r"an?\s+\w+\s+and\s+(?:his|her|their)\s", re.IGNORECASE)
@@ -252,6 +255,21 @@ _INHERIT_AND = re.compile(r"^\s+(?:(?:[A-Za-z'’-]+)\s+){1,5}(?:and|,)\s+$")
 #: million people inside the country and 6.8 million people into neighbouring countries", not "... and 21.6 million are
 #: in need")
 _INHERIT_AND_SHORT = re.compile(r"^\s+(?:(?:[A-Za-z'’-]+)\s+){1,3}(?:and|,)\s+$")
+_INCLUDING_BEFORE = re.compile(r",\s*(?:including|among\s+them)\s+(?:(?:at\s+least|some|about|nearly|more\s+than)\s+)?$", re.IGNORECASE)
+#: Words after a comma that open an aside inside a noun phrase ("67 people, including three civilians, have been killed").
+_ASIDE_STARTS = frozenset("including among mostly most many some".split())
+#: Words that start a clause after a number: "$2,655bn if interest is added".
+_CLAUSE_WORDS = frozenset("if when while unless because although though whereas once".split())
+#: "Asghar Saied, 52, from his hospital bed": a person's two names, then the number between commas, is an age.
+_NAME_BEFORE = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?,\s+$")
+_AGE_COMMA_AFTER = re.compile(r"^\s*,")
+#: Words that start a hedge: a number after them is still a number for crossing an "and" ("and about 23 thousand").
+_HEDGE_WORDS = frozenset("about some nearly almost around roughly over more at up another approximately".split())
+#: "bringing the total there to 7,200": a running total of the count before.
+_INHERIT_TOTAL = re.compile(r"\b(?:bringing|raising|taking|pushing|lifting)\s+(?:the|its|their)\s+(?:total|toll|number|tally|count)"
+                            r"(?:\s+[\w-]+){0,3}?\s+to\s+(?:(?:about|some|nearly|almost|around|more\s+than|over|at\s+least)\s+)?$", re.IGNORECASE)
+#: "and 10 in neighbouring West Bengal": a count in another place, its noun and verb left out.
+_IN_PLACE_AFTER = re.compile(r"\s+(?:in|from)\s+(?:neighbou?ring\s+|nearby\s+|the\s+)?[A-Z]")
 #: A conjunction that starts another clause between a casualty word and a number.
 _CLAUSE_JOIN = re.compile(r"\b(?:and|but|while|whereas)\s", re.IGNORECASE)
 #: "$1,292bn-$2,039bn, rising to $1,754bn-$2,655bn": the same count grown, so of the same kind.
@@ -323,8 +341,17 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
     starts = [t.start() for t in found]
     heads: list[str] = []
     in_np, np_len, aux, crossed = True, 0, False, False
+    skip_to = -1
     for i, w in enumerate(toks):
+        if i <= skip_to:
+            continue
         lw = w.lower()
+        if w == "," and i + 1 < len(toks) and toks[i + 1].lower() in _ASIDE_STARTS:
+            # "six people, including five of his bodyguards, were killed": read on after the aside
+            close = next((j for j in range(i + 2, min(len(toks), i + 14)) if toks[j] == ","), None)
+            if close is not None:
+                skip_to = close
+                continue
         quick = lw[:3] in _CUE_PREFIXES  # most tokens cannot start a casualty or arrest word
         cm = _CUE_RE.match(sentence, starts[i]) if quick else None
         if cm and (money or cm.lastgroup != "cost"):
@@ -343,7 +370,9 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
         if in_np and np_len < 12:
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
             if w in (",", "and", "("):
-                crossed = crossed or bool(nxt) and _is_number_word(nxt)
+                crossed = crossed or bool(nxt) and (_is_number_word(nxt) or (  # "... people and about 23 thousand were wounded"
+                    nxt.lower() in _HEDGE_WORDS and i + 2 < len(toks) and (_is_number_word(toks[i + 2]) or (
+                        toks[i + 2].lower() in _HEDGE_WORDS and i + 3 < len(toks) and _is_number_word(toks[i + 3])))))
                 if nxt and (_is_number_word(nxt) or nxt.lower() in _NP_CONTINUES or nxt[0].isupper() or _PERSON_HEAD_RE.fullmatch(nxt)
                             or _MOD_WORD_RE.fullmatch(nxt)):
                     np_len += 1
@@ -820,6 +849,9 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         if (found and (r.value_text.lower() in ("a", "an") or _PAIR_TEXT.match(r.value_text)) and not (pred.kind == found[0] and pred.cue_pos == found[1])
                 and not _OBJECT_OF_HARM.search(sentence, max(0, ha - 60), ha) and not _LIVES_OF.search(sentence, max(0, ha - 30), ha)):
             found = None  # an article is a count of one only when its own predicate or the verb before it is a casualty word
+        if (last_kind and found and found[1] is not None and found[1] > b and "," in sentence[b : found[1]]
+                and _INCLUDING_BEFORE.search(sentence, max(0, ha - 30), ha)):
+            found = (last_kind, None)  # "killed 20 people, including 12 children, and wounded 40": the 12 are of the 20
         kind = found[0] if found else ""
         cue_pos = found[1] if found else None
         if not kind and last_kind and n > 0 and (_INHERIT_LEFT.match(sentence[spans[candidates[n - 1]][1] : ha])
@@ -830,6 +862,12 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
             kind = last_kind
         if not kind and n > 0 and last_kind and (r.trend, phrases[candidates[n - 1]].trend) in (("to", "from"), ("from", "to")):
             kind = last_kind  # "rose from 1,778 in 2005 to 3,149 in 2006", "63, up from 41": one end counts what the other does
+        if not kind and n > 0 and last_kind and (_INHERIT_TOTAL.search(sentence, max(0, ha - 60), ha) or (
+                sentence[max(0, ha - 5) : ha].rstrip().endswith("and") and _IN_PLACE_AFTER.match(sentence, b))
+                or (money and sentence[spans[candidates[n - 1]][1] : ha].strip() == "(")):
+            # "bringing the total there to 7,200", "26 people in Bihar and 10 in neighbouring West Bengal",
+            # "A$30 billion ($36 billion)": the same count, elsewhere or converted
+            kind = last_kind
         if not kind and n > 0 and last_kind and _OF_THEM_AFTER.match(sentence, b):
             kind = last_kind  # "killed 20 people, 12 of them children": a part of the figure before
         if not kind and not money and _TREATED_BEFORE.search(sentence[max(0, ha - 40) : ha]) and (

@@ -56,7 +56,8 @@ _PERSON_NOUNS = (
 _WORD_ALT = "|".join(sorted([*_SMALL, *_TENS, "hundred", "thousand", "million", "billion", "trillion"], key=len, reverse=True))
 _CURRENCY_WORD_RE = re.compile(r"\s+(?:US\s+)?(?P<w>dollars|euros|pounds|USD|EUR|GBP)\b", re.IGNORECASE)
 _CURRENCY_UNITS = {"$": "USD", "us$": "USD", "us $": "USD", "€": "EUR", "£": "GBP", "dollars": "USD", "usd": "USD",
-                   "euros": "EUR", "eur": "EUR", "pounds": "GBP", "gbp": "GBP"}
+                   "euros": "EUR", "eur": "EUR", "pounds": "GBP", "gbp": "GBP",
+                   "a$": "AUD", "au$": "AUD", "nz$": "NZD", "c$": "CAD", "ca$": "CAD", "hk$": "HKD", "s$": "SGD"}
 #: A quick test that a sentence holds anything number-like; most sentences do not.
 _NUMBER_WORDS = [*_WORD_ALT.split("|"), "tens", "hundreds", "thousands", "millions", "billions", "dozens", "scores", "dozen",
                  "half", "quarter", "third", "halves", "quarters", "thirds", "fifths", "tenths", *_PERSON_NOUNS]
@@ -74,7 +75,8 @@ _UPPER = ["nearly", "almost", "up to", "as many as", "as much as", "as high as",
           "fewer than", "less than", "just under", "under", "close to", "approaching", "short of", "nears", "nearing", "neared",
           "a maximum of", "a high of", "no higher than", "not higher than", "not exceeding", "just shy of", "shy of",
           "below", "just below", "well below", "well under", "a little under", "a little less than", "slightly less than",
-          "slightly under", "slightly fewer than", "at the most", "at the very most"]
+          "slightly under", "slightly fewer than", "at the most", "at the very most", "climbing towards", "climbing toward",
+          "heading towards", "heading toward"]
 _LOWER = ["at least", "more than", "well over", "over", "in excess of", "upwards of", "no fewer than", "no less than",
           "exceeding", "exceeds", "exceeded", "exceed", "above", "topping", "surpassing", "tops", "topped", "top", "surpassed",
           "surpasses", "surpass", "a minimum of", "no lower than", "not lower than", "just over", "upward of", "passed", "passes",
@@ -163,10 +165,10 @@ _CUES = {
               r"never\s+(?:came|come|comes|made\s+it)\s+(?:back\s+)?home|remains(?=\s+of\b)|"
               r"mass\s+graves?(?=\s+(?:holding|containing|with|of)\s+(?:(?:at\s+least|some|about|around|more\s+than|over|nearly|up\s+to)\s+)?"
               r"(?:\d|dozens|hundreds|thousands|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+(?:teen|ty)\b))",
-    "wounded": r"wounded|wounding|injured|injuries|injuring|injures?|maimed|hurt|hospitali[sz]ed|"
+    "wounded": r"wounded|wounding|wounds|injured|injuries|injuring|injures?|maimed|hurt|hospitali[sz]ed|"
                r"(?:suffered|sustained|suffering|sustaining)\s+(?:[\w-]+\s+){0,2}?(?:wounds|burns)",
     "displaced": r"displaced|displacement|exodus|refugees|IDPs|fled|flee|fleeing|driven\s+(?:from|out|away)|homeless|evacuated|evacuees|expelled|uprooted|"
-                 r"hosts|hosting|hosted|taken\s+in|took\s+in|welcomed|refuge|(?:sought|seeking|seek|seeks|took|taking|find|found|finding)\s+(?:shelter|sanctuary)|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of|to\s+(?:leave|flee|abandon))\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?|lost|lose|losing)\s+their\s+homes",
+                 r"hosts|hosting|hosted|taken\s+in|took\s+in|welcomed|refuge|sheltering\s+in|(?:sought|seeking|seek|seeks|took|taking|find|found|finding)\s+(?:shelter|sanctuary)|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of|to\s+(?:leave|flee|abandon))\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?|lost|lose|losing)\s+their\s+homes",
     "cost": r"cost|costs|costing|spent|spend|spends|spending|price|price\s+tag|expenditures?|outlays?|bill|tab|damages?|reconstruction|rebuilding",
 }
 _CUE_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in _CUES.items()), re.IGNORECASE)
@@ -203,7 +205,7 @@ _HEAD = (
     r"Palestinians|Israelis|inhabitants|villagers|Yemenis|Syrians|Jews|Arabs|Kurds|persons|students|pupils|schoolchildren|teachers|"
     r"boys|girls|babies|infants|brothers|sisters|patients|doctors|nurses|evacuees|peacekeepers|gunmen|terrorists|extremists|rebels|"
     r"jihadists|mercenaries|noncombatants|non-combatants|Tutsis|Hutus|passengers|worshippers|migrants|activists|volunteers|personnel|"
-    r"commanders|guards|recruits|others|members|relatives|families|family\s+members|person|child|woman|man|girl|boy|baby|infant|"
+    r"commanders|guards|recruits|others|members|relatives|families|family\s+members|individuals|souls|person|child|woman|man|girl|boy|baby|infant|"
     r"soldier|civilian|policeman|officer|fighter|militant|journalist|worker|student|teacher|doctor|nurse|patient|resident|refugee|"
     r"member|brother|sister|son|daughter|wife|husband|mother|father|pilgrim|protester|prisoner|(?-i:[A-Z][a-z]{2,}(?:ians|ans|ese|ites))|Pakistanis|Yemenis|Somalis|Kuwaitis|Saudis|Omanis|Bangladeshis|Israelis|Rohingyas?|Tutsis?|Hutus?|Yazidis?|Uighurs|Uyghurs|security\s+forces|forces|army|troop)"
 )
@@ -313,7 +315,7 @@ _HARM_VERB_RE = re.compile(r"(?:killed|kill|kills|killing|wounded|wounding|injur
 #: "a country of some 26 million", "its pre-war population was over 20 million": the size of a population.
 _POPULATION_BEFORE = re.compile(
     r"\b(?:population|populations|inhabitants|country|nation|city|town|region|province|state|community|metropolis|capital)\s+"
-    r"(?:(?:of|was|is|stood\s+at|stands\s+at|numbers?|numbered|totals?|totall?ed|had|has|with)\s+)(?:[\w-]+\s+){0,2}$",
+    r"(?:(?:of|was|is|stood\s+at|stands\s+at|numbers?|numbered|totals?|totall?ed|had|has|with)\s+)(?:(?!(?:and|or)\s)[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 #: "saved 1,200 Tutsis from death": people saved are not casualties.

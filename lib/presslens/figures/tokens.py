@@ -27,7 +27,7 @@ class Token(NamedTuple):
 
 
 #: One alternative per kind of token, no named groups (classifying the first character is faster than ``lastgroup``).
-_TOKEN_RE = re.compile(r"US\s?\$|\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*|[^\s\w]")
+_TOKEN_RE = re.compile(r"(?:US\s?|AU|A|NZ|CA|C|HK|S)\$|\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*|[^\s\w]")
 _SIGN_KIND = {"$": "cur", "€": "cur", "£": "cur", "%": "pct", "-": "dash", "–": "dash", "—": "dash"}
 
 
@@ -51,7 +51,7 @@ def tokens(sentence: str) -> list[Token]:
         if c.isdigit():
             kind = "num"
         elif c.isalpha():
-            kind = "cur" if text[-1] == "$" else "word"  # "US$"
+            kind = "cur" if text[-1] == "$" else "word"  # "US$", "A$", "NZ$"
         else:
             kind = sign_kind(c, "punct")
         out.append(new(Token, (kind, text, lowered[a:b] if lowered is not None else text.lower(), a, b, a > prev_end)))
