@@ -217,6 +217,8 @@ MORE_KINDS = [
     ("The former favorite escaped injury but six people, including five of his bodyguards, were killed.", "six", "deaths"),
     ("In Israel, 67 people, including three civilians, have been killed and 77 injured.", "67", "deaths"),
     ("The blast killed 20 people, including 12 children, and wounded 40.", "12", "deaths"),
+    ("The cost of Australia's role in the war on terror and its precautions at home is climbing towards A$30 billion.",
+     "A$30 billion", "cost"),
 ]
 
 

@@ -120,6 +120,10 @@ PHRASES = [
     ("The Holocaust killed 11M+ people.", "11M", 11_000_000, NAN, "+", "count"),
     ("Some 42,000+ people died.", "42,000", 42_000, NAN, "Some … +", "count"),
     ("The war cost $295bn-$415bn.", "$295bn-$415bn", 295e9, 415e9, "", "count"),
+    # the thousands written once for both ends of a range; a fiscal year's two digits
+    ("The Hama massacre left 10-80,000 dead.", "10-80,000", 10_000, 80_000, "", "count"),
+    ("Between 100-1,000 people died.", "100-1,000", 100, 1_000, "", "count"),
+    ("It was spent in 2011-12 on the war.", "2011-12", 2011, 2012, "", "count"),
     # "estimate" written with the number is its qualifier (before it with "of", or after it)
     ("The number was up from the previous estimate of 2.5 million.", "2.5 million", 2_500_000, 2_500_000, "estimate", "count"),
     ("A $3 trillion dollar estimate is the total cost of the war.", "$3 trillion", 3e12, 3e12, "estimate", "count"),

@@ -263,6 +263,9 @@ _CLAUSE_WORDS = frozenset("if when while unless because although though whereas 
 #: "Asghar Saied, 52, from his hospital bed": a person's two names, then the number between commas, is an age.
 _NAME_BEFORE = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?,\s+$")
 _AGE_COMMA_AFTER = re.compile(r"^\s*,")
+#: "The cost of Australia's role in the war ... is climbing towards A$30 billion": what a war's cost is (money only).
+_COST_IS = re.compile(r"\b(?:cost|costs|bill|price\s+tag|tab)\s+of\b[^.;:\d$]{0,120}?\b(?:at|to|is|was|reached|hit|topped|passed|exceeded|now)\s+$",
+                      re.IGNORECASE)
 #: Words that start a hedge: a number after them is still a number for crossing an "and" ("and about 23 thousand").
 _HEDGE_WORDS = frozenset("about some nearly almost around roughly over more at up another approximately".split())
 #: "bringing the total there to 7,200": a running total of the count before.
@@ -821,11 +824,11 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
         kinds = ("cost",) if money else ("deaths", "wounded", "displaced") + (("cost",) if bare_big else ())
         pred = predicate(i, b, money)
         label = _LABEL_BEFORE.search(sentence, max(0, ha - 60), ha) if sentence[max(0, ha - 3) : ha].rstrip().endswith(":") else None
-        toll = None if money else _TOLL_IS.search(sentence, max(0, ha - 160), ha)
+        toll = (_COST_IS if money else _TOLL_IS).search(sentence, max(0, ha - 160), ha)
         if label and label.lastgroup in kinds:
             found = (label.lastgroup, label.start())  # "Number of U.S. troop casualties: 4,484", "Killed: 45"
         elif toll:
-            found = ("deaths", toll.start())
+            found = ("cost" if money else "deaths", toll.start())
         elif pred.kind in kinds and not (pred.crossed and (_OBJECT_OF_HARM.search(sentence[max(0, ha - 40) : ha])
                                                          or _LOST_BEFORE.search(sentence[max(0, ha - 20) : ha]))):
             found = (pred.kind, pred.cue_pos)  # ... unless the number is the object of a verb before it: "lost 59 soldiers and 776 ..."

@@ -86,7 +86,8 @@ _LOWER = ["at least", "more than", "well over", "over", "in excess of", "upwards
           "crossed", "crosses", "climbed past", "rose past", "risen past", "pushed past", "went past", "gone past"]
 _APPROX = ["an estimated", "estimated", "an approximate", "approximately", "about", "around", "roughly", "some", "circa",
            "perhaps", "possibly", "maybe", "probably", "reportedly", "an average of", "in the region of", "in the order of",
-           "on the order of", "of the order of", "something like", "a reported", "an alleged", "an unconfirmed", "nigh on"]
+           "on the order of", "of the order of", "something like", "a reported", "an alleged", "an unconfirmed", "nigh on",
+           "a projected", "a forecast"]
 _HEDGE_KIND = {**{h: "upper" for h in _UPPER}, **{h: "lower" for h in _LOWER}, **{h: "approx" for h in _APPROX}}
 _HEDGE_ALT = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in sorted(_HEDGE_KIND, key=len, reverse=True))
 #: Words before a hedge that keep its kind ("could exceed", "likely to top"); "top" is a hedge only after one of them.

@@ -210,7 +210,16 @@ def _phrase_bounds(p: _Phrase) -> tuple[float, float]:
     if p.value is not None:
         return p.value, p.value
     values = _share_scale([(a.low, a.high, a.scale, a.vague) for a in p.atoms])
+    if len(p.atoms) == 2 and _shared_thousands(*p.atoms):  # "10-80,000": the thousands are written once, for both ends
+        values = [(values[0][0] * 1000, values[0][1] * 1000, 1000.0, values[0][3]), values[1]]
     return min(v[0] for v in values), max(v[1] for v in values)
+
+
+def _shared_thousands(a: "_Atom", b: "_Atom") -> bool:
+    """ "10-80,000", "25-34,000": a bare first end of one to three digits before a second end in whole thousands, which
+    it reaches only once it is read in thousands too."""
+    return (a.form == b.form == "digits" and a.scale == b.scale == 1 and a.text.isdigit() and len(a.text) <= 3 and not a.currency
+            and b.text.replace("$", "").endswith((",000", ".000")) and 1000 <= a.low * 1000 <= b.low)
 
 
 def _share_scale(values: list[tuple[float, float, float, bool]]) -> list[tuple[float, float, float, bool]]:

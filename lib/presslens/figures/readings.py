@@ -133,6 +133,10 @@ def _phrases(sentence: str, offset: int) -> list[NumberReading]:
             qualifier=" … ".join(p.inner), shape=p.shape, shape_reason=p.reason, trend=p.trend,
         )
         reading.years = p.shape == "count" and _is_year_group(group, sentence)
+        if reading.years and len(group) == 2 and len(group[1].text) == 2 and group[0].low >= 1000:  # "2011-12": 2011 to 2012
+            first = group[0].low
+            last = first // 100 * 100 + int(group[1].text)
+            reading.low, reading.high = first, float(last + 100 if last < first else last)
         readings.append(reading)
     return readings
 
