@@ -93,6 +93,10 @@ def test_notebook_01_finishes_and_says_what_it_found(build, tmp_path: Path) -> N
     framing_said = [t for t in texts if t.startswith("Framing compares")]
     if build in (one_document, copies_of_one_story):
         assert framing_said, "framing should say why there is nothing to compare"
+    if build in (two_unrelated, no_shared_text):  # a sentence instead of a matrix of zeros
+        assert any(t.startswith("No sentence of any of the") for t in texts)
+        assert not any("similarity_heatmap" in "".join(c["source"]) and any("application/vnd.plotly.v1+json" in o.get("data", {})
+                                                                            for o in c.get("outputs", [])) for c in nb["cells"])
     assert all("FramingError" not in t for t in texts)
 
 
