@@ -106,6 +106,14 @@ def _word_gap(text: str) -> int:
     return len(re.findall(r"[\w’'-]+", text))
 
 
+_TROOPS = "troops (soldiers or fighters as actors, not casualties)"
+
+
+def _actors(heads: Iterable[str]) -> bool:
+    """The head nouns name people who act: soldiers, fighters, weapons ("500 militants attacked")."""
+    return bool(heads) and _ACTOR_HEAD_RE.search(" ".join(heads)) is not None
+
+
 def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Callable[[], _Predicate]") -> str:
     """Why a number phrase is not a figure, or "" when it may be one (a casualty word is still needed).
 
@@ -164,22 +172,22 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
         if pred.kind == "arrests" and not harm_object:  # "beheaded four hostages" counts the dead
             return "arrests (arrested, detained, kidnapped, missing: other counts of people)"
         if pred.actor:
-            return "troops (soldiers or fighters as actors, not casualties)"
+            return _TROOPS
         return ""  # the number is the subject of a casualty word: "14 students were injured"
     if _POPULATION_BEFORE.search(near):
         return "population (the size of a country, city or people)"
     if pred.np_empty and not r.currency and _REPORT_VERB_RE.fullmatch(pred.stop) and not harm_object:
         return "other (a number standing for people who say or estimate: 'four have estimated')"
-    if pred.stop in ("who", "that") and pred.heads and _ACTOR_HEAD_RE.search(" ".join(pred.heads)) and pred.after not in _PASSIVE_AFTER:
-        return "troops (soldiers or fighters as actors, not casualties)"
-    if pred.stop in ("who", "that") and pred.heads and _ACTOR_HEAD_RE.search(" ".join(pred.heads)) and _ACTORS_CLAUSE.match(sentence, pred.stop_pos):
-        return "troops (soldiers or fighters as actors, not casualties)"  # "41,000 soldiers who were deployed caused the death of"
+    if pred.stop in ("who", "that") and _actors(pred.heads) and pred.after not in _PASSIVE_AFTER:
+        return _TROOPS
+    if pred.stop in ("who", "that") and _actors(pred.heads) and _ACTORS_CLAUSE.match(sentence, pred.stop_pos):
+        return _TROOPS  # "41,000 soldiers who were deployed caused the death of"
     if pred.stop_pos is not None and not harm_object and _OTHER_VERB_RE.fullmatch(pred.stop):
         # its own verb, and an object after it ("500 militants attacked the village, killing 30"): the number counts the
         # actors even when a casualty word follows; an intransitive one ("reportedly", "were reported killed") does not
         active = not pred.aux and pred.after in _OBJECT_STARTS
-        if active and pred.heads and _ACTOR_HEAD_RE.search(" ".join(pred.heads)):
-            return "troops (soldiers or fighters as actors, not casualties)"
+        if active and _actors(pred.heads):
+            return _TROOPS
         if active or not _CUE_RE.search(sentence, pred.stop_pos, pred.stop_pos + 60):
             return f"people counted by another verb ({pred.stop})"
     if _PAIR_TEXT.match(r.value_text):  # "a man and his wife": the people counted are in the phrase itself
@@ -251,10 +259,6 @@ _VICTIMS_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:victims|casualties|patien
 _MEDICAL_RE = re.compile(r"\b(?:hospitals?|clinics?|medics?|medical|doctors?|paramedics|emergency\s+room|ward|treatment)\b", re.IGNORECASE)
 #: "15 children and four teachers": a count listed after a figure's noun phrase with "and" is counted the same way.
 _INHERIT_AND = re.compile(r"^\s+(?:(?:[A-Za-z'’-]+)\s+){1,5}(?:and|,)\s+$")
-#: ... within three words even when the second has a verb of its own; past them only an elliptical one ("displaced 4
-#: million people inside the country and 6.8 million people into neighbouring countries", not "... and 21.6 million are
-#: in need")
-_INHERIT_AND_SHORT = re.compile(r"^\s+(?:(?:[A-Za-z'’-]+)\s+){1,3}(?:and|,)\s+$")
 _INCLUDING_BEFORE = re.compile(r",\s*(?:including|among\s+them)\s+(?:(?:at\s+least|some|about|nearly|more\s+than)\s+)?$", re.IGNORECASE)
 #: Words after a comma that open an aside inside a noun phrase ("67 people, including three civilians, have been killed").
 _ASIDE_STARTS = frozenset("including among mostly most many some".split())
@@ -360,7 +364,7 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
         if cm and (money or cm.lastgroup != "cost"):
             pred = _Predicate(kind=cm.lastgroup, cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux,
                               verb=lw.endswith(("ed", "ing")) or lw in ("died", "dead", "fled"), crossed=crossed)
-            if not aux and heads and _ACTOR_HEAD_RE.search(" ".join(heads)) and _HARM_VERB_RE.fullmatch(w):
+            if not aux and _actors(heads) and _HARM_VERB_RE.fullmatch(w):
                 nxt = toks[i + 1] if i + 1 < len(toks) else ""
                 pred.actor = bool(nxt) and (_is_number_word(nxt) or nxt.lower() in ("the", "a", "an", "at", "more", "over", "dozens", "hundreds", "scores")
                                             or bool(_PERSON_HEAD_RE.fullmatch(nxt)))
@@ -392,11 +396,11 @@ def _predicate(sentence: str, b: int, money: bool) -> _Predicate:
                 continue
             in_np = False
         if lw in _DEPARTURE_VERBS and i + 1 < len(toks) and toks[i + 1][0].isupper() and toks[i + 1] not in _NOT_PLACES and not (
-                heads and _ACTOR_HEAD_RE.search(" ".join(heads))):
+                _actors(heads)):
             # "More than 5000 people left Fuaa", "about 2200 left Madaya": people leaving a place (not troops leaving it)
             return _Predicate(kind="displaced", cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux, verb=True)
         if lw in ("crossed", "crossing") and _CROSSED_INTO.match(sentence, starts[i] + len(w)) and not (
-                heads and _ACTOR_HEAD_RE.search(" ".join(heads))):
+                _actors(heads)):
             # "200,000 have crossed the border into Chad", "2 million people crossed into Poland": people fleeing across a
             # border (not troops crossing it)
             return _Predicate(kind="displaced", cue_pos=starts[i], heads=tuple(heads), np_empty=np_len == 0, aux=aux, verb=True)
@@ -857,22 +861,8 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
             found = (last_kind, None)  # "killed 20 people, including 12 children, and wounded 40": the 12 are of the 20
         kind = found[0] if found else ""
         cue_pos = found[1] if found else None
-        if not kind and last_kind and n > 0 and (_INHERIT_LEFT.match(sentence[spans[candidates[n - 1]][1] : ha])
-                                                 or (_INHERIT_AND.match(sentence[spans[candidates[n - 1]][1] : ha])
-                                                     and (not pred.aux or _INHERIT_AND_SHORT.match(sentence[spans[candidates[n - 1]][1] : ha])))
-                                                 or (r.qualifier and _INHERIT_REACH.match(sentence[spans[candidates[n - 1]][1] : ha]))
-                                                 or _INHERIT_RISING.match(sentence[spans[candidates[n - 1]][1] : ha])):
+        if not kind and n > 0 and last_kind and _continues(sentence, spans[candidates[n - 1]][1], ha, b, r, phrases[candidates[n - 1]], pred):
             kind = last_kind
-        if not kind and n > 0 and last_kind and (r.trend, phrases[candidates[n - 1]].trend) in (("to", "from"), ("from", "to")):
-            kind = last_kind  # "rose from 1,778 in 2005 to 3,149 in 2006", "63, up from 41": one end counts what the other does
-        if not kind and n > 0 and last_kind and (_INHERIT_TOTAL.search(sentence, max(0, ha - 60), ha) or (
-                sentence[max(0, ha - 5) : ha].rstrip().endswith("and") and _IN_PLACE_AFTER.match(sentence, b))
-                or (money and sentence[spans[candidates[n - 1]][1] : ha].strip() == "(")):
-            # "bringing the total there to 7,200", "26 people in Bihar and 10 in neighbouring West Bengal",
-            # "A$30 billion ($36 billion)": the same count, elsewhere or converted
-            kind = last_kind
-        if not kind and n > 0 and last_kind and _OF_THEM_AFTER.match(sentence, b):
-            kind = last_kind  # "killed 20 people, 12 of them children": a part of the figure before
         if not kind and not money and _TREATED_BEFORE.search(sentence[max(0, ha - 40) : ha]) and (
                 _NP_AFTER.match(sentence[b:]) or _VICTIMS_AFTER.match(sentence, b)) and (
                 sentence[max(0, ha - 40) : ha].lower().rstrip().endswith(("treated", "treating")) or _MEDICAL_RE.search(sentence)):
@@ -916,6 +906,29 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
 
 _TREND_DATE_AFTER = re.compile(r"\s*,?\s*(?:in|by|as\s+of|at\s+the\s+end\s+of|during)\s+(?P<d>(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d)\b")
 _TREND_DATE_BEFORE = re.compile(r"\b(?:in|by|as\s+of)\s+(?P<d>(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d)\s*,?\s+(?:\w+\s+){0,3}$")
+
+
+def _continues(sentence: str, prev_end: int, ha: int, b: int, r: NumberReading, prev: NumberReading, pred: _Predicate) -> bool:
+    """Whether a number with no casualty word of its own counts what the figure before it counts (its kind).
+
+    ``prev_end``: where the figure before ends; [ha, b): this number with its hedge; ``pred``: its predicate.
+    """
+    between = sentence[prev_end:ha]
+    return bool(
+        _INHERIT_LEFT.match(between)  # "... of which at least 335,000 were civilians"
+        # "15 children and four teachers"; past three words only an elliptical one ("displaced 4 million people inside the
+        # country and 6.8 million people into neighbouring countries", not "... and 21.6 million are in need")
+        or (_INHERIT_AND.match(between) and (not pred.aux or len(between.split()) <= 4))
+        or (r.qualifier and _INHERIT_REACH.match(between))  # "nears 2,000 and is likely to top 2,500"
+        or _INHERIT_RISING.match(between)  # "$1,292bn-$2,039bn, rising to $1,754bn-$2,655bn"
+        # "rose from 1,778 in 2005 to 3,149 in 2006", "63, up from 41": one end counts what the other does
+        or (r.trend, prev.trend) in (("to", "from"), ("from", "to"))
+        or _INHERIT_TOTAL.search(sentence, max(0, ha - 60), ha)  # "bringing the total there to 7,200"
+        # "26 people in Bihar and 10 in neighbouring West Bengal": the same count elsewhere
+        or (sentence[max(0, ha - 5) : ha].rstrip().endswith("and") and _IN_PLACE_AFTER.match(sentence, b))
+        or (r.currency and between.strip() == "(")  # "A$30 billion ($36 billion)": the same amount converted
+        or _OF_THEM_AFTER.match(sentence, b)  # "killed 20 people, 12 of them children": a part of the figure before
+    )
 
 
 def _trend_date(sentence: str, a: int, b: int) -> str:
