@@ -16,7 +16,8 @@ Development data (read in place, never copied; see ``/work/shared/corpora/reuse-
 The fit: a grid over the corpus baseline's quantile (``baseline_quantile``, :data:`QUANTILE_GRID`), ``wholly_min``
 (0.20-0.95), ``partial_min`` (0.00-0.50) and ``partial_min_shingles`` (0-60), maximising the 3-way macro-F1
 over all development pairs, ties broken by the derived-vs-non-derived F1 and then by the middle of the best
-plateau, among the points that keep the seeds' relations (:data:`SEED_RELATIONS`) right. The result is written to ``lib/presslens/reuse/fitted.py`` (``--write``), with the figures it reached.
+plateau, among the points that keep the seeds' relations (:data:`SEED_RELATIONS`) right. The result is written to
+``lib/presslens/reuse/fitted.py`` (``--write``), with the figures it reached.
 
 Run: ``PYTHONPATH=lib python -m benchmarks.fit_reuse [--write] [--eval]``. ``--eval`` scores the stored
 thresholds on the evaluation parts (g3-g4, even news stories, MSRP test) and never fits: run it once, at the end.
