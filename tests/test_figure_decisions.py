@@ -337,6 +337,57 @@ def test_the_first_count_of_a_row_under_single_spaced_column_names_takes_its_kin
     assert (r.verdict, r.kind) == (verdict, kind)
 
 
+UNIT_TABLE = """The estimated cost of the wars in Iraq and Afghanistan will reach $1.49 trillion.
+
+In billions of budgeted dollars
+
+Operation | FY 2002 | FY 20031 | Total |
+
+Iraq | $53.0 | 75.9 | 128.9 |
+
+1. Includes $5.5 billion that cannot be allocated to either war, as the appropriations act says in a long note here.
+"""
+
+
+@pytest.mark.parametrize(
+    "value_text, verdict, kind, low, currency",
+    [
+        ("$53.0", "figure", "cost", 53e9, "USD"),
+        ("75.9", "figure", "cost", 75.9e9, "USD"),  # no "$" of its own: the table's unit
+        ("128.9", "figure", "cost", 128.9e9, "USD"),
+        ("2002", "year", "", 2002, ""),
+        ("20031", "year", "", 20031, ""),  # a fiscal year's label with a footnote digit glued to it
+    ],
+)
+def test_a_table_under_a_unit_caption_reads_its_cells_in_that_unit(value_text, verdict, kind, low, currency):
+    r = _reading(UNIT_TABLE, value_text)
+    assert (r.verdict, r.kind, r.low, r.currency) == (verdict, kind, low, currency)
+
+
+def test_a_unit_table_in_a_text_naming_no_war_is_no_war_cost():
+    hospitals = UNIT_TABLE.replace("the wars in Iraq and Afghanistan", "the new hospitals").replace("either war", "either plan")
+    r = _reading(hospitals, "75.9")
+    assert (r.verdict.startswith("money not war cost"), r.low) == (True, 75.9e9)
+
+
+@pytest.mark.parametrize(
+    "text, value_text",
+    [
+        ("Iraq War: $812.4 Billion\n\nThe Mexican American War: $2.3 Billion", "$812.4 Billion"),
+        ("Iraq War: $812.4 Billion\n\nThe Mexican American War: $2.3 Billion", "$2.3 Billion"),
+        ("The costs of the wars in Iraq and Afghanistan.\n\n$749.9 billion for Iraq\n\n$337.8 billion for Afghanistan", "$337.8 billion"),
+    ],
+)
+def test_money_under_a_war_label_or_for_a_place_of_the_texts_wars_is_a_cost(text, value_text):
+    r = _reading(text, value_text)
+    assert (r.verdict, r.kind) == ("figure", "cost")
+
+
+def test_money_for_a_place_no_war_of_the_text_is_fought_in_is_no_cost():
+    text = "The costs of the schools of the region.\n\n$749.9 billion for Iraq\n\n$337.8 billion for Afghanistan"
+    assert _reading(text, "$749.9 billion").verdict != "figure"
+
+
 def test_a_heading_gives_its_population_to_the_lines_under_it():
     r = _reading(HEADINGS, "958")
     assert (r.who, r.group) == ("U.S. Military", "us_military")

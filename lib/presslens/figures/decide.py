@@ -128,7 +128,7 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
         return "date or time"
     if r.years and (_YEAR_PREP.search(before) or not _COUNTED_AFTER.match(after)):
         return "year range" if r.is_range else "year"
-    if _ERA_AFTER.match(after) and not r.currency:  # "9 AD", "480 BC", "1200 BCE"
+    if (_ERA_AFTER.match(after) or _FY_BEFORE.search(before)) and not r.currency:  # "9 AD", "480 BC"; "FY 2003", "FY 20031"
         return "year range" if r.is_range else "year"
     if _ID_BEFORE.search(before) or (_PLACE_NUMBER_AFTER.match(after) and _PLACE_NUMBER_BEFORE.search(before[-60:])):
         return "identifier"
@@ -603,6 +603,8 @@ def _read_numbers(text: str) -> tuple[NumberReading, ...]:
         readings.extend(phrases)
     if readings and "\n" in text:
         _read_tables(text, readings)
+    if any(r.verdict == _NO_COST_WORD for r in readings):
+        _war_money(text, readings)
     if any(r.verdict == "figure" and r.kind == "cost" for r in readings) and not _WAR_WORD_RE.search(text) and _DISASTER_RE.search(text):
         for r in readings:  # a text about a tsunami or a flood and no war: its money is the disaster's, not a war's cost
             if r.verdict == "figure" and r.kind == "cost":
@@ -610,11 +612,45 @@ def _read_numbers(text: str) -> tuple[NumberReading, ...]:
     return tuple(readings)
 
 
+_NO_COST_WORD = "money without a war-cost word"
+#: The places a text's wars are fought in: "the wars in Iraq and Afghanistan", "the Iraq War", "fighting in Helmand".
+_WAR_PLACES = re.compile(r"\b(?:wars?|conflicts?|fighting|operations?|invasion|occupation)\s+(?:in|of)\s+(?P<a>[A-Z][a-z]+)(?:\s+and\s+(?P<b>[A-Z][a-z]+))?"
+                         r"|\b(?P<c>[A-Z][a-z]+)\s+(?:War|war)\b")
+#: After an amount: what it is for, a place ("$749.9 billion for Iraq", "$51.1 billion requested for Afghanistan").
+_FOR_PLACE = re.compile(r"\s+(?:(?:requested|appropriated|spent|allocated|budgeted|provided)\s+)?(?:for|in|on)\s+(?:the\s+)?(?P<p>[A-Z][a-z]+)\b")
+#: A label naming a war before an amount: "Iraq War: $812.4 Billion", "The Mexican American War: $2.3 Billion".
+_WAR_LABEL = re.compile(r"\b(?:War|war|Wars|Operation\s+[A-Z]\w+|Conflict)\s*:\s*$")
+
+
+def _war_money(text: str, readings: list[NumberReading]) -> None:
+    """Amounts with no cost word beside them that are still a war's cost: under a label naming a war ("Iraq War:
+    $812.4 Billion"), or for a place the text's wars are fought in ("$749.9 billion for Iraq")."""
+    places = {p for m in _WAR_PLACES.finditer(text) for p in m.group("a", "b", "c") if p}
+    for r in readings:
+        if r.verdict != _NO_COST_WORD:
+            continue
+        line_start = text.rfind("\n", 0, r.num_start) + 1
+        place = _FOR_PLACE.match(text, r.num_end)
+        if _WAR_LABEL.search(text, max(line_start, r.num_start - 60), r.num_start) or (place and place.group("p") in places):
+            sentence = text[r.sent_start : r.sent_end]
+            r.verdict, r.kind = "figure", "cost"
+            r.conflict, r.period = _conflict(sentence, ""), _period(sentence)
+            r.group = _group("cost", "", r.conflict, sentence, sentence, currency=r.currency)
+
+
 #: Natural disasters (a text about one and no war spends its money on the disaster).
 _DISASTER_RE = re.compile(r"\b(?:earthquakes?|quakes?|tsunamis?|floods?|flooding|hurricanes?|cyclones?|typhoons?|tornado(?:e?s)?|"
                           r"droughts?|wildfires?|landslides?|eruptions?)\b", re.IGNORECASE)
 
 
+#: A fiscal year's label: "FY 2003", "FY2005", even with a footnote digit glued to it ("FY 20031").
+_FY_BEFORE = re.compile(r"\bFY\s?$")
+#: A table's unit written above or in it: "In billions of budgeted dollars", "(£ million)", "$ billions", "£m".
+_TABLE_UNIT = re.compile(
+    r"\b(?:in\s+)?(?P<scale>thousands|millions|billions|trillions)\s+of\s+(?:[a-z]+\s+)?(?P<cur>dollars|pounds|euros)\b"
+    r"|(?P<cur2>[$£€])\s?(?P<scale2>thousands?|millions?|billions?|trillions?|m|bn|k)\b", re.IGNORECASE)
+_UNIT_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "trillion": 1e12}
+_UNIT_CURRENCIES = {"dollars": "USD", "$": "USD", "pounds": "GBP", "£": "GBP", "euros": "EUR", "€": "EUR"}
 #: An era after a number makes it a year: "9 AD", "480 BC", "70 CE".
 _ERA_AFTER = re.compile(r"\s?(?-i:AD|A\.D\.|BC|B\.C\.|BCE|CE)\b")
 #: Verdicts a table column never overrides: the number is a date, a year, a percentage or a rate whatever its column.
@@ -629,6 +665,8 @@ _MAX_HEADING_WORDS = 8
 _MAX_ROW_CHARS = 240
 #: A row under single-spaced column names may end in a long description ("Roman legions under Varus ambushed ...").
 _MAX_COLUMN_ROW_CHARS = 600
+#: A line that states a table's unit is a caption or a header, not prose.
+_MAX_UNIT_LINE_CHARS = 200
 
 
 def _header_kinds(cells: list[str]) -> list[str]:
@@ -662,11 +700,24 @@ def _read_tables(text: str, readings: list[NumberReading]) -> None:
     header: list[str] | None = None
     heading: tuple[str, str] | None = None  # (kind, heading text)
     columns = ""  # the kind of a header of single-spaced column names ("Event Period Deaths (Estimates) Primary Cause")
+    unit: tuple[str, float] | None = None  # a table's money unit ("In billions of budgeted dollars")
+    war = None  # whether the text names a war (read once, when a unit is found)
     for start, line in lines:
         stripped = line.strip()
         if not stripped or set(stripped) <= set("-|: "):
             continue
         has_digit = bool(re.search(r"\d", stripped))
+        if len(stripped) <= _MAX_UNIT_LINE_CHARS and (m := _TABLE_UNIT.search(stripped)) and (not has_digit or "|" in stripped):
+            scale = (m.group("scale") or m.group("scale2")).lower().rstrip("s")
+            unit = (_UNIT_CURRENCIES[(m.group("cur") or m.group("cur2")).lower()], _UNIT_SCALES.get(scale, _UNIT_SCALES.get(scale + "s", 1.0)))
+            if not has_digit:
+                continue
+        if unit is not None:
+            if has_digit and len(stripped) <= _MAX_ROW_CHARS and ("|" in stripped or not stripped.endswith(".")):
+                war = bool(_WAR_WORD_RE.search(text)) if war is None else war
+                _unit_cells(text, by_start, starts, start, start + len(line), unit, war)
+                continue
+            unit = None  # prose ends the table
         # such a table's rows are one per line (or paragraph), with digits and no colon ("Part 1: Genocides" ends it)
         if columns and has_digit and len(stripped) <= _MAX_COLUMN_ROW_CHARS and ":" not in stripped:
             _first_count(text, by_start, starts, start, start + len(line), columns)
@@ -715,6 +766,24 @@ def _read_tables(text: str, readings: list[NumberReading]) -> None:
                 a, b = items[-1]
                 np = _NP_RE.search(heading[1])
                 _table_cell(text, by_start, starts, start + items[0][0], start + b, heading[0], _clean_np(np.group(0)) if np else "")
+
+
+def _unit_cells(text: str, by_start: list[NumberReading], starts: list[int], a: int, b: int, unit: tuple[str, float], war: bool) -> None:
+    """The amounts in a row of a table whose unit is written above it: "14.7" under "In billions of budgeted dollars" is
+    $14.7 billion, a war's cost when the text names a war (else money of no war). Years and identifiers stay as they are."""
+    currency, scale = unit
+    for r in by_start[bisect_left(starts, a):]:
+        if r.num_start >= b:
+            break
+        if _KEEP_IN_TABLES.match(r.verdict) or r.years or (r.currency and r.currency != currency):
+            continue
+        if r.scale == 1 and scale != 1:
+            r.low, r.high, r.scale = r.low * scale, r.high * scale, scale
+        r.currency = currency
+        if war:
+            _table_cell(text, by_start, starts, r.num_start, r.num_end, "cost", "", column=True)
+        else:
+            r.verdict, r.kind = "money not war cost (a table of amounts, no war named)", ""
 
 
 def _column_names(line: str) -> str:
@@ -873,7 +942,7 @@ def _judge_sentence(phrases: list[NumberReading], sentence: str, s0: int, previo
             kind = "cost"
         if not kind:
             if money:
-                r.verdict = "money without a war-cost word"
+                r.verdict = _NO_COST_WORD
             elif once("deployment", lambda: bool(_DEPLOYMENT.search(sentence))):
                 r.verdict = "people counted without a casualty word (deployment or strength)"
             else:
