@@ -632,10 +632,7 @@ def _war_money(text: str, readings: list[NumberReading]) -> None:
         line_start = text.rfind("\n", 0, r.num_start) + 1
         place = _FOR_PLACE.match(text, r.num_end)
         if _WAR_LABEL.search(text, max(line_start, r.num_start - 60), r.num_start) or (place and place.group("p") in places):
-            sentence = text[r.sent_start : r.sent_end]
-            r.verdict, r.kind = "figure", "cost"
-            r.conflict, r.period = _conflict(sentence, ""), _period(sentence)
-            r.group = _group("cost", "", r.conflict, sentence, sentence, currency=r.currency)
+            _as_figure(text, r, "cost")
 
 
 #: Natural disasters (a text about one and no war spends its money on the disaster).
@@ -842,11 +839,17 @@ def _table_cell(text: str, by_start: list[NumberReading], starts: list[int], a: 
             continue
         if not kind or (kind == "cost") != bool(r.currency):
             continue
-        line = text[r.sent_start : r.sent_end]
-        r.kind, r.who, r.who_basis = kind, who, "table heading" if who else ""
-        r.conflict, r.period = _conflict(line, ""), _period(line)
-        r.group = _group(kind, who, r.conflict, line, line, currency=r.currency)
-        r.verdict = "figure"
+        _as_figure(text, r, kind, who, "table heading" if who else "")
+
+
+def _as_figure(text: str, r: NumberReading, kind: str, who: str = "", who_basis: str = "") -> None:
+    """Make ``r`` a figure of ``kind`` decided outside its sentence's rules (a table, a label), with its sentence's
+    conflict, period and group."""
+    line = text[r.sent_start : r.sent_end]
+    r.kind, r.who, r.who_basis = kind, who, who_basis
+    r.conflict, r.period = _conflict(line, ""), _period(line)
+    r.group = _group(kind, who, r.conflict, line, line, currency=r.currency)
+    r.verdict = "figure"
 
 
 _READINGS: TextMemo[tuple[NumberReading, ...]] = TextMemo(_read_numbers, max_chars=32_000_000)
