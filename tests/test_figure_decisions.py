@@ -388,6 +388,37 @@ def test_money_for_a_place_no_war_of_the_text_is_fought_in_is_no_cost():
     assert _reading(text, "$749.9 billion").verdict != "figure"
 
 
+QUAKES = """The scale of death tolls by earthquake can be staggering. The worst earthquakes in recorded history are:-
+
+830,000 1556 Shaanxi China
+
+250,000 526 Antioch Antioch, Byzantine Empire
+
+242,000 1976 Tangshan China
+
+The estimated populations of selected towns are as follows:-
+
+Alnwick 30,000
+
+Chester 117,000
+"""
+
+
+@pytest.mark.parametrize(
+    "value_text, verdict, kind",
+    [("830,000", "figure", "deaths"), ("242,000", "figure", "deaths"), ("1976", "year", ""),
+     ("117,000", "no casualty, displacement or cost word next to it", "")],
+)
+def test_a_list_of_lines_starting_with_counts_under_a_casualty_line_takes_its_kind(value_text, verdict, kind):
+    r = _reading(QUAKES, value_text)
+    assert (r.verdict, r.kind) == (verdict, kind)
+
+
+def test_a_count_before_a_year_is_no_day_of_a_date():
+    assert _reading("242,000 1976 Tangshan China", "242,000").verdict != "date or time"
+    assert _reading("It happened on May 5, 2016 in the city.", "5").verdict == "date or time"
+
+
 def test_a_heading_gives_its_population_to_the_lines_under_it():
     r = _reading(HEADINGS, "958")
     assert (r.who, r.group) == ("U.S. Military", "us_military")

@@ -124,8 +124,8 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
     costs the same however long its sentence.
     """
     before, after = _left(sentence, a), sentence[b:]
-    if _DATE_BEFORE.search(before) or _DATE_AFTER.search(after):
-        return "date or time"
+    if _DATE_BEFORE.search(before) or (_DATE_AFTER.search(after) and not (r.low > 31 and _YEAR_NEXT.match(after))):
+        return "date or time"  # "May 5, 2016", "5th", "10am"; not "242,000 1976" (a count, then a year: a listing)
     if r.years and (_YEAR_PREP.search(before) or not _COUNTED_AFTER.match(after)):
         return "year range" if r.is_range else "year"
     if (_ERA_AFTER.match(after) or _FY_BEFORE.search(before)) and not r.currency:  # "9 AD", "480 BC"; "FY 2003", "FY 20031"
@@ -603,6 +603,7 @@ def _read_numbers(text: str) -> tuple[NumberReading, ...]:
         readings.extend(phrases)
     if readings and "\n" in text:
         _read_tables(text, readings)
+        _count_lists(text, readings)
     if any(r.verdict == _NO_COST_WORD for r in readings):
         _war_money(text, readings)
     if any(r.verdict == "figure" and r.kind == "cost" for r in readings) and not _WAR_WORD_RE.search(text) and _DISASTER_RE.search(text):
@@ -763,6 +764,45 @@ def _read_tables(text: str, readings: list[NumberReading]) -> None:
                 a, b = items[-1]
                 np = _NP_RE.search(heading[1])
                 _table_cell(text, by_start, starts, start + items[0][0], start + b, heading[0], _clean_np(np.group(0)) if np else "")
+
+
+_YEAR_NEXT = re.compile(r"^,?\s+(?:19|20)\d\d\b")
+_COUNT_FIRST = re.compile(r"~?\d[\d,.]*\s+\S")
+_MIN_LIST_ROWS = 3
+_MAX_LIST_ROW_WORDS = 12
+
+
+def _count_lists(text: str, readings: list[NumberReading]) -> None:
+    """A list whose lines each start with a count, under a line that names a casualty ("The scale of death tolls by
+    earthquake can be staggering. The worst earthquakes are:-" over "830,000 1556 Shaanxi China", "250,000 526 Antioch
+    ..."): at least three such lines in a row, the casualty word in one of the two lines before; each line's first
+    number takes its kind (its years and places stay words and years)."""
+    by_start = sorted(readings, key=lambda r: r.num_start)
+    starts = [r.num_start for r in by_start]
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((pos + len(line) - len(line.lstrip()), line.strip()))
+        pos += len(line) + 1
+
+    def count_first(k: int) -> NumberReading | None:
+        start, line = lines[k]
+        if not _COUNT_FIRST.match(line) or len(line.split()) > _MAX_LIST_ROW_WORDS or _CUE_RE.search(line):
+            return None
+        i = bisect_left(starts, start)
+        r = by_start[i] if i < len(by_start) and by_start[i].num_start == start else None
+        return r if r is not None and r.verdict != "figure" and not r.years and not _KEEP_IN_TABLES.match(r.verdict) and not r.currency else None
+
+    k = 0
+    while k < len(lines):
+        run = []
+        while k + len(run) < len(lines) and (r := count_first(k + len(run))) is not None:
+            run.append(r)
+        if len(run) >= _MIN_LIST_ROWS:
+            cue = next((m.lastgroup for _, line in lines[max(0, k - 2) : k] for m in _CUE_RE.finditer(line) if m.lastgroup != "cost"), "")
+            for r in run if cue else ():
+                _as_figure(text, r, cue)
+        k += max(1, len(run))
 
 
 def _unit_cells(text: str, by_start: list[NumberReading], starts: list[int], a: int, b: int, unit: tuple[str, float], war: bool) -> None:
