@@ -356,3 +356,11 @@ def test_a_corpus_with_no_usable_document_gives_five_reports_that_say_so(tmp_pat
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["documents"] == 0 and len(manifest["rejected"]) == 7
     assert "caf\\xe9.txt" in {r["file"] for r in manifest["rejected"]}
+
+
+def test_a_page_without_title_or_outlet_is_labelled_by_the_words_of_its_file_name(tmp_path):
+    body = "Floods have killed at least 123 people across the region this week, officials said on Friday evening.\n"
+    (tmp_path / "01_irishtimes_india_floods_claim_123_lives.txt").write_text(body * 3, encoding="utf-8")
+    (tmp_path / "02_5ef0e76b6908624d.txt").write_text(body.replace("123", "40") * 3, encoding="utf-8")
+    labels = sorted(d.label for d in load_corpus(tmp_path))
+    assert labels == ["01 · irishtimes india floods claim 1…", "02 · (untitled)"]

@@ -5,7 +5,8 @@ A leaf module (it imports nothing of presslens), the one copy of each:
 * :func:`doc_number`: the doc_id's leading digits (at least three characters),
   which name a document in labels, quote ids and notes without colliding in
   corpora of thousands of numbered files;
-* :func:`document_label`: "000 · The Burning Platform", the short name of charts;
+* :func:`document_label`: "000 · The Burning Platform", the short name of charts, and :func:`file_name_words`, the
+  name of a document with no title or outlet;
 * :data:`PARTS` and :func:`part_rank`: body before comments, wherever rows are sorted.
 """
 
@@ -48,6 +49,19 @@ def document_label(doc_id: str, name: str) -> str:
     if len(name) > LABEL_NAME_CHARS:
         name = name[: LABEL_NAME_CHARS - 1].rstrip() + "…"
     return f"{doc_number(doc_id)} · {name}"
+
+
+def file_name_words(doc_id: str) -> str:
+    """The words of a doc_id after its number, for a document with no title or outlet: a page saved as
+    ``01_irishtimes_india_floods_claim_123_lives.txt`` is "irishtimes india floods claim 123 lives"; a name without
+    separators after its number (a hash: ``004_5ef0e76b6908624d``) gives "".
+
+    >>> file_name_words("01_irishtimes_india_floods"), file_name_words("004_5ef0e76b6908624d"), file_name_words("ap-original")
+    ('irishtimes india floods', '', 'ap original')
+    """
+    rest = doc_id[len(doc_id) - len(doc_id.lstrip("0123456789")):].strip("_-. ")
+    words = [w for w in rest.replace("-", "_").replace(".", "_").split("_") if w]
+    return " ".join(words) if len(words) >= 2 else ""
 
 
 def part_rank(parts: Any) -> Any:

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CorpusError, MetadataError
-from ..labels import document_label
+from ..labels import document_label, file_name_words
 from ..text import count_words, decode_bytes
 from .cache import CorpusCache, file_key, keep_digests
 from .comments import Comment
@@ -127,9 +127,12 @@ class Document:
         "01234_x"), so labels stay distinct in corpora of thousands of numbered
         files; a doc_id not starting with a digit gives its first three characters.
 
+        A document with neither takes the words of its file name ("01 · irishtimes india floods claim…"), else
+        "(untitled)".
+
         >>> # "000 · The Burning Platform", "004 · (untitled)"
         """
-        return document_label(self.doc_id, self.meta("outlet").value or self.title or "(untitled)")
+        return document_label(self.doc_id, self.meta("outlet").value or self.title or file_name_words(self.doc_id) or "(untitled)")
 
     @property
     def words(self) -> int:
