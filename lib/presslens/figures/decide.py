@@ -38,6 +38,10 @@ from typing import Callable, Iterable
 
 from ..text import TextMemo, sentence_spans
 from .lexicon import (
+    _CURRENCY_UNITS,
+    _SCALE_ABBREVIATIONS,
+    _SCALE_LETTERS,
+    _SCALE_WORDS,
     _ACTIVE_KILL,
     _ACTOR_HEAD_RE,
     _ARREST_RE,
@@ -647,8 +651,7 @@ _FY_BEFORE = re.compile(r"\bFY\s?$")
 _TABLE_UNIT = re.compile(
     r"\b(?:in\s+)?(?P<scale>thousands|millions|billions|trillions)\s+of\s+(?:[a-z]+\s+)?(?P<cur>dollars|pounds|euros)\b"
     r"|(?P<cur2>[$£€])\s?(?P<scale2>thousands?|millions?|billions?|trillions?|m|bn|k)\b", re.IGNORECASE)
-_UNIT_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9, "trillion": 1e12}
-_UNIT_CURRENCIES = {"dollars": "USD", "$": "USD", "pounds": "GBP", "£": "GBP", "euros": "EUR", "€": "EUR"}
+_UNIT_SCALES = {**_SCALE_WORDS, **_SCALE_ABBREVIATIONS, **_SCALE_LETTERS}
 #: An era after a number makes it a year: "9 AD", "480 BC", "70 CE".
 _ERA_AFTER = re.compile(r"\s?(?-i:AD|A\.D\.|BC|B\.C\.|BCE|CE)\b")
 #: Verdicts a table column never overrides: the number is a date, a year, a percentage or a rate whatever its column.
@@ -689,12 +692,8 @@ def _read_tables(text: str, readings: list[NumberReading]) -> None:
     population. A table's total column is not a figure. Only numbers that no sentence rule made a figure, and that are
     not dates, years or percentages, are changed.
     """
-    by_start = sorted(readings, key=lambda r: r.num_start)
-    starts = [r.num_start for r in by_start]
-    lines, pos = [], 0
-    for line in text.split("\n"):
-        lines.append((pos, line))
-        pos += len(line) + 1
+    by_start, starts = _index(readings)
+    lines = _text_lines(text)
     header: list[str] | None = None
     heading: tuple[str, str] | None = None  # (kind, heading text)
     columns = ""  # the kind of a header of single-spaced column names ("Event Period Deaths (Estimates) Primary Cause")
@@ -707,7 +706,7 @@ def _read_tables(text: str, readings: list[NumberReading]) -> None:
         has_digit = bool(re.search(r"\d", stripped))
         if len(stripped) <= _MAX_UNIT_LINE_CHARS and (m := _TABLE_UNIT.search(stripped)) and (not has_digit or "|" in stripped):
             scale = (m.group("scale") or m.group("scale2")).lower().rstrip("s")
-            unit = (_UNIT_CURRENCIES[(m.group("cur") or m.group("cur2")).lower()], _UNIT_SCALES.get(scale, _UNIT_SCALES.get(scale + "s", 1.0)))
+            unit = (_CURRENCY_UNITS[(m.group("cur") or m.group("cur2")).lower()], _UNIT_SCALES.get(scale, 1.0))
             if not has_digit:
                 continue
         if unit is not None:
@@ -777,13 +776,8 @@ def _count_lists(text: str, readings: list[NumberReading]) -> None:
     earthquake can be staggering. The worst earthquakes are:-" over "830,000 1556 Shaanxi China", "250,000 526 Antioch
     ..."): at least three such lines in a row, the casualty word in one of the two lines before; each line's first
     number takes its kind (its years and places stay words and years)."""
-    by_start = sorted(readings, key=lambda r: r.num_start)
-    starts = [r.num_start for r in by_start]
-    lines, pos = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            lines.append((pos + len(line) - len(line.lstrip()), line.strip()))
-        pos += len(line) + 1
+    by_start, starts = _index(readings)
+    lines = [(pos + len(line) - len(line.lstrip()), line.strip()) for pos, line in _text_lines(text) if line.strip()]
 
     def count_first(k: int) -> NumberReading | None:
         start, line = lines[k]
@@ -809,16 +803,14 @@ def _unit_cells(text: str, by_start: list[NumberReading], starts: list[int], a: 
     """The amounts in a row of a table whose unit is written above it: "14.7" under "In billions of budgeted dollars" is
     $14.7 billion, a war's cost when the text names a war (else money of no war). Years and identifiers stay as they are."""
     currency, scale = unit
-    for r in by_start[bisect_left(starts, a):]:
-        if r.num_start >= b:
-            break
+    for r in _within(by_start, starts, a, b):
         if _KEEP_IN_TABLES.match(r.verdict) or r.years or (r.currency and r.currency != currency):
             continue
         if r.scale == 1 and scale != 1:
             r.low, r.high, r.scale = r.low * scale, r.high * scale, scale
         r.currency = currency
         if war:
-            _table_cell(text, by_start, starts, r.num_start, r.num_end, "cost", "", column=True)
+            _cell(text, r, "cost")
         else:
             r.verdict, r.kind = "money not war cost (a table of amounts, no war named)", ""
 
@@ -841,13 +833,10 @@ def _first_count(text: str, by_start: list[NumberReading], starts: list[int], a:
 
     Labels come first and are words ("Holocaust 1941-1945 5-6 million Jews ...": the years are kept as years); the
     words after the count describe it, so later numbers of the row are left to their sentences."""
-    for r in by_start[bisect_left(starts, a):]:
-        if r.num_start >= b:
-            break
-        if _KEEP_IN_TABLES.match(r.verdict) or r.currency:
-            continue
-        _table_cell(text, by_start, starts, r.num_start, r.num_end, kind, "", column=True)
-        return
+    for r in _within(by_start, starts, a, b):
+        if not (_KEEP_IN_TABLES.match(r.verdict) or r.currency):
+            _cell(text, r, kind)
+            return
 
 
 def _row_items(line: str) -> list[tuple[int, int]]:
@@ -869,17 +858,41 @@ def _table_cell(text: str, by_start: list[NumberReading], starts: list[int], a: 
 
     ``column``: the cell is under a header of columns, which knows better than the words of the run-on "sentence"
     a row is read in; under a heading only numbers no sentence rule made a figure are changed."""
+    for r in _within(by_start, starts, a, b):
+        _cell(text, r, kind, who, column=column)
+
+
+def _cell(text: str, r: NumberReading, kind: str, who: str = "", *, column: bool = True) -> None:
+    """One number of a table cell (:func:`_table_cell`)."""
+    if (r.verdict == "figure" and not column) or _KEEP_IN_TABLES.match(r.verdict):
+        return
+    if kind == "total":
+        r.verdict, r.kind, r.who, r.group = "other (a table's total column)", "", "", ""
+    elif kind and (kind == "cost") == bool(r.currency):
+        _as_figure(text, r, kind, who, "table heading" if who else "")
+
+
+def _index(readings: Iterable[NumberReading]) -> tuple[list[NumberReading], list[int]]:
+    """The readings in text order and their starts, for :func:`_within`."""
+    by_start = sorted(readings, key=lambda r: r.num_start)
+    return by_start, [r.num_start for r in by_start]
+
+
+def _within(by_start: list[NumberReading], starts: list[int], a: int, b: int) -> Iterable[NumberReading]:
+    """The readings starting in text[a:b] (``by_start``, ``starts``: :func:`_index`)."""
     for r in by_start[bisect_left(starts, a):]:
         if r.num_start >= b:
             break
-        if (r.verdict == "figure" and not column) or _KEEP_IN_TABLES.match(r.verdict):
-            continue
-        if kind == "total":
-            r.verdict, r.kind, r.who, r.group = "other (a table's total column)", "", "", ""
-            continue
-        if not kind or (kind == "cost") != bool(r.currency):
-            continue
-        _as_figure(text, r, kind, who, "table heading" if who else "")
+        yield r
+
+
+def _text_lines(text: str) -> list[tuple[int, str]]:
+    """Each line of ``text`` with its offset."""
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    return lines
 
 
 def _as_figure(text: str, r: NumberReading, kind: str, who: str = "", who_basis: str = "") -> None:
