@@ -99,6 +99,9 @@ def test_the_predicate_and_the_head_noun_decide_the_kind(sentence, value_text, k
         ("Four people including a child killed six others injured in terrorist attacks in Aleppo city.", "a", "other", "", ""),
         ("Whether you're a student, historian, or policymaker, getting accurate civil war deaths matters.", "a",
          "no casualty", "", ""),
+        ("June 3 -- A US soldier dies after being attacked by unidentified men north of Baghdad.", "A", "figure", "deaths", "US soldier"),
+        # a bare "one" right after a verb of harm is the person it harmed
+        ("A car bomb rips through a market in eastern Baghdad, killing one and wounding 15.", "one", "figure", "deaths", ""),
     ],
 )
 def test_an_article_counts_one_only_when_it_is_its_own_figure(sentence, value_text, verdict, kind, who):
@@ -178,6 +181,20 @@ def test_money_for_a_war_is_a_cost_and_its_group_is_war(sentence, value_text, gr
     assert (r.verdict, r.kind, r.group) == ("figure", "cost", group)
 
 
+def test_people_moving_to_a_city_with_no_second_place_are_not_displaced():
+    assert _reading("About 300 workers moved to London last year.", "300").verdict != "figure"
+
+
+def test_an_equivalent_amount_with_no_cost_before_it_is_no_cost():
+    assert _reading("He paid $5 for a ticket, the equivalent of $7 today.", "$7").verdict != "figure"
+
+
+def test_a_share_of_a_cost_for_every_household_is_a_rate():
+    sentence = "The war has cost Britain at least £37bn and the figure will rise to a sum equivalent to more than £2,000 for every taxpaying household."
+    assert _reading(sentence, "£2,000").verdict.startswith("a rate")
+    assert (_reading(sentence, "£37bn").verdict, _reading(sentence, "£37bn").kind) == ("figure", "cost")
+
+
 def test_money_in_a_text_about_a_natural_disaster_and_no_war_is_no_war_cost():
     tsunami = "The tsunami killed 30,957 in Sri Lanka. India says it will need to spend $2.1 billion on long-term rehabilitation."
     assert _reading(tsunami, "$2.1 billion").verdict.startswith("money not war cost")
@@ -212,6 +229,16 @@ def test_money_in_a_text_about_a_natural_disaster_and_no_war_is_no_war_cost():
         ("The blast killed 20 people, including 12 children, and wounded 40.", "12", "deaths"),
         ("The cost of Australia's role in the war on terror and its precautions at home is climbing towards A$30 billion.",
          "A$30 billion", "cost"),
+        # a second amount joined to a cost by "and" is one too; money with a verb of its own is still money
+        ("The operations in Bosnia and Kosovo during the late 1990s cost £1.5bn and £1.1bn respectively.", "£1.1bn", "cost"),
+        ("The war in Afghanistan has cost $400 billion, and $119.4 billion requested for this year is war spending too.",
+         "$119.4 billion", "cost"),
+        # a population moving from one country to another
+        ("After Partition, 7,249,000 Hindus and Sikhs moved to India from Pakistan.", "7,249,000", "displaced"),
+        ("In all, 5.3 million Muslims moved from India to West Punjab in Pakistan.", "5.3 million", "displaced"),
+        # an amount converting the cost before it, in the same sentence or the next
+        ("The War of 1812 cost $90 million, roughly the equivalent of $1.5 billion today.", "$1.5 billion", "cost"),
+        ("The war cost the young country $101 million. This is the modern day equivalent of $2.4 billion.", "$2.4 billion", "cost"),
     ],
 )
 def test_the_kind_of_a_number_from_its_toll_its_verb_or_the_figure_it_continues(sentence, value_text, kind):
@@ -367,6 +394,9 @@ def test_a_unit_table_in_a_text_naming_no_war_is_no_war_cost():
         ("Iraq War: $812.4 Billion\n\nThe Mexican American War: $2.3 Billion", "$812.4 Billion"),
         ("Iraq War: $812.4 Billion\n\nThe Mexican American War: $2.3 Billion", "$2.3 Billion"),
         ("The costs of the wars in Iraq and Afghanistan.\n\n$749.9 billion for Iraq\n\n$337.8 billion for Afghanistan", "$337.8 billion"),
+        # a budget's amount requested for a place the text's wars are fought in is that war's cost
+        ("The costs of the wars in Iraq and Afghanistan.\n\nAdditional war-related spending is anticipated as a part of the FY2011 "
+         "budget with $51.1 billion requested for Iraq and $119.4 billion requested for Afghanistan.", "$51.1 billion"),
     ],
 )
 def test_money_under_a_war_label_or_for_a_place_of_the_texts_wars_is_a_cost(text, value_text):
@@ -403,6 +433,41 @@ Chester 117,000
 def test_a_list_of_lines_starting_with_counts_under_a_casualty_line_takes_its_kind(value_text, verdict, kind):
     r = _reading(QUAKES, value_text)
     assert (r.verdict, r.kind) == (verdict, kind)
+
+
+FACTBOX = """FACTBOX-Military deaths in Afghanistan
+May 20 (Reuters) - Here are figures for foreign military
+deaths in Afghanistan caused by violence or accidents since the
+U.S.-led military intervention began in 2001:
+United States 1,974
+Britain 414
+Canada 158
+Other nations 108
+TOTAL 3,007
+Sources: Reuters/icasualties (www.icasualties.org/oef)
+compiled from official figures/French military and president's
+office/German Ministry of Defence/Danish central command/Italian
+Ministry of Defence
+"""
+
+
+def test_rows_naming_what_they_count_under_a_casualty_lead_take_its_kind(tmp_path):
+    """A wire factbox saved as text, hard-wrapped: its lead is one paragraph of the body and each row's count is a death toll."""
+    from presslens.figures import figures_table
+    from presslens.ingest.corpus import load_corpus
+
+    (tmp_path / "factbox.txt").write_text(FACTBOX, encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert corpus.documents[0].body.startswith("May 20 (Reuters) - Here are figures for foreign military deaths in Afghanistan caused")
+    table = figures_table(corpus)
+    rows = dict(zip(table["value_text"], zip(table["kind"], table["who"])))
+    assert rows == {"1,974": ("deaths", "United States"), "414": ("deaths", "Britain"), "158": ("deaths", "Canada"),
+                    "108": ("deaths", "Other nations"), "3,007": ("deaths", "")}, rows
+
+
+def test_rows_naming_what_they_count_under_no_casualty_line_are_no_figures():
+    text = "The estimated populations of selected towns are as follows:\n\nAlnwick 30,000\n\nChester 117,000\n\nDurham 48,000\n"
+    assert _reading(text, "117,000").verdict == "no casualty, displacement or cost word next to it"
 
 
 def test_a_count_before_a_year_is_no_day_of_a_date():

@@ -143,6 +143,14 @@ PHRASES = [
     ("Unemployment rose to 9pc.", "9", 9, 9, "", "share"),
     ("Three-quarters of the dead were civilians.", "Three-quarters", 0.75, 0.75, "", "share"),
     ("Young people are hard hit with 37% out of work, compared with 14% four years ago.", "37", 37, 37, "", "share"),
+    # an amount joined by "and" to one of its currency with a scale word takes that scale; a cell written ".1"
+    ("UK has spent £8.22 and £9.9 billion respectively on the two missions.", "£8.22", 8.22e9, 8.22e9, "", "count"),
+    ("UK has spent £8.22 and £9.9 billion respectively on the two missions.", "£9.9 billion", 9.9e9, 9.9e9, "", "count"),
+    ("Enhanced security | $13.0 | 0.5 | .1 | .3 | 48.1 |", ".1", 0.1, 0.1, "", "count"),
+    # a count and its share are two phrases, not one range
+    ("About 11.2 million or 78% of the transfer took place in the west.", "11.2 million", 11.2e6, 11.2e6, "About", "count"),
+    ("About 11.2 million or 78% of the transfer took place in the west.", "78", 78, 78, "", "share"),
+    ("Nearly 1 million 800 thousand people are internally displaced.", "1 million 800 thousand", NAN, 1_800_000, "Nearly", "count"),
 ]
 
 

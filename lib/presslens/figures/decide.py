@@ -36,6 +36,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from ..ingest.rules import NUMBER_ROW
 from ..text import TextMemo, sentence_spans
 from .lexicon import (
     _CURRENCY_UNITS,
@@ -102,7 +103,7 @@ from .lexicon import (
     _THINGS_AFTER,
     _YEAR_PREP,
 )
-from .numbers import CONTEXT_CHARS, _left
+from .numbers import _AND_BETWEEN, CONTEXT_CHARS, _left
 from .readings import Figure, NumberReading, _has_number, _hedges, _phrases, shape_verdict
 
 
@@ -155,7 +156,7 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
         if _PAYMENT.search(window):
             return "payment, not a war cost"
         if _BUDGET_RE.search(window) and not _WAR_PURPOSE_RE.search(window):
-            return "money not war cost (a budget)"
+            return _BUDGET
         if _PER_PERSON_AFTER.match(after):
             return "a rate (per month, day, person...), not a total"
         if _OTHER_COST_RE.search(sentence) and not _WAR_WORD_RE.search(sentence):
@@ -186,7 +187,7 @@ def _trap_reason(r: NumberReading, sentence: str, a: int, b: int, predicate: "Ca
         return _TROOPS
     if pred.stop in ("who", "that") and _actors(pred.heads) and _ACTORS_CLAUSE.match(sentence, pred.stop_pos):
         return _TROOPS  # "41,000 soldiers who were deployed caused the death of"
-    if pred.stop_pos is not None and not harm_object and _OTHER_VERB_RE.fullmatch(pred.stop):
+    if pred.stop_pos is not None and not harm_object and not r.currency and _OTHER_VERB_RE.fullmatch(pred.stop):
         # its own verb, and an object after it ("500 militants attacked the village, killing 30"): the number counts the
         # actors even when a casualty word follows; an intransitive one ("reportedly", "were reported killed") does not
         active = not pred.aux and pred.after in _OBJECT_STARTS
@@ -608,7 +609,7 @@ def _read_numbers(text: str) -> tuple[NumberReading, ...]:
     if readings and "\n" in text:
         _read_tables(text, readings)
         _count_lists(text, readings)
-    if any(r.verdict == _NO_COST_WORD for r in readings):
+    if any(r.verdict in (_NO_COST_WORD, _BUDGET) for r in readings):
         _war_money(text, readings)
     if any(r.verdict == "figure" and r.kind == "cost" for r in readings) and not _WAR_WORD_RE.search(text) and _DISASTER_RE.search(text):
         for r in readings:  # a text about a tsunami or a flood and no war: its money is the disaster's, not a war's cost
@@ -618,25 +619,40 @@ def _read_numbers(text: str) -> tuple[NumberReading, ...]:
 
 
 _NO_COST_WORD = "money without a war-cost word"
+_BUDGET = "money not war cost (a budget)"
 #: The places a text's wars are fought in: "the wars in Iraq and Afghanistan", "the Iraq War", "fighting in Helmand".
 _WAR_PLACES = re.compile(r"\b(?:wars?|conflicts?|fighting|operations?|invasion|occupation)\s+(?:in|of)\s+(?P<a>[A-Z][a-z]+)(?:\s+and\s+(?P<b>[A-Z][a-z]+))?"
                          r"|\b(?P<c>[A-Z][a-z]+)\s+(?:War|war)\b")
 #: After an amount: what it is for, a place ("$749.9 billion for Iraq", "$51.1 billion requested for Afghanistan").
 _FOR_PLACE = re.compile(r"\s+(?:(?:requested|appropriated|spent|allocated|budgeted|provided)\s+)?(?:for|in|on)\s+(?:the\s+)?(?P<p>[A-Z][a-z]+)\b")
+#: Before an amount that converts the one before it: "the modern day equivalent of $2.4 billion", "equal to about $1.5 billion".
+_EQUIVALENT_BEFORE = re.compile(r"\b(?:equivalent|equal)\s+(?:of|to)\s+(?:(?:about|roughly|some|nearly|around|almost|over|more\s+than)\s+)?$",
+                                re.IGNORECASE)
+#: How far back (characters) the cost an amount converts may be: the same or the sentence before.
+_CONVERTS_REACH = 400
 #: A label naming a war before an amount: "Iraq War: $812.4 Billion", "The Mexican American War: $2.3 Billion".
 _WAR_LABEL = re.compile(r"\b(?:War|war|Wars|Operation\s+[A-Z]\w+|Conflict)\s*:\s*$")
 
 
 def _war_money(text: str, readings: list[NumberReading]) -> None:
     """Amounts with no cost word beside them that are still a war's cost: under a label naming a war ("Iraq War:
-    $812.4 Billion"), or for a place the text's wars are fought in ("$749.9 billion for Iraq")."""
+    $812.4 Billion"), or for a place the text's wars are fought in ("$749.9 billion for Iraq"), even in a budget
+    ("the FY2011 budget, with $51.1 billion requested for Iraq")."""
     places = {p for m in _WAR_PLACES.finditer(text) for p in m.group("a", "b", "c") if p}
+    last_cost: NumberReading | None = None
     for r in readings:
-        if r.verdict != _NO_COST_WORD:
+        if r.verdict == "figure" and r.kind == "cost":
+            last_cost = r
+        if r.verdict not in (_NO_COST_WORD, _BUDGET):
+            continue
+        if (r.verdict == _NO_COST_WORD and last_cost is not None and r.num_start - last_cost.num_end < _CONVERTS_REACH
+                and _EQUIVALENT_BEFORE.search(text, max(r.sent_start, r.num_start - 60), r.num_start)):
+            _as_figure(text, r, "cost")  # "$90 million, roughly the equivalent of $1.5 billion today": the cost before, converted
             continue
         line_start = text.rfind("\n", 0, r.num_start) + 1
         place = _FOR_PLACE.match(text, r.num_end)
-        if _WAR_LABEL.search(text, max(line_start, r.num_start - 60), r.num_start) or (place and place.group("p") in places):
+        if ((r.verdict == _NO_COST_WORD and _WAR_LABEL.search(text, max(line_start, r.num_start - 60), r.num_start))
+                or (place and place.group("p") in places)):
             _as_figure(text, r, "cost")
 
 
@@ -767,6 +783,9 @@ def _read_tables(text: str, readings: list[NumberReading]) -> None:
 
 _YEAR_NEXT = re.compile(r"^,?\s+(?:19|20)\d\d\b")
 _COUNT_FIRST = re.compile(r"~?\d[\d,.]*\s+\S")
+#: A row naming what it counts, then the count: "United States 1,974", "Other nations 108" (ingestion's rows).
+_COUNT_LAST = NUMBER_ROW
+_TOTAL_LABEL = re.compile(r"(?i)(?:grand\s+)?totals?")
 _MIN_LIST_ROWS = 3
 _MAX_LIST_ROW_WORDS = 12
 
@@ -774,28 +793,37 @@ _MAX_LIST_ROW_WORDS = 12
 def _count_lists(text: str, readings: list[NumberReading]) -> None:
     """A list whose lines each start with a count, under a line that names a casualty ("The scale of death tolls by
     earthquake can be staggering. The worst earthquakes are:-" over "830,000 1556 Shaanxi China", "250,000 526 Antioch
-    ..."): at least three such lines in a row, the casualty word in one of the two lines before; each line's first
-    number takes its kind (its years and places stay words and years)."""
+    ..."), or each name what is counted and end with the count ("Here are figures for foreign military deaths in
+    Afghanistan ...:" over "United States 1,974", "Britain 414", "TOTAL 3,007"): at least three such lines in a row,
+    the casualty word in one of the two lines before; each line's count takes its kind (its years and places stay
+    words and years; a label before the count says whose it is)."""
     by_start, starts = _index(readings)
     lines = [(pos + len(line) - len(line.lstrip()), line.strip()) for pos, line in _text_lines(text) if line.strip()]
 
-    def count_first(k: int) -> NumberReading | None:
+    def row_count(k: int) -> tuple[NumberReading, str] | None:
         start, line = lines[k]
-        if not _COUNT_FIRST.match(line) or len(line.split()) > _MAX_LIST_ROW_WORDS or _CUE_RE.search(line):
+        if len(line.split()) > _MAX_LIST_ROW_WORDS or _CUE_RE.search(line):
             return None
-        i = bisect_left(starts, start)
-        r = by_start[i] if i < len(by_start) and by_start[i].num_start == start else None
-        return r if r is not None and r.verdict != "figure" and not r.years and not _KEEP_IN_TABLES.match(r.verdict) and not r.currency else None
+        label, at, until = "", start, start + 1  # where the count starts: the line's start, or in the cell after its label
+        if not _COUNT_FIRST.match(line):
+            last = _COUNT_LAST.match(line)
+            if last is None:
+                return None
+            label, at, until = last.group("label"), start + last.start("n"), start + last.end("n")
+        i = bisect_left(starts, at)
+        r = by_start[i] if i < len(by_start) and by_start[i].num_start < until else None
+        ok = r is not None and r.verdict != "figure" and not r.years and not _KEEP_IN_TABLES.match(r.verdict) and not r.currency
+        return (r, label) if ok else None
 
     k = 0
     while k < len(lines):
         run = []
-        while k + len(run) < len(lines) and (r := count_first(k + len(run))) is not None:
-            run.append(r)
+        while k + len(run) < len(lines) and (row := row_count(k + len(run))) is not None and (not run or bool(row[1]) == bool(run[0][1])):
+            run.append(row)
         if len(run) >= _MIN_LIST_ROWS:
             cue = next((m.lastgroup for _, line in lines[max(0, k - 2) : k] for m in _CUE_RE.finditer(line) if m.lastgroup != "cost"), "")
-            for r in run if cue else ():
-                _as_figure(text, r, cue)
+            for r, label in run if cue else ():
+                _as_figure(text, r, cue, *((label, "list label") if label and not _TOTAL_LABEL.fullmatch(label) else ()))
         k += max(1, len(run))
 
 
@@ -1052,6 +1080,7 @@ def _continues(sentence: str, prev_end: int, ha: int, b: int, r: NumberReading, 
         # "26 people in Bihar and 10 in neighbouring West Bengal": the same count elsewhere
         or (sentence[max(0, ha - 5) : ha].rstrip().endswith("and") and _IN_PLACE_AFTER.match(sentence, b))
         or (r.currency and between.strip() == "(")  # "A$30 billion ($36 billion)": the same amount converted
+        or (r.currency and prev.currency and _AND_BETWEEN.fullmatch(between))  # "cost £1.5bn and £1.1bn respectively"
         or _OF_THEM_AFTER.match(sentence, b)  # "killed 20 people, 12 of them children": a part of the figure before
     )
 

@@ -50,7 +50,8 @@ _NUMBER_WORD_SET_ALL = frozenset([*_SMALL, *_TENS, *_SCALE_WORDS])
 _PERSON_NOUNS = (
     "person man woman child girl boy baby infant toddler teenager civilian soldier policeman policewoman officer journalist "
     "student worker doctor nurse pilot fighter militant guard farmer resident citizen passenger driver mother father son "
-    "daughter brother sister wife husband member volunteer refugee protester demonstrator photographer reporter cameraman"
+    "daughter brother sister wife husband member volunteer refugee protester demonstrator photographer reporter cameraman "
+    "marine sailor airman contractor teacher priest official employee diplomat patient pedestrian bystander villager hostage"
 ).split()
 
 _WORD_ALT = "|".join(sorted([*_SMALL, *_TENS, "hundred", "thousand", "million", "billion", "trillion"], key=len, reverse=True))
@@ -169,7 +170,9 @@ _CUES = {
     "wounded": r"wounded|wounding|wounds|injured|injuries|injuring|injures?|maimed|hurt|hospitali[sz]ed|"
                r"(?:suffered|sustained|suffering|sustaining)\s+(?:[\w-]+\s+){0,2}?(?:wounds|burns)",
     "displaced": r"displaced|displacement|exodus|refugees|IDPs|fled|flee|fleeing|driven\s+(?:from|out|away)|homeless|evacuated|evacuees|expelled|uprooted|"
-                 r"hosts|hosting|hosted|taken\s+in|took\s+in|welcomed|refuge|sheltering\s+in|(?:sought|seeking|seek|seeks|took|taking|find|found|finding)\s+(?:shelter|sanctuary)|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of|to\s+(?:leave|flee|abandon))\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?|lost|lose|losing)\s+their\s+homes",
+                 r"hosts|hosting|hosted|taken\s+in|took\s+in|welcomed|refuge|sheltering\s+in|(?:sought|seeking|seek|seeks|took|taking|find|found|finding)\s+(?:shelter|sanctuary)|(?:forced|driven)\s+(?:\w+\s+){0,3}(?:from|out\s+of|to\s+(?:leave|flee|abandon))\s+their\s+homes|(?:leave|left|leaving|abandon(?:ed)?|lost|lose|losing)\s+their\s+homes|"
+                 # a population moving between two countries: "7,249,000 Hindus and Sikhs moved to India from Pakistan"
+                 r"(?:moved|went|migrated|relocated)\s+(?:in\s+each\s+direction\s+)?(?:to\s+and\s+from|(?:to|from)\s+(?-i:[A-Z])\w+(?:\s+(?-i:[A-Z])\w+)?\s+(?:to|from)\s+(?-i:[A-Z])\w*)",
     "cost": r"cost|costs|costing|spent|spend|spends|spending|price|price\s+tag|expenditures?|outlays?|bill|tab|damages?|reconstruction|rebuilding",
 }
 _CUE_RE = re.compile("|".join(rf"(?P<{k}>\b(?:{v})\b)" for k, v in _CUES.items()), re.IGNORECASE)
@@ -329,7 +332,8 @@ _SAMPLE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 #: "£25,000 will have been spent for every one of Helmand's 1.5 million inhabitants": an amount per person.
-_PER_PERSON_AFTER = re.compile(r"^\s+(?:[\w’'-]+\s+){0,5}?(?:for|per)\s+(?:every|each)\s+(?:one|person|inhabitant|resident|head|citizen|man)",
+_PER_PERSON_AFTER = re.compile(r"^\s+(?:[\w’'-]+\s+){0,5}?(?:for|per)\s+(?:every|each)\s+(?:[\w-]+\s+)?(?:one|person|inhabitant|resident|head|citizen|man|"
+                               r"household|family|taxpayer|american|briton|child|adult|soldier)",
                                re.IGNORECASE)
 #: The cost of violence in general, crime or a natural disaster: not a war's cost (unless a war is named beside it).
 _OTHER_COST_RE = re.compile(r"\bcost\s+of\s+(?:[\w-]+\s+){0,3}?(?:violence|crime|disasters?|earthquakes?|floods?|hurricanes?|storms?)\b",
@@ -389,7 +393,7 @@ _FUNCTION_WORDS = frozenset(
     without since during over under above below into onto across through throughout among between after before until till as than
     about around per more fewer less other others additional further extra were was are is be been being have has had will would
     could can may might must shall should do does did not also already now then still reportedly say says said according each
-    every all both some many most several last next this
+    every all both some many most several last next this today yesterday tomorrow annually apiece overall altogether alone
     """.split()
 )
 

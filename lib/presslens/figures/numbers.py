@@ -16,7 +16,7 @@ length. Hedges before and after a phrase are read in :mod:`.readings`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from typing import Sequence
 
@@ -287,6 +287,8 @@ _ATOM_STARTS = frozenset([*_NUMBER_WORD_SET_ALL, *_VAGUE_UNITS, *_FRACTIONS, "a"
 
 def _atom_at(sentence: str, toks: list[Token], i: int) -> _Atom | None:
     t = toks[i]
+    if t.text == "." and (i == 0 or t.space) and i + 1 < len(toks) and toks[i + 1].kind == "num" and not toks[i + 1].space:
+        return _leading_point(sentence, toks, i)
     if t.kind == "word":
         if t.low not in _ATOM_STARTS:
             return None
@@ -319,6 +321,15 @@ def _atom_at(sentence: str, toks: list[Token], i: int) -> _Atom | None:
     return _Atom(t.start, end, low, high, scale, form == "vague", _CURRENCY_UNITS.get(cur, ""), sentence[t.start : end], form, i, k)
 
 
+def _leading_point(sentence: str, toks: list[Token], i: int) -> _Atom | None:
+    """ ".1", ".35" after a space (a cell of a table of amounts written without the nought): a decimal below one."""
+    digits = toks[i + 1].text
+    if not digits.isdigit() or (i + 2 < len(toks) and not toks[i + 2].space and toks[i + 2].kind in ("num", "word", "cur", "pct")):
+        return None
+    value = float("0." + digits)
+    return _Atom(toks[i].start, toks[i + 1].end, value, value, 1.0, False, "", sentence[toks[i].start : toks[i + 1].end], "digits", i, i + 2)
+
+
 def _digit_atom(sentence: str, toks: list[Token], j: int, cur: str) -> tuple[float, float, float, str, int] | None:
     """Digits at token ``j``: separators of every habit, a scale word or abbreviation, "and a half"."""
     text = toks[j].text
@@ -348,6 +359,10 @@ def _digit_atom(sentence: str, toks: list[Token], j: int, cur: str) -> tuple[flo
     elif (w := _word(toks, k)) in _SCALE_WORDS or w in _SCALE_ABBREVIATIONS:
         scale = _SCALE_WORDS.get(w) or _SCALE_ABBREVIATIONS[w]
         k += 1
+        rest = _smaller_scale(toks, k, scale)
+        if rest is not None and value is not None and value.is_integer():  # "1 million 800 thousand": one number
+            v = value * scale + rest[0]
+            return v, v, scale, "digits", rest[1]
     elif w == "and" and _word(toks, k + 1) == "a" and _word(toks, k + 2) == "half" and _word(toks, k + 3) in _SCALE_WORDS:
         if value is None:
             return None
@@ -358,6 +373,17 @@ def _digit_atom(sentence: str, toks: list[Token], j: int, cur: str) -> tuple[flo
         value = float(text.replace(".", ""))
     v = value * scale
     return v, v, scale, "digits", k
+
+
+def _smaller_scale(toks: list[Token], k: int, scale: float) -> tuple[float, int] | None:
+    """After "1 million": "800 thousand", the rest of the number in a smaller scale word (its value and the token after)."""
+    if not (k + 1 < len(toks) and toks[k].kind == "num" and toks[k].space and toks[k].text.isdigit() and len(toks[k].text) <= 3):
+        return None
+    w = _word(toks, k + 1)
+    smaller = _SCALE_WORDS.get(w)
+    if smaller is None or smaller >= scale or w == "hundred":
+        return None
+    return float(toks[k].text) * smaller, k + 2
 
 
 def _scaled_end(toks: list[Token], k: int) -> bool:
@@ -501,6 +527,9 @@ def _word_atom(toks: list[Token], j: int) -> tuple[float, float, float, str, int
         return 1.0, 1.0, 1.0, "single", j + 1  # "killing three brothers and injuring a fourth": one more person
     if w == "one" and j and toks[j - 1].low == "another" and _word(toks, j + 1) in ("was", "is", "has", "had", "died"):
         return 1.0, 1.0, 1.0, "single", j + 1  # "another one was injured"
+    if (w == "one" and j and toks[j - 1].low in _HARM_VERBS and (j + 1 >= len(toks) or toks[j + 1].kind == "punct"
+                                                                 or _word(toks, j + 1) in ("and", "or"))):
+        return 1.0, 1.0, 1.0, "single", j + 1  # "killing one and wounding 15": the verb's object, one person
     if w in ("a", "an") and n1 == "dozen" and _clean_end(toks, j + 2):  # "a dozen"
         return 12.0, 12.0, 12.0, "digits", j + 2
     if w in ("a", "an") and n1 in _SCALE_WORDS:  # "a million", "a hundred thousand", "a hundred and fifty": "a" is one
@@ -537,7 +566,8 @@ def _word_atom(toks: list[Token], j: int) -> tuple[float, float, float, str, int
 #: modifiers, then a singular noun of a person.
 _SINGLE_PERSON = re.compile(
     r"^(?:(?:other|more|young|little|small|old|elderly|pregnant|local|civilian|palestinian|syrian|iraqi|afghan|american|british|french|"
-    r"israeli|lebanese|turkish|kurdish|russian|chilean|foreign|female|male|teenage|[a-z0-9]+-year-old)\s+){0,2}"
+    r"israeli|lebanese|turkish|kurdish|russian|chilean|foreign|female|male|teenage|[a-z0-9]+-year-old|us|u\.s\.|uk|un|nato|coalition|"
+    r"ukrainian|iranian|pakistani|indian|egyptian|yemeni|somali|nigerian|german|canadian|australian|italian|polish|danish|dutch)\s+){0,2}"
     rf"(?:{'|'.join(_PERSON_NOUNS)})\b"
 )
 
@@ -686,6 +716,8 @@ def _parse(sentence: str) -> list[_Phrase]:
             hedge = g.group("h")
             if g.group("c").lower() == "and" and not (_RANGE_PREFIX.search(_left(sentence, group[0].start)) or _bounded_and(sentence, group[0].start, hedge)):
                 break
+            if group[-1].scale > 1 and _is_percent(toks, b.stop):
+                break  # "11.2 million or 78% of the transfer": a count and its share, not one range
             if hedge:
                 inner.append(hedge)
             group.append(b)
@@ -697,7 +729,24 @@ def _parse(sentence: str) -> list[_Phrase]:
             _shape_after(phrase, sentence, toks, by_first, rate_denominators)
         phrases.append(phrase)
         i = j
+    _coordinated_scale(phrases, sentence)
     return phrases
+
+
+#: Between two amounts joined alike: "£8.22 and £9.9 billion" (one scale), "£1.5bn and £1.1bn" (one kind), "$5m, $8m or $12m".
+_AND_BETWEEN = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*")
+
+
+def _coordinated_scale(phrases: list[_Phrase], sentence: str) -> None:
+    """ "£8.22 and £9.9 billion respectively": a bare amount joined by "and" to one of the same currency with a
+    scale word is read in that scale too, as a range's ends are ("2 to 3 million")."""
+    for p, q in zip(phrases, phrases[1:]):
+        if len(p.atoms) != 1 or len(q.atoms) != 1 or p.value is not None or p.shape != "count":
+            continue
+        a, b = p.atoms[0], q.atoms[0]
+        if (a.currency and a.currency == b.currency and a.form == b.form == "digits" and a.scale == 1 and b.scale > 1
+                and a.high < 1000 and _AND_BETWEEN.fullmatch(sentence, a.end, b.start)):
+            p.atoms[0] = replace(a, low=a.low * b.scale, high=a.high * b.scale, scale=b.scale)
 
 
 def _bounded_and(sentence: str, start: int, hedge: str | None) -> bool:
@@ -739,16 +788,21 @@ def _trend(sentence: str, atoms: list[_Atom], i: int) -> list[_Phrase] | None:
     return None
 
 
+def _is_percent(toks: list[Token], k: int) -> bool:
+    """Token ``k`` (right after a number) makes it a percentage: "%", "percent", "per cent", "-percent"."""
+    if k >= len(toks):
+        return False
+    t = toks[k]
+    return (t.kind == "pct" or t.low in _PERCENT_WORDS or (t.low == "per" and _word(toks, k + 1) == "cent")
+            or (t.kind == "dash" and not t.space and k + 1 < len(toks) and toks[k + 1].low in _PERCENT_WORDS))
+
+
 def _shape_after(phrase: _Phrase, sentence: str, toks: list[Token], by_first: dict[int, int], denominators: set[int]) -> None:
     """A percentage ("43%", "40 per cent", "a 9-percent rise") is a share; "per 1,000 people", "per month" make a rate."""
     k = phrase.atoms[-1].stop
     if k >= len(toks):
         return
-    t = toks[k]
-    if t.kind == "pct" or t.low in _PERCENT_WORDS or (t.low == "per" and _word(toks, k + 1) == "cent"):
-        phrase.shape, phrase.reason = "share", "percentage"
-        return
-    if t.kind == "dash" and not t.space and k + 1 < len(toks) and toks[k + 1].low in _PERCENT_WORDS:
+    if _is_percent(toks, k):
         phrase.shape, phrase.reason = "share", "percentage"
         return
     for step in range(4):  # "5.5 deaths per 1,000 people": "per" at most three words after the number

@@ -27,6 +27,9 @@ LIST_ITEM = re.compile(
     r"|^\s*[^\W\d_][^:|]{0,40}:\s*(?:[-+~≈<>]\s*)?[$€£¥]?\d[\d.,]*(?:\s*(?:[-–—]|to)\s*[$€£¥]?\d[\d.,]*)?\s*\S{0,12}\s*$"
     r"|\|.*\||\t"
 )
+#: a short row of a list or table written as words then one number: "United States 1,974", "TOTAL 3,007", "Britain 414*"
+NUMBER_ROW = re.compile(r"^\s*(?P<label>[A-Z][^\W\d_'’.()-]*(?:\s+[^\W\d_(][^\W\d_'’.()-]*\)?){0,4})\s+"
+                        r"(?P<n>[-+~≈<>]?[$€£¥]?\d(?:[\d.,]*\d)?)[*+]?\s*$")
 #: the end of a sentence at the end of a line (a wrapped line ending so may still end its paragraph)
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 #: a line that ends as a headline never does: a sentence end, a comma or a semicolon

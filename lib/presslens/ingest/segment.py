@@ -317,7 +317,7 @@ def _join_wrapped(page: _Page, *, end: int) -> None:
       lines before a lower-case line stay lines: verse, a list of phrases.
 
     Lines that are items of their own never join: list items (bullets, dashes, numbers), "Label: N" lines,
-    table rows, and a short line (a heading, a list of names) that does not fill the width. A word cut by a
+    table rows, short rows of words then a number ("Britain 414"), and a short line (a heading, a list of names) that does not fill the width. A word cut by a
     hyphen keeps its hyphen ("counter-" / "terror": "counter-terror"). The joined lines become blank, so the
     paragraph is one segment whose ``line`` is its first line.
 
@@ -346,7 +346,7 @@ def _join_wrapped(page: _Page, *, end: int) -> None:
 def _join_run(page: _Page, run: list[int]) -> None:
     lines = page.lines
     original = [lines[k].strip() for k in run]
-    items = [bool(rules.LIST_ITEM.search(line)) for line in original]
+    items = [bool(rules.LIST_ITEM.search(line) or rules.NUMBER_ROW.match(line)) for line in original]
     lengths = [len(line) for line in original]
     width = max(lengths)
     filled = [n >= WRAP_FILL * width for n in lengths]
@@ -554,7 +554,9 @@ def _mark_header(page: _Page, *, end: int, overrides: Overrides) -> None:
                 if other == key or (other.startswith(key) and count_words(lines[i][len(lines[title].strip()) :]) <= 3):
                     page.mark(i, "boilerplate", "repeated-title")
     header = [i for i in content if title is not None and title < i < first_para and page.free(i)]
-    menu = len(header) > HEADER_LINES  # a long run of short lines before the article: the site's navigation
+    # a long run of short lines before the article: the site's navigation (a page with no paragraph at all, a list
+    # or a factbox under its lead, has no article for them to come before)
+    menu = len(header) > HEADER_LINES and first_para < end
     lead_seen = False  # the standfirst is the first text after the title, byline and dateline, or there is none
     for n, i in enumerate(content):
         if i >= first_para:
