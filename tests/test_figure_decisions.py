@@ -470,6 +470,21 @@ def test_rows_naming_what_they_count_under_no_casualty_line_are_no_figures():
     assert _reading(text, "117,000").verdict == "no casualty, displacement or cost word next to it"
 
 
+MASSACRES = """Below is a list of incidents that are commonly referred to as massacres.
+
+Date Name Deaths Location Description
+9 AD Teutoburg Massacre ~30,000 Teutoburg Forest, Germany Roman legions ambushed by Germanic tribes
+787 Mass slaughter of non-Christian Saxons ???? Verdun by Charlemagne
+March 16, 1190 Massacre at Clifford's Tower ~150 York, England Mob attacks Jewish residents
+"""
+
+
+@pytest.mark.parametrize("value_text, verdict, kind", [("30,000", "figure", "deaths"), ("150", "figure", "deaths"), ("787", "year", "")])
+def test_rows_under_column_names_opening_with_a_date_keep_it_a_date(value_text, verdict, kind):
+    r = _reading(MASSACRES, value_text)
+    assert (r.verdict, r.kind) == (verdict, kind)
+
+
 def test_a_count_before_a_year_is_no_day_of_a_date():
     assert _reading("242,000 1976 Tangshan China", "242,000").verdict != "date or time"
     assert _reading("It happened on May 5, 2016 in the city.", "5").verdict == "date or time"

@@ -147,6 +147,8 @@ PHRASES = [
     ("UK has spent £8.22 and £9.9 billion respectively on the two missions.", "£8.22", 8.22e9, 8.22e9, "", "count"),
     ("UK has spent £8.22 and £9.9 billion respectively on the two missions.", "£9.9 billion", 9.9e9, 9.9e9, "", "count"),
     ("Enhanced security | $13.0 | 0.5 | .1 | .3 | 48.1 |", ".1", 0.1, 0.1, "", "count"),
+    # a tilde glued before a number in a list or table: about
+    ("9 AD Teutoburg Massacre ~30,000 Teutoburg Forest, Germany", "30,000", 30_000, 30_000, "~", "count"),
     # a count and its share are two phrases, not one range
     ("About 11.2 million or 78% of the transfer took place in the west.", "11.2 million", 11.2e6, 11.2e6, "About", "count"),
     ("About 11.2 million or 78% of the transfer took place in the west.", "78", 78, 78, "", "share"),

@@ -94,6 +94,18 @@ def test_label_lines_inside_wrapped_text_stay_lines():
     assert _body(text) == [PARAGRAPHS[1], *labels, PARAGRAPHS[2]]
 
 
+def test_the_column_names_of_rows_pasted_as_text_stay_with_their_rows_in_the_body():
+    header = "Date Name Deaths Location Description"
+    rows = ["9 AD Teutoburg Massacre ~30,000 Teutoburg Forest, Germany Roman legions under Varus ambushed by Germanic tribes",
+            "March 16, 1190 Massacre at Clifford's Tower ~150 York, England Mob attacks Jewish residents; many commit suicide"]
+    text = ("List of massacres\n\nBelow is a list of incidents that are commonly referred to as massacres, though other incidents "
+            "may also qualify yet not be called massacres.\n\n" + "\n".join([header, *rows]) + "\n")
+    assert _kinds(text)[header] == "body"
+    subhead = "Death toll rises"
+    text = f"A title\n\nA first paragraph of the article, long enough to be one.\n\n{subhead}\n\nAt least 30 people died on Monday in the city.\n"
+    assert _kinds(text)[subhead] == "subhead"
+
+
 def test_verse_and_table_rows_stay_lines():
     verse = ["What their foes liked to do was done", "their shame was all the worst could wish", "they lost their pride"]
     table = ["Conflict | Official Death Toll | Revised Estimate |", "Syrian Civil War | 240,000 | 606,000 (Syrian Observatory) |"]

@@ -713,6 +713,7 @@ def _read_tables(text: str, readings: list[NumberReading]) -> None:
     header: list[str] | None = None
     heading: tuple[str, str] | None = None  # (kind, heading text)
     columns = ""  # the kind of a header of single-spaced column names ("Event Period Deaths (Estimates) Primary Cause")
+    dated = False  # whether that header's first column is a date
     unit: tuple[str, float] | None = None  # a table's money unit ("In billions of budgeted dollars")
     war = None  # whether the text names a war (read once, when a unit is found)
     for start, line in lines:
@@ -733,7 +734,8 @@ def _read_tables(text: str, readings: list[NumberReading]) -> None:
             unit = None  # prose ends the table
         # such a table's rows are one per line (or paragraph), with digits and no colon ("Part 1: Genocides" ends it)
         if columns and has_digit and len(stripped) <= _MAX_COLUMN_ROW_CHARS and ":" not in stripped:
-            _first_count(text, by_start, starts, start, start + len(line), columns)
+            row = start + len(line) - len(line.lstrip())
+            _first_count(text, by_start, starts, row, start + len(line), columns, dated=dated)
             continue
         columns = ""
         if len(stripped) > _MAX_ROW_CHARS:  # prose: no header, row or heading is this long
@@ -741,6 +743,7 @@ def _read_tables(text: str, readings: list[NumberReading]) -> None:
             continue
         if not has_digit:
             columns = _column_names(stripped)  # and, short as it is, a heading too ("U.S. Military Wounded")
+            dated = stripped.split()[0].lower() in _DATE_COLUMNS  # "Date Name Deaths ...": a row opens with its date
             cells = [c for c in _CELL_SPLIT.split(stripped) if c]
             kinds = _header_kinds(cells) if len(cells) >= 2 else []
             if any(k and k != "total" for k in kinds):
@@ -856,12 +859,21 @@ def _column_names(line: str) -> str:
     return kinds[0] if len(kinds) == 1 and kinds[0] != "cost" else ""
 
 
-def _first_count(text: str, by_start: list[NumberReading], starts: list[int], a: int, b: int, kind: str) -> None:
+#: The first column names of a table whose rows open with a date ("Date Name Deaths Location Description").
+_DATE_COLUMNS = frozenset("date dates year years period when".split())
+
+
+def _first_count(text: str, by_start: list[NumberReading], starts: list[int], a: int, b: int, kind: str, *, dated: bool = False) -> None:
     """The first count of a row under single-spaced column names is in the casualty column: it takes its kind.
 
     Labels come first and are words ("Holocaust 1941-1945 5-6 million Jews ...": the years are kept as years); the
-    words after the count describe it, so later numbers of the row are left to their sentences."""
+    words after the count describe it, so later numbers of the row are left to their sentences. Under a header whose
+    first column is a date (``dated``), the number opening the row is its date ("787 Mass slaughter of ...")."""
     for r in _within(by_start, starts, a, b):
+        if dated and r.num_start == a:
+            if not _KEEP_IN_TABLES.match(r.verdict):
+                r.verdict, r.kind = "year", ""
+            continue
         if not (_KEEP_IN_TABLES.match(r.verdict) or r.currency):
             _cell(text, r, kind)
             return

@@ -176,7 +176,11 @@ def _hedges(reading: NumberReading, sentence: str, rel_start: int, rel_end: int)
             kind = _HEDGE_KIND.get(core, "approx")
             quals.append(hedge)
             ext_start = offset + m.start("h")
-    if not m:
+    if not m and left[-1:] in ("~", "≈") and (len(left) == 1 or not left[-2].isalnum()):
+        quals.append(left[-1])  # "~30,000", "≈ 5,000" in a list or table: about
+        kind = "approx"
+        ext_start = rel_start - 1
+    elif not m:
         mm = _MODAL_LEFT.search(left) or (("eport" in left or "lleged" in left) and _REPORTED_LEFT.search(left))
         if mm:
             quals.append(mm.group("m"))

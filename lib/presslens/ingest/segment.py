@@ -683,10 +683,26 @@ def _mark_body(page: _Page, *, end: int) -> None:
 
 def _is_subhead(lines: list[str], i: int, end: int) -> bool:
     line = lines[i].strip()
-    if count_words(line) > 10 or rules.TERMINAL.search(line) or not line[:1].isupper():
+    if count_words(line) > 10 or rules.TERMINAL.search(line) or not line[:1].isupper() or _heads_rows(lines, i, end):
         return False
     following = next((lines[j] for j in range(i + 1, end) if lines[j].strip()), "")
     return _is_paragraph(following)
+
+
+def _heads_rows(lines: list[str], i: int, end: int) -> bool:
+    """Whether line ``i`` names the columns of the rows right under it, a table pasted as text: "Date Name Deaths Location
+    Description" over "9 AD Teutoburg Massacre ~30,000 ...": three or more capitalised words and nothing else, and
+    the next two lines, with no blank line between, each hold a number. A column header stays with its rows in the body.
+
+    >>> _heads_rows(["Date Name Deaths Location", "9 AD Teutoburg ~30,000 Germany", "1190 York ~150 England"], 0, 3)
+    True
+    >>> _heads_rows(["Death toll rises", "At least 30 people died on Monday.", "Another 12 on Tuesday."], 0, 3)
+    False
+    """
+    words = lines[i].split()
+    if len(words) < 3 or not all(w[:1].isupper() and w.isalpha() for w in words) or i + 2 >= end:
+        return False
+    return all(lines[j].strip() and any(c.isdigit() for c in lines[j]) for j in (i + 1, i + 2))
 
 
 def _mark_repeats(page: _Page) -> None:
