@@ -461,6 +461,7 @@ def test_rows_naming_what_they_count_under_a_casualty_lead_take_its_kind(tmp_pat
     assert corpus.documents[0].body.startswith("May 20 (Reuters) - Here are figures for foreign military deaths in Afghanistan caused")
     table = figures_table(corpus)
     rows = dict(zip(table["value_text"], zip(table["kind"], table["who"])))
+    assert set(table["group"]) == {"military"}, table["group"]
     assert rows == {"1,974": ("deaths", "United States"), "414": ("deaths", "Britain"), "158": ("deaths", "Canada"),
                     "108": ("deaths", "Other nations"), "3,007": ("deaths", "")}, rows
 

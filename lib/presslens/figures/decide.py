@@ -824,9 +824,13 @@ def _count_lists(text: str, readings: list[NumberReading]) -> None:
         while k + len(run) < len(lines) and (row := row_count(k + len(run))) is not None and (not run or bool(row[1]) == bool(run[0][1])):
             run.append(row)
         if len(run) >= _MIN_LIST_ROWS:
-            cue = next((m.lastgroup for _, line in lines[max(0, k - 2) : k] for m in _CUE_RE.finditer(line) if m.lastgroup != "cost"), "")
+            cue, lead = next(((m.lastgroup, line[max(0, m.start() - 40) : m.start()]) for _, line in lines[max(0, k - 2) : k]
+                              for m in _CUE_RE.finditer(line) if m.lastgroup != "cost"), ("", ""))
+            group = _generic_group(lead, cue)  # the population the lead names before its casualty word ("foreign military deaths")
             for r, label in run if cue else ():
                 _as_figure(text, r, cue, *((label, "list label") if label and not _TOTAL_LABEL.fullmatch(label) else ()))
+                if group not in ("people", "refugees"):
+                    r.group = group
         k += max(1, len(run))
 
 
