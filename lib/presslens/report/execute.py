@@ -765,7 +765,8 @@ def engine_name() -> str:
     """
     from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 
-    if ENGINE_NAME in papermill_engines._engines:
+    global _ENGINE_REGISTERED
+    if _ENGINE_REGISTERED:  # registered by this process (papermill's own list of engines is private)
         return ENGINE_NAME
 
     class _Manager(NotebookExecutionManager):
@@ -794,7 +795,11 @@ def engine_name() -> str:
             return nb_man.nb
 
     papermill_engines.register(ENGINE_NAME, _Engine)
+    _ENGINE_REGISTERED = True
     return ENGINE_NAME
+
+
+_ENGINE_REGISTERED = False
 
 
 def kernel_env(base: Mapping[str, str], context: RunContext | None) -> dict[str, str]:
