@@ -9,7 +9,8 @@ development part (``tests/data/figures_news/dev.yml`` on the odd texts of
 ``pages_eval.yml``, the even ones), plus a second development set (``dev2``: ``pages2_dev.yml`` on the 14 pages of
 ``../corpora-local/news-figures-pages2``, annotated after the first rules were written; ``dev3``: ``pages3_dev.yml`` on
 the 14 pages of ``news-figures-pages3``, annotated after dev2's; ``dev4``: ``pages5_dev.yml`` on 10 pages of tables and lists
-in ``news-figures-pages5``, mostly war costs) and a second evaluation set (``eval2``: ``pages4_eval.yml``
+in ``news-figures-pages5``, mostly war costs; ``dev5``: ``pages6_dev.yml`` on 9 pages of ``news-figures-pages6``,
+tables whose unit is written once, in a caption or above the header) and a second evaluation set (``eval2``: ``pages4_eval.yml``
 on the 14 pages of ``news-figures-pages4``, held out). For each: precision, recall, bounds and hedge
 right (of the found figures matched), per kind, and trap hits. Side by side,
 for presslens and for **quantulum3** (its rule-based parser, on the very sentences
@@ -78,6 +79,7 @@ def gold_sets() -> dict[str, list[tuple[Path, list[Path]]]]:
         "dev2": [(corpus_folder("news-figures-pages2"), [NEWS_GOLD / "pages2_dev.yml"])],
         "dev3": [(corpus_folder("news-figures-pages3"), [NEWS_GOLD / "pages3_dev.yml"])],  # 14 more, annotated after dev2's rules
         "dev4": [(corpus_folder("news-figures-pages5"), [NEWS_GOLD / "pages5_dev.yml"])],  # 10 pages of tables and lists, mostly costs
+        "dev5": [(corpus_folder("news-figures-pages6"), [NEWS_GOLD / "pages6_dev.yml"])],  # 9 pages of tables with the unit written once
         # 14 pages more, held out like "eval": collected and annotated at the end of the session of dev3, measured once
         "eval2": [(corpus_folder("news-figures-pages4"), [NEWS_GOLD / "pages4_eval.yml"])],
     }
@@ -329,8 +331,8 @@ def print_mismatches(frames: list) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", nargs="*", default=["seeds", "dev", "dev2", "dev3", "dev4", "eval", "eval2"],
-                        choices=["seeds", "dev", "dev2", "dev3", "dev4", "eval", "eval2"],
+    parser.add_argument("--sets", nargs="*", default=["seeds", "dev", "dev2", "dev3", "dev4", "dev5", "eval", "eval2"],
+                        choices=["seeds", "dev", "dev2", "dev3", "dev4", "dev5", "eval", "eval2"],
                         help="gold sets to score (default: seeds dev dev2 dev3 dev4 eval eval2); none: throughput only")
     parser.add_argument("--mismatches", action="store_true", help="print every miss, false figure, trap taken and wrong field")
     parser.add_argument("--no-quantulum", action="store_true", help="leave quantulum3 out even when it is installed")

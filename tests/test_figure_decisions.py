@@ -382,6 +382,38 @@ def test_a_table_under_a_unit_caption_reads_its_cells_in_that_unit(value_text, v
     assert (r.verdict, r.kind, r.low, r.currency) == (verdict, kind, low, currency)
 
 
+CELL_PER_LINE = """The audited net additional cost to the MOD for the cost of operations in Iraq and Afghanistan from 2003-04 to 2007-08 are set out as follows:
+
+Iraq
+
+£ million
+
+2003-04
+
+2004-05
+
+Resource Costs
+
+1,051
+
+747
+
+Total
+
+1,311
+
+910
+
+The figures are audited.
+"""
+
+
+@pytest.mark.parametrize("value_text, verdict, low", [("1,051", "figure", 1_051e6), ("910", "figure", 910e6), ("2004-05", "year range", 2004)])
+def test_a_table_copied_one_cell_per_line_under_its_unit_reads_its_cells_in_that_unit(value_text, verdict, low):
+    r = _reading(CELL_PER_LINE, value_text)
+    assert (r.verdict, r.low) == (verdict, low) and (r.kind == "cost") == (verdict == "figure")
+
+
 def test_a_unit_table_in_a_text_naming_no_war_is_no_war_cost():
     hospitals = UNIT_TABLE.replace("the wars in Iraq and Afghanistan", "the new hospitals").replace("either war", "either plan")
     r = _reading(hospitals, "75.9")

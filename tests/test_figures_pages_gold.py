@@ -55,7 +55,7 @@ def test_pages_gold_covers_every_number_of_its_half(pages, part, parity):
 
 #: further pages of other outlets, every page a development page, each set annotated after the rules of the one before
 MORE_PAGES = [(corpus_folder("news-figures-pages2"), "pages2_dev.yml"), (corpus_folder("news-figures-pages3"), "pages3_dev.yml"),
-              (corpus_folder("news-figures-pages5"), "pages5_dev.yml")]
+              (corpus_folder("news-figures-pages5"), "pages5_dev.yml"), (corpus_folder("news-figures-pages6"), "pages6_dev.yml")]
 
 
 @pytest.mark.parametrize("folder, gold_file", MORE_PAGES, ids=[g for _, g in MORE_PAGES])
