@@ -106,6 +106,18 @@ def test_the_column_names_of_rows_pasted_as_text_stay_with_their_rows_in_the_bod
     assert _kinds(text)[subhead] == "subhead"
 
 
+def test_a_second_table_keeps_its_unit_labels_and_cells_that_repeat_the_first_tables():
+    table = ["£ million", "2003-04", "2004-05", "Total", "75", "910"]
+    text = ("Operations\n\nThe audited net additional cost of operations in Iraq and Afghanistan is set out as follows, "
+            "table by table, for each year since 2003-04.\n\nIraq\n\n" + "\n\n".join(table) + "\n\nAfghanistan\n\n"
+            + "\n\n".join(table) + "\n")
+    body = _body(text)
+    assert body.count("£ million") == 2 and body.count("Total") == 2 and body.count("75") == 2, body
+    said_twice = "The minister said the figures would be published in full before the summer recess of Parliament."
+    kinds = [s.kind for s in segment_page(f"A title\n\n{said_twice}\n\nAnother paragraph of the text, long enough to be one.\n\n{said_twice}\n").segments]
+    assert kinds.count("pullquote") == 1
+
+
 def test_verse_and_table_rows_stay_lines():
     verse = ["What their foes liked to do was done", "their shame was all the worst could wish", "they lost their pride"]
     table = ["Conflict | Official Death Toll | Revised Estimate |", "Syrian Civil War | 240,000 | 606,000 (Syrian Observatory) |"]

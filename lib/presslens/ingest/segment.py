@@ -705,6 +705,11 @@ def _heads_rows(lines: list[str], i: int, end: int) -> bool:
     return all(lines[j].strip() and any(c.isdigit() for c in lines[j]) for j in (i + 1, i + 2))
 
 
+#: words of a body line before its repeat is a pullquote: a shorter line said twice is a table's unit, label or cell
+#: ("£ million", "Total", "75"), or a list's, and stays where it is
+REPEAT_MIN_WORDS = 6
+
+
 def _mark_repeats(page: _Page) -> None:
     """Summaries, captions and duplicate paragraphs that repeat a body paragraph are marked, not counted twice."""
     body = [i for i, label in enumerate(page.labels) if label and label[0] == "body"]
@@ -712,7 +717,7 @@ def _mark_repeats(page: _Page) -> None:
     seen: dict[str, int] = {}
     for para_index, i in enumerate(body):
         key = keys[i]
-        if key in seen:
+        if key in seen and count_words(page.lines[i]) >= REPEAT_MIN_WORDS:
             page.labels[i] = ("pullquote", "duplicate-paragraph")
             page.repeats[i] = seen[key]
         else:
