@@ -392,6 +392,10 @@ Iraq
 
 2004-05
 
+Operational costs for Iraq, Afghanistan and the Balkans
+
+Of which:
+
 Resource Costs
 
 1,051

@@ -732,7 +732,7 @@ def _read_tables(text: str, readings: list[NumberReading]) -> None:
                 war = bool(_WAR_WORD_RE.search(text) or _WAR_PLACES.search(text)) if war is None else war
                 _unit_cells(text, by_start, starts, start, start + len(line), unit, war)
                 continue
-            if not has_digit and len(stripped.split()) <= _MAX_LABEL_WORDS and not stripped.endswith((".", "?", "!", ":")):
+            if not has_digit and len(stripped.split()) <= _MAX_LABEL_WORDS and not stripped.endswith((".", "?", "!")):
                 continue  # a row's label on a line of its own, a table copied one cell per line ("Resource Costs" over "1,051")
             unit = None  # prose ends the table
         # such a table's rows are one per line (or paragraph), with digits and no colon ("Part 1: Genocides" ends it)
@@ -867,7 +867,7 @@ def _column_names(line: str) -> str:
 
 
 #: Words of a row label standing alone on its line inside a table with a unit ("Resource Costs", "Total inc. debt relief").
-_MAX_LABEL_WORDS = 6
+_MAX_LABEL_WORDS = 10
 #: The first column names of a table whose rows open with a date ("Date Name Deaths Location Description").
 _DATE_COLUMNS = frozenset("date dates year years period when".split())
 
